@@ -1,0 +1,53 @@
+import { BatchItemStatus, type CompletionReason } from "../../types/batch.js";
+
+// What a map/parallel operation checkpoints by default: the completion reason and one character
+// per input item (S succeeded, F failed, R started but unfinished, - never started). Item results
+// and errors are already checkpointed on the items' own contexts, so replay rebuilds the
+// BatchResult from those; the summary stays small even for very large batches.
+const CODES: Record<BatchItemStatus, string> = {
+  [BatchItemStatus.SUCCEEDED]: "S",
+  [BatchItemStatus.FAILED]: "F",
+  [BatchItemStatus.STARTED]: "R",
+};
+const NOT_STARTED = "-";
+
+export interface BatchSummary {
+  type: "BatchSummary";
+  completionReason: CompletionReason;
+  items: string;
+  successCount: number;
+  failureCount: number;
+  totalCount: number;
+}
+
+export function encodeSummary(reason: CompletionReason, statuses: (BatchItemStatus | undefined)[]): string {
+  let items = "";
+  let successCount = 0;
+  let failureCount = 0;
+  let totalCount = 0;
+  for (const status of statuses) {
+    items += status === undefined ? NOT_STARTED : CODES[status];
+    if (status !== undefined) totalCount++;
+    if (status === BatchItemStatus.SUCCEEDED) successCount++;
+    if (status === BatchItemStatus.FAILED) failureCount++;
+  }
+  const summary: BatchSummary = { type: "BatchSummary", completionReason: reason, items, successCount, failureCount, totalCount };
+  return JSON.stringify(summary);
+}
+
+export function decodeSummary(payload: string | undefined): { reason: CompletionReason; statuses: (BatchItemStatus | undefined)[] } | undefined {
+  if (payload === undefined) return undefined;
+  let parsed: Partial<BatchSummary>;
+  try {
+    parsed = JSON.parse(payload) as Partial<BatchSummary>;
+  } catch {
+    return undefined;
+  }
+  if (parsed?.type !== "BatchSummary" || typeof parsed.items !== "string" || typeof parsed.completionReason !== "string") {
+    return undefined;
+  }
+  const statuses = [...parsed.items].map((code) =>
+    code === "S" ? BatchItemStatus.SUCCEEDED : code === "F" ? BatchItemStatus.FAILED : code === "R" ? BatchItemStatus.STARTED : undefined,
+  );
+  return { reason: parsed.completionReason, statuses };
+}

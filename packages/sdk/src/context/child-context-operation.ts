@@ -1,0 +1,124 @@
+import { ChildContextError, errorFromObject } from "../errors/durable-errors.js";
+import { toErrorObject } from "../errors/error-object.js";
+import { never } from "../engine/invocation-engine.js";
+import {
+  OperationAction,
+  OperationStatus,
+  OperationSubType,
+  OperationType,
+  type ErrorObject,
+  type Operation,
+  type OperationUpdate,
+} from "../protocol/wire.js";
+import type { ChildConfig, ChildFunc } from "../types/child.js";
+import type { Serdes } from "../types/serdes.js";
+import type { ContextImpl } from "./durable-context-impl.js";
+import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
+
+export type ChildOutcome<T> = { status: "SUCCEEDED"; value: T } | { status: "FAILED"; error: ChildContextError };
+
+export interface ChildSpec<T> {
+  /** The context the child's operation belongs to (its updates are written through it). */
+  owner: ContextImpl;
+  id: string;
+  name: string | undefined;
+  subType: string;
+  fn: ChildFunc<T>;
+  serdes: Serdes<T>;
+  signal: AbortSignal;
+  existing: Operation | undefined;
+  /** Called with the child context once it exists (e.g. so a batch can close it). */
+  onContext?: (context: ContextImpl) => void;
+}
+
+/**
+ * Runs a function in a child context whose operation is checkpointed as one unit. A finished child
+ * is not re-run on replay; its result comes from the checkpoint, unless the result was too large
+ * to store — then the child re-runs against its own checkpoints to rebuild it, writing nothing.
+ */
+export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<T>> {
+  const { owner, id, name, subType, existing } = spec;
+  const engine = owner.engine;
+  const what = describeOperation("child context", id, name);
+  const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
+  const update = (action: OperationUpdate["Action"], extra: Partial<OperationUpdate> = {}): OperationUpdate => ({
+    Id: id,
+    ParentId: owner.operationId,
+    Name: name,
+    Type: OperationType.CONTEXT,
+    SubType: subType,
+    Action: action,
+    ...extra,
+  });
+
+  if (existing?.Status === OperationStatus.FAILED) {
+    return { status: "FAILED", error: childError(existing.ContextDetails?.Error, what) };
+  }
+  const rebuilding = existing?.Status === OperationStatus.SUCCEEDED && existing.ContextDetails?.ReplayChildren === true;
+  if (existing?.Status === OperationStatus.SUCCEEDED && !rebuilding) {
+    return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, existing.ContextDetails?.Result, serdesContext, what) };
+  }
+  if (owner.closed) return never();
+
+  const child = owner.child(id, spec.signal, rebuilding);
+  spec.onContext?.(child);
+  if (!existing) owner.checkpoint(update(OperationAction.START)).catch(() => undefined);
+
+  let value: T;
+  try {
+    value = await spec.fn(child);
+  } catch (error) {
+    if (engine.ended || child.closed) return never();
+    const errorObject = toErrorObject(error);
+    if (!rebuilding) await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
+    return { status: "FAILED", error: childError(errorObject, what) };
+  }
+  if (engine.ended || child.closed) return never();
+  if (rebuilding) return { status: "SUCCEEDED", value };
+
+  let payload: string | undefined;
+  try {
+    payload = await serializePayload(spec.serdes, value, serdesContext, what);
+  } catch (error) {
+    const errorObject = toErrorObject(error);
+    await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
+    return { status: "FAILED", error: childError(errorObject, what) };
+  }
+  if (!fitsInline(payload)) {
+    // Too large to store: record success without the result; replay re-runs the children.
+    await owner.checkpoint(update(OperationAction.SUCCEED, { ContextOptions: { ReplayChildren: true } }));
+    return { status: "SUCCEEDED", value };
+  }
+  await owner.checkpoint(update(OperationAction.SUCCEED, payload === undefined ? {} : { Payload: payload }));
+  return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, payload, serdesContext, what) };
+}
+
+export function childError(errorObject: ErrorObject | undefined, what: string): ChildContextError {
+  const object = errorObject ?? { ErrorType: "ChildContextError", ErrorMessage: `${what} failed` };
+  return new ChildContextError(object.ErrorMessage ?? `${what} failed`, errorFromObject(object), object.ErrorData);
+}
+
+export async function runChildContext<T>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  fn: ChildFunc<T>,
+  config: ChildConfig<T>,
+): Promise<T> {
+  const engine = ctx.engine;
+  const id = ctx.nextId();
+  const subType = config.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT;
+  const existing = engine.replayCheck({ id, type: OperationType.CONTEXT, subType, name });
+  if (engine.ended) return never();
+  const outcome = await executeChild({
+    owner: ctx,
+    id,
+    name,
+    subType,
+    fn,
+    serdes: config.serdes ?? engine.defaultSerdes,
+    signal: ctx.signal,
+    existing,
+  });
+  if (outcome.status === "FAILED") throw outcome.error;
+  return outcome.value;
+}

@@ -1,0 +1,56 @@
+import { SerdesError } from "../errors/engine-errors.js";
+import { MAX_OPERATION_PAYLOAD_BYTES } from "../engine/limits.js";
+import type { Serdes, SerdesContext } from "../types/serdes.js";
+
+/** Describes an operation for error messages: `step "charge-card" (id 3-1)`. */
+export function describeOperation(kind: string, id: string, name: string | undefined): string {
+  return `${kind} ${name !== undefined ? `${JSON.stringify(name)} ` : ""}(id ${id})`;
+}
+
+export async function serializePayload<T>(
+  serdes: Serdes<T>,
+  value: T,
+  context: SerdesContext,
+  what: string,
+): Promise<string | undefined> {
+  let payload: string | undefined;
+  try {
+    payload = await serdes.serialize(value, context);
+  } catch (error) {
+    throw new SerdesError(
+      `Could not serialize the result of ${what}: ${error instanceof Error ? error.message : String(error)}. ` +
+        "Return a value the serdes can encode (the default handles JSON, Date, Map, Set, BigInt, undefined) or pass a custom serdes.",
+      error,
+    );
+  }
+  if (payload !== undefined && typeof payload !== "string") {
+    throw new SerdesError(`The serdes of ${what} returned ${typeof payload}; serialize must resolve to a string or undefined.`);
+  }
+  return payload;
+}
+
+export async function deserializePayload<T>(
+  serdes: Serdes<T>,
+  payload: string | undefined,
+  context: SerdesContext,
+  what: string,
+): Promise<T> {
+  try {
+    return (await serdes.deserialize(payload, context)) as T;
+  } catch (error) {
+    throw new SerdesError(
+      `Could not deserialize the checkpointed result of ${what}: ${error instanceof Error ? error.message : String(error)}.`,
+      error,
+    );
+  }
+}
+
+export function payloadBytes(payload: string | undefined): number {
+  return payload === undefined ? 0 : Buffer.byteLength(payload, "utf8");
+}
+
+export function fitsInline(payload: string | undefined): boolean {
+  // Cheap upper bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (payload === undefined || payload.length * 3 <= MAX_OPERATION_PAYLOAD_BYTES) return true;
+  return payloadBytes(payload) <= MAX_OPERATION_PAYLOAD_BYTES;
+}

@@ -1,0 +1,30 @@
+import { never } from "../engine/invocation-engine.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.js";
+import { wholeSeconds, type Duration } from "../types/duration.js";
+import type { ContextImpl } from "./durable-context-impl.js";
+import { describeOperation } from "./payloads.js";
+
+export async function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
+  const engine = ctx.engine;
+  // Validate before the id is taken and before anything is written.
+  const seconds = wholeSeconds(duration, `wait${name === undefined ? "" : ` "${name}"`} duration`);
+  const id = ctx.nextId();
+  const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
+  if (engine.ended) return never();
+  if (existing) {
+    if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return;
+    if (existing.Status === OperationStatus.STARTED) return engine.block();
+    throw new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`);
+  }
+  if (ctx.closed) return never();
+  await ctx.checkpoint({
+    Id: id,
+    ParentId: ctx.operationId,
+    Name: name,
+    Type: OperationType.WAIT,
+    SubType: OperationSubType.WAIT,
+    Action: OperationAction.START,
+    WaitOptions: { WaitSeconds: seconds },
+  });
+  return engine.block();
+}

@@ -1,0 +1,188 @@
+import { CheckpointFailedError, NonDeterministicExecutionError } from "../errors/engine-errors.js";
+import type { CheckpointBackend } from "../protocol/backend.js";
+import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
+import { OperationType, type Operation, type OperationUpdate } from "../protocol/wire.js";
+import { defaultSerdes } from "../serdes/default-serdes.js";
+import type { LoggerConfig } from "../types/logger.js";
+import type { AnySerdes } from "../types/serdes.js";
+import { CheckpointBatcher } from "./checkpoint-batcher.js";
+import type { DurableLogRecord } from "./invocation-environment.js";
+import { SuspensionTracker } from "./suspension.js";
+
+const ROOT = "";
+
+/** How an invocation ends, decided by the engine rather than by the handler returning. */
+export type Termination =
+  | { kind: "suspended" }
+  | { kind: "failed"; error: Error }
+  | { kind: "infrastructure"; error: Error };
+
+export interface EngineOptions {
+  backend: CheckpointBackend;
+  logSink?: ((record: DurableLogRecord) => void) | undefined;
+  maxUpdatesPerCheckpoint?: number | undefined;
+  maxBytesPerCheckpoint?: number | undefined;
+}
+
+/** Identity of an operation as the handler calls it, checked against its checkpoint on replay. */
+export interface OperationIdentity {
+  id: string;
+  type: Operation["Type"];
+  subType: string;
+  name: string | undefined;
+}
+
+/**
+ * The state of one invocation: the checkpointed operations, the checkpoint batcher, the suspension
+ * decision and the ways the invocation can end other than the handler settling.
+ */
+export class InvocationEngine {
+  readonly executionArn: string;
+  readonly operations = new Map<string, Operation>();
+  readonly executionOperation: Operation | undefined;
+  readonly batcher: CheckpointBatcher;
+  readonly suspension: SuspensionTracker;
+  readonly logSink: ((record: DurableLogRecord) => void) | undefined;
+  loggerConfig: LoggerConfig = {};
+  defaultSerdes: AnySerdes = defaultSerdes;
+
+  /** Checkpointed children per parent id (ROOT for top level), for replay-mode detection. */
+  readonly #childCounts = new Map<string, number>();
+  #termination: Termination | undefined;
+  #terminate!: (termination: Termination) => void;
+  readonly terminated: Promise<Termination>;
+
+  private constructor(input: DurableExecutionInvocationInput, operations: Operation[], options: EngineOptions) {
+    this.executionArn = input.DurableExecutionArn;
+    this.logSink = options.logSink;
+    let execution: Operation | undefined;
+    for (const op of operations) {
+      this.operations.set(op.Id, op);
+      if (op.Type === OperationType.EXECUTION) {
+        execution = op;
+        continue;
+      }
+      const parent = op.ParentId ?? ROOT;
+      this.#childCounts.set(parent, (this.#childCounts.get(parent) ?? 0) + 1);
+    }
+    this.executionOperation = execution;
+    this.terminated = new Promise((resolve) => (this.#terminate = resolve));
+    this.batcher = new CheckpointBatcher(options.backend, this.executionArn, input.CheckpointToken, {
+      maxUpdates: options.maxUpdatesPerCheckpoint,
+      maxBytes: options.maxBytesPerCheckpoint,
+      onAcknowledged: (changed) => {
+        for (const op of changed) this.operations.set(op.Id, op);
+      },
+      onFailure: (error) =>
+        this.end({
+          kind: "infrastructure",
+          error: new CheckpointFailedError(
+            `Checkpoint failed; this invocation stops without changing the execution's outcome: ${messageOf(error)}`,
+            error,
+          ),
+        }),
+      onIdle: () => this.suspension.changed(),
+    });
+    this.suspension = new SuspensionTracker(
+      () => this.batcher.idle,
+      () => this.end({ kind: "suspended" }),
+    );
+  }
+
+  /** Loads every page of the execution state and builds the engine. */
+  static async create(input: DurableExecutionInvocationInput, options: EngineOptions): Promise<InvocationEngine> {
+    const operations = [...(input.InitialExecutionState?.Operations ?? [])];
+    let marker = input.InitialExecutionState?.NextMarker;
+    while (marker) {
+      const page = await options.backend.getExecutionState({
+        DurableExecutionArn: input.DurableExecutionArn,
+        CheckpointToken: input.CheckpointToken,
+        Marker: marker,
+      });
+      operations.push(...page.Operations);
+      marker = page.NextMarker;
+    }
+    return new InvocationEngine(input, operations, options);
+  }
+
+  get ended(): boolean {
+    return this.#termination !== undefined;
+  }
+
+  /** Ends the invocation (first caller wins); every later operation freezes. */
+  end(termination: Termination): void {
+    if (this.#termination) return;
+    this.#termination = termination;
+    this.suspension.stop();
+    this.#terminate(termination);
+  }
+
+  checkpointedChildCount(parentId: string | undefined): number {
+    return this.#childCounts.get(parentId ?? ROOT) ?? 0;
+  }
+
+  /**
+   * The checkpoint of the operation at this position, after checking that the handler calls the
+   * same operation it called when the checkpoint was written. A mismatch fails the execution.
+   */
+  replayCheck(identity: OperationIdentity): Operation | undefined {
+    const existing = this.operations.get(identity.id);
+    if (!existing) return undefined;
+    const problems: string[] = [];
+    if (existing.Type !== identity.type) problems.push(`type ${existing.Type} vs ${identity.type}`);
+    if ((existing.SubType ?? "") !== identity.subType) problems.push(`sub-type ${existing.SubType} vs ${identity.subType}`);
+    if ((existing.Name ?? undefined) !== (identity.name ?? undefined)) {
+      problems.push(`name ${JSON.stringify(existing.Name)} vs ${JSON.stringify(identity.name)}`);
+    }
+    if (problems.length === 0) return existing;
+    const error = new NonDeterministicExecutionError(
+      `Replay mismatch at operation ${identity.id} (${describePosition(identity.id)}): the checkpoint holds ` +
+        `${describe(existing.Type, existing.SubType, existing.Name)} but the handler now calls ` +
+        `${describe(identity.type, identity.subType, identity.name)} (${problems.join("; ")}). ` +
+        "A durable handler must call the same operations in the same order on every replay: move " +
+        "non-deterministic choices (time, randomness, external reads) into steps.",
+    );
+    this.fail(error);
+    return existing;
+  }
+
+  /** Fails the execution no matter what the handler does next (it cannot catch this). */
+  fail(error: Error): void {
+    this.end({ kind: "failed", error });
+  }
+
+  /** Queues an update; the promise settles when the store acknowledged it. */
+  checkpoint(update: OperationUpdate): Promise<void> {
+    if (this.ended) return never();
+    return this.batcher.enqueue(update);
+  }
+
+  /** Marks an operation as waiting on time or an external event, and never settles. */
+  block<T>(): Promise<T> {
+    this.suspension.blocked();
+    return never();
+  }
+}
+
+const NEVER = new Promise<never>(() => undefined);
+
+/** A promise that never settles: how code of an ended or abandoned invocation is frozen. */
+export function never<T>(): Promise<T> {
+  return NEVER as Promise<T>;
+}
+
+function describe(type: string | undefined, subType: string | undefined, name: string | undefined): string {
+  return `${type}${subType ? `/${subType}` : ""}${name !== undefined ? ` named ${JSON.stringify(name)}` : " (unnamed)"}`;
+}
+
+function describePosition(id: string): string {
+  const parts = id.split("-");
+  const position = parts[parts.length - 1];
+  return parts.length === 1
+    ? `operation #${position} of the handler`
+    : `operation #${position} inside context ${parts.slice(0, -1).join("-")}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,139 @@
+import { ContextImpl } from "../context/durable-context-impl.js";
+import { SerdesError } from "../errors/engine-errors.js";
+import { toErrorObject } from "../errors/error-object.js";
+import { ValidationError } from "../errors/validation-error.js";
+import type { CheckpointBackend } from "../protocol/backend.js";
+import {
+  InvocationStatus,
+  type DurableExecutionInvocationInput,
+  type DurableExecutionInvocationOutput,
+} from "../protocol/invocation.js";
+import type { DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
+import { invocationEnvironmentOf } from "./invocation-environment.js";
+import { InvocationEngine, type Termination } from "./invocation-engine.js";
+import { MAX_EXECUTION_RESULT_BYTES } from "./limits.js";
+
+export interface DurableExecutionConfig {
+  /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */
+  backend?: CheckpointBackend;
+  /** Same as `backend`; the name used by the AWS SDK. */
+  durableExecutionClient?: CheckpointBackend;
+  /** Bounds of one checkpoint call (defaults: 250 updates, 750 KiB). */
+  checkpointBatch?: { maxUpdates?: number; maxBytes?: number };
+}
+
+/** The Lambda-style entry point a durable handler becomes. */
+export type DurableLambdaHandler = (
+  input: DurableExecutionInvocationInput,
+  lambdaContext?: LambdaContextLike,
+) => Promise<DurableExecutionInvocationOutput>;
+
+/**
+ * Wraps a durable handler as a Lambda-style handler. Each call is one invocation: it replays the
+ * checkpointed operations, runs until the handler settles (SUCCEEDED / FAILED) or is blocked only
+ * on time or external events (PENDING), and rejects only when the invocation itself could not
+ * finish (e.g. a newer invocation took over the execution).
+ */
+export function withDurableExecution<TEvent = unknown, TResult = unknown>(
+  handler: DurableExecutionHandler<TEvent, TResult>,
+  config: DurableExecutionConfig = {},
+): DurableLambdaHandler {
+  if (typeof handler !== "function") {
+    throw new ValidationError("withDurableExecution: pass the handler function, e.g. withDurableExecution(async (event, ctx) => ...).");
+  }
+  return async (input, lambdaContext = {}) => {
+    checkInput(input);
+    const environment = invocationEnvironmentOf(input);
+    const backend = environment?.backend ?? config.backend ?? config.durableExecutionClient;
+    if (!backend) {
+      throw new ValidationError(
+        "No checkpoint backend for this invocation: run the handler with the local runner (@cairn/testing), " +
+          "the cairn CLI, or pass { backend } to withDurableExecution.",
+      );
+    }
+    const engine = await InvocationEngine.create(input, {
+      backend,
+      logSink: environment?.logSink,
+      maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
+      maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
+    });
+    const root = new ContextImpl(engine, undefined, lambdaContext, new AbortController().signal, undefined);
+    const event = readEvent(engine.executionOperation?.ExecutionDetails?.InputPayload);
+
+    const settled = (async (): Promise<DurableExecutionInvocationOutput> => {
+      try {
+        const result = await handler(event as TEvent, root);
+        return { Status: InvocationStatus.SUCCEEDED, ...encodeResult(result) };
+      } catch (error) {
+        return { Status: InvocationStatus.FAILED, Error: toErrorObject(error) };
+      }
+    })();
+    const outcome = await Promise.race([settled, engine.terminated]);
+    if ("kind" in outcome) return fromTermination(outcome);
+    // The handler settled: its last checkpoints must be stored before the outcome is reported.
+    try {
+      await Promise.race([engine.batcher.drain(), engine.terminated.then((t) => Promise.reject(t))]);
+    } catch {
+      const termination = await engine.terminated;
+      return fromTermination(termination);
+    }
+    engine.end({ kind: "suspended" }); // stops the suspension tracker; the outcome is already decided
+    return outcome;
+  };
+}
+
+function fromTermination(termination: Termination): DurableExecutionInvocationOutput {
+  switch (termination.kind) {
+    case "suspended":
+      return { Status: InvocationStatus.PENDING };
+    case "failed":
+      return { Status: InvocationStatus.FAILED, Error: toErrorObject(termination.error) };
+    case "infrastructure":
+      throw termination.error;
+  }
+}
+
+function encodeResult(result: unknown): { Result?: string } {
+  if (result === undefined) return {};
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(result);
+  } catch (error) {
+    throw new SerdesError(
+      `The handler's result cannot be encoded as JSON (${(error as Error).message}); return JSON-compatible data.`,
+      error,
+    );
+  }
+  if (text === undefined) return {};
+  if (Buffer.byteLength(text, "utf8") > MAX_EXECUTION_RESULT_BYTES) {
+    throw new SerdesError(
+      `The handler's result is ${Buffer.byteLength(text, "utf8")} bytes, more than an invocation can return ` +
+        `(${MAX_EXECUTION_RESULT_BYTES}); store large data elsewhere and return a reference.`,
+    );
+  }
+  return { Result: text };
+}
+
+function readEvent(payload: string | undefined): unknown {
+  if (payload === undefined || payload === "") return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
+function checkInput(input: DurableExecutionInvocationInput): void {
+  if (
+    !input ||
+    typeof input !== "object" ||
+    typeof input.DurableExecutionArn !== "string" ||
+    typeof input.CheckpointToken !== "string" ||
+    !input.InitialExecutionState
+  ) {
+    throw new ValidationError(
+      "This handler expects a durable execution invocation ({ DurableExecutionArn, CheckpointToken, InitialExecutionState }), " +
+        "not a plain event. Start it through the local runner, the cairn CLI, or a durable-enabled Lambda function.",
+    );
+  }
+}

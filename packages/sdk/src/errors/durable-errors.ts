@@ -1,0 +1,105 @@
+import type { ErrorObject } from "../protocol/wire.js";
+import type { CompletionReason } from "../types/batch.js";
+import { splitCauses, toErrorObject } from "./error-object.js";
+
+/**
+ * Base of the errors a durable operation throws. They are rebuilt from checkpoints, so the same
+ * failure reads the same (type, message, data, cause chain) on the first run and on every replay.
+ */
+export abstract class DurableOperationError extends Error {
+  abstract readonly errorType: string;
+  override cause?: Error;
+  errorData?: string;
+  stackTrace?: string[];
+
+  constructor(message: string, cause?: Error, errorData?: string) {
+    super(message);
+    this.name = new.target.name;
+    if (cause !== undefined) this.cause = cause;
+    if (errorData !== undefined) this.errorData = errorData;
+  }
+
+  /** Rebuilds a durable error (or a plain Error named after ErrorType) from a checkpoint. */
+  static fromErrorObject(object: ErrorObject): Error {
+    return errorFromObject(object);
+  }
+
+  toErrorObject(): ErrorObject {
+    return toErrorObject(this);
+  }
+}
+
+export class StepError extends DurableOperationError {
+  readonly errorType = "StepError";
+  constructor(message = "Step failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+export class ChildContextError extends DurableOperationError {
+  readonly errorType = "ChildContextError";
+  constructor(message = "Child context failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/** A batch completed as failed by a custom completion decision although no item failed. */
+export class BatchCompletionError extends DurableOperationError {
+  readonly errorType = "BatchCompletionError";
+  constructor(
+    readonly completionReason: CompletionReason,
+    message = `Batch completed with ${completionReason}`,
+    cause?: Error,
+    errorData?: string,
+  ) {
+    super(message, cause, errorData);
+  }
+}
+
+/** An at-most-once step whose previous attempt was interrupted mid-body: it is not run again. */
+export class StepInterruptedError extends Error {
+  readonly errorType = "StepInterruptedError";
+  constructor(stepId: string, stepName?: string) {
+    super(
+      `Step ${stepName ? `"${stepName}" ` : ""}(id ${stepId}) was interrupted during its previous attempt; ` +
+        "it uses at-most-once semantics, so it is not re-run and the interruption goes to its retry strategy.",
+    );
+    this.name = "StepInterruptedError";
+  }
+}
+
+const DURABLE_ERROR_CLASSES: Record<string, new (message?: string, cause?: Error, errorData?: string) => Error> = {
+  StepError,
+  ChildContextError,
+};
+
+/** Rebuilds an error and its cause chain from an ErrorObject. */
+export function errorFromObject(object: ErrorObject): Error {
+  const { own, causes } = splitCauses(object);
+  let cause: Error | undefined;
+  for (let i = causes.length - 1; i >= 0; i--) {
+    cause = single(causes[i] as ErrorObject, cause);
+  }
+  return single(own, cause);
+}
+
+function single(object: ErrorObject, cause: Error | undefined): Error {
+  const type = object.ErrorType ?? "Error";
+  const message = object.ErrorMessage ?? "";
+  const known = DURABLE_ERROR_CLASSES[type];
+  let error: Error & { errorData?: string; errorType?: string; stackTrace?: string[] };
+  if (known) {
+    error = new known(message, cause, object.ErrorData);
+  } else if (type === "BatchCompletionError") {
+    error = new BatchCompletionError("CUSTOM_COMPLETION_FAILED", message, cause, object.ErrorData);
+  } else {
+    error = new Error(message, cause ? { cause } : undefined);
+    error.name = type;
+    if (object.ErrorData !== undefined) error.errorData = object.ErrorData;
+  }
+  if (object.StackTrace) {
+    error.stackTrace = object.StackTrace;
+    error.stack = `${type}: ${message}\n    ${object.StackTrace.join("\n    ")}`;
+  }
+  return error;
+}

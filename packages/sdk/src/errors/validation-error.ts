@@ -1,0 +1,8 @@
+/** Bad input to the SDK (a config, a duration, a name): raised before anything is checkpointed. */
+export class ValidationError extends Error {
+  readonly errorType = "ValidationError";
+  constructor(message: string) {
+    super(message);
+    this.name = "ValidationError";
+  }
+}

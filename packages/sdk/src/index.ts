@@ -1,0 +1,25 @@
+// Public API of @cairn/sdk.
+export * from "./protocol/index.js";
+export * from "./types/index.js";
+export * from "./errors/index.js";
+export { defaultSerdes, jsonSerdes } from "./serdes/index.js";
+export {
+  createRetryStrategy,
+  createLinearRetryStrategy,
+  retryPresets,
+  type RetryStrategyConfig,
+  type LinearRetryStrategyConfig,
+} from "./retry/index.js";
+export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./context/batch/completion-helpers.js";
+export {
+  withDurableExecution,
+  type DurableExecutionConfig,
+  type DurableLambdaHandler,
+} from "./engine/with-durable-execution.js";
+export {
+  attachInvocationEnvironment,
+  invocationEnvironmentOf,
+  type InvocationEnvironment,
+  type DurableLogRecord,
+} from "./engine/invocation-environment.js";
+export * from "./service/service-api.js";

@@ -1,0 +1,169 @@
+// Checkpoint wire shapes, matching the AWS Lambda durable-execution API so that checkpoints
+// written by Cairn read the same as the service's own.
+
+export const OperationType = {
+  EXECUTION: "EXECUTION",
+  CONTEXT: "CONTEXT",
+  STEP: "STEP",
+  WAIT: "WAIT",
+  CALLBACK: "CALLBACK",
+  CHAINED_INVOKE: "CHAINED_INVOKE",
+} as const;
+export type OperationType = (typeof OperationType)[keyof typeof OperationType];
+
+export const OperationStatus = {
+  STARTED: "STARTED",
+  PENDING: "PENDING",
+  READY: "READY",
+  SUCCEEDED: "SUCCEEDED",
+  FAILED: "FAILED",
+  CANCELLED: "CANCELLED",
+  TIMED_OUT: "TIMED_OUT",
+  STOPPED: "STOPPED",
+} as const;
+export type OperationStatus = (typeof OperationStatus)[keyof typeof OperationStatus];
+
+export const OperationAction = {
+  START: "START",
+  SUCCEED: "SUCCEED",
+  FAIL: "FAIL",
+  RETRY: "RETRY",
+  CANCEL: "CANCEL",
+} as const;
+export type OperationAction = (typeof OperationAction)[keyof typeof OperationAction];
+
+/** Sub-types Cairn writes; the wire field is an open string. */
+export enum OperationSubType {
+  STEP = "Step",
+  WAIT = "Wait",
+  CALLBACK = "Callback",
+  RUN_IN_CHILD_CONTEXT = "RunInChildContext",
+  MAP = "Map",
+  MAP_ITERATION = "MapIteration",
+  PARALLEL = "Parallel",
+  PARALLEL_BRANCH = "ParallelBranch",
+  WAIT_FOR_CALLBACK = "WaitForCallback",
+  WAIT_FOR_CONDITION = "WaitForCondition",
+  CHAINED_INVOKE = "ChainedInvoke",
+}
+
+export interface ErrorObject {
+  ErrorMessage?: string | undefined;
+  ErrorType?: string | undefined;
+  ErrorData?: string | undefined;
+  StackTrace?: string[] | undefined;
+}
+
+export interface ExecutionDetails {
+  InputPayload?: string | undefined;
+}
+
+export interface ContextDetails {
+  /** The result was too large to store: replay re-runs the children to rebuild it. */
+  ReplayChildren?: boolean | undefined;
+  Result?: string | undefined;
+  Error?: ErrorObject | undefined;
+}
+
+export interface StepDetails {
+  /** Number of attempts that have completed (failed or succeeded) so far. */
+  Attempt?: number | undefined;
+  NextAttemptTimestamp?: Date | undefined;
+  Result?: string | undefined;
+  Error?: ErrorObject | undefined;
+}
+
+export interface WaitDetails {
+  ScheduledEndTimestamp?: Date | undefined;
+}
+
+export interface CallbackDetails {
+  CallbackId?: string | undefined;
+  Result?: string | undefined;
+  Error?: ErrorObject | undefined;
+}
+
+export interface ChainedInvokeDetails {
+  Result?: string | undefined;
+  Error?: ErrorObject | undefined;
+}
+
+export interface Operation {
+  Id: string;
+  ParentId?: string | undefined;
+  Name?: string | undefined;
+  Type: OperationType;
+  SubType?: string | undefined;
+  StartTimestamp: Date;
+  EndTimestamp?: Date | undefined;
+  Status: OperationStatus;
+  ExecutionDetails?: ExecutionDetails | undefined;
+  ContextDetails?: ContextDetails | undefined;
+  StepDetails?: StepDetails | undefined;
+  WaitDetails?: WaitDetails | undefined;
+  CallbackDetails?: CallbackDetails | undefined;
+  ChainedInvokeDetails?: ChainedInvokeDetails | undefined;
+}
+
+export interface ContextOptions {
+  ReplayChildren?: boolean | undefined;
+}
+export interface StepOptions {
+  NextAttemptDelaySeconds?: number | undefined;
+}
+export interface WaitOptions {
+  WaitSeconds?: number | undefined;
+}
+export interface CallbackOptions {
+  TimeoutSeconds?: number | undefined;
+  HeartbeatTimeoutSeconds?: number | undefined;
+}
+export interface ChainedInvokeOptions {
+  FunctionName: string | undefined;
+  TenantId?: string | undefined;
+}
+
+export interface OperationUpdate {
+  Id: string;
+  ParentId?: string | undefined;
+  Name?: string | undefined;
+  Type: OperationType;
+  SubType?: string | undefined;
+  Action: OperationAction;
+  Payload?: string | undefined;
+  Error?: ErrorObject | undefined;
+  ContextOptions?: ContextOptions | undefined;
+  StepOptions?: StepOptions | undefined;
+  WaitOptions?: WaitOptions | undefined;
+  CallbackOptions?: CallbackOptions | undefined;
+  ChainedInvokeOptions?: ChainedInvokeOptions | undefined;
+}
+
+export interface CheckpointUpdatedExecutionState {
+  Operations?: Operation[] | undefined;
+  NextMarker?: string | undefined;
+}
+
+export interface CheckpointDurableExecutionRequest {
+  DurableExecutionArn: string;
+  CheckpointToken: string;
+  Updates?: OperationUpdate[] | undefined;
+  ClientToken?: string | undefined;
+}
+
+export interface CheckpointDurableExecutionResponse {
+  CheckpointToken?: string | undefined;
+  NewExecutionState?: CheckpointUpdatedExecutionState | undefined;
+}
+
+export interface GetDurableExecutionStateRequest {
+  DurableExecutionArn: string;
+  CheckpointToken: string;
+  Marker?: string | undefined;
+  MaxItems?: number | undefined;
+}
+
+export interface GetDurableExecutionStateResponse {
+  Operations: Operation[];
+  NextMarker?: string | undefined;
+}

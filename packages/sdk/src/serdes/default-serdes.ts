@@ -1,0 +1,45 @@
+import superjson from "superjson";
+import type { Serdes } from "../types/serdes.js";
+
+// The default serdes is superjson, so Date, Map, Set, BigInt, RegExp and undefined survive a
+// checkpoint. Values that plain JSON already represents exactly are written as plain JSON, so
+// checkpoints stay readable and match what other durable-execution SDKs write; only values that
+// need type metadata are wrapped in an envelope under ENVELOPE_KEY. A plain object that happens to
+// have that key is always wrapped, so reading back is never ambiguous.
+const ENVELOPE_KEY = "__superjson";
+
+interface Envelope {
+  [ENVELOPE_KEY]: { json: unknown; meta?: unknown };
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && ENVELOPE_KEY in value;
+}
+
+export function serializeValue(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const { json, meta } = superjson.serialize(value);
+  if (meta === undefined && !isEnvelope(json)) return JSON.stringify(json);
+  return JSON.stringify({ [ENVELOPE_KEY]: meta === undefined ? { json } : { json, meta } });
+}
+
+export function deserializeValue<T>(data: string | undefined): T | undefined {
+  if (data === undefined) return undefined;
+  const parsed: unknown = JSON.parse(data);
+  if (!isEnvelope(parsed)) return parsed as T;
+  const { json, meta } = parsed[ENVELOPE_KEY];
+  return superjson.deserialize<T>({ json: json as never, meta: meta as never });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default accepts any value
+export const defaultSerdes: Serdes<any> = {
+  serialize: async (value) => serializeValue(value),
+  deserialize: async (data) => deserializeValue(data),
+};
+
+/** Plain JSON, for values that must be readable by non-Cairn consumers. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON accepts any value
+export const jsonSerdes: Serdes<any> = {
+  serialize: async (value) => (value === undefined ? undefined : JSON.stringify(value)),
+  deserialize: async (data) => (data === undefined ? undefined : JSON.parse(data)),
+};

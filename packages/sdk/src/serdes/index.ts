@@ -1,0 +1,1 @@
+export { defaultSerdes, jsonSerdes, serializeValue, deserializeValue } from "./default-serdes.js";

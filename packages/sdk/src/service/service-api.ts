@@ -1,0 +1,77 @@
+import type { CheckpointBackend } from "../protocol/backend.js";
+import type { HistoryEvent } from "../protocol/history.js";
+import type { DurableExecutionInvocationInput, DurableExecutionInvocationOutput } from "../protocol/invocation.js";
+import type { ErrorObject, Operation } from "../protocol/wire.js";
+
+/** Source of "now" for the service: real time, or a virtual clock that tests advance. */
+export interface Clock {
+  now(): Date;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
+
+export interface ExecutionSummary {
+  executionArn: string;
+  executionName: string;
+  functionName?: string | undefined;
+  status: ExecutionStatus;
+  startTimestamp: Date;
+  endTimestamp?: Date | undefined;
+  /** Serialized execution input, as given to startExecution. */
+  input?: string | undefined;
+  /** Serialized handler result when SUCCEEDED. */
+  result?: string | undefined;
+  error?: ErrorObject | undefined;
+  /** Number of invocations begun so far. */
+  invocationCount: number;
+}
+
+export interface StartExecutionParams {
+  /** Serialized (JSON) input event. */
+  input?: string | undefined;
+  /** Idempotency key: starting the same name twice returns the same execution. */
+  executionName?: string | undefined;
+  functionName?: string | undefined;
+}
+
+export interface InvocationTicket {
+  input: DurableExecutionInvocationInput;
+  requestId: string;
+  startTimestamp: Date;
+}
+
+/** How an invocation ended, as seen by the orchestrator. */
+export type InvocationOutcome =
+  | { kind: "returned"; output: DurableExecutionInvocationOutput }
+  /** The handler process died or threw outside the protocol (e.g. Runtime.ExitError). */
+  | { kind: "crashed"; error: ErrorObject };
+
+/**
+ * The service side of the checkpoint protocol: what an orchestrator (local runner, CLI, worker)
+ * drives. It is also the engine's CheckpointBackend.
+ */
+export interface DurableExecutionService extends CheckpointBackend {
+  startExecution(params: StartExecutionParams): Promise<ExecutionSummary>;
+  /**
+   * Begins an invocation: issues a fresh checkpoint token (every older token of this execution
+   * becomes stale) and returns the handler's input with the first page of operations.
+   */
+  beginInvocation(executionArn: string): Promise<InvocationTicket>;
+  /**
+   * Ends the invocation begun with `ticket`: records InvocationCompleted, and for a returned
+   * SUCCEEDED/FAILED output ExecutionSucceeded/ExecutionFailed. A PENDING output leaves the
+   * execution RUNNING. A stale ticket (a newer invocation began) is rejected.
+   */
+  endInvocation(executionArn: string, ticket: InvocationTicket, outcome: InvocationOutcome): Promise<ExecutionSummary>;
+  getExecution(executionArn: string): Promise<ExecutionSummary>;
+  listExecutions(): Promise<ExecutionSummary[]>;
+  getOperations(executionArn: string): Promise<Operation[]>;
+  getHistory(executionArn: string): Promise<HistoryEvent[]>;
+  /** Earliest timer (wait end, retry time) of a RUNNING execution, or undefined if none. */
+  nextTimer(executionArn: string): Promise<Date | undefined>;
+  /**
+   * Completes every timer due at the clock's now (WAIT -> SUCCEEDED with a WaitSucceeded event,
+   * retrying STEP PENDING -> READY). Returns the ids of the operations it changed.
+   */
+  fireDueTimers(executionArn: string): Promise<string[]>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The promise a durable operation returns. The operation starts when it is called (its id is
+ * fixed then), not when it is awaited. An operation whose promise is never awaited does not raise
+ * an unhandled rejection; its failure stays in the checkpoint.
+ */
+export class DurablePromise<T> implements PromiseLike<T> {
+  readonly #promise: Promise<T>;
+
+  constructor(promise: Promise<T>) {
+    this.#promise = promise;
+    // Mark as handled: a durable failure is recorded, so an un-awaited one must not crash the process.
+    promise.catch(() => undefined);
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.#promise.catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.#promise.finally(onfinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "DurablePromise";
+  }
+}
