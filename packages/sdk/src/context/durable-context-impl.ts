@@ -77,7 +77,7 @@ export class ContextImpl implements DurableContext {
   step<T>(name: string | undefined, fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(a: string | undefined | StepFunc<T>, b?: StepFunc<T> | StepConfig<T>, c?: StepConfig<T>): DurablePromise<T> {
-    return this.#operation("step", () => {
+    return this.#operation(() => {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as StepConfig<T> | undefined] : [a, b, c];
       checkName("step", name);
       if (typeof fn !== "function") throw new ValidationError(`step${label(name)}: the step function is missing; pass step(name, async () => ...).`);
@@ -88,7 +88,7 @@ export class ContextImpl implements DurableContext {
   wait(name: string | undefined, duration: Duration): DurablePromise<void>;
   wait(duration: Duration): DurablePromise<void>;
   wait(a: string | undefined | Duration, b?: Duration): DurablePromise<void> {
-    return this.#operation("wait", () => {
+    return this.#operation(() => {
       const [name, duration] = typeof a === "object" && a !== null ? [undefined, a] : [a as string | undefined, b];
       checkName("wait", name);
       return runWait(this, name, duration as Duration);
@@ -102,7 +102,7 @@ export class ContextImpl implements DurableContext {
     b?: ChildFunc<T> | ChildConfig<T>,
     c?: ChildConfig<T>,
   ): DurablePromise<T> {
-    return this.#operation("runInChildContext", () => {
+    return this.#operation(() => {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as ChildConfig<T> | undefined] : [a, b, c];
       checkName("runInChildContext", name);
       if (typeof fn !== "function") {
@@ -118,7 +118,7 @@ export class ContextImpl implements DurableContext {
     c?: MapFunc<TInput, TOutput> | MapConfig<TInput, TOutput>,
     d?: MapConfig<TInput, TOutput>,
   ): DurablePromise<BatchResult<TOutput>> {
-    return this.#operation("map", () => {
+    return this.#operation(() => {
       const [name, items, fn, config] = Array.isArray(a)
         ? [undefined, a as readonly TInput[], b as MapFunc<TInput, TOutput>, c as MapConfig<TInput, TOutput> | undefined]
         : [a as string | undefined, b as readonly TInput[], c as MapFunc<TInput, TOutput>, d];
@@ -139,7 +139,7 @@ export class ContextImpl implements DurableContext {
     b?: ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>> | ParallelConfig<TOutput>,
     c?: ParallelConfig<TOutput>,
   ): DurablePromise<BatchResult<TOutput>> {
-    return this.#operation("parallel", () => {
+    return this.#operation(() => {
       const [name, branches, config] = Array.isArray(a)
         ? [undefined, a as ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>>, b as ParallelConfig<TOutput> | undefined]
         : [a as string | undefined, b as ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>>, c];
@@ -170,14 +170,13 @@ export class ContextImpl implements DurableContext {
   }
 
   /** Runs an operation; validation errors reject its promise (nothing was written). */
-  #operation<T>(kind: string, start: () => Promise<T>): DurablePromise<T> {
+  #operation<T>(start: () => Promise<T>): DurablePromise<T> {
     let promise: Promise<T>;
     try {
       promise = this.engine.ended ? never() : start();
     } catch (error) {
       promise = Promise.reject(error);
     }
-    void kind;
     return new DurablePromise(promise);
   }
 }

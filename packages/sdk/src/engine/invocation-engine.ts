@@ -117,6 +117,11 @@ export class InvocationEngine {
     this.#terminate(termination);
   }
 
+  /** The handler settled and its checkpoints are stored: nothing may suspend the invocation now. */
+  finish(): void {
+    this.suspension.stop();
+  }
+
   checkpointedChildCount(parentId: string | undefined): number {
     return this.#childCounts.get(parentId ?? ROOT) ?? 0;
   }

@@ -77,7 +77,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
       const termination = await engine.terminated;
       return fromTermination(termination);
     }
-    engine.end({ kind: "suspended" }); // stops the suspension tracker; the outcome is already decided
+    engine.finish();
     return outcome;
   };
 }

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { ChildContextError } from "../../errors/durable-errors.js";
+import { ValidationError } from "../../errors/validation-error.js";
+import { retryPresets } from "../../retry/retry-strategy.js";
+import { eventLines, runLocal } from "../../test-support/run-local.js";
+import { BatchItemStatus, type BatchResult } from "../../types/batch.js";
+import { firstSuccessful, minSuccessful } from "./completion-helpers.js";
+
+const snapshot = (r: BatchResult<unknown>) => ({
+  reason: r.completionReason,
+  status: r.status,
+  counts: [r.successCount, r.failureCount, r.startedCount, r.totalCount],
+  items: r.all.map((i) => ({ index: i.index, status: i.status, result: i.result, error: i.error && [i.error.errorType, i.error.message, i.error.cause?.name] })),
+});
+
+describe("map and parallel", () => {
+  it("rebuilds an identical BatchResult on replay, errors included", async () => {
+    const snapshots: unknown[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.map("orders", [1, 2, 3, 4], async (c, n) => {
+        if (n % 2 === 0) {
+          await c.step("fail", async () => {
+            const error = new RangeError(`item ${n} rejected`);
+            throw error;
+          }, { retryStrategy: retryPresets.noRetry });
+        }
+        return { n, at: new Date(Date.UTC(2024, 0, n)) };
+      }, { completionConfig: { toleratedFailureCount: 5 }, maxConcurrency: 2 });
+      snapshots.push(snapshot(result));
+      await ctx.wait({ seconds: 30 });
+      return "done";
+    });
+    expect(run.result).toBe("done");
+    expect(snapshots).toHaveLength(2);
+    expect(snapshots[1]).toEqual(snapshots[0]);
+    expect(snapshots[0]).toMatchObject({
+      reason: "ALL_COMPLETED",
+      status: "FAILED",
+      counts: [2, 2, 0, 4],
+      items: [
+        { index: 0, status: "SUCCEEDED", result: { n: 1, at: new Date(Date.UTC(2024, 0, 1)) } },
+        { index: 1, status: "FAILED", error: ["ChildContextError", "item 2 rejected", "StepError"] },
+        { index: 2, status: "SUCCEEDED" },
+        { index: 3, status: "FAILED" },
+      ],
+    });
+  });
+
+  it("fails fast by default and does not start later items", async () => {
+    const started: number[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.map([0, 1, 2], async (_c, n) => {
+        started.push(n);
+        if (n === 1) throw new Error("boom");
+        return n;
+      }, { maxConcurrency: 1 });
+      return snapshot(result);
+    });
+    expect(started).toEqual([0, 1]);
+    expect(run.result).toMatchObject({ reason: "FAILURE_TOLERANCE_EXCEEDED", status: "FAILED", counts: [1, 1, 0, 2] });
+  });
+
+  it("completes early on firstSuccessful, aborts the rest, and keeps them from writing", async () => {
+    const aborted: number[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.parallel(
+        "race",
+        [0, 1, 2].map((n) => async (c: import("../../types/context.js").DurableContext) => {
+          c.signal.addEventListener("abort", () => aborted.push(n));
+          if (n === 0) return c.step("quick", async () => "winner");
+          await c.wait({ seconds: 60 * n });
+          return c.step("late", async () => "too late");
+        }),
+        { completionConfig: firstSuccessful() },
+      );
+      return snapshot(result);
+    });
+    expect(run.result).toMatchObject({
+      reason: "MIN_SUCCESSFUL_REACHED",
+      status: "SUCCEEDED",
+      counts: [1, 0, 2, 3],
+      items: [{ status: "SUCCEEDED", result: "winner" }, { status: "STARTED" }, { status: "STARTED" }],
+    });
+    expect(aborted.sort()).toEqual([1, 2]);
+    expect(run.invocations).toHaveLength(1);
+    const lines = eventLines(run.history);
+    const parentDone = lines.indexOf("ContextSucceeded 1 race");
+    expect(parentDone).toBeGreaterThan(0);
+    // Nothing of the abandoned branches is written after the parallel completed.
+    expect(lines.slice(parentDone + 1).filter((l) => /^(Context|Step|Wait)/.test(l))).toEqual([]);
+    expect(lines.some((l) => l.startsWith("StepStarted") && l.endsWith("late"))).toBe(false);
+  });
+
+  it("counts waiting branches against maxConcurrency", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.parallel(
+        [1, 2, 3].map((n) => async (c: import("../../types/context.js").DurableContext) => {
+          await c.wait({ seconds: n });
+          return n;
+        }),
+        { maxConcurrency: 2 },
+      );
+      return result.getResults();
+    });
+    expect(run.result).toEqual([1, 2, 3]);
+    const firstInvocation = eventLines(run.history).slice(0, eventLines(run.history).indexOf("InvocationCompleted"));
+    expect(firstInvocation.filter((l) => l.startsWith("WaitStarted"))).toHaveLength(2);
+  });
+
+  it("completes an empty map at once with ALL_COMPLETED", async () => {
+    const run = await runLocal(async (_e, ctx) => snapshot(await ctx.map("none", [], async () => 1)));
+    expect(run.result).toEqual({ reason: "ALL_COMPLETED", status: "SUCCEEDED", counts: [0, 0, 0, 0], items: [] });
+    expect(eventLines(run.history).filter((l) => l.startsWith("Context"))).toEqual(["ContextStarted 1 none", "ContextSucceeded 1 none"]);
+  });
+
+  it("rejects invalid configs before anything is written", async () => {
+    const cases: [string, (ctx: import("../../types/context.js").DurableContext) => Promise<unknown>][] = [
+      ["maxConcurrency", (ctx) => ctx.map([1], async () => 1, { maxConcurrency: 0 })],
+      ["minSuccessful", (ctx) => ctx.map([1, 2], async () => 1, { completionConfig: minSuccessful(3) })],
+      ["toleratedFailurePercentage", (ctx) => ctx.parallel([async () => 1], { completionConfig: { toleratedFailurePercentage: 101 } })],
+      ["toleratedFailureCount", (ctx) => ctx.parallel([async () => 1], { completionConfig: { toleratedFailureCount: -1 } })],
+    ];
+    for (const [field, call] of cases) {
+      const run = await runLocal(async (_e, ctx) => {
+        try {
+          await call(ctx);
+          return "accepted";
+        } catch (error) {
+          return { validation: error instanceof ValidationError, message: (error as Error).message };
+        }
+      });
+      expect(run.result).toEqual({ validation: true, message: expect.stringContaining(field) });
+      expect(run.history.filter((e) => e.EventType.startsWith("Context"))).toEqual([]);
+    }
+  });
+
+  it("keeps failed items' errors as ChildContextError with the cause chain", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.parallel([
+        async (c) => c.runInChildContext("inner", async (cc) => cc.step(async () => { throw new SyntaxError("nested"); }, { retryStrategy: retryPresets.noRetry })),
+      ]);
+      const error = result.getErrors()[0];
+      return {
+        isChild: error instanceof ChildContextError,
+        chain: [error?.errorType, (error?.cause as ChildContextError)?.errorType, ((error?.cause as Error)?.cause as { errorType?: string })?.errorType, ((error?.cause as Error)?.cause as Error)?.cause?.name],
+        status: result.all[0]?.status,
+      };
+    });
+    expect(run.result).toEqual({ isChild: true, chain: ["ChildContextError", "ChildContextError", "StepError", "SyntaxError"], status: BatchItemStatus.FAILED });
+  });
+
+  it("applies custom serdes to the whole result and to each item", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.map("up", ["x", "y"], async (_c, s) => s.toUpperCase(), {
+        itemSerdes: { serialize: async (v) => `item:${v}`, deserialize: async (d) => d?.slice(5) },
+      });
+      return result.getResults();
+    });
+    expect(run.result).toEqual(["X", "Y"]);
+    const payloads = run.history.filter((e) => e.EventType === "ContextSucceeded" && e.SubType === "MapIteration").map((e) => e.ContextSucceededDetails?.Result?.Payload);
+    expect(payloads).toEqual(["item:X", "item:Y"]);
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { ChildContextError } from "../errors/durable-errors.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { retryPresets } from "../retry/retry-strategy.js";
+import { eventLines, runLocal } from "../test-support/run-local.js";
+import type { Duration } from "../types/duration.js";
+
+describe("replay validation", () => {
+  it("fails the execution, naming the position, when replay calls a different operation", async () => {
+    let invocation = 0;
+    const run = await runLocal(async (_e, ctx) => {
+      invocation++;
+      await ctx.runInChildContext("outer", async (c) => {
+        await c.step(invocation === 1 ? "fetch-user" : "fetch-account", async () => 1);
+        await c.wait({ seconds: 1 });
+      });
+      return "should not succeed";
+    });
+    expect(run.execution.status).toBe("FAILED");
+    expect(run.execution.error?.ErrorType).toBe("NonDeterministicExecutionError");
+    expect(run.execution.error?.ErrorMessage).toMatch(/operation 1-1 .*inside context 1.*"fetch-user".*"fetch-account"/);
+  });
+
+  it("cannot be caught by the handler", async () => {
+    let first = true;
+    const run = await runLocal(async (_e, ctx) => {
+      const wasFirst = first;
+      first = false;
+      try {
+        if (wasFirst) await ctx.step("a", async () => 1);
+        else await ctx.wait({ seconds: 5 });
+      } catch {
+        return "swallowed";
+      }
+      await ctx.wait({ seconds: 1 });
+      return "done";
+    });
+    expect(run.execution.status).toBe("FAILED");
+    expect(run.execution.error?.ErrorMessage).toMatch(/STEP\/Step named "a".*WAIT\/Wait/);
+  });
+});
+
+describe("wait", () => {
+  it.each([
+    [{ seconds: 0.5 }, /whole number of seconds/],
+    [{ seconds: 0 }, /at least 1 second/],
+    [{ seconds: -3 }, /non-negative/],
+    [{ minutes: 1, milliseconds: 5 }, /unknown field/],
+    [{}, /at least one of/],
+    [5, /Duration object/],
+  ])("rejects %j before anything is written", async (duration, message) => {
+    const run = await runLocal(async (_e, ctx) => {
+      try {
+        await ctx.wait("nap", duration as unknown as Duration);
+        return "waited";
+      } catch (error) {
+        return { validation: error instanceof ValidationError, message: (error as Error).message };
+      }
+    });
+    expect(run.result).toEqual({ validation: true, message: expect.stringMatching(message) });
+    expect(run.history.some((e) => e.EventType === "WaitStarted")).toBe(false);
+  });
+
+  it("converts minutes and hours to seconds", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      await ctx.wait({ hours: 1, minutes: 2, seconds: 3 });
+    });
+    expect(run.history.find((e) => e.EventType === "WaitStarted")?.WaitStartedDetails?.Duration).toBe(3723);
+  });
+});
+
+describe("suspension", () => {
+  it("keeps running a step while another branch waits, and only then suspends", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.parallel([
+        async (c) => {
+          await c.wait({ seconds: 10 });
+          return "waited";
+        },
+        async (c) =>
+          c.step("slow", async () => {
+            await new Promise((r) => setTimeout(r, 30));
+            return "computed";
+          }),
+      ]);
+      return result.getResults();
+    });
+    expect(run.result).toEqual(["waited", "computed"]);
+    const lines = eventLines(run.history);
+    expect(lines.indexOf("StepSucceeded 1-2-1 slow")).toBeLessThan(lines.indexOf("InvocationCompleted"));
+    expect(run.invocations).toHaveLength(2);
+  });
+
+  it("does not suspend while the handler awaits plain async work with nothing blocked", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return ctx.step(async () => "after timer");
+    });
+    expect(run.result).toBe("after timer");
+    expect(run.invocations).toHaveLength(1);
+  });
+});
+
+describe("child contexts", () => {
+  it("keeps the error chain through nested child contexts on the first run and on replay", async () => {
+    const chains: string[][] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      try {
+        await ctx.runInChildContext("a", (a) =>
+          a.runInChildContext("b", (b) =>
+            b.step("c", async () => {
+              const error = new Error("deep failure") as Error & { errorData: string };
+              error.name = "PaymentDeclined";
+              error.errorData = "card-7";
+              throw error;
+            }, { retryStrategy: retryPresets.noRetry }),
+          ),
+        );
+      } catch (error) {
+        const chain: string[] = [];
+        let current: unknown = error;
+        while (current instanceof Error) {
+          const e = current as Error & { errorType?: string; errorData?: string };
+          chain.push(`${e.errorType ?? e.name}:${e.message}:${e.errorData ?? ""}`);
+          current = e.cause;
+        }
+        chains.push(chain);
+        if (!(error instanceof ChildContextError)) throw new Error("expected a ChildContextError");
+      }
+      await ctx.wait({ seconds: 1 });
+      return chains.length;
+    });
+    expect(run.result).toBe(2);
+    expect(chains[0]).toEqual([
+      "ChildContextError:deep failure:card-7",
+      "ChildContextError:deep failure:card-7",
+      "StepError:deep failure:card-7",
+      "PaymentDeclined:deep failure:card-7",
+    ]);
+    expect(chains[1]).toEqual(chains[0]);
+  });
+
+  it("rebuilds a result too large to checkpoint by re-running the child against its checkpoints", async () => {
+    let stepBodies = 0;
+    let childBodies = 0;
+    const run = await runLocal(async (_e, ctx) => {
+      const big = await ctx.runInChildContext("big", async (c) => {
+        childBodies++;
+        const seed = await c.step("seed", async () => {
+          stepBodies++;
+          return "x";
+        });
+        return seed.repeat(300 * 1024);
+      });
+      await ctx.wait({ seconds: 1 });
+      return big.length;
+    });
+    expect(run.result).toBe(300 * 1024);
+    expect(stepBodies).toBe(1);
+    expect(childBodies).toBe(2);
+    const done = run.history.find((e) => e.EventType === "ContextSucceeded" && e.Name === "big");
+    expect(done?.ContextSucceededDetails?.Result?.Payload).toBeUndefined();
+    expect(run.operations.find((o) => o.Name === "big")?.ContextDetails?.ReplayChildren).toBe(true);
+  });
+});
+
+describe("checkpoint batching", () => {
+  it("bounds each checkpoint call in updates and sends a burst in few calls", async () => {
+    const run = await runLocal(
+      async (_e, ctx) => (await ctx.parallel(Array.from({ length: 100 }, (_, i) => async () => i))).successCount,
+      undefined,
+      { config: { checkpointBatch: { maxUpdates: 25 } } },
+    );
+    expect(run.result).toBe(100);
+    const sizes = run.checkpointCalls.map((c) => c.Updates?.length ?? 0);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(25);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(202); // parent START/SUCCEED + 100 x START/SUCCEED
+    expect(run.checkpointCalls.length).toBeLessThanOrEqual(12);
+  });
+});
+
+describe("invocation input", () => {
+  it("refuses a plain event with a message saying how to run the handler", async () => {
+    const { withDurableExecution } = await import("./with-durable-execution.js");
+    const handler = withDurableExecution(async () => "x");
+    await expect(handler({ hello: "world" } as never)).rejects.toThrow(/expects a durable execution invocation/);
+  });
+});
