@@ -160,7 +160,7 @@ describe("step", () => {
               return "charged";
             }, { semantics, retryStrategy: retryPresets.noRetry });
           } catch (error) {
-            return `failed: ${(error as Error).cause?.name}`;
+            return `failed: ${((error as Error).cause as Error | undefined)?.name}`;
           }
         },
         undefined,

@@ -142,7 +142,7 @@ describe("map and parallel", () => {
       const error = result.getErrors()[0];
       return {
         isChild: error instanceof ChildContextError,
-        chain: [error?.errorType, (error?.cause as ChildContextError)?.errorType, ((error?.cause as Error)?.cause as { errorType?: string })?.errorType, ((error?.cause as Error)?.cause as Error)?.cause?.name],
+        chain: [error?.errorType, (error?.cause as ChildContextError)?.errorType, ((error?.cause as Error)?.cause as { errorType?: string })?.errorType, (((error?.cause as Error)?.cause as Error)?.cause as Error | undefined)?.name],
         status: result.all[0]?.status,
       };
     });
