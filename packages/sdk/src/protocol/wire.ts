@@ -66,7 +66,7 @@ export interface ContextDetails {
 }
 
 export interface StepDetails {
-  /** Number of attempts that have completed (failed or succeeded) so far. */
+  /** Number of the current attempt (1 after the first START); a re-START after a crash keeps it. */
   Attempt?: number | undefined;
   NextAttemptTimestamp?: Date | undefined;
   Result?: string | undefined;

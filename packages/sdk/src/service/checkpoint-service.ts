@@ -1,0 +1,194 @@
+import type { HistoryEvent } from "../protocol/history.js";
+import type {
+  CheckpointDurableExecutionRequest,
+  CheckpointDurableExecutionResponse,
+  GetDurableExecutionStateRequest,
+  GetDurableExecutionStateResponse,
+  Operation,
+} from "../protocol/wire.js";
+import { planCheckpoint } from "./apply-checkpoint.js";
+import { cloneEvent, cloneOperation, cloneSummary } from "./clone.js";
+import { systemClock } from "./clock.js";
+import type { CoreContext } from "./core-context.js";
+import { ExecutionAlreadyExistsError, ExecutionNotFoundError, InvalidRequestError } from "./errors.js";
+import type { ExecutionRecord } from "./execution-record.js";
+import type { ExecutionStore, StoreDecision } from "./execution-store.js";
+import { executionIdOfArn, executionNameProblem, newExecutionId, randomIds, type IdSource } from "./ids.js";
+import {
+  assertReadToken,
+  planBeginInvocation,
+  planEndInvocation,
+  planStartExecution,
+} from "./invocation-lifecycle.js";
+import { pageOperations } from "./operation-paging.js";
+import type {
+  Clock,
+  DurableExecutionService,
+  ExecutionSummary,
+  InvocationOutcome,
+  InvocationTicket,
+  StartExecutionParams,
+} from "./service-api.js";
+import { nextTimerOf, planFireDueTimers } from "./timers.js";
+
+export interface CheckpointServiceOptions {
+  store: ExecutionStore;
+  clock?: Clock | undefined;
+  /** Source of tokens and ids; only tests replace it. */
+  ids?: IdSource | undefined;
+  /** Operations in beginInvocation's first page (default 1000). */
+  initialPageSize?: number | undefined;
+}
+
+/**
+ * The checkpoint service over any ExecutionStore: the pure core decides, the store persists.
+ * Everything returned is a copy, so callers cannot reach stored state.
+ */
+export class CheckpointService implements DurableExecutionService {
+  private readonly store: ExecutionStore;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+  private readonly initialPageSize: number | undefined;
+
+  constructor(options: CheckpointServiceOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? randomIds;
+    this.initialPageSize = options.initialPageSize;
+  }
+
+  private context(): CoreContext {
+    return { now: this.clock.now(), ids: this.ids };
+  }
+
+  private idOf(executionArn: string): string {
+    const id = executionIdOfArn(executionArn);
+    if (id === undefined) throw new ExecutionNotFoundError(executionArn);
+    return id;
+  }
+
+  private async read<T>(executionArn: string, view: (record: ExecutionRecord) => T): Promise<T> {
+    const found = await this.store.read(this.idOf(executionArn), (record) =>
+      record.summary.executionArn === executionArn ? { value: view(record) } : undefined,
+    );
+    if (found === undefined) throw new ExecutionNotFoundError(executionArn);
+    return found.value;
+  }
+
+  private async update<T>(executionArn: string, decide: (record: ExecutionRecord) => StoreDecision<T>): Promise<T> {
+    const outcome = await this.store.update<{ value: T } | undefined>(this.idOf(executionArn), (record) => {
+      if (record.summary.executionArn !== executionArn) return { result: undefined };
+      const { mutation, result } = decide(record);
+      return { mutation, result: { value: result } };
+    });
+    if (outcome?.result === undefined) throw new ExecutionNotFoundError(executionArn);
+    return outcome.result.value;
+  }
+
+  async startExecution(params: StartExecutionParams): Promise<ExecutionSummary> {
+    const executionId = newExecutionId();
+    const executionName = params.executionName ?? executionId;
+    const problem = executionNameProblem(executionName);
+    if (problem) throw new InvalidRequestError(`Invalid executionName "${executionName}": ${problem}.`);
+    if (params.input !== undefined && typeof params.input !== "string") {
+      throw new InvalidRequestError("startExecution input must be a serialized (JSON) string.");
+    }
+    const existingId = await this.store.findByName(executionName);
+    const ownerId =
+      existingId ??
+      (await this.store.create(
+        executionId,
+        executionName,
+        planStartExecution(
+          { executionId, executionName, functionName: params.functionName, input: params.input },
+          this.context(),
+        ),
+      ));
+    const summary = await this.store.read(ownerId, (record) => cloneSummary(record.summary));
+    if (summary === undefined) throw new ExecutionNotFoundError(`execution named "${executionName}"`);
+    if (ownerId !== executionId && summary.input !== params.input) {
+      throw new ExecutionAlreadyExistsError(executionName, summary.executionArn);
+    }
+    return summary;
+  }
+
+  async beginInvocation(executionArn: string): Promise<InvocationTicket> {
+    const ctx = this.context();
+    return this.update(executionArn, (record) => {
+      const { mutation, ticket } = planBeginInvocation(record, ctx, this.initialPageSize);
+      return { mutation, result: ticket };
+    });
+  }
+
+  async endInvocation(
+    executionArn: string,
+    ticket: InvocationTicket,
+    outcome: InvocationOutcome,
+  ): Promise<ExecutionSummary> {
+    const ctx = this.context();
+    await this.update(executionArn, (record) => ({
+      mutation: planEndInvocation(record, ticket, outcome, ctx),
+      result: undefined,
+    }));
+    return this.getExecution(executionArn);
+  }
+
+  async checkpoint(request: CheckpointDurableExecutionRequest): Promise<CheckpointDurableExecutionResponse> {
+    const ctx = this.context();
+    const updates = request.Updates ?? [];
+    if (!Array.isArray(updates)) throw new InvalidRequestError("Updates must be an array of OperationUpdate.");
+    return this.update(request.DurableExecutionArn, (record) => {
+      const plan = planCheckpoint(record, request.CheckpointToken, updates, ctx);
+      return {
+        mutation: plan.mutation,
+        result: {
+          CheckpointToken: plan.checkpointToken,
+          NewExecutionState: { Operations: plan.changedOperations.map(cloneOperation) },
+        },
+      };
+    });
+  }
+
+  async getExecutionState(request: GetDurableExecutionStateRequest): Promise<GetDurableExecutionStateResponse> {
+    return this.read(request.DurableExecutionArn, (record) => {
+      assertReadToken(record, request.CheckpointToken);
+      const page = pageOperations(record, request.Marker, request.MaxItems);
+      return page.nextMarker === undefined
+        ? { Operations: page.operations }
+        : { Operations: page.operations, NextMarker: page.nextMarker };
+    });
+  }
+
+  async getExecution(executionArn: string): Promise<ExecutionSummary> {
+    return this.read(executionArn, (record) => cloneSummary(record.summary));
+  }
+
+  async listExecutions(): Promise<ExecutionSummary[]> {
+    const summaries: ExecutionSummary[] = [];
+    for (const id of await this.store.listIds()) {
+      const summary = await this.store.read(id, (record) => cloneSummary(record.summary));
+      if (summary) summaries.push(summary);
+    }
+    return summaries;
+  }
+
+  async getOperations(executionArn: string): Promise<Operation[]> {
+    return this.read(executionArn, (record) => [...record.operations.values()].map(cloneOperation));
+  }
+
+  async getHistory(executionArn: string): Promise<HistoryEvent[]> {
+    return this.read(executionArn, (record) => record.history.map(cloneEvent));
+  }
+
+  async nextTimer(executionArn: string): Promise<Date | undefined> {
+    return this.read(executionArn, nextTimerOf);
+  }
+
+  async fireDueTimers(executionArn: string): Promise<string[]> {
+    const ctx = this.context();
+    return this.update(executionArn, (record) => {
+      const { mutation, firedOperationIds } = planFireDueTimers(record, ctx);
+      return { mutation, result: firedOperationIds };
+    });
+  }
+}

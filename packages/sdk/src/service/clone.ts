@@ -1,0 +1,67 @@
+// Copies at the service boundary: nothing a caller receives or passes in may alias a stored
+// object, or the caller could rewrite history by mutating it. Hand-written for Operation and
+// ErrorObject because they are on the hot checkpoint path; structuredClone elsewhere.
+import type { HistoryEvent } from "../protocol/history.js";
+import type { ErrorObject, Operation } from "../protocol/wire.js";
+import type { ExecutionSummary } from "./service-api.js";
+
+function cloneDate(d: Date): Date;
+function cloneDate(d: Date | undefined): Date | undefined;
+function cloneDate(d: Date | undefined): Date | undefined {
+  return d === undefined ? undefined : new Date(d.getTime());
+}
+
+export function cloneError(error: ErrorObject): ErrorObject;
+export function cloneError(error: ErrorObject | undefined): ErrorObject | undefined;
+export function cloneError(error: ErrorObject | undefined): ErrorObject | undefined {
+  if (error === undefined) return undefined;
+  const copy: ErrorObject = {};
+  if (error.ErrorType !== undefined) copy.ErrorType = error.ErrorType;
+  if (error.ErrorMessage !== undefined) copy.ErrorMessage = error.ErrorMessage;
+  if (error.ErrorData !== undefined) copy.ErrorData = error.ErrorData;
+  if (error.StackTrace !== undefined) copy.StackTrace = [...error.StackTrace];
+  return copy;
+}
+
+export function cloneOperation(op: Operation): Operation {
+  const copy: Operation = { ...op, StartTimestamp: cloneDate(op.StartTimestamp) };
+  if (op.EndTimestamp) copy.EndTimestamp = cloneDate(op.EndTimestamp);
+  if (op.ExecutionDetails) copy.ExecutionDetails = { ...op.ExecutionDetails };
+  if (op.ContextDetails) {
+    copy.ContextDetails = { ...op.ContextDetails };
+    if (op.ContextDetails.Error) copy.ContextDetails.Error = cloneError(op.ContextDetails.Error);
+  }
+  if (op.StepDetails) {
+    copy.StepDetails = { ...op.StepDetails };
+    if (op.StepDetails.Error) copy.StepDetails.Error = cloneError(op.StepDetails.Error);
+    if (op.StepDetails.NextAttemptTimestamp) {
+      copy.StepDetails.NextAttemptTimestamp = cloneDate(op.StepDetails.NextAttemptTimestamp);
+    }
+  }
+  if (op.WaitDetails) {
+    copy.WaitDetails = { ...op.WaitDetails };
+    if (op.WaitDetails.ScheduledEndTimestamp) {
+      copy.WaitDetails.ScheduledEndTimestamp = cloneDate(op.WaitDetails.ScheduledEndTimestamp);
+    }
+  }
+  if (op.CallbackDetails) {
+    copy.CallbackDetails = { ...op.CallbackDetails };
+    if (op.CallbackDetails.Error) copy.CallbackDetails.Error = cloneError(op.CallbackDetails.Error);
+  }
+  if (op.ChainedInvokeDetails) {
+    copy.ChainedInvokeDetails = { ...op.ChainedInvokeDetails };
+    if (op.ChainedInvokeDetails.Error) copy.ChainedInvokeDetails.Error = cloneError(op.ChainedInvokeDetails.Error);
+  }
+  return copy;
+}
+
+export function cloneEvent(event: HistoryEvent): HistoryEvent {
+  return structuredClone(event);
+}
+
+export function cloneSummary(summary: ExecutionSummary): ExecutionSummary {
+  const copy: ExecutionSummary = { ...summary, startTimestamp: cloneDate(summary.startTimestamp) };
+  if (summary.endTimestamp) copy.endTimestamp = cloneDate(summary.endTimestamp);
+  if (summary.error) copy.error = cloneError(summary.error);
+  return copy;
+}

@@ -1,0 +1,116 @@
+import type { HistoryEvent } from "../protocol/history.js";
+import type { ErrorObject, Operation } from "../protocol/wire.js";
+import type { ExecutionSummary } from "./service-api.js";
+
+/**
+ * Id of the EXECUTION operation, always the first operation of an execution. Operation ids the
+ * engine allocates are positional and start at "1", so "0" never collides with them.
+ */
+export const EXECUTION_OPERATION_ID = "0";
+
+/** The invocation that currently owns the execution (holds the current checkpoint token). */
+export interface ActiveInvocation {
+  requestId: string;
+  startTimestamp: Date;
+  /** Prefix of every checkpoint token issued to this invocation. */
+  invocationKey: string;
+}
+
+/**
+ * An outcome the handler checkpointed through an EXECUTION SUCCEED/FAIL update (used when the
+ * result is too big for the invocation response). It becomes the execution's result only at
+ * endInvocation.
+ */
+export type CheckpointedOutcome = { status: "SUCCEEDED"; result?: string } | { status: "FAILED"; error?: ErrorObject };
+
+/**
+ * Everything the service knows about one execution. Stores keep it; only `applyMutation`
+ * changes it, so every store evolves it identically.
+ */
+export interface ExecutionRecord {
+  executionId: string;
+  /** Number of mutations applied; the next mutation must carry seq + 1. */
+  seq: number;
+  summary: ExecutionSummary;
+  /** Operations by id; Map iteration order is insertion order. */
+  operations: Map<string, Operation>;
+  /** Operation ids in insertion order, for O(1) paging by position. */
+  operationOrder: string[];
+  history: HistoryEvent[];
+  /** The only token checkpoint() accepts; undefined while no invocation runs. */
+  checkpointToken: string | undefined;
+  invocation: ActiveInvocation | undefined;
+  outcome: CheckpointedOutcome | undefined;
+  /** Ids of operations with a timer pending (STARTED waits, PENDING steps). */
+  timers: Set<string>;
+}
+
+/**
+ * A change to a record, as decided by the core. It is what stores persist (the file store's log
+ * is a sequence of them) and replaying the mutations in order rebuilds the record.
+ *
+ * `null` clears a field; an absent field leaves it as it is.
+ */
+export interface ExecutionMutation {
+  seq: number;
+  summary?: ExecutionSummary;
+  checkpointToken?: string | null;
+  invocation?: ActiveInvocation | null;
+  outcome?: CheckpointedOutcome | null;
+  /** New versions of changed operations (inserted when new), in the order they changed. */
+  operations?: Operation[];
+  /** History events to append, EventIds already assigned. */
+  events?: HistoryEvent[];
+}
+
+export function createEmptyRecord(executionId: string): ExecutionRecord {
+  return {
+    executionId,
+    seq: 0,
+    summary: {
+      executionArn: "",
+      executionName: "",
+      status: "RUNNING",
+      startTimestamp: new Date(0),
+      invocationCount: 0,
+    },
+    operations: new Map(),
+    operationOrder: [],
+    history: [],
+    checkpointToken: undefined,
+    invocation: undefined,
+    outcome: undefined,
+    timers: new Set(),
+  };
+}
+
+export function hasPendingTimer(op: Operation): boolean {
+  return (
+    (op.Type === "WAIT" && op.Status === "STARTED" && op.WaitDetails?.ScheduledEndTimestamp !== undefined) ||
+    (op.Type === "STEP" && op.Status === "PENDING" && op.StepDetails?.NextAttemptTimestamp !== undefined)
+  );
+}
+
+/**
+ * Applies a mutation in place. The mutation's objects become part of the record, so the caller
+ * must not keep using them (the core always builds fresh ones). Cost is O(size of the mutation).
+ */
+export function applyMutation(record: ExecutionRecord, mutation: ExecutionMutation): void {
+  if (mutation.seq !== record.seq + 1) {
+    throw new Error(
+      `Mutation seq ${mutation.seq} does not follow record seq ${record.seq} of execution ${record.executionId}`,
+    );
+  }
+  record.seq = mutation.seq;
+  if (mutation.summary) record.summary = mutation.summary;
+  if (mutation.checkpointToken !== undefined) record.checkpointToken = mutation.checkpointToken ?? undefined;
+  if (mutation.invocation !== undefined) record.invocation = mutation.invocation ?? undefined;
+  if (mutation.outcome !== undefined) record.outcome = mutation.outcome ?? undefined;
+  for (const op of mutation.operations ?? []) {
+    if (!record.operations.has(op.Id)) record.operationOrder.push(op.Id);
+    record.operations.set(op.Id, op);
+    if (hasPendingTimer(op)) record.timers.add(op.Id);
+    else record.timers.delete(op.Id);
+  }
+  for (const event of mutation.events ?? []) record.history.push(event);
+}

@@ -1,0 +1,107 @@
+// The file store's on-disk format: one committed ExecutionMutation per line,
+//   <16 hex chars of sha256(json)> <json>\n
+// JSON never contains a raw newline, so a line is a record; the checksum catches torn and
+// damaged records. (sha256 rather than zlib.crc32, which only exists from Node 20.15.)
+import { createHash } from "node:crypto";
+import { CorruptLogError } from "../errors.js";
+import type { ExecutionMutation } from "../execution-record.js";
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const CHECKSUM_LENGTH = 16;
+
+/** Keys whose values are Dates anywhere in a mutation. User data never appears as a key. */
+const DATE_KEYS = new Set([
+  "StartTimestamp",
+  "EndTimestamp",
+  "NextAttemptTimestamp",
+  "ScheduledEndTimestamp",
+  "EventTimestamp",
+  "startTimestamp",
+  "endTimestamp",
+]);
+
+function reviveDates(key: string, value: unknown): unknown {
+  return typeof value === "string" && DATE_KEYS.has(key) ? new Date(value) : value;
+}
+
+function checksum(json: Buffer | string): string {
+  return createHash("sha256").update(json).digest("hex").slice(0, CHECKSUM_LENGTH);
+}
+
+export function encodeLogRecord(mutation: ExecutionMutation): Buffer {
+  const json = JSON.stringify(mutation);
+  return Buffer.from(`${checksum(json)} ${json}\n`, "utf8");
+}
+
+type Parsed = { ok: true; mutation: ExecutionMutation } | { ok: false; reason: string };
+
+function parseLine(line: Buffer): Parsed {
+  if (line.length <= CHECKSUM_LENGTH + 1 || line[CHECKSUM_LENGTH] !== SPACE) return { ok: false, reason: "malformed record" };
+  const json = line.subarray(CHECKSUM_LENGTH + 1);
+  if (line.subarray(0, CHECKSUM_LENGTH).toString("latin1") !== checksum(json)) {
+    return { ok: false, reason: "checksum mismatch" };
+  }
+  try {
+    const mutation = JSON.parse(json.toString("utf8"), reviveDates) as ExecutionMutation;
+    if (typeof mutation !== "object" || mutation === null || !Number.isInteger(mutation.seq)) {
+      return { ok: false, reason: "record is not a mutation" };
+    }
+    return { ok: true, mutation };
+  } catch {
+    return { ok: false, reason: "record is not valid JSON" };
+  }
+}
+
+export interface LogScan {
+  mutations: ExecutionMutation[];
+  /** Offset (relative to the scanned data) just past the last valid record. */
+  validLength: number;
+  /** Set when the data ends in an incomplete or damaged record (a torn write). */
+  invalidTail?: { offset: number; reason: string };
+}
+
+/**
+ * Parses log bytes that start at a record boundary. A damaged record followed only by other
+ * damaged bytes is a torn tail (a writer died mid-append; the caller may cut it off); a damaged
+ * record followed by a valid one, or a valid record out of sequence, is corruption.
+ *
+ * @param baseOffset where `data` starts in the file, for error messages
+ * @param firstSeq the seq the first record must carry
+ */
+export function scanLogRecords(data: Buffer, baseOffset: number, file: string, firstSeq: number): LogScan {
+  const mutations: ExecutionMutation[] = [];
+  let expectedSeq = firstSeq;
+  let position = 0;
+  while (position < data.length) {
+    const end = data.indexOf(NEWLINE, position);
+    if (end < 0) return { mutations, validLength: position, invalidTail: { offset: position, reason: "incomplete record" } };
+    const parsed = parseLine(data.subarray(position, end));
+    if (!parsed.ok) {
+      if (hasValidRecordAfter(data, end + 1)) throw new CorruptLogError(file, baseOffset + position, parsed.reason);
+      return { mutations, validLength: position, invalidTail: { offset: position, reason: parsed.reason } };
+    }
+    if (parsed.mutation.seq !== expectedSeq) {
+      throw new CorruptLogError(
+        file,
+        baseOffset + position,
+        `record has seq ${parsed.mutation.seq} where seq ${expectedSeq} was expected (two writers?)`,
+      );
+    }
+    mutations.push(parsed.mutation);
+    expectedSeq++;
+    position = end + 1;
+  }
+  return { mutations, validLength: position };
+}
+
+function hasValidRecordAfter(data: Buffer, from: number): boolean {
+  let position = from;
+  while (position < data.length) {
+    const end = data.indexOf(NEWLINE, position);
+    if (end < 0) return false;
+    if (parseLine(data.subarray(position, end)).ok) return true;
+    position = end + 1;
+  }
+  return false;
+}

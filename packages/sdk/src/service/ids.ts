@@ -1,0 +1,68 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { monotonicFactory } from "ulid";
+
+/**
+ * Where the core gets fresh identifiers. Injected so the pure core stays deterministic in tests;
+ * `randomIds` is the real source.
+ */
+export interface IdSource {
+  /** Identifies one invocation; every checkpoint token of that invocation starts with it. */
+  invocationKey(): string;
+  /** The unguessable part of a checkpoint token. */
+  tokenSecret(): string;
+  requestId(): string;
+  callbackId(): string;
+}
+
+// Tokens and callback ids are capabilities: 128 random bits, nothing else encoded beyond the
+// (non-secret) invocation key that lets getExecutionState accept any token of the invocation.
+export const randomIds: IdSource = {
+  invocationKey: () => randomBytes(9).toString("base64url"),
+  tokenSecret: () => randomBytes(16).toString("base64url"),
+  requestId: () => randomUUID(),
+  callbackId: () => randomBytes(16).toString("base64url"),
+};
+
+export function makeCheckpointToken(invocationKey: string, secret: string): string {
+  return `${invocationKey}.${secret}`;
+}
+
+export function invocationKeyOfToken(token: string): string {
+  const dot = token.indexOf(".");
+  return dot < 0 ? "" : token.slice(0, dot);
+}
+
+const newUlid = monotonicFactory();
+
+/** Execution ids are ULIDs: unique, and they sort by creation time. */
+export function newExecutionId(): string {
+  return newUlid();
+}
+
+const EXECUTION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const ARN = /^arn:cairn:local:execution\/([^/]+)\/([0-9A-HJKMNP-TV-Z]{26})$/;
+
+export function isExecutionId(id: string): boolean {
+  return EXECUTION_ID.test(id);
+}
+
+export function executionArnOf(executionName: string, executionId: string): string {
+  return `arn:cairn:local:execution/${executionName}/${executionId}`;
+}
+
+/** The execution id inside a Cairn ARN, or undefined when the string is not one. */
+export function executionIdOfArn(executionArn: string): string | undefined {
+  return ARN.exec(executionArn)?.[2];
+}
+
+/**
+ * Names go into ARNs (so no "/") and, hashed, into file names. Control characters would make
+ * logs and CLI output unreadable.
+ */
+export function executionNameProblem(name: string): string | undefined {
+  if (name.length === 0) return "it is empty";
+  if (name.length > 256) return "it is longer than 256 characters";
+  if (name.includes("/")) return 'it contains "/"';
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "it contains control characters";
+  return undefined;
+}

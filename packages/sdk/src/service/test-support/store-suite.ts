@@ -1,0 +1,239 @@
+// One behavioural suite for every ExecutionStore: whatever the store, the service must behave
+// identically. Each store's test file calls describeStoreBehaviour with a factory.
+import { afterEach, describe, expect, it } from "vitest";
+import { InvocationStatus } from "../../protocol/invocation.js";
+import type { OperationUpdate } from "../../protocol/wire.js";
+import { CheckpointService } from "../checkpoint-service.js";
+import {
+  ExecutionAlreadyExistsError,
+  ExecutionNotFoundError,
+  InvalidCheckpointError,
+  InvalidRequestError,
+  StaleCheckpointTokenError,
+} from "../errors.js";
+import { EXECUTION_OPERATION_ID } from "../execution-record.js";
+import type { ExecutionStore } from "../execution-store.js";
+import { VirtualClock } from "./virtual-clock.js";
+
+export interface StoreHarness {
+  store: ExecutionStore;
+  /** A fresh store over the same backing data (a new process, for durable stores). */
+  reopen(): ExecutionStore;
+  cleanup(): Promise<void>;
+}
+
+const step = (id: string, action: OperationUpdate["Action"], extra: Partial<OperationUpdate> = {}): OperationUpdate => ({
+  Id: id,
+  Type: "STEP",
+  SubType: "Step",
+  Action: action,
+  ...extra,
+});
+
+export function describeStoreBehaviour(storeName: string, makeHarness: () => Promise<StoreHarness>): void {
+  describe(`CheckpointService on ${storeName}`, () => {
+    let harness: StoreHarness | undefined;
+    afterEach(async () => {
+      await harness?.cleanup();
+      harness = undefined;
+    });
+
+    async function setup() {
+      harness = await makeHarness();
+      const clock = new VirtualClock();
+      const service = new CheckpointService({ store: harness.store, clock });
+      return { service, clock, harness };
+    }
+
+    it("starts executions idempotently by name", async () => {
+      const { service } = await setup();
+      const a = await service.startExecution({ executionName: "order-1", input: '{"n":1}', functionName: "fn" });
+      expect(a).toMatchObject({ executionName: "order-1", status: "RUNNING", invocationCount: 0, functionName: "fn" });
+      expect(a.executionArn).toMatch(/^arn:cairn:local:execution\/order-1\/[0-9A-Z]{26}$/);
+      const again = await service.startExecution({ executionName: "order-1", input: '{"n":1}' });
+      expect(again.executionArn).toBe(a.executionArn);
+      await expect(service.startExecution({ executionName: "order-1", input: '{"n":2}' })).rejects.toThrow(
+        ExecutionAlreadyExistsError,
+      );
+      const unnamed = await service.startExecution({});
+      expect(unnamed.executionArn).not.toBe(a.executionArn);
+      const list = await service.listExecutions();
+      expect(list.map((s) => s.executionArn)).toEqual([a.executionArn, unnamed.executionArn]);
+      await expect(service.startExecution({ executionName: "a/b" })).rejects.toThrow(InvalidRequestError);
+    });
+
+    it("reports unknown executions", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({ executionName: "x" });
+      await expect(service.getExecution("arn:cairn:local:execution/x/nope")).rejects.toThrow(ExecutionNotFoundError);
+      await expect(service.getExecution(executionArn.replace("/x/", "/y/"))).rejects.toThrow(ExecutionNotFoundError);
+      await expect(service.beginInvocation("arn:cairn:local:execution/x/01JAAAAAAAAAAAAAAAAAAAAAAA")).rejects.toThrow(
+        ExecutionNotFoundError,
+      );
+    });
+
+    it("runs a whole execution and keeps it across a reopen", async () => {
+      const { service, clock, harness } = await setup();
+      const { executionArn } = await service.startExecution({ executionName: "run", input: '"in"' });
+      const ticket = await service.beginInvocation(executionArn);
+      expect(ticket.input.InitialExecutionState.Operations).toEqual([
+        expect.objectContaining({ Id: EXECUTION_OPERATION_ID, Type: "EXECUTION", ExecutionDetails: { InputPayload: '"in"' } }),
+      ]);
+      clock.advance(1);
+      const response = await service.checkpoint({
+        DurableExecutionArn: executionArn,
+        CheckpointToken: ticket.input.CheckpointToken,
+        Updates: [step("1", "START"), step("1", "SUCCEED", { Payload: '"one"' })],
+      });
+      expect(response.CheckpointToken).toBeTruthy();
+      expect(response.NewExecutionState?.Operations).toEqual([
+        expect.objectContaining({ Id: "1", Status: "SUCCEEDED", StepDetails: { Attempt: 1, Result: '"one"' } }),
+      ]);
+      clock.advance(1);
+      const summary = await service.endInvocation(executionArn, ticket, {
+        kind: "returned",
+        output: { Status: InvocationStatus.SUCCEEDED, Result: '"done"' },
+      });
+      expect(summary).toMatchObject({ status: "SUCCEEDED", result: '"done"', invocationCount: 1 });
+
+      const fresh = new CheckpointService({ store: harness.reopen(), clock });
+      const history = await fresh.getHistory(executionArn);
+      expect(history.map((e) => e.EventType)).toEqual([
+        "ExecutionStarted",
+        "StepStarted",
+        "StepSucceeded",
+        "InvocationCompleted",
+        "ExecutionSucceeded",
+      ]);
+      expect(history.every((e) => e.EventTimestamp instanceof Date)).toBe(true);
+      expect(history[3]?.InvocationCompletedDetails?.StartTimestamp).toEqual(new Date("2025-01-01T00:00:00.000Z"));
+      const ops = await fresh.getOperations(executionArn);
+      expect(ops.map((op) => [op.Id, op.Status])).toEqual([
+        [EXECUTION_OPERATION_ID, "SUCCEEDED"],
+        ["1", "SUCCEEDED"],
+      ]);
+      expect(ops[1]?.EndTimestamp).toEqual(new Date("2025-01-01T00:00:01.000Z"));
+      expect(await fresh.getExecution(executionArn)).toEqual(summary);
+    });
+
+    it("fences stale tokens and tickets", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const first = await service.beginInvocation(executionArn);
+      const second = await service.beginInvocation(executionArn);
+      await expect(
+        service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: first.input.CheckpointToken, Updates: [step("1", "START")] }),
+      ).rejects.toThrow(StaleCheckpointTokenError);
+      await expect(service.endInvocation(executionArn, first, { kind: "crashed", error: {} })).rejects.toThrow(
+        StaleCheckpointTokenError,
+      );
+      const r1 = await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: second.input.CheckpointToken });
+      await expect(
+        service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: second.input.CheckpointToken }),
+      ).rejects.toThrow(StaleCheckpointTokenError);
+      await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: r1.CheckpointToken! });
+      await expect(
+        service.getExecutionState({ DurableExecutionArn: executionArn, CheckpointToken: first.input.CheckpointToken }),
+      ).rejects.toThrow(StaleCheckpointTokenError);
+      const state = await service.getExecutionState({ DurableExecutionArn: executionArn, CheckpointToken: second.input.CheckpointToken });
+      expect(state.Operations).toHaveLength(1);
+    });
+
+    it("lets exactly one of several concurrent checkpoints with the same token win", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const ticket = await service.beginInvocation(executionArn);
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          service.checkpoint({
+            DurableExecutionArn: executionArn,
+            CheckpointToken: ticket.input.CheckpointToken,
+            Updates: [step(String(i + 1), "START")],
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === "rejected") expect(r.reason).toBeInstanceOf(StaleCheckpointTokenError);
+      }
+      expect(await service.getOperations(executionArn)).toHaveLength(2);
+    });
+
+    it("stores nothing of a rejected batch", async () => {
+      const { service, harness } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const ticket = await service.beginInvocation(executionArn);
+      await expect(
+        service.checkpoint({
+          DurableExecutionArn: executionArn,
+          CheckpointToken: ticket.input.CheckpointToken,
+          Updates: [step("1", "START"), step("2", "SUCCEED")],
+        }),
+      ).rejects.toThrow(InvalidCheckpointError);
+      const fresh = new CheckpointService({ store: harness.reopen() });
+      expect(await fresh.getOperations(executionArn)).toHaveLength(1);
+      expect(await fresh.getHistory(executionArn)).toHaveLength(1);
+      // The token was not consumed.
+      await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: ticket.input.CheckpointToken });
+    });
+
+    it("never hands out stored objects", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({ input: "1" });
+      const ticket = await service.beginInvocation(executionArn);
+      const response = await service.checkpoint({
+        DurableExecutionArn: executionArn,
+        CheckpointToken: ticket.input.CheckpointToken,
+        Updates: [step("1", "START")],
+      });
+      response.NewExecutionState!.Operations![0]!.Status = "FAILED";
+      ticket.input.InitialExecutionState.Operations[0]!.ExecutionDetails!.InputPayload = "evil";
+      (await service.getOperations(executionArn))[1]!.StepDetails!.Attempt = 99;
+      (await service.getHistory(executionArn))[0]!.ExecutionStartedDetails!.Input!.Payload = "evil";
+      const summary = await service.getExecution(executionArn);
+      summary.startTimestamp.setTime(0);
+
+      const ops = await service.getOperations(executionArn);
+      expect(ops[0]?.ExecutionDetails?.InputPayload).toBe("1");
+      expect(ops[1]).toMatchObject({ Status: "STARTED", StepDetails: { Attempt: 1 } });
+      expect((await service.getHistory(executionArn))[0]?.ExecutionStartedDetails?.Input?.Payload).toBe("1");
+      expect((await service.getExecution(executionArn)).startTimestamp.getTime()).not.toBe(0);
+    });
+
+    it("pages state and fires timers on the service clock", async () => {
+      const { service, clock, harness } = await setup();
+      const { executionArn } = await service.startExecution({});
+      let ticket = await service.beginInvocation(executionArn);
+      const updates = Array.from({ length: 1500 }, (_, i) => step(String(i + 1), "START"));
+      updates.push({ Id: "w", Type: "WAIT", SubType: "Wait", Action: "START", WaitOptions: { WaitSeconds: 30 } });
+      await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: ticket.input.CheckpointToken, Updates: updates });
+      await service.endInvocation(executionArn, ticket, { kind: "returned", output: { Status: InvocationStatus.PENDING } });
+
+      expect(await service.nextTimer(executionArn)).toEqual(new Date("2025-01-01T00:00:30.000Z"));
+      clock.advance(29);
+      expect(await service.fireDueTimers(executionArn)).toEqual([]);
+      clock.advance(1);
+      expect(await service.fireDueTimers(executionArn)).toEqual(["w"]);
+      expect(await service.nextTimer(executionArn)).toBeUndefined();
+
+      ticket = await service.beginInvocation(executionArn);
+      const { Operations, NextMarker } = ticket.input.InitialExecutionState;
+      expect(Operations).toHaveLength(1000);
+      const rest = await service.getExecutionState({
+        DurableExecutionArn: executionArn,
+        CheckpointToken: ticket.input.CheckpointToken,
+        Marker: NextMarker,
+      });
+      expect(rest.NextMarker).toBeUndefined();
+      expect([...Operations, ...rest.Operations].map((op) => op.Id).slice(-2)).toEqual(["1500", "w"]);
+      expect(rest.Operations.at(-1)).toMatchObject({ Status: "SUCCEEDED" });
+
+      const reopened = new CheckpointService({ store: harness.reopen(), clock });
+      expect((await reopened.getHistory(executionArn)).map((e) => e.EventType).slice(-2)).toEqual([
+        "InvocationCompleted",
+        "WaitSucceeded",
+      ]);
+      expect(await reopened.getExecution(executionArn)).toMatchObject({ invocationCount: 2, status: "RUNNING" });
+    });
+  });
+}

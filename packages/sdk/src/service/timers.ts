@@ -1,0 +1,72 @@
+// Service-side time: wait ends and retry times. The orchestrator asks for the next timer and
+// fires due ones; the core decides what firing means.
+import type { HistoryEvent } from "../protocol/history.js";
+import type { Operation } from "../protocol/wire.js";
+import { cloneOperation } from "./clone.js";
+import type { CoreContext } from "./core-context.js";
+import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
+import { operationEvent, waitDurationSeconds } from "./history-events.js";
+
+function timerOf(op: Operation): Date | undefined {
+  if (op.Type === "WAIT" && op.Status === "STARTED") return op.WaitDetails?.ScheduledEndTimestamp;
+  if (op.Type === "STEP" && op.Status === "PENDING") return op.StepDetails?.NextAttemptTimestamp;
+  return undefined;
+}
+
+/** Earliest pending timer of a RUNNING execution. O(number of pending timers). */
+export function nextTimerOf(record: ExecutionRecord): Date | undefined {
+  if (record.summary.status !== "RUNNING") return undefined;
+  let earliest: Date | undefined;
+  for (const id of record.timers) {
+    const op = record.operations.get(id);
+    const at = op && timerOf(op);
+    if (at && (!earliest || at.getTime() < earliest.getTime())) earliest = at;
+  }
+  return earliest && new Date(earliest.getTime());
+}
+
+export interface FireTimersPlan {
+  /** Undefined when nothing is due. */
+  mutation: ExecutionMutation | undefined;
+  firedOperationIds: string[];
+}
+
+/**
+ * Fires every timer due at ctx.now, earliest first (ties in the order the timers were set): a STARTED wait
+ * SUCCEEDS with a WaitSucceeded event; a PENDING step becomes READY (no event).
+ */
+export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): FireTimersPlan {
+  if (record.summary.status !== "RUNNING") return { mutation: undefined, firedOperationIds: [] };
+  const now = new Date(ctx.now.getTime());
+  const due: { op: Operation; at: number }[] = [];
+  for (const id of record.timers) {
+    const op = record.operations.get(id);
+    const at = op && timerOf(op);
+    if (op && at && at.getTime() <= now.getTime()) due.push({ op, at: at.getTime() });
+  }
+  if (due.length === 0) return { mutation: undefined, firedOperationIds: [] };
+  // Stable sort: equal times keep the order the timers were set in, which every store replays
+  // identically.
+  due.sort((a, b) => a.at - b.at);
+
+  let nextEventId = record.history.length + 1;
+  const operations: Operation[] = [];
+  const events: HistoryEvent[] = [];
+  for (const { op: current } of due) {
+    const op = cloneOperation(current);
+    if (op.Type === "WAIT") {
+      op.Status = "SUCCEEDED";
+      op.EndTimestamp = now;
+      const duration = waitDurationSeconds(op);
+      events.push(
+        operationEvent("WaitSucceeded", op, nextEventId++, now, "WaitSucceededDetails", duration === undefined ? {} : { Duration: duration }),
+      );
+    } else {
+      op.Status = "READY";
+    }
+    operations.push(op);
+  }
+  const mutation: ExecutionMutation = { seq: record.seq + 1, operations };
+  if (events.length > 0) mutation.events = events;
+  return { mutation, firedOperationIds: operations.map((op) => op.Id) };
+}
