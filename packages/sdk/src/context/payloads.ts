@@ -1,5 +1,5 @@
 import { SerdesError } from "../errors/engine-errors.js";
-import { MAX_OPERATION_PAYLOAD_BYTES } from "../engine/limits.js";
+import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 
 /** Describes an operation for error messages: `step "charge-card" (id 3-1)`. */

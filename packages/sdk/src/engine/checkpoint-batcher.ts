@@ -1,6 +1,6 @@
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { Operation, OperationUpdate } from "../protocol/wire.js";
-import { MAX_BYTES_PER_CHECKPOINT, MAX_UPDATES_PER_CHECKPOINT } from "./limits.js";
+import { MAX_BYTES_PER_CHECKPOINT, MAX_UPDATES_PER_CHECKPOINT } from "../protocol/limits.js";
 
 interface Pending {
   update: OperationUpdate;

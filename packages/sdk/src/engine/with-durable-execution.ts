@@ -11,7 +11,7 @@ import {
 import type { DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
 import { invocationEnvironmentOf } from "./invocation-environment.js";
 import { InvocationEngine, type Termination } from "./invocation-engine.js";
-import { MAX_EXECUTION_RESULT_BYTES } from "./limits.js";
+import { MAX_EXECUTION_RESULT_BYTES } from "../protocol/limits.js";
 
 export interface DurableExecutionConfig {
   /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */

@@ -141,6 +141,16 @@ describe("step transitions and attempts", () => {
     );
   });
 
+  it("rejects a payload larger than an operation holds, multi-byte characters counted as bytes", () => {
+    const h = started();
+    h.checkpoint([step("1", "START")]);
+    const fits = "x".repeat(256 * 1024 - 2);
+    h.checkpoint([step("1", "SUCCEED", { Payload: JSON.stringify(fits) })]);
+    h.checkpoint([step("2", "START")]);
+    const tooBig = JSON.stringify("é".repeat(140 * 1024)); // 280 KiB of UTF-8 in 140 K characters
+    expectInvalid(() => h.checkpoint([step("2", "SUCCEED", { Payload: tooBig })]), /Payload is \d+ bytes; an operation holds at most 262144/);
+  });
+
   it("accepts a zero retry delay (due immediately)", () => {
     const h = started();
     h.checkpoint([step("1", "START"), step("1", "RETRY", { StepOptions: { NextAttemptDelaySeconds: 0 } })], 4);
