@@ -27,7 +27,6 @@ export {
   CheckpointService,
   MemoryExecutionStore,
   FileExecutionStore,
-  systemClock,
   CheckpointServiceError,
   CorruptLogError,
   ExecutionAlreadyExistsError,
@@ -65,6 +64,10 @@ export {
 // Orchestration: driving an execution through invocations (local runner, CLI, workers).
 export {
   VirtualClock,
+  systemClock,
+  toOrchestratorClock,
+  DEFAULT_MAX_INVOCATIONS,
+  DEFAULT_MAX_INVOCATIONS_WITHOUT_PROGRESS,
   runExecution,
   invokeOnce,
   DEFAULT_CRASH_ERROR,

@@ -1,0 +1,20 @@
+export { VirtualClock, systemClock, toOrchestratorClock, type OrchestratorClock } from "./clock.js";
+export {
+  invokeOnce,
+  DEFAULT_CRASH_ERROR,
+  type BackendWrapper,
+  type DurableInvocationHandler,
+  type InvocationControl,
+  type InvocationRecord,
+  type InvokeOptions,
+} from "./invocation.js";
+export {
+  runExecution,
+  DEFAULT_MAX_INVOCATIONS,
+  DEFAULT_MAX_INVOCATIONS_WITHOUT_PROGRESS,
+  type ExecutionTarget,
+  type OrchestrationResult,
+  type OrchestrationState,
+  type RunExecutionOptions,
+} from "./run-execution.js";
+export { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";

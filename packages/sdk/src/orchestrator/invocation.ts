@@ -1,0 +1,214 @@
+import { attachInvocationEnvironment, type DurableLogRecord } from "../engine/invocation-environment.js";
+import { toErrorObject } from "../errors/error-object.js";
+import type { CheckpointBackend } from "../protocol/backend.js";
+import {
+  InvocationStatus,
+  type DurableExecutionInvocationInput,
+  type DurableExecutionInvocationOutput,
+} from "../protocol/invocation.js";
+import type { ErrorObject } from "../protocol/wire.js";
+import type {
+  Clock,
+  DurableExecutionService,
+  ExecutionSummary,
+  InvocationOutcome,
+  InvocationTicket,
+} from "../service/service-api.js";
+import type { LambdaContextLike } from "../types/context.js";
+
+/** A durable Lambda-style handler, e.g. what `withDurableExecution(...)` returns. */
+export type DurableInvocationHandler = (
+  input: DurableExecutionInvocationInput,
+  context: LambdaContextLike,
+) => Promise<DurableExecutionInvocationOutput>;
+
+/**
+ * Handed to a backend wrapper for one invocation, so the wrapper (fault injection, a lease that
+ * expired) can end the invocation as if its process had died.
+ */
+export interface InvocationControl {
+  readonly executionArn: string;
+  readonly requestId: string;
+  /** 1-based position of this invocation within the orchestration run. */
+  readonly invocationNumber: number;
+  /**
+   * Ends the invocation as crashed. From then on the invocation's pending and future backend calls
+   * never settle, so the abandoned handler freezes where it is, like a killed process; the
+   * orchestrator records `{ kind: "crashed", error }` and carries on.
+   */
+  crash(error?: ErrorObject): void;
+  readonly crashed: boolean;
+}
+
+/** Wraps the backend one invocation talks to; called once per invocation. */
+export type BackendWrapper = (backend: CheckpointBackend, invocation: InvocationControl) => CheckpointBackend;
+
+export interface InvocationRecord {
+  requestId: string;
+  invocationNumber: number;
+  startTimestamp: Date;
+  endTimestamp: Date;
+  outcome: InvocationOutcome;
+  /** Checkpoint calls with at least one update that the service stored during this invocation. */
+  storedCheckpoints: number;
+}
+
+export interface InvokeOptions {
+  service: DurableExecutionService;
+  clock: Clock;
+  handler: DurableInvocationHandler;
+  executionArn: string;
+  invocationNumber: number;
+  logSink?: ((record: DurableLogRecord) => void) | undefined;
+  wrapBackend?: BackendWrapper | undefined;
+  functionName?: string | undefined;
+  /** What `getRemainingTimeInMillis` counts down from (measured on the orchestrator's clock). */
+  invocationTimeoutMs: number;
+}
+
+export const DEFAULT_CRASH_ERROR: ErrorObject = {
+  ErrorType: "Runtime.ExitError",
+  ErrorMessage: "The invocation was terminated before it returned",
+};
+
+const NEVER: Promise<never> = new Promise<never>(() => undefined);
+
+class Control implements InvocationControl {
+  #crashed: ErrorObject | undefined;
+  #ended = false;
+  readonly #onCrash: (error: ErrorObject) => void;
+  readonly whenCrashed: Promise<ErrorObject>;
+
+  constructor(
+    readonly executionArn: string,
+    readonly requestId: string,
+    readonly invocationNumber: number,
+  ) {
+    let resolve!: (error: ErrorObject) => void;
+    this.whenCrashed = new Promise<ErrorObject>((r) => (resolve = r));
+    this.#onCrash = resolve;
+  }
+
+  get crashed(): boolean {
+    return this.#crashed !== undefined;
+  }
+
+  /** No longer running: crashed, or returned and frozen like a finished Lambda. */
+  get stopped(): boolean {
+    return this.#crashed !== undefined || this.#ended;
+  }
+
+  crash(error: ErrorObject = DEFAULT_CRASH_ERROR): void {
+    if (this.stopped) return;
+    this.#crashed = error;
+    this.#onCrash(error);
+  }
+
+  end(): void {
+    this.#ended = true;
+  }
+
+  /** Runs a backend call unless stopped; a stopped invocation never sees an answer. */
+  async guard<T>(call: () => Promise<T>): Promise<T> {
+    if (this.stopped) return NEVER;
+    let result: T;
+    try {
+      result = await call();
+    } catch (error) {
+      if (this.stopped) return NEVER;
+      throw error;
+    }
+    if (this.stopped) return NEVER;
+    return result;
+  }
+}
+
+function isOutput(value: unknown): value is DurableExecutionInvocationOutput {
+  if (typeof value !== "object" || value === null) return false;
+  const status = (value as { Status?: unknown }).Status;
+  return status === InvocationStatus.SUCCEEDED || status === InvocationStatus.FAILED || status === InvocationStatus.PENDING;
+}
+
+/** Runs one invocation: begin, call the handler, end. */
+export async function invokeOnce(
+  options: InvokeOptions,
+): Promise<{ record: InvocationRecord; execution: ExecutionSummary }> {
+  const { service, clock, executionArn } = options;
+  const ticket: InvocationTicket = await service.beginInvocation(executionArn);
+  const control = new Control(executionArn, ticket.requestId, options.invocationNumber);
+
+  let storedCheckpoints = 0;
+  // Innermost: count what the service actually stored, even when a wrapper then crashes the
+  // invocation before the handler sees the answer.
+  const counting: CheckpointBackend = {
+    getExecutionState: (request) => service.getExecutionState(request),
+    checkpoint: async (request) => {
+      const response = await service.checkpoint(request);
+      if ((request.Updates?.length ?? 0) > 0) storedCheckpoints++;
+      return response;
+    },
+  };
+  const wrapped = options.wrapBackend ? options.wrapBackend(counting, control) : counting;
+  // Outermost: once the invocation stopped, nothing reaches the handler any more.
+  const backend: CheckpointBackend = {
+    getExecutionState: (request) => control.guard(() => wrapped.getExecutionState(request)),
+    checkpoint: (request) => control.guard(() => wrapped.checkpoint(request)),
+  };
+  const userSink = options.logSink;
+  const logSink = userSink
+    ? (record: DurableLogRecord) => {
+        if (!control.stopped) userSink(record);
+      }
+    : undefined;
+
+  const deadline = clock.now().getTime() + options.invocationTimeoutMs;
+  const lambdaContext: LambdaContextLike = {
+    awsRequestId: ticket.requestId,
+    functionName: options.functionName ?? "cairn-local",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now().getTime()),
+  };
+
+  const input = attachInvocationEnvironment(ticket.input, logSink ? { backend, logSink } : { backend });
+  let running: Promise<DurableExecutionInvocationOutput>;
+  try {
+    running = Promise.resolve(options.handler(input, lambdaContext));
+  } catch (error) {
+    running = Promise.reject(error);
+  }
+  const returned: Promise<InvocationOutcome> = running.then(
+    (output): InvocationOutcome =>
+      isOutput(output)
+        ? { kind: "returned", output }
+        : {
+            kind: "crashed",
+            error: {
+              ErrorType: "Runtime.InvalidResponse",
+              ErrorMessage: "The handler returned something that is not a durable invocation output",
+            },
+          },
+    (error: unknown): InvocationOutcome => ({ kind: "crashed", error: crashError(error) }),
+  );
+  const outcome = await Promise.race([
+    returned,
+    control.whenCrashed.then((error): InvocationOutcome => ({ kind: "crashed", error })),
+  ]);
+  // Whatever the abandoned handler does later is of no interest (a dead process reports nothing).
+  control.end();
+  running.catch(() => undefined);
+
+  const execution = await service.endInvocation(executionArn, ticket, outcome);
+  const record: InvocationRecord = {
+    requestId: ticket.requestId,
+    invocationNumber: options.invocationNumber,
+    startTimestamp: ticket.startTimestamp,
+    endTimestamp: clock.now(),
+    outcome,
+    storedCheckpoints,
+  };
+  return { record, execution };
+}
+
+function crashError(error: unknown): ErrorObject {
+  const object = toErrorObject(error);
+  return { ...object, ErrorType: object.ErrorType ?? DEFAULT_CRASH_ERROR.ErrorType };
+}

@@ -1,0 +1,293 @@
+import type { HistoryEvent, Operation, OperationStatus, OperationType } from "@cairn/sdk";
+import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
+
+export interface ContextDetails<TResult = unknown> {
+  readonly result: TResult | undefined;
+  readonly error: TestResultError | undefined;
+}
+
+export interface StepDetails<TResult = unknown> {
+  /** Attempts completed so far, as checkpointed. */
+  readonly attempt: number | undefined;
+  readonly nextAttemptTimestamp: Date | undefined;
+  readonly result: TResult | undefined;
+  readonly error: TestResultError | undefined;
+}
+
+export interface CallbackDetails<TResult = unknown> {
+  readonly callbackId: string;
+  readonly error?: TestResultError;
+  readonly result?: TResult;
+}
+
+export interface ChainedInvokeDetails<TResult = unknown> {
+  readonly error?: TestResultError;
+  readonly result?: TResult;
+}
+
+export interface WaitResultDetails {
+  readonly waitSeconds?: number;
+  readonly scheduledEndTimestamp?: Date;
+}
+
+/** What `waitForData` waits for. */
+export enum WaitingOperationStatus {
+  /** The operation exists (its START was stored). */
+  STARTED = "STARTED",
+  /** As COMPLETED, except for a waitForCallback: its submitter step has completed. */
+  SUBMITTED = "SUBMITTED",
+  /** The operation reached SUCCEEDED, FAILED, CANCELLED, STOPPED or TIMED_OUT. */
+  COMPLETED = "COMPLETED",
+}
+
+/**
+ * One operation of an execution, looked up by name, index or id. A handle taken from the runner
+ * before `run` is filled in as the run stores checkpoints; until then its getters return undefined.
+ */
+export interface DurableOperation<TResult = unknown> {
+  /** Resolves once the operation has reached `status` (default STARTED); rejects if the run ends first. */
+  waitForData(status?: WaitingOperationStatus): Promise<DurableOperation<TResult>>;
+  getContextDetails(): ContextDetails<TResult> | undefined;
+  getStepDetails(): StepDetails<TResult> | undefined;
+  getChainedInvokeDetails(): ChainedInvokeDetails<TResult> | undefined;
+  getCallbackDetails(): CallbackDetails<TResult> | undefined;
+  getWaitDetails(): WaitResultDetails | undefined;
+  getChildOperations(): DurableOperation[] | undefined;
+  getOperationData(): Operation | undefined;
+  /** The history events of this operation. */
+  getEvents(): HistoryEvent[] | undefined;
+  getId(): string | undefined;
+  getParentId(): string | undefined;
+  getName(): string | undefined;
+  getType(): OperationType | undefined;
+  getSubType(): string | undefined;
+  isWaitForCallback(): boolean;
+  isCallback(): boolean;
+  getStatus(): OperationStatus | undefined;
+  getStartTimestamp(): Date | undefined;
+  getEndTimestamp(): Date | undefined;
+  sendCallbackSuccess(result?: string): Promise<void>;
+  sendCallbackFailure(error?: { ErrorMessage?: string; ErrorType?: string; ErrorData?: string }): Promise<void>;
+  sendCallbackHeartbeat(): Promise<void>;
+}
+
+export type OperationSelector =
+  | { kind: "id"; id: string }
+  | { kind: "name"; name: string; index: number }
+  | { kind: "index"; index: number };
+
+/** Where handles read their data: the latest snapshot of the runner or of one result. */
+export interface OperationSource {
+  snapshot(): ExecutionSnapshot;
+  /** Resolves when `ready` holds for a snapshot; rejects if the run ends without it. */
+  waitUntil(ready: (snapshot: ExecutionSnapshot) => boolean, what: string): Promise<void>;
+}
+
+const COMPLETED_STATUSES: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "STOPPED", "TIMED_OUT"]);
+
+export function describeSelector(selector: OperationSelector): string {
+  switch (selector.kind) {
+    case "id":
+      return `operation with id "${selector.id}"`;
+    case "name":
+      return `operation "${selector.name}" (occurrence ${selector.index})`;
+    case "index":
+      return `operation at index ${selector.index}`;
+  }
+}
+
+export function select(snapshot: ExecutionSnapshot, selector: OperationSelector): Operation | undefined {
+  switch (selector.kind) {
+    case "id":
+      return snapshot.byId(selector.id);
+    case "name":
+      return snapshot.byName(selector.name, selector.index);
+    case "index":
+      return snapshot.byIndex(selector.index);
+  }
+}
+
+function reached(snapshot: ExecutionSnapshot, op: Operation | undefined, status: WaitingOperationStatus): boolean {
+  if (op === undefined) return false;
+  switch (status) {
+    case WaitingOperationStatus.STARTED:
+      return true;
+    case WaitingOperationStatus.COMPLETED:
+      return COMPLETED_STATUSES.has(op.Status);
+    case WaitingOperationStatus.SUBMITTED:
+      if (COMPLETED_STATUSES.has(op.Status)) return true;
+      return (
+        op.SubType === "WaitForCallback" &&
+        snapshot.childrenOf(op.Id).some((child) => child.Type === "STEP" && COMPLETED_STATUSES.has(child.Status))
+      );
+  }
+}
+
+export class OperationHandle<TResult = unknown> implements DurableOperation<TResult> {
+  constructor(
+    private readonly source: OperationSource,
+    private readonly selector: OperationSelector,
+  ) {}
+
+  private data(): Operation | undefined {
+    return select(this.source.snapshot(), this.selector);
+  }
+
+  private expectType(op: Operation, type: OperationType, method: string): void {
+    if (op.Type !== type) {
+      throw new Error(`${method}: ${describeSelector(this.selector)} is a ${op.Type} operation, not ${type}`);
+    }
+  }
+
+  private result(op: Operation): TResult | undefined {
+    return this.source.snapshot().resultOf(op.Id)?.value as TResult | undefined;
+  }
+
+  async waitForData(status: WaitingOperationStatus = WaitingOperationStatus.STARTED): Promise<DurableOperation<TResult>> {
+    await this.source.waitUntil(
+      (snapshot) => reached(snapshot, select(snapshot, this.selector), status),
+      `${describeSelector(this.selector)} to reach ${status}`,
+    );
+    return this;
+  }
+
+  getContextDetails(): ContextDetails<TResult> | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    this.expectType(op, "CONTEXT", "getContextDetails");
+    return { result: this.result(op), error: toTestResultError(op.ContextDetails?.Error) };
+  }
+
+  getStepDetails(): StepDetails<TResult> | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    this.expectType(op, "STEP", "getStepDetails");
+    const details = op.StepDetails;
+    return {
+      attempt: details?.Attempt,
+      nextAttemptTimestamp: details?.NextAttemptTimestamp,
+      result: this.result(op),
+      error: toTestResultError(details?.Error),
+    };
+  }
+
+  getChainedInvokeDetails(): ChainedInvokeDetails<TResult> | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    this.expectType(op, "CHAINED_INVOKE", "getChainedInvokeDetails");
+    const error = toTestResultError(op.ChainedInvokeDetails?.Error);
+    const result = this.result(op);
+    return { ...(error ? { error } : {}), ...(result !== undefined ? { result } : {}) };
+  }
+
+  getCallbackDetails(): CallbackDetails<TResult> | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    // A waitForCallback is a context around the callback: report the callback inside it.
+    const callback = op.Type === "CONTEXT" ? this.source.snapshot().childrenOf(op.Id).find((c) => c.Type === "CALLBACK") : op;
+    if (!callback || callback.Type !== "CALLBACK") {
+      throw new Error(`getCallbackDetails: ${describeSelector(this.selector)} is not a callback operation`);
+    }
+    const error = toTestResultError(callback.CallbackDetails?.Error);
+    const result = this.result(callback);
+    return {
+      callbackId: callback.CallbackDetails?.CallbackId ?? "",
+      ...(error ? { error } : {}),
+      ...(result !== undefined ? { result } : {}),
+    };
+  }
+
+  getWaitDetails(): WaitResultDetails | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    this.expectType(op, "WAIT", "getWaitDetails");
+    const started = this.source
+      .snapshot()
+      .eventsOf(op.Id)
+      .find((e) => e.EventType === "WaitStarted");
+    const waitSeconds = started?.WaitStartedDetails?.Duration;
+    const scheduledEndTimestamp = op.WaitDetails?.ScheduledEndTimestamp ?? started?.WaitStartedDetails?.ScheduledEndTimestamp;
+    return {
+      ...(waitSeconds !== undefined ? { waitSeconds } : {}),
+      ...(scheduledEndTimestamp !== undefined ? { scheduledEndTimestamp } : {}),
+    };
+  }
+
+  getChildOperations(): DurableOperation[] | undefined {
+    const op = this.data();
+    if (!op) return undefined;
+    return this.source
+      .snapshot()
+      .childrenOf(op.Id)
+      .map((child) => new OperationHandle(this.source, { kind: "id", id: child.Id }));
+  }
+
+  getOperationData(): Operation | undefined {
+    return this.data();
+  }
+
+  getEvents(): HistoryEvent[] | undefined {
+    const op = this.data();
+    return op ? [...this.source.snapshot().eventsOf(op.Id)] : undefined;
+  }
+
+  getId(): string | undefined {
+    return this.data()?.Id;
+  }
+
+  getParentId(): string | undefined {
+    return this.data()?.ParentId;
+  }
+
+  getName(): string | undefined {
+    return this.data()?.Name;
+  }
+
+  getType(): OperationType | undefined {
+    return this.data()?.Type;
+  }
+
+  getSubType(): string | undefined {
+    return this.data()?.SubType;
+  }
+
+  isWaitForCallback(): boolean {
+    const op = this.data();
+    return op?.Type === "CONTEXT" && op.SubType === "WaitForCallback";
+  }
+
+  isCallback(): boolean {
+    return this.data()?.Type === "CALLBACK";
+  }
+
+  getStatus(): OperationStatus | undefined {
+    return this.data()?.Status;
+  }
+
+  getStartTimestamp(): Date | undefined {
+    return this.data()?.StartTimestamp;
+  }
+
+  getEndTimestamp(): Date | undefined {
+    return this.data()?.EndTimestamp;
+  }
+
+  async sendCallbackSuccess(): Promise<void> {
+    throw callbacksUnsupported();
+  }
+
+  async sendCallbackFailure(): Promise<void> {
+    throw callbacksUnsupported();
+  }
+
+  async sendCallbackHeartbeat(): Promise<void> {
+    throw callbacksUnsupported();
+  }
+}
+
+function callbacksUnsupported(): Error {
+  return new Error(
+    "Completing callbacks from a test is not supported yet: the checkpoint service has no callback API. " +
+      "Test callback-free handlers, or drive the callback through the service once it offers one.",
+  );
+}

@@ -1,0 +1,29 @@
+export {
+  LocalDurableTestRunner,
+  type InvokeRequest,
+  type LocalDurableTestRunnerParameters,
+  type LocalDurableTestRunnerSetupParameters,
+} from "./local-durable-test-runner.js";
+export type { Invocation, TestResult } from "./test-result.js";
+export type { TestResultError } from "./execution-snapshot.js";
+export {
+  WaitingOperationStatus,
+  type CallbackDetails,
+  type ChainedInvokeDetails,
+  type ContextDetails,
+  type DurableOperation,
+  type StepDetails,
+  type WaitResultDetails,
+} from "./durable-operation.js";
+export {
+  createFaultInjector,
+  type CheckpointFaultInfo,
+  type CrashPredicate,
+  type FaultInjector,
+  type FaultPlan,
+} from "./fault-injection.js";
+export { formatOperationTable, type PrintConfig } from "./print-operations.js";
+export { OperationStatus, OperationType } from "@cairn/sdk";
+export { ExecutionStatus } from "./execution-status.js";
+export type { HistoryEvent, Operation } from "@cairn/sdk";
+export { cairnMatchers, type CairnMatchers, type MatcherContext, type MatcherResult } from "./matchers.js";

@@ -1,0 +1,257 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  CheckpointService,
+  MemoryExecutionStore,
+  VirtualClock,
+  runExecution,
+  systemClock,
+  type CheckpointBackend,
+  type Clock,
+  type DurableExecutionService,
+  type DurableLambdaHandler,
+  type DurableLogRecord,
+  type ExecutionStore,
+} from "@cairn/sdk";
+import { OperationHandle, type DurableOperation, type OperationSelector, type OperationSource } from "./durable-operation.js";
+import { ExecutionSnapshot } from "./execution-snapshot.js";
+import { createFaultInjector, type FaultPlan } from "./fault-injection.js";
+import { createTestResult, type TestResult } from "./test-result.js";
+
+export interface LocalDurableTestRunnerSetupParameters {
+  /**
+   * Skip time: waits and retry delays complete at once on a virtual clock. Global timers are never
+   * touched, so tests using real timers (or other runners) are unaffected. Default false.
+   */
+  skipTime?: boolean;
+  /**
+   * Real milliseconds every checkpoint call takes, as against a remote service; shakes out races
+   * in handlers. Default 0.
+   */
+  checkpointDelay?: number;
+}
+
+export interface LocalDurableTestRunnerParameters {
+  /** The durable handler, as returned by `withDurableExecution`. */
+  handlerFunction: DurableLambdaHandler;
+  /** Overrides the `skipTime` given to `setupTestEnvironment` for this runner. */
+  skipTime?: boolean;
+  /** Overrides the `checkpointDelay` given to `setupTestEnvironment` for this runner. */
+  checkpointDelay?: number;
+  /** Store every run's execution here (e.g. a FileExecutionStore) instead of a fresh memory store. */
+  store?: ExecutionStore;
+  /** Full control over the service a run uses; it must read time from `clock`. Wins over `store`. */
+  createService?: (clock: Clock) => DurableExecutionService;
+  /** Also print every log line the handler emits. Default false. */
+  echoLogs?: boolean;
+  /** Invocations per run before it fails with InvocationLimitError (default 1000). */
+  maxInvocations?: number;
+  /** Consecutive invocations without progress before NoProgressError (default 10). */
+  maxInvocationsWithoutProgress?: number;
+  functionName?: string;
+}
+
+export interface InvokeRequest {
+  /** The event, sent to the handler as JSON. */
+  payload?: unknown;
+  /** Crashes to inject (a Cairn addition). */
+  faults?: FaultPlan;
+  executionName?: string;
+  /** Stops a real-time run while it sleeps until a timer. */
+  signal?: AbortSignal;
+}
+
+interface Waiter {
+  ready: (snapshot: ExecutionSnapshot) => boolean;
+  what: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Runs a durable handler in-process against a local checkpoint service, invoking it again after
+ * every suspension or crash until the execution finishes, and lets the test inspect the result.
+ * Same names and shapes as the AWS testing library's runner, plus fault injection and logs.
+ */
+export class LocalDurableTestRunner<TResult = unknown> {
+  static #skipTime = false;
+  static #checkpointDelay = 0;
+
+  readonly #params: LocalDurableTestRunnerParameters;
+  #snapshot: ExecutionSnapshot = ExecutionSnapshot.empty;
+  #waiters = new Set<Waiter>();
+  #runsInFlight = 0;
+  #runsFinished = 0;
+  readonly #source: OperationSource;
+
+  constructor(params: LocalDurableTestRunnerParameters) {
+    if (typeof params?.handlerFunction !== "function") {
+      throw new TypeError("LocalDurableTestRunner: handlerFunction must be the function returned by withDurableExecution");
+    }
+    this.#params = params;
+    this.#source = {
+      snapshot: () => this.#snapshot,
+      waitUntil: (ready, what) => this.#waitUntil(ready, what),
+    };
+  }
+
+  /** Sets the default time mode for runners. Installs nothing global. */
+  static async setupTestEnvironment(params: LocalDurableTestRunnerSetupParameters = {}): Promise<void> {
+    LocalDurableTestRunner.#skipTime = params.skipTime ?? false;
+    LocalDurableTestRunner.#checkpointDelay = params.checkpointDelay ?? 0;
+  }
+
+  static async teardownTestEnvironment(): Promise<void> {
+    LocalDurableTestRunner.#skipTime = false;
+    LocalDurableTestRunner.#checkpointDelay = 0;
+  }
+
+  async run(params: InvokeRequest = {}): Promise<TestResult<TResult>> {
+    const skipTime = this.#params.skipTime ?? LocalDurableTestRunner.#skipTime;
+    const clock: Clock = skipTime ? new VirtualClock() : systemClock;
+    const service = this.#serviceFor(clock);
+    const injector = createFaultInjector(params.faults);
+    const logs: DurableLogRecord[] = [];
+    const echo = this.#params.echoLogs === true;
+    const checkpointDelay = this.#params.checkpointDelay ?? LocalDurableTestRunner.#checkpointDelay;
+    let executionArn: string | undefined;
+
+    // Keeps pre-fetched handles current while somebody waits for an operation mid-run.
+    let refreshing: Promise<void> = Promise.resolve();
+    const refresh = (): void => {
+      if (this.#waiters.size === 0 || executionArn === undefined) return;
+      const arn = executionArn;
+      refreshing = refreshing
+        .then(async () => this.#publish(await snapshotOf(service, arn)))
+        .catch(() => undefined);
+    };
+    const observe = (backend: CheckpointBackend): CheckpointBackend => ({
+      getExecutionState: (request) => backend.getExecutionState(request),
+      checkpoint: async (request) => {
+        if (checkpointDelay > 0) await sleep(checkpointDelay);
+        const response = await backend.checkpoint(request);
+        refresh();
+        return response;
+      },
+    });
+
+    this.#runsInFlight++;
+    try {
+      const outcome = await runExecution({
+        service,
+        clock,
+        handler: this.#params.handlerFunction,
+        target: {
+          start: {
+            input: params.payload === undefined ? undefined : JSON.stringify(params.payload),
+            executionName: params.executionName,
+            functionName: this.#params.functionName,
+          },
+        },
+        functionName: this.#params.functionName,
+        logSink: (record) => {
+          logs.push(record);
+          if (echo) console.log(formatLogRecord(record));
+        },
+        wrapBackend: (backend, invocation) => injector.wrap(observe(backend), invocation),
+        onExecutionStarted: (execution) => {
+          executionArn = execution.executionArn;
+        },
+        onInvocation: refresh,
+        maxInvocations: this.#params.maxInvocations,
+        maxInvocationsWithoutProgress: this.#params.maxInvocationsWithoutProgress,
+        signal: params.signal,
+      });
+      await refreshing;
+      const snapshot = await snapshotOf(service, outcome.execution.executionArn);
+      this.#publish(snapshot);
+      return createTestResult<TResult>({
+        execution: outcome.execution,
+        snapshot,
+        logs,
+        injectedCrashes: injector.crashes(),
+        state: outcome.state,
+      });
+    } catch (error) {
+      // Leave what happened inspectable through the runner's handles.
+      if (executionArn !== undefined) {
+        await refreshing;
+        const snapshot = await snapshotOf(service, executionArn).catch(() => undefined);
+        if (snapshot) this.#publish(snapshot);
+      }
+      throw error;
+    } finally {
+      this.#runsInFlight--;
+      this.#runsFinished++;
+      if (this.#runsInFlight === 0) this.#rejectWaiters((w) => `The execution ended without ${w.what}`);
+    }
+  }
+
+  getOperation<TOperationResult = unknown>(name: string, index = 0): DurableOperation<TOperationResult> {
+    return this.#handle({ kind: "name", name, index });
+  }
+
+  getOperationByIndex<TOperationResult = unknown>(index: number): DurableOperation<TOperationResult> {
+    return this.#handle({ kind: "index", index });
+  }
+
+  getOperationByNameAndIndex<TOperationResult = unknown>(name: string, index: number): DurableOperation<TOperationResult> {
+    return this.#handle({ kind: "name", name, index });
+  }
+
+  getOperationById<TOperationResult = unknown>(id: string): DurableOperation<TOperationResult> {
+    return this.#handle({ kind: "id", id });
+  }
+
+  /** Forgets the last run: handles read nothing until the next run; pending waits are rejected. */
+  reset(): void {
+    this.#snapshot = ExecutionSnapshot.empty;
+    this.#runsFinished = 0;
+    this.#rejectWaiters(() => "The runner was reset");
+  }
+
+  #handle<T>(selector: OperationSelector): DurableOperation<T> {
+    return new OperationHandle<T>(this.#source, selector);
+  }
+
+  #serviceFor(clock: Clock): DurableExecutionService {
+    if (this.#params.createService) return this.#params.createService(clock);
+    return new CheckpointService({ store: this.#params.store ?? new MemoryExecutionStore(), clock });
+  }
+
+  #publish(snapshot: ExecutionSnapshot): void {
+    this.#snapshot = snapshot;
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.ready(snapshot)) {
+        this.#waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  #waitUntil(ready: (snapshot: ExecutionSnapshot) => boolean, what: string): Promise<void> {
+    if (ready(this.#snapshot)) return Promise.resolve();
+    // Before any run, wait for one (a test may take a handle and wait before starting the run).
+    if (this.#runsInFlight === 0 && this.#runsFinished > 0) {
+      return Promise.reject(new Error(`The execution ended without ${what}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.add({ ready, what, resolve, reject });
+    });
+  }
+
+  #rejectWaiters(message: (waiter: Waiter) => string): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const waiter of waiters) waiter.reject(new Error(message(waiter)));
+  }
+}
+
+async function snapshotOf(service: DurableExecutionService, executionArn: string): Promise<ExecutionSnapshot> {
+  const [operations, events] = await Promise.all([service.getOperations(executionArn), service.getHistory(executionArn)]);
+  return ExecutionSnapshot.build(executionArn, operations, events);
+}
+
+function formatLogRecord(record: DurableLogRecord): string {
+  const where = record.operationName ?? record.operationId;
+  return `[${record.level}]${where ? ` ${where}` : ""}${record.attempt ? ` #${record.attempt}` : ""}: ${record.message}`;
+}

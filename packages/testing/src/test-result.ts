@@ -1,0 +1,117 @@
+import type {
+  DurableLogRecord,
+  ExecutionStatus,
+  ExecutionSummary,
+  HistoryEvent,
+  OperationStatus,
+  OrchestrationState,
+} from "@cairn/sdk";
+import { OperationHandle, type DurableOperation, type OperationSource } from "./durable-operation.js";
+import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
+import { formatOperationTable, type PrintConfig } from "./print-operations.js";
+
+/** One handler invocation, from its InvocationCompleted history event. */
+export interface Invocation {
+  startTimestamp: Date | undefined;
+  endTimestamp: Date | undefined;
+  requestId: string | undefined;
+  error: TestResultError | undefined;
+}
+
+export interface TestResult<TResult = unknown> {
+  getOperations(params?: { status: OperationStatus }): DurableOperation[];
+  getInvocations(): Invocation[];
+  getStatus(): ExecutionStatus;
+  /** The handler's JSON result; throws the execution's error unless it SUCCEEDED. */
+  getResult(): TResult | undefined;
+  /** The execution's error; throws if it SUCCEEDED. */
+  getError(): TestResultError;
+  getHistoryEvents(): HistoryEvent[];
+  /** Prints the operation tree as a table to the console. */
+  print(config?: PrintConfig): void;
+
+  // Cairn additions.
+  getExecutionArn(): string;
+  /** Every structured log line the handler emitted (crashed invocations' lines up to the crash). */
+  getLogs(): DurableLogRecord[];
+  /** How many crashes the run's fault plan injected. */
+  getInjectedCrashCount(): number;
+  /** `waiting` when the execution is still RUNNING, suspended on an external event. */
+  getOrchestrationState(): OrchestrationState;
+}
+
+export interface TestResultData {
+  execution: ExecutionSummary;
+  snapshot: ExecutionSnapshot;
+  logs: readonly DurableLogRecord[];
+  injectedCrashes: number;
+  state: OrchestrationState;
+}
+
+export function createTestResult<TResult>(data: TestResultData): TestResult<TResult> {
+  const { execution, snapshot } = data;
+  const source: OperationSource = {
+    snapshot: () => snapshot,
+    async waitUntil(ready, what) {
+      if (!ready(snapshot)) throw new Error(`The execution ended without ${what}`);
+    },
+  };
+  const errorOf = (): TestResultError =>
+    toTestResultError(execution.error) ?? {
+      errorMessage:
+        execution.status === "RUNNING"
+          ? `The execution is still RUNNING (${data.state}): it did not finish`
+          : `The execution ended ${execution.status} without an error`,
+      errorType: undefined,
+      errorData: undefined,
+      stackTrace: undefined,
+    };
+
+  return {
+    getOperations(params) {
+      const ops = params ? snapshot.operations.filter((op) => op.Status === params.status) : snapshot.operations;
+      return ops.map((op) => new OperationHandle(source, { kind: "id", id: op.Id }));
+    },
+    getInvocations() {
+      return snapshot.events
+        .filter((event) => event.EventType === "InvocationCompleted")
+        .map((event) => {
+          const details = event.InvocationCompletedDetails;
+          return {
+            startTimestamp: details?.StartTimestamp,
+            endTimestamp: details?.EndTimestamp,
+            requestId: details?.RequestId,
+            error: toTestResultError(details?.Error?.Payload),
+          };
+        });
+    },
+    getStatus: () => execution.status,
+    getResult() {
+      if (execution.status !== "SUCCEEDED") {
+        const details = errorOf();
+        const error = new Error(details.errorMessage ?? `Execution ${execution.status}`);
+        if (details.errorType) error.name = details.errorType;
+        if (details.stackTrace) error.stack = [`${error.name}: ${error.message}`, ...details.stackTrace].join("\n");
+        throw error;
+      }
+      if (execution.result === undefined) return undefined;
+      try {
+        return JSON.parse(execution.result) as TResult;
+      } catch {
+        return execution.result as TResult;
+      }
+    },
+    getError() {
+      if (execution.status === "SUCCEEDED") throw new Error("Cannot get the error of a SUCCEEDED execution");
+      return errorOf();
+    },
+    getHistoryEvents: () => [...snapshot.events],
+    print(config) {
+      console.log(formatOperationTable(snapshot.operations, config));
+    },
+    getExecutionArn: () => execution.executionArn,
+    getLogs: () => [...data.logs],
+    getInjectedCrashCount: () => data.injectedCrashes,
+    getOrchestrationState: () => data.state,
+  };
+}
