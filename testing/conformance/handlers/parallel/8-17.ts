@@ -1,0 +1,23 @@
+import { withDurableExecution } from "@cairn/sdk";
+
+// 8.17: min-successful=3 is never reached (one of three fails); all branches run.
+export const handler = withDurableExecution(async (_event: unknown, ctx) => {
+  const result = await ctx.parallel(
+    "min-not-reached",
+    [
+      async () => "b0",
+      async (): Promise<string> => {
+        throw new Error("branch 1 failed");
+      },
+      async () => "b2",
+    ],
+    { maxConcurrency: 1, completionConfig: { minSuccessful: 3 } },
+  );
+  return {
+    completionReason: result.completionReason,
+    status: result.status,
+    successCount: result.successCount,
+    failureCount: result.failureCount,
+    totalCount: result.totalCount,
+  };
+});
