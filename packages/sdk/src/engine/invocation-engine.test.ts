@@ -186,3 +186,27 @@ describe("invocation input", () => {
     await expect(handler({ hello: "world" } as never)).rejects.toThrow(/expects a durable execution invocation/);
   });
 });
+
+describe("fencing", () => {
+  it("stops a stale invocation at its first checkpoint, without storing anything of it", async () => {
+    const { CheckpointService } = await import("../service/checkpoint-service.js");
+    const { MemoryExecutionStore } = await import("../service/memory-store.js");
+    const { withDurableExecution } = await import("./with-durable-execution.js");
+    const { attachInvocationEnvironment } = await import("./invocation-environment.js");
+    const { CheckpointFailedError } = await import("../errors/engine-errors.js");
+    const service = new CheckpointService({ store: new MemoryExecutionStore() });
+    const execution = await service.startExecution({ input: "{}" });
+    let bodies = 0;
+    const handler = withDurableExecution(async (_e, ctx) => ctx.step("work", async () => ++bodies));
+
+    const stale = await service.beginInvocation(execution.executionArn);
+    const current = await service.beginInvocation(execution.executionArn); // takes the execution over
+    await expect(handler(attachInvocationEnvironment(stale.input, { backend: service }))).rejects.toBeInstanceOf(CheckpointFailedError);
+    expect(await service.getOperations(execution.executionArn)).toHaveLength(1); // only the EXECUTION operation
+
+    const output = await handler(attachInvocationEnvironment(current.input, { backend: service }));
+    expect(output).toEqual({ Status: "SUCCEEDED", Result: "2" }); // the stale body ran but its result was never stored
+    const steps = (await service.getOperations(execution.executionArn)).filter((o) => o.Type === "STEP");
+    expect(steps.map((s) => s.StepDetails?.Result)).toEqual(["2"]);
+  });
+});
