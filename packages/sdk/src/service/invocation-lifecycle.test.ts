@@ -47,6 +47,21 @@ describe("beginInvocation", () => {
     expect(() => planCheckpoint(h.record, first.input.CheckpointToken, [], h.ctx(1))).toThrow(StaleCheckpointTokenError);
   });
 
+  it("closes an invocation that never reported its end before the next one begins", () => {
+    const h = new CoreHarness();
+    h.begin();
+    const abandoned = h.ticket!.requestId;
+    h.begin(); // e.g. the first process was killed: the orchestrator invokes again
+    const completed = h.record.history.filter((e) => e.EventType === "InvocationCompleted");
+    expect(completed).toHaveLength(1);
+    expect(completed[0]?.InvocationCompletedDetails).toMatchObject({
+      RequestId: abandoned,
+      Error: { Payload: { ErrorType: "Invocation.Abandoned" } },
+    });
+    end(h, pending, 5);
+    expect(h.record.history.filter((e) => e.EventType === "InvocationCompleted")).toHaveLength(2);
+  });
+
   it("pages a large initial state", () => {
     const h = new CoreHarness();
     h.begin();

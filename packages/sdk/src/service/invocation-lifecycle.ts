@@ -75,6 +75,22 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
   };
   const checkpointToken = makeCheckpointToken(invocation.invocationKey, ctx.ids.tokenSecret());
   const summary: ExecutionSummary = { ...record.summary, invocationCount: record.summary.invocationCount + 1 };
+  // An invocation that never reported its end (its process was killed, or it lost its lease) is
+  // closed in the history now, so every invocation has its InvocationCompleted.
+  const events: HistoryEvent[] = [];
+  if (record.invocation) {
+    events.push(
+      executionEvent("InvocationCompleted", record.history.length + 1, now, "InvocationCompletedDetails", {
+        StartTimestamp: new Date(record.invocation.startTimestamp.getTime()),
+        EndTimestamp: now,
+        RequestId: record.invocation.requestId,
+        Error: errorOf({
+          ErrorType: "Invocation.Abandoned",
+          ErrorMessage: `the invocation never reported its end (process killed or lease lost); invocation ${invocation.requestId} took over`,
+        }),
+      }),
+    );
+  }
   const page = pageOperations(record, undefined, pageSize);
   const ticket: InvocationTicket = {
     requestId: invocation.requestId,
@@ -88,7 +104,7 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
       },
     },
   };
-  return { mutation: { seq: record.seq + 1, summary, checkpointToken, invocation }, ticket };
+  return { mutation: { seq: record.seq + 1, summary, checkpointToken, invocation, ...(events.length ? { events } : {}) }, ticket };
 }
 
 /**
