@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { inspectCommand } from "./commands/inspect.js";
+import { listCommand } from "./commands/list.js";
+import { resumeCommand } from "./commands/resume.js";
+import { runCommand } from "./commands/run.js";
+import { COMMAND_HELP, MAIN_HELP, isCommand, type CommandName } from "./help.js";
+import { Output } from "./output.js";
+import { EXIT, UsageError } from "./usage-error.js";
+
+const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Promise<number>> = {
+  run: runCommand,
+  resume: resumeCommand,
+  inspect: inspectCommand,
+  list: listCommand,
+};
+
+/** Runs the cairn command line and returns the exit code. */
+export async function main(argv: readonly string[], out: Output = Output.forProcess()): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first === "--help" || first === "-h") {
+      out.line(MAIN_HELP);
+      return first === undefined ? EXIT.usage : 0;
+    }
+    if (first === "help") {
+      const topic = rest[0];
+      if (topic !== undefined && !isCommand(topic)) throw new UsageError(`Unknown command "${topic}".`);
+      out.line(topic === undefined ? MAIN_HELP : COMMAND_HELP[topic]);
+      return 0;
+    }
+    if (first === "--version" || first === "-v") {
+      out.line(version());
+      return 0;
+    }
+    if (first.startsWith("-")) throw new UsageError(`Unknown option ${first}; options go after the command.`);
+    if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Commands: run, resume, inspect, list.`);
+    return await HANDLERS[first](rest, out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.error(`cairn: ${error.message}`);
+      const command = error.command ?? (first !== undefined && isCommand(first) ? first : undefined);
+      out.error(`Run "cairn ${command === undefined ? "" : `${command} `}--help" for usage.`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    out.error(`cairn: ${message}`);
+    if (process.env.CAIRN_DEBUG && error instanceof Error && error.stack) out.error(error.stack);
+    return EXIT.failed;
+  }
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,58 @@
+import { expectPositionals, parseCommand, stringOption } from "../args.js";
+import { driveExecution } from "../drive.js";
+import { COMMAND_HELP } from "../help.js";
+import { loadHandler } from "../handler-loader.js";
+import type { Output } from "../output.js";
+import { storeDirectory } from "../store.js";
+import { UsageError } from "../usage-error.js";
+
+/** Validates --input and normalises it, so the same event always serializes the same way. */
+export function parseInput(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `--input is not valid JSON (${reason}). Pass a JSON document, quoted for your shell, ` +
+        `e.g. --input '{"orderId":"ord-1001"}' or --input '42' or --input '"text"'.`,
+      "run",
+    );
+  }
+}
+
+export async function runCommand(argv: readonly string[], out: Output): Promise<number> {
+  const parsed = parseCommand("run", argv, {
+    input: { type: "string" },
+    store: { type: "string" },
+    name: { type: "string" },
+    export: { type: "string" },
+  });
+  if (parsed.values.help) {
+    out.line(COMMAND_HELP.run);
+    return 0;
+  }
+  expectPositionals("run", parsed, { required: ["<handler-file>"] });
+  const input = parseInput(stringOption(parsed, "input"));
+  const name = stringOption(parsed, "name");
+  if (name !== undefined && name.trim() === "") throw new UsageError("--name must not be empty.", "run");
+  const directory = storeDirectory(stringOption(parsed, "store"));
+  const handler = await loadHandler(parsed.positionals[0] as string, stringOption(parsed, "export"));
+  try {
+    return await driveExecution({
+      out,
+      directory,
+      handler,
+      target: { start: { input, executionName: name } },
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === "ExecutionAlreadyExistsError") {
+      throw new UsageError(
+        `${error.message} Choose another --name, or leave --name out to start a new execution.`,
+        "run",
+      );
+    }
+    if (error instanceof Error && error.name === "InvalidRequestError") throw new UsageError(error.message, "run");
+    throw error;
+  }
+}

@@ -1,0 +1,145 @@
+import type { LoadedHandler } from "./handler-loader.js";
+import { CountdownClock, ProgressReporter, describeTimerFrom, observeService } from "./live-progress.js";
+import type { Output } from "./output.js";
+import { runExecution, type ExecutionSummary, type ExecutionTarget } from "@cairn/sdk";
+import { showExecution } from "./show-execution.js";
+import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, writeSidecar } from "./store.js";
+import { EXIT } from "./usage-error.js";
+
+export interface DriveOptions {
+  out: Output;
+  directory: string;
+  handler: LoadedHandler;
+  target: ExecutionTarget;
+  /** For a resumed execution: what it looked like before this run. */
+  resuming?: ExecutionSummary;
+}
+
+export function resumeCommandFor(directory: string, id: string): string {
+  const store = directory === storeDirectory(undefined) ? "" : ` --store ${JSON.stringify(directory)}`;
+  return `cairn resume ${id}${store}`;
+}
+
+/**
+ * Drives an execution to the end in real time, printing progress, then its tree and result.
+ * SIGINT/SIGTERM stop it between invocations (or during a wait), leaving it RUNNING and resumable.
+ */
+export async function driveExecution(options: DriveOptions): Promise<number> {
+  const { out, directory, handler } = options;
+  const clock = new CountdownClock(out);
+  const base = openService(directory, clock);
+  const reporter = new ProgressReporter(out);
+  const service = observeService(base, (operations) => reporter.operationsChanged(operations));
+  let executionArn: string | undefined;
+  let shortId: string | undefined;
+  clock.describeTimer = describeTimerFrom(base, () => executionArn);
+
+  if (options.resuming) {
+    const done = reporter.seed(await base.getOperations(options.resuming.executionArn));
+    out.line(
+      `resuming execution ${out.color.bold(shortIdOf(options.resuming))}` +
+        out.color.dim(` — ${done} operation${done === 1 ? "" : "s"} already completed`),
+    );
+  }
+
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  let notDurable = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const resume = shortId === undefined ? "" : ` — resume with: ${resumeCommandFor(directory, shortId)}`;
+    if (stoppedBy !== undefined) {
+      // Second signal: leave now. The file store is crash-safe, so this is as resumable as a kill.
+      out.error(`stopped immediately${resume}`);
+      process.exit(signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted);
+    }
+    stoppedBy = signal;
+    out.line(
+      out.color.yellow(`${signal} received: stopping`) +
+        out.color.dim(" (a running invocation may finish first; Ctrl-C again stops at once — the execution stays resumable)"),
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await runExecution({
+      service,
+      clock,
+      handler: handler.handler,
+      target: options.target,
+      signal: controller.signal,
+      logSink: (record) => reporter.log(record),
+      onInvocation: (record) => {
+        // A function that does not speak the durable protocol will never do better on a retry.
+        if (record.outcome.kind === "crashed" && record.outcome.error.ErrorType === "Runtime.InvalidResponse") {
+          notDurable = true;
+          controller.abort();
+          return;
+        }
+        reporter.invocationEnded(record);
+      },
+      onExecutionStarted: (execution) => {
+        executionArn = execution.executionArn;
+        shortId = shortIdOf(execution);
+        if (!options.resuming) announceStart(out, directory, execution);
+        writeSidecar(directory, {
+          executionArn: execution.executionArn,
+          handlerPath: handler.path,
+          exportName: handler.exportName,
+          startedAt: new Date(execution.startTimestamp).toISOString(),
+        });
+      },
+    });
+    const id = shortIdOf(result.execution);
+    if (notDurable) {
+      out.error(
+        `cairn: export "${handler.exportName}" of ${handler.path} is not a durable handler: it returned something ` +
+          "other than a durable invocation output. Export the function returned by withDurableExecution, e.g.\n" +
+          '  export const handler = withDurableExecution(async (event, ctx) => { ... });\n' +
+          `The execution is left RUNNING; after fixing the handler: ${resumeCommandFor(directory, id)}`,
+      );
+      return EXIT.failed;
+    }
+    if (result.state === "aborted") {
+      out.line(`interrupted — resume with: ${resumeCommandFor(directory, id)}`);
+      return stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    }
+    await showExecution(out, base, result.execution);
+    if (result.state === "waiting") {
+      out.line(
+        out.color.yellow("waiting for an external event (e.g. a callback); nothing more to do now. ") +
+          `Continue later with: ${resumeCommandFor(directory, id)}`,
+      );
+      return EXIT.waiting;
+    }
+    return result.execution.status === "SUCCEEDED" ? EXIT.succeeded : EXIT.failed;
+  } catch (error) {
+    if (shortId !== undefined && error instanceof Error && !isStartError(error)) {
+      // The execution exists and is still RUNNING: say how to pick it up after fixing the cause.
+      out.error(`${error.name}: ${error.message}`);
+      out.error(`The execution is left as it is; after fixing the cause: ${resumeCommandFor(directory, shortId)}`);
+      return EXIT.failed;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function isStartError(error: Error): boolean {
+  return error.name === "ExecutionAlreadyExistsError" || error.name === "InvalidRequestError";
+}
+
+function announceStart(out: Output, directory: string, execution: ExecutionSummary): void {
+  const id = shortIdOf(execution);
+  const store = directory === storeDirectory(undefined) ? `./${DEFAULT_STORE_DIR}` : directory;
+  if (execution.invocationCount > 0 || execution.status !== "RUNNING") {
+    out.line(
+      `execution ${out.color.bold(id)} named "${execution.executionName}" already exists (${execution.status}) — continuing it`,
+    );
+    return;
+  }
+  const name = execution.executionName === id ? "" : ` (name "${execution.executionName}")`;
+  out.line(`execution ${out.color.bold(id)}${name} started ${out.color.dim(`— store ${store}`)}`);
+}
