@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 // 9.10: tolerated-failure-percentage=25 of 4 items; items 0 and 1 fail and the second failure
 // (50%) stops the map before items 2 and 3.
@@ -12,10 +13,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     },
     { maxConcurrency: 1, completionConfig: { toleratedFailurePercentage: 25 } },
   );
-  return {
-    completionReason: result.completionReason,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "successCount", "failureCount", "totalCount");
 });

@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 // 9.5: fail-fast (tolerated-failure-count=0): item 1 fails, item 2 never starts.
 export const handler = withDurableExecution(async (_event: unknown, ctx) => {
@@ -11,11 +12,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     },
     { maxConcurrency: 1, completionConfig: { toleratedFailureCount: 0 } },
   );
-  return {
-    completionReason: result.completionReason,
-    status: result.status,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "status", "successCount", "failureCount", "totalCount");
 });

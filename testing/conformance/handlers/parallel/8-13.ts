@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 const fail = (i: number) => async (): Promise<string> => {
   throw new Error(`branch ${i} failed`);
@@ -10,10 +11,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     maxConcurrency: 1,
     completionConfig: { toleratedFailurePercentage: 25 },
   });
-  return {
-    completionReason: result.completionReason,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "successCount", "failureCount", "totalCount");
 });

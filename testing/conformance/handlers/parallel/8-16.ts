@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 const fail = (i: number) => async (): Promise<string> => {
   throw new Error(`branch ${i} failed`);
@@ -10,11 +11,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     maxConcurrency: 1,
     completionConfig: { toleratedFailureCount: 3 },
   });
-  return {
-    completionReason: result.completionReason,
-    status: result.status,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "status", "successCount", "failureCount", "totalCount");
 });

@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 // 8.17: min-successful=3 is never reached (one of three fails); all branches run.
 export const handler = withDurableExecution(async (_event: unknown, ctx) => {
@@ -13,11 +14,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     ],
     { maxConcurrency: 1, completionConfig: { minSuccessful: 3 } },
   );
-  return {
-    completionReason: result.completionReason,
-    status: result.status,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "status", "successCount", "failureCount", "totalCount");
 });

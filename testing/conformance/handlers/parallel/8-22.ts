@@ -1,4 +1,5 @@
 import { withDurableExecution } from "@cairn/sdk";
+import { projectBatch } from "../support/batch-projection.js";
 
 // 8.22: one failure of four is exactly the tolerated 25%, which does not exceed it: all run.
 export const handler = withDurableExecution(async (_event: unknown, ctx) => {
@@ -14,11 +15,5 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
     ],
     { maxConcurrency: 1, completionConfig: { toleratedFailurePercentage: 25 } },
   );
-  return {
-    completionReason: result.completionReason,
-    status: result.status,
-    successCount: result.successCount,
-    failureCount: result.failureCount,
-    totalCount: result.totalCount,
-  };
+  return projectBatch(result, "completionReason", "status", "successCount", "failureCount", "totalCount");
 });
