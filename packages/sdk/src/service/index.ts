@@ -8,7 +8,6 @@ export type {
   StartExecutionParams,
 } from "./service-api.js";
 export { CheckpointService, type CheckpointServiceOptions } from "./checkpoint-service.js";
-export { systemClock } from "./clock.js";
 export type { ExecutionStore, StoreDecision } from "./execution-store.js";
 export { MemoryExecutionStore } from "./memory-store.js";
 export { FileExecutionStore, type FileExecutionStoreOptions } from "./file-store/file-store.js";
