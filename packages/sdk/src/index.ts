@@ -2,7 +2,7 @@
 export * from "./protocol/index.js";
 export * from "./types/index.js";
 export * from "./errors/index.js";
-export { defaultSerdes, jsonSerdes } from "./serdes/index.js";
+export { defaultSerdes, jsonSerdes, serializeValue, deserializeValue } from "./serdes/index.js";
 export {
   createRetryStrategy,
   createLinearRetryStrategy,

@@ -1,4 +1,4 @@
-import { defaultSerdes, type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
+import { deserializeValue, type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
 
 /** Error details in the shape the AWS testing library reports them. */
 export interface TestResultError {
@@ -35,11 +35,11 @@ export class ExecutionSnapshot {
   readonly #byName = new Map<string, Operation[]>();
   readonly #children = new Map<string, Operation[]>();
   readonly #eventsById = new Map<string, HistoryEvent[]>();
-  readonly #payloads: ReadonlyMap<string, DecodedPayload>;
+  // Decoded on first use: most tests look at a few results, not at every operation's.
+  readonly #payloads = new Map<string, DecodedPayload | undefined>();
 
-  private constructor(operations: Operation[], events: HistoryEvent[], payloads: Map<string, DecodedPayload>) {
+  private constructor(operations: Operation[], events: HistoryEvent[]) {
     this.events = events;
-    this.#payloads = payloads;
     for (const event of events) {
       if (event.Id === undefined) continue;
       const list = this.#eventsById.get(event.Id) ?? [];
@@ -64,18 +64,10 @@ export class ExecutionSnapshot {
     }
   }
 
-  static readonly empty = new ExecutionSnapshot([], [], new Map());
+  static readonly empty = new ExecutionSnapshot([], []);
 
-  /** Builds a snapshot, decoding every result payload with the default serdes. */
-  static async build(executionArn: string, operations: Operation[], events: HistoryEvent[]): Promise<ExecutionSnapshot> {
-    const payloads = new Map<string, DecodedPayload>();
-    for (const op of operations) {
-      const raw = resultPayloadOf(op);
-      if (raw !== undefined) {
-        payloads.set(op.Id, { raw, value: await decodePayload(raw, op.Id, executionArn) });
-      }
-    }
-    return new ExecutionSnapshot(operations, events, payloads);
+  static build(operations: Operation[], events: HistoryEvent[]): ExecutionSnapshot {
+    return new ExecutionSnapshot(operations, events);
   }
 
   byId(id: string): Operation | undefined {
@@ -98,8 +90,14 @@ export class ExecutionSnapshot {
     return this.#eventsById.get(id) ?? [];
   }
 
+  /** The operation's result payload, decoded the way the handler reads it with the default serdes. */
   resultOf(id: string): DecodedPayload | undefined {
-    return this.#payloads.get(id);
+    if (this.#payloads.has(id)) return this.#payloads.get(id);
+    const op = this.#byId.get(id);
+    const raw = op && resultPayloadOf(op);
+    const decoded = raw === undefined ? undefined : { raw, value: decodePayload(raw) };
+    this.#payloads.set(id, decoded);
+    return decoded;
   }
 }
 
@@ -116,17 +114,13 @@ function resultPayloadOf(op: Operation): string | undefined {
 }
 
 /**
- * Reads a payload as the handler would: with the default serdes (superjson), falling back to
- * plain JSON, and to the raw string for payloads that are neither (e.g. written by a custom serdes).
+ * Reads a payload as the handler would with the default serdes (superjson envelopes or plain
+ * JSON), falling back to the raw string for payloads that are neither (e.g. a custom serdes's).
  */
-export async function decodePayload(raw: string, entityId: string, durableExecutionArn: string): Promise<unknown> {
+export function decodePayload(raw: string): unknown {
   try {
-    return await defaultSerdes.deserialize(raw, { entityId, durableExecutionArn });
+    return deserializeValue(raw);
   } catch {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      return raw;
-    }
+    return raw;
   }
 }

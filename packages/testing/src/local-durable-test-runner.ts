@@ -248,7 +248,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
 
 async function snapshotOf(service: DurableExecutionService, executionArn: string): Promise<ExecutionSnapshot> {
   const [operations, events] = await Promise.all([service.getOperations(executionArn), service.getHistory(executionArn)]);
-  return ExecutionSnapshot.build(executionArn, operations, events);
+  return ExecutionSnapshot.build(operations, events);
 }
 
 function formatLogRecord(record: DurableLogRecord): string {

@@ -13,6 +13,7 @@ import {
 import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { Serdes } from "../types/serdes.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import type { LazyAbort } from "./lazy-abort.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 export type ChildOutcome<T> = { status: "SUCCEEDED"; value: T } | { status: "FAILED"; error: ChildContextError };
@@ -25,7 +26,7 @@ export interface ChildSpec<T> {
   subType: string;
   fn: ChildFunc<T>;
   serdes: Serdes<T>;
-  signal: AbortSignal;
+  abort: LazyAbort;
   existing: Operation | undefined;
   /** Called with the child context once it exists (e.g. so a batch can close it). */
   onContext?: (context: ContextImpl) => void;
@@ -60,7 +61,7 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   }
   if (owner.closed) return never();
 
-  const child = owner.child(id, spec.signal, rebuilding);
+  const child = owner.child(id, spec.abort, rebuilding);
   spec.onContext?.(child);
   if (!existing) owner.checkpoint(update(OperationAction.START)).catch(() => undefined);
 
@@ -116,7 +117,7 @@ export async function runChildContext<T>(
     subType,
     fn,
     serdes: config.serdes ?? engine.defaultSerdes,
-    signal: ctx.signal,
+    abort: ctx.abort,
     existing,
   });
   if (outcome.status === "FAILED") throw outcome.error;

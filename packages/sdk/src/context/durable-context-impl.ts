@@ -12,6 +12,7 @@ import type { StepConfig, StepFunc } from "../types/step.js";
 import { runBatch, type BatchUnit } from "./batch/batch-operation.js";
 import { runChildContext } from "./child-context-operation.js";
 import { createContextLogger } from "./context-logger.js";
+import type { LazyAbort } from "./lazy-abort.js";
 import { runStep } from "./step-operation.js";
 import { runWait } from "./wait-operation.js";
 
@@ -22,8 +23,8 @@ const MAX_NAME_LENGTH = 256;
  * without it: its operations then freeze instead of writing checkpoints.
  */
 export class ContextImpl implements DurableContext {
-  readonly logger: DurableLogger;
   readonly executionContext: { readonly durableExecutionArn: string };
+  #logger: DurableLogger | undefined;
   #counter = 0;
   readonly #checkpointedChildren: number;
   readonly #prefix: string;
@@ -34,7 +35,8 @@ export class ContextImpl implements DurableContext {
     /** Id of the CONTEXT operation this context runs in; undefined for the handler's root. */
     readonly operationId: string | undefined,
     readonly lambdaContext: LambdaContextLike,
-    readonly signal: AbortSignal,
+    /** Aborted when this context's result is no longer needed (see DurableContext.signal). */
+    readonly abort: LazyAbort,
     private readonly parent: ContextImpl | undefined,
     /** The context re-runs only to rebuild a result too large to checkpoint: it writes nothing. */
     readonly rebuilding = false,
@@ -42,7 +44,15 @@ export class ContextImpl implements DurableContext {
     this.executionContext = { durableExecutionArn: engine.executionArn };
     this.#prefix = operationId === undefined ? "" : `${operationId}-`;
     this.#checkpointedChildren = engine.checkpointedChildCount(operationId);
-    this.logger = createContextLogger(engine, { operationId }, () => this.replaying);
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get logger(): DurableLogger {
+    this.#logger ??= createContextLogger(this.engine, { operationId: this.operationId }, () => this.replaying);
+    return this.#logger;
   }
 
   /** True while the handler re-runs code whose operations are all checkpointed already. */
@@ -63,8 +73,8 @@ export class ContextImpl implements DurableContext {
     return `${this.#prefix}${++this.#counter}`;
   }
 
-  child(operationId: string, signal: AbortSignal, rebuilding = false): ContextImpl {
-    return new ContextImpl(this.engine, operationId, this.lambdaContext, signal, this, rebuilding || this.rebuilding);
+  child(operationId: string, abort: LazyAbort, rebuilding = false): ContextImpl {
+    return new ContextImpl(this.engine, operationId, this.lambdaContext, abort, this, rebuilding || this.rebuilding);
   }
 
   /** Writes an update unless this context was closed or is only rebuilding; then it freezes. */

@@ -4,7 +4,8 @@ import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type OperationUpdate } from "../protocol/wire.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
-import { StepSemantics, type RetryDecision, type StepConfig, type StepFunc } from "../types/step.js";
+import type { DurableLogger } from "../types/logger.js";
+import { StepSemantics, type RetryDecision, type StepConfig, type StepContext, type StepFunc } from "../types/step.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
@@ -65,10 +66,16 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   if (semantics === StepSemantics.AtMostOncePerRetry) await started;
   else started.catch(() => undefined); // a failed checkpoint ends the invocation on its own
 
-  const stepContext = {
+  let logger: DurableLogger | undefined;
+  const stepContext: StepContext = {
     attempt,
-    signal: ctx.signal,
-    logger: createContextLogger(engine, { operationId: id, operationName: name, attempt }, () => false),
+    get signal() {
+      return ctx.signal;
+    },
+    get logger() {
+      logger ??= createContextLogger(engine, { operationId: id, operationName: name, attempt }, () => false);
+      return logger;
+    },
   };
   let result: T;
   engine.suspension.bodyStarted();

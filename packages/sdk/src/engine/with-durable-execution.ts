@@ -1,4 +1,5 @@
 import { ContextImpl } from "../context/durable-context-impl.js";
+import { LazyAbort } from "../context/lazy-abort.js";
 import { SerdesError } from "../errors/engine-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -57,7 +58,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
       maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
       maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
     });
-    const root = new ContextImpl(engine, undefined, lambdaContext, new AbortController().signal, undefined);
+    const root = new ContextImpl(engine, undefined, lambdaContext, new LazyAbort(), undefined);
     const event = readEvent(engine.executionOperation?.ExecutionDetails?.InputPayload);
 
     const settled = (async (): Promise<DurableExecutionInvocationOutput> => {

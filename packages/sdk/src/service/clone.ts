@@ -1,6 +1,6 @@
 // Copies at the service boundary: nothing a caller receives or passes in may alias a stored
 // object, or the caller could rewrite history by mutating it. Hand-written for Operation and
-// ErrorObject because they are on the hot checkpoint path; structuredClone elsewhere.
+// ErrorObject because they are on the hot checkpoint path.
 import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import type { ExecutionSummary } from "./service-api.js";
@@ -55,8 +55,18 @@ export function cloneOperation(op: Operation): Operation {
   return copy;
 }
 
+/** Events hold only plain objects, arrays, strings, numbers, booleans and Dates. */
 export function cloneEvent(event: HistoryEvent): HistoryEvent {
-  return structuredClone(event);
+  return clonePlain(event);
+}
+
+function clonePlain<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = clonePlain((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 export function cloneSummary(summary: ExecutionSummary): ExecutionSummary {

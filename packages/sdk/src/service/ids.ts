@@ -14,11 +14,27 @@ export interface IdSource {
   callbackId(): string;
 }
 
+// Every checkpoint gets a new token, so random bytes are drawn from a pool refilled from the
+// CSPRNG a page at a time rather than with one system call per token.
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function pooledRandom(size: number): string {
+  if (offset + size > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    offset = 0;
+  }
+  const text = pool.toString("base64url", offset, offset + size);
+  offset += size;
+  return text;
+}
+
 // Tokens and callback ids are capabilities: 128 random bits, nothing else encoded beyond the
 // (non-secret) invocation key that lets getExecutionState accept any token of the invocation.
 export const randomIds: IdSource = {
-  invocationKey: () => randomBytes(9).toString("base64url"),
-  tokenSecret: () => randomBytes(16).toString("base64url"),
+  invocationKey: () => pooledRandom(9),
+  tokenSecret: () => pooledRandom(16),
   requestId: () => randomUUID(),
   callbackId: () => randomBytes(16).toString("base64url"),
 };

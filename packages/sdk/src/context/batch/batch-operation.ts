@@ -16,6 +16,7 @@ import { describeOperation, deserializePayload, fitsInline, serializePayload } f
 import { BatchResultImpl } from "./batch-result.js";
 import { decodeSummary, encodeSummary } from "./batch-summary.js";
 import { completionReason, validateBatchConfig } from "./completion.js";
+import { LazyAbort } from "../lazy-abort.js";
 
 /** One branch of a parallel or one item of a map. */
 export interface BatchUnit<T> {
@@ -30,9 +31,6 @@ export interface BatchConfig<T> {
   itemSerdes?: Serdes<T> | undefined;
 }
 
-interface LiveItem {
-  controller: AbortController;
-}
 
 /**
  * Runs units in child contexts with bounded concurrency until the completion config is met, then
@@ -72,21 +70,22 @@ export async function runBatch<T>(
   if (ctx.closed) return never();
 
   // Items belong to the batch's own context, so closing it closes every item still running.
-  const batchContext = ctx.child(id, ctx.signal);
-  const live = new Map<number, LiveItem>();
-  const onParentAbort = (): void => {
-    for (const item of live.values()) item.controller.abort(ctx.signal.reason);
-  };
-  ctx.signal.addEventListener("abort", onParentAbort, { once: true });
+  const batchAbort = new LazyAbort();
+  const batchContext = ctx.child(id, batchAbort);
+  const live = new Map<number, LazyAbort>();
+  const unfollow = ctx.abort.subscribe(() => {
+    batchAbort.abort("the enclosing context is no longer needed");
+    for (const item of live.values()) item.abort("the enclosing context is no longer needed");
+  });
 
   const runItem = async (index: number): Promise<ChildOutcome<T>> => {
     const unit = units[index] as BatchUnit<T>;
     const itemId = `${id}-${index + 1}`;
     const itemExisting = engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
     if (engine.ended) return never();
-    const controller = new AbortController();
-    if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
-    live.set(index, { controller });
+    const abort = new LazyAbort();
+    if (ctx.abort.aborted) abort.abort("the enclosing context is no longer needed");
+    live.set(index, abort);
     try {
       return await executeChild({
         owner: batchContext,
@@ -95,7 +94,7 @@ export async function runBatch<T>(
         subType: itemSubType,
         fn: unit.run,
         serdes: itemSerdes,
-        signal: controller.signal,
+        abort,
         existing: itemExisting,
       });
     } finally {
@@ -114,7 +113,8 @@ export async function runBatch<T>(
 
     const { reason, statuses, items } = await schedule(units.length, runItem, config);
     batchContext.close();
-    for (const item of live.values()) item.controller.abort(new Error(`${what} completed (${reason}); this item is no longer needed.`));
+    const abandoned = new Error(`${what} completed (${reason}); this item is no longer needed.`);
+    for (const item of live.values()) item.abort(abandoned);
     const result = new BatchResultImpl(items, reason);
 
     let payload: string | undefined = encodeSummary(reason, statuses);
@@ -134,7 +134,7 @@ export async function runBatch<T>(
     }
     return result;
   } finally {
-    ctx.signal.removeEventListener("abort", onParentAbort);
+    unfollow();
   }
 
   /** Rebuilds a completed batch's result from its summary and its items' own checkpoints. */
