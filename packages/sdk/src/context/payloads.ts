@@ -1,5 +1,6 @@
 import { SerdesError } from "../errors/engine-errors.js";
 import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
+import { defaultSerdes, deserializeValue } from "../serdes/default-serdes.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 
 /** Describes an operation for error messages: `step "charge-card" (id 3-1)`. */
@@ -29,20 +30,32 @@ export async function serializePayload<T>(
   return payload;
 }
 
-export async function deserializePayload<T>(
+export function deserializePayload<T>(
   serdes: Serdes<T>,
   payload: string | undefined,
   context: SerdesContext,
   what: string,
-): Promise<T> {
-  try {
-    return (await serdes.deserialize(payload, context)) as T;
-  } catch (error) {
-    throw new SerdesError(
+): T | Promise<T> {
+  const failed = (error: unknown): SerdesError =>
+    new SerdesError(
       `Could not deserialize the checkpointed result of ${what}: ${error instanceof Error ? error.message : String(error)}.`,
       error,
     );
+  // The default serdes is synchronous underneath: skip the promise round trips on the replay path.
+  if (serdes === defaultSerdes) {
+    try {
+      return deserializeValue<T>(payload) as T;
+    } catch (error) {
+      throw failed(error);
+    }
   }
+  return (async () => {
+    try {
+      return (await serdes.deserialize(payload, context)) as T;
+    } catch (error) {
+      throw failed(error);
+    }
+  })();
 }
 
 export function payloadBytes(payload: string | undefined): number {

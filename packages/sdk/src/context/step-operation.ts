@@ -18,6 +18,10 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   if (engine.ended) return never();
   const serdes = config.serdes ?? engine.defaultSerdes;
   const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
+  // Replay's common case first, before building anything a first run needs.
+  if (existing?.Status === OperationStatus.SUCCEEDED) {
+    return deserializePayload(serdes, existing.StepDetails?.Result, serdesContext, what);
+  }
   const semantics = config.semantics ?? StepSemantics.AtLeastOncePerRetry;
   const base = { Id: id, ParentId: ctx.operationId, Name: name, Type: OperationType.STEP, SubType: OperationSubType.STEP };
   const update = (action: OperationUpdate["Action"], extra: Partial<OperationUpdate> = {}): OperationUpdate => ({
@@ -42,8 +46,6 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   if (existing) {
     const details = existing.StepDetails;
     switch (existing.Status) {
-      case OperationStatus.SUCCEEDED:
-        return deserializePayload(serdes, details?.Result, serdesContext, what);
       case OperationStatus.FAILED:
         throw stepError(details?.Error ?? { ErrorType: "StepError", ErrorMessage: `${what} failed` });
       case OperationStatus.PENDING:
