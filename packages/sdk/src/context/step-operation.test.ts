@@ -99,6 +99,25 @@ describe("step", () => {
     expect(failed?.StepFailedDetails?.Error?.Payload?.ErrorType).toBe("TransientError");
   });
 
+  it("fails the step, saying why, when the retry strategy asks for an impossible delay", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      try {
+        await ctx.step("flaky", async () => {
+          throw new Error("boom");
+        }, { retryStrategy: () => ({ shouldRetry: true, delay: { seconds: 0.5 } }) });
+        return "unexpected";
+      } catch (error) {
+        return { type: (error as StepError).errorType, cause: ((error as Error).cause as Error).name, message: (error as Error).message };
+      }
+    });
+    expect(run.result).toEqual({
+      type: "StepError",
+      cause: "ValidationError",
+      message: expect.stringMatching(/retry delay chosen by the retry strategy of step "flaky".*whole number of seconds/),
+    });
+    expect(run.history.filter((e) => e.EventType === "StepFailed")).toHaveLength(1);
+  });
+
   it("stops retrying errors the strategy does not list", async () => {
     let attempts = 0;
     const run = await runLocal(async (_e, ctx) =>

@@ -31,12 +31,20 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   });
 
   const fail = async (attempt: number, error: unknown): Promise<T> => {
-    const errorObject = toErrorObject(error);
+    let errorObject = toErrorObject(error);
     const decision = decideRetry(config, error, attempt, what);
     if (decision.shouldRetry) {
-      const delay = wholeSeconds(decision.delay ?? { seconds: 1 }, `retry delay of ${what}`);
-      await ctx.checkpoint(update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
-      return engine.block();
+      let delay: number | undefined;
+      try {
+        delay = wholeSeconds(decision.delay ?? { seconds: 1 }, `the retry delay chosen by the retry strategy of ${what}`);
+      } catch (invalid) {
+        // A strategy that asks for an impossible delay fails the step, saying why.
+        errorObject = toErrorObject(invalid);
+      }
+      if (delay !== undefined) {
+        await ctx.checkpoint(update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
+        return engine.block();
+      }
     }
     await ctx.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
     throw stepError(errorObject);
