@@ -1,6 +1,5 @@
 import type { ChildContextError } from "../../errors/durable-errors.js";
 import { never } from "../../engine/invocation-engine.js";
-import type { SuspensionTracker } from "../../engine/suspension.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type OperationUpdate } from "../../protocol/wire.js";
 import {
   BatchItemStatus,
@@ -112,7 +111,7 @@ export async function runBatch<T>(
     }
     if (!existing) ctx.checkpoint(update(OperationAction.START)).catch(() => undefined);
 
-    const { reason, statuses, items } = await schedule(units.length, runItem, config, engine.suspension);
+    const { reason, statuses, items } = await schedule(units.length, runItem, config);
     batchContext.close();
     const abandoned = new Error(`${what} completed (${reason}); this item is no longer needed.`);
     for (const item of live.values()) item.abort(abandoned);
@@ -170,14 +169,11 @@ function toItem<T>(index: number, outcome: ChildOutcome<T>): BatchItem<T> {
     : { index, status: BatchItemStatus.FAILED, error: outcome.error };
 }
 
-const WAVE_SIZE = 256;
-
 /** Starts items in input order within the concurrency bound until a completion reason applies. */
 function schedule<T>(
   count: number,
   runItem: (index: number) => Promise<ChildOutcome<T>>,
   config: BatchConfig<T>,
-  suspension: SuspensionTracker,
 ): Promise<{ reason: CompletionReason; statuses: (BatchItemStatus | undefined)[]; items: BatchItem<T>[] }> {
   const statuses: (BatchItemStatus | undefined)[] = new Array(count).fill(undefined);
   const outcomes: (ChildOutcome<T> | undefined)[] = new Array(count).fill(undefined);
@@ -219,28 +215,10 @@ function schedule<T>(
       if (reason) finish();
       else launch();
     };
-    let waveScheduled = false;
     const launch = (): void => {
-      // Start at most a wave of items per turn of the event loop: with no concurrency bound, a
-      // huge batch would otherwise allocate every item at once before any could finish.
-      let started = 0;
       while (!reason && next < count && running < limit) {
-        if (started === WAVE_SIZE) {
-          if (!waveScheduled) {
-            // A pending wave is work in progress: the invocation must not suspend before it starts.
-            waveScheduled = true;
-            suspension.bodyStarted();
-            setImmediate(() => {
-              waveScheduled = false;
-              launch();
-              suspension.bodyEnded();
-            });
-          }
-          return;
-        }
         const index = next++;
         running++;
-        started++;
         statuses[index] = BatchItemStatus.STARTED;
         runItem(index).then(
           (outcome) => settle(index, outcome),
