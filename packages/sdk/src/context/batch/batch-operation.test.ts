@@ -107,6 +107,20 @@ describe("map and parallel", () => {
     expect(firstInvocation.filter((l) => l.startsWith("WaitStarted"))).toHaveLength(2);
   });
 
+  it("starts every item of a large unbounded map before suspending", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.map("many", Array.from({ length: 1000 }, (_, i) => i), async (c, i) => {
+        await c.wait({ seconds: 1 + (i % 3) });
+        return i;
+      });
+      return result.successCount;
+    });
+    expect(run.result).toBe(1000);
+    const lines = eventLines(run.history);
+    const firstInvocation = lines.slice(0, lines.indexOf("InvocationCompleted"));
+    expect(firstInvocation.filter((l) => l.startsWith("WaitStarted"))).toHaveLength(1000);
+  });
+
   it("completes an empty map at once with ALL_COMPLETED", async () => {
     const run = await runLocal(async (_e, ctx) => snapshot(await ctx.map("none", [], async () => 1)));
     expect(run.result).toEqual({ reason: "ALL_COMPLETED", status: "SUCCEEDED", counts: [0, 0, 0, 0], items: [] });
