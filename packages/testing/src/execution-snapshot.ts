@@ -24,58 +24,84 @@ export interface DecodedPayload {
   value: unknown;
 }
 
+type SnapshotData = { operations: readonly Operation[]; events: readonly HistoryEvent[] };
+
+interface Indexed {
+  operations: readonly Operation[];
+  events: readonly HistoryEvent[];
+  byId: Map<string, Operation>;
+  byName: Map<string, Operation[]>;
+  children: Map<string, Operation[]>;
+  eventsById: Map<string, HistoryEvent[]>;
+}
+
 /**
  * Operations and history of one execution at one moment, indexed for the lookups a test makes.
- * The EXECUTION operation itself is left out, as in the AWS testing library.
+ * The EXECUTION operation itself is left out, as in the AWS testing library. Indexing (and, for
+ * a lazy snapshot, reading the data) happens on first use: most tests look at a few things only.
  */
 export class ExecutionSnapshot {
-  readonly operations: readonly Operation[];
-  readonly events: readonly HistoryEvent[];
-  readonly #byId = new Map<string, Operation>();
-  readonly #byName = new Map<string, Operation[]>();
-  readonly #children = new Map<string, Operation[]>();
-  readonly #eventsById = new Map<string, HistoryEvent[]>();
-  // Decoded on first use: most tests look at a few results, not at every operation's.
+  #load: (() => SnapshotData) | undefined;
+  #indexed: Indexed | undefined;
+  // Decoded on first use too.
   readonly #payloads = new Map<string, DecodedPayload | undefined>();
 
-  private constructor(operations: Operation[], events: HistoryEvent[]) {
-    this.events = events;
-    for (const event of events) {
-      if (event.Id === undefined) continue;
-      const list = this.#eventsById.get(event.Id) ?? [];
-      list.push(event);
-      this.#eventsById.set(event.Id, list);
-    }
+  private constructor(load: () => SnapshotData) {
+    this.#load = load;
+  }
+
+  static readonly empty = ExecutionSnapshot.build([], []);
+
+  static build(operations: readonly Operation[], events: readonly HistoryEvent[]): ExecutionSnapshot {
+    return new ExecutionSnapshot(() => ({ operations, events }));
+  }
+
+  /** A snapshot whose data is read only when first needed; `load` must return data that no longer changes. */
+  static lazy(load: () => SnapshotData): ExecutionSnapshot {
+    return new ExecutionSnapshot(load);
+  }
+
+  get operations(): readonly Operation[] {
+    return this.#index().operations;
+  }
+
+  get events(): readonly HistoryEvent[] {
+    return this.#index().events;
+  }
+
+  #index(): Indexed {
+    if (this.#indexed) return this.#indexed;
+    const { operations, events } = (this.#load as () => SnapshotData)();
+    this.#load = undefined;
+    const eventsById = new Map<string, HistoryEvent[]>();
     // Execution order is the order in which operations first appear in the history.
     const firstEvent = new Map<string, number>();
     events.forEach((event, position) => {
-      if (event.Id !== undefined && !firstEvent.has(event.Id)) firstEvent.set(event.Id, position);
+      if (event.Id === undefined) return;
+      push(eventsById, event.Id, event);
+      if (!firstEvent.has(event.Id)) firstEvent.set(event.Id, position);
     });
     const ordered = operations
       .filter((op) => op.Type !== "EXECUTION")
       .map((op, position) => ({ op, key: firstEvent.get(op.Id) ?? events.length + position }))
       .sort((a, b) => a.key - b.key)
       .map(({ op }) => op);
-    this.operations = ordered;
+    const indexed: Indexed = { operations: ordered, events, byId: new Map(), byName: new Map(), children: new Map(), eventsById };
     for (const op of ordered) {
-      this.#byId.set(op.Id, op);
-      if (op.Name !== undefined) push(this.#byName, op.Name, op);
-      if (op.ParentId !== undefined) push(this.#children, op.ParentId, op);
+      indexed.byId.set(op.Id, op);
+      if (op.Name !== undefined) push(indexed.byName, op.Name, op);
+      if (op.ParentId !== undefined) push(indexed.children, op.ParentId, op);
     }
-  }
-
-  static readonly empty = new ExecutionSnapshot([], []);
-
-  static build(operations: Operation[], events: HistoryEvent[]): ExecutionSnapshot {
-    return new ExecutionSnapshot(operations, events);
+    this.#indexed = indexed;
+    return indexed;
   }
 
   byId(id: string): Operation | undefined {
-    return this.#byId.get(id);
+    return this.#index().byId.get(id);
   }
 
   byName(name: string, index = 0): Operation | undefined {
-    return this.#byName.get(name)?.[index];
+    return this.#index().byName.get(name)?.[index];
   }
 
   byIndex(index: number): Operation | undefined {
@@ -83,17 +109,17 @@ export class ExecutionSnapshot {
   }
 
   childrenOf(id: string): readonly Operation[] {
-    return this.#children.get(id) ?? [];
+    return this.#index().children.get(id) ?? [];
   }
 
   eventsOf(id: string): readonly HistoryEvent[] {
-    return this.#eventsById.get(id) ?? [];
+    return this.#index().eventsById.get(id) ?? [];
   }
 
   /** The operation's result payload, decoded the way the handler reads it with the default serdes. */
   resultOf(id: string): DecodedPayload | undefined {
     if (this.#payloads.has(id)) return this.#payloads.get(id);
-    const op = this.#byId.get(id);
+    const op = this.byId(id);
     const raw = op && resultPayloadOf(op);
     const decoded = raw === undefined ? undefined : { raw, value: decodePayload(raw) };
     this.#payloads.set(id, decoded);

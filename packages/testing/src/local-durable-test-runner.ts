@@ -3,6 +3,7 @@ import {
   CheckpointService,
   MemoryExecutionStore,
   VirtualClock,
+  executionIdOfArn,
   runExecution,
   systemClock,
   type CheckpointBackend,
@@ -81,6 +82,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
   #waiters = new Set<Waiter>();
   #runsInFlight = 0;
   #runsFinished = 0;
+  /** Stores this runner created for one run each, by the service using them. */
+  readonly #ownStores = new WeakMap<DurableExecutionService, MemoryExecutionStore>();
   readonly #source: OperationSource;
 
   constructor(params: LocalDurableTestRunnerParameters) {
@@ -162,7 +165,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
         signal: params.signal,
       });
       await refreshing;
-      const snapshot = await snapshotOf(service, outcome.execution.executionArn);
+      const snapshot = await this.#finalSnapshot(service, outcome.execution.executionArn);
       this.#publish(snapshot);
       return createTestResult<TResult>({
         execution: outcome.execution,
@@ -215,7 +218,24 @@ export class LocalDurableTestRunner<TResult = unknown> {
 
   #serviceFor(clock: Clock): DurableExecutionService {
     if (this.#params.createService) return this.#params.createService(clock);
-    return new CheckpointService({ store: this.#params.store ?? new MemoryExecutionStore(), clock });
+    const store = this.#params.store ?? new MemoryExecutionStore();
+    const service = new CheckpointService({ store, clock });
+    if (store instanceof MemoryExecutionStore && !this.#params.store) this.#ownStores.set(service, store);
+    return service;
+  }
+
+  /**
+   * The finished execution's data. From a store this run created and nobody else writes, it is
+   * read in place, on first use; otherwise it is copied out of the service now.
+   */
+  async #finalSnapshot(service: DurableExecutionService, executionArn: string): Promise<ExecutionSnapshot> {
+    const store = this.#ownStores.get(service);
+    const executionId = executionIdOfArn(executionArn);
+    if (!store || executionId === undefined) return snapshotOf(service, executionArn);
+    return ExecutionSnapshot.lazy(() => {
+      const record = store.peek(executionId);
+      return { operations: record ? [...record.operations.values()] : [], events: record?.history ?? [] };
+    });
   }
 
   #publish(snapshot: ExecutionSnapshot): void {

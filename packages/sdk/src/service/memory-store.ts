@@ -32,6 +32,14 @@ export class MemoryExecutionStore implements ExecutionStore {
     return record === undefined ? undefined : view(record);
   }
 
+  /**
+   * The live record, for in-process tooling that owns this store and only reads it once nothing
+   * writes any more (e.g. the test runner after a run). Never mutate what it returns.
+   */
+  peek(executionId: string): Readonly<ExecutionRecord> | undefined {
+    return this.records.get(executionId);
+  }
+
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
