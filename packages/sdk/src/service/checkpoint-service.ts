@@ -143,7 +143,10 @@ export class CheckpointService implements DurableExecutionService {
         mutation: plan.mutation,
         result: {
           CheckpointToken: plan.checkpointToken,
-          NewExecutionState: { Operations: plan.changedOperations.map(cloneOperation) },
+          // What changed beyond what the caller wrote itself: values only the service assigns
+          // (a callback's id). Timers and callbacks complete between invocations here, so there
+          // are no outside changes to report yet.
+          NewExecutionState: { Operations: plan.changedOperations.filter(hasServiceAssignedValues).map(cloneOperation) },
         },
       };
     });
@@ -191,4 +194,8 @@ export class CheckpointService implements DurableExecutionService {
       return { mutation, result: firedOperationIds };
     });
   }
+}
+
+function hasServiceAssignedValues(op: Operation): boolean {
+  return op.Type === "CALLBACK";
 }

@@ -86,9 +86,9 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
         Updates: [step("1", "START"), step("1", "SUCCEED", { Payload: '"one"' })],
       });
       expect(response.CheckpointToken).toBeTruthy();
-      expect(response.NewExecutionState?.Operations).toEqual([
-        expect.objectContaining({ Id: "1", Status: "SUCCEEDED", StepDetails: { Attempt: 1, Result: '"one"' } }),
-      ]);
+      // The caller knows what it wrote; only service-assigned values come back.
+      expect(response.NewExecutionState?.Operations).toEqual([]);
+
       clock.advance(1);
       const summary = await service.endInvocation(executionArn, ticket, {
         kind: "returned",
@@ -177,6 +177,20 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: ticket.input.CheckpointToken });
     });
 
+    it("answers a checkpoint with the values only the service assigns", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const ticket = await service.beginInvocation(executionArn);
+      const response = await service.checkpoint({
+        DurableExecutionArn: executionArn,
+        CheckpointToken: ticket.input.CheckpointToken,
+        Updates: [step("1", "START"), { Id: "2", Type: "CALLBACK", SubType: "Callback", Action: "START" }],
+      });
+      expect(response.NewExecutionState?.Operations).toEqual([
+        expect.objectContaining({ Id: "2", Type: "CALLBACK", CallbackDetails: { CallbackId: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/) } }),
+      ]);
+    });
+
     it("never hands out stored objects", async () => {
       const { service } = await setup();
       const { executionArn } = await service.startExecution({ input: "1" });
@@ -184,7 +198,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       const response = await service.checkpoint({
         DurableExecutionArn: executionArn,
         CheckpointToken: ticket.input.CheckpointToken,
-        Updates: [step("1", "START")],
+        Updates: [step("1", "START"), { Id: "2", Type: "CALLBACK", SubType: "Callback", Action: "START" }],
       });
       response.NewExecutionState!.Operations![0]!.Status = "FAILED";
       ticket.input.InitialExecutionState.Operations[0]!.ExecutionDetails!.InputPayload = "evil";
@@ -196,6 +210,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       const ops = await service.getOperations(executionArn);
       expect(ops[0]?.ExecutionDetails?.InputPayload).toBe("1");
       expect(ops[1]).toMatchObject({ Status: "STARTED", StepDetails: { Attempt: 1 } });
+      expect(ops[2]).toMatchObject({ Type: "CALLBACK", Status: "STARTED" });
       expect((await service.getHistory(executionArn))[0]?.ExecutionStartedDetails?.Input?.Payload).toBe("1");
       expect((await service.getExecution(executionArn)).startTimestamp.getTime()).not.toBe(0);
     });
