@@ -18,6 +18,15 @@ function isEnvelope(value: unknown): value is Envelope {
 
 export function serializeValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
+  // Plain JSON scalars need no type metadata: skip superjson's walk for the most common results.
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0))
+  ) {
+    return JSON.stringify(value);
+  }
   const { json, meta } = superjson.serialize(value);
   if (meta === undefined && !isEnvelope(json)) return JSON.stringify(json);
   return JSON.stringify({ [ENVELOPE_KEY]: meta === undefined ? { json } : { json, meta } });
