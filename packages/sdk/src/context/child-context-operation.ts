@@ -42,15 +42,8 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   const engine = owner.engine;
   const what = describeOperation("child context", id, name);
   const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
-  const update = (action: OperationUpdate["Action"], extra: Partial<OperationUpdate> = {}): OperationUpdate => ({
-    Id: id,
-    ParentId: owner.operationId,
-    Name: name,
-    Type: OperationType.CONTEXT,
-    SubType: subType,
-    Action: action,
-    ...extra,
-  });
+  const update = (action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate =>
+    contextUpdate(owner, id, name, subType, action, extra);
 
   if (existing?.Status === OperationStatus.FAILED) {
     return { status: "FAILED", error: childError(existing.ContextDetails?.Error, what) };
@@ -92,6 +85,19 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   }
   await owner.checkpoint(update(OperationAction.SUCCEED, payload === undefined ? {} : { Payload: payload }));
   return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, payload, serdesContext, what) };
+}
+
+/** An update of a CONTEXT operation (child context, branch, item, or a batch itself) owned by `owner`. */
+export function contextUpdate(
+  owner: ContextImpl,
+  id: string,
+  name: string | undefined,
+  subType: string,
+  action: OperationUpdate["Action"],
+  extra?: Partial<OperationUpdate>,
+): OperationUpdate {
+  const update: OperationUpdate = { Id: id, ParentId: owner.operationId, Name: name, Type: OperationType.CONTEXT, SubType: subType, Action: action };
+  return extra ? Object.assign(update, extra) : update;
 }
 
 export function childError(errorObject: ErrorObject | undefined, what: string): ChildContextError {

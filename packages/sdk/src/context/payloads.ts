@@ -1,6 +1,6 @@
 import { SerdesError } from "../errors/engine-errors.js";
 import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
-import { defaultSerdes, deserializeValue } from "../serdes/default-serdes.js";
+import { defaultSerdes, deserializeValue, serializeValue } from "../serdes/default-serdes.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 
 /** Describes an operation for error messages: `step "charge-card" (id 3-1)`. */
@@ -8,26 +8,38 @@ export function describeOperation(kind: string, id: string, name: string | undef
   return `${kind} ${name !== undefined ? `${JSON.stringify(name)} ` : ""}(id ${id})`;
 }
 
-export async function serializePayload<T>(
+export function serializePayload<T>(
   serdes: Serdes<T>,
   value: T,
   context: SerdesContext,
   what: string,
-): Promise<string | undefined> {
-  let payload: string | undefined;
-  try {
-    payload = await serdes.serialize(value, context);
-  } catch (error) {
-    throw new SerdesError(
+): string | undefined | Promise<string | undefined> {
+  const failed = (error: unknown): SerdesError =>
+    new SerdesError(
       `Could not serialize the result of ${what}: ${error instanceof Error ? error.message : String(error)}. ` +
         "Return a value the serdes can encode (the default handles JSON, Date, Map, Set, BigInt, undefined) or pass a custom serdes.",
       error,
     );
+  // The default serdes is synchronous underneath: no promise round trip on every result.
+  if (serdes === defaultSerdes) {
+    try {
+      return serializeValue(value);
+    } catch (error) {
+      throw failed(error);
+    }
   }
-  if (payload !== undefined && typeof payload !== "string") {
-    throw new SerdesError(`The serdes of ${what} returned ${typeof payload}; serialize must resolve to a string or undefined.`);
-  }
-  return payload;
+  return (async () => {
+    let payload: string | undefined;
+    try {
+      payload = await serdes.serialize(value, context);
+    } catch (error) {
+      throw failed(error);
+    }
+    if (payload !== undefined && typeof payload !== "string") {
+      throw new SerdesError(`The serdes of ${what} returned ${typeof payload}; serialize must resolve to a string or undefined.`);
+    }
+    return payload;
+  })();
 }
 
 export function deserializePayload<T>(

@@ -10,7 +10,7 @@ import {
 } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
-import { childError, executeChild, type ChildOutcome } from "../child-context-operation.js";
+import { childError, contextUpdate, executeChild, type ChildOutcome } from "../child-context-operation.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "../payloads.js";
 import { BatchResultImpl } from "./batch-result.js";
@@ -56,15 +56,8 @@ export async function runBatch<T>(
   const what = describeOperation(kind, id, name);
   const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
   const itemSerdes: Serdes<T> = config.itemSerdes ?? engine.defaultSerdes;
-  const update = (action: OperationUpdate["Action"], extra: Partial<OperationUpdate> = {}): OperationUpdate => ({
-    Id: id,
-    ParentId: ctx.operationId,
-    Name: name,
-    Type: OperationType.CONTEXT,
-    SubType: subType,
-    Action: action,
-    ...extra,
-  });
+  const update = (action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate =>
+    contextUpdate(ctx, id, name, subType, action, extra);
 
   if (existing?.Status === OperationStatus.FAILED) throw childError(existing.ContextDetails?.Error, what);
   if (ctx.closed) return never();
