@@ -4,7 +4,7 @@
 import type { HistoryEvent } from "../protocol/history.js";
 import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
 import { OperationAction, OperationType } from "../protocol/wire.js";
-import type { Operation, OperationUpdate } from "../protocol/wire.js";
+import type { ErrorObject, Operation, OperationUpdate } from "../protocol/wire.js";
 import { cloneError, cloneOperation } from "./clone.js";
 import { addSeconds, type CoreContext } from "./core-context.js";
 import { ExecutionClosedError, InvalidCheckpointError, StaleCheckpointTokenError } from "./errors.js";
@@ -195,29 +195,30 @@ class BatchPlanner {
   }
 
   private step(u: OperationUpdate, existing: Operation | undefined, op: Operation, reject: (r: string) => never): void {
-    const details = (op.StepDetails = { ...op.StepDetails });
+    // Details are rebuilt rather than edited with `delete`, which would slow every later read.
+    const previous = op.StepDetails ?? {};
     if (u.Action === "START") {
+      let attempt = previous.Attempt ?? 0;
       if (!existing || existing.Status === "READY") {
-        details.Attempt = (details.Attempt ?? 0) + 1;
-        delete details.NextAttemptTimestamp;
+        attempt += 1;
         op.Status = "STARTED";
       } else if (existing.Status !== "STARTED") {
-        const due = details.NextAttemptTimestamp ? ` (its retry is due at ${details.NextAttemptTimestamp.toISOString()})` : "";
+        const due = previous.NextAttemptTimestamp ? ` (its retry is due at ${previous.NextAttemptTimestamp.toISOString()})` : "";
         reject(
           `the step is ${existing.Status}${due}; START is allowed for a new step, a READY step (retry due) ` +
             "or a STARTED step (re-run after an interrupted invocation)",
         );
       }
+      // The last failed attempt's error stays visible while the next attempt runs.
+      op.StepDetails = stepDetails(attempt, { Error: previous.Error });
       this.emit((id) => operationEvent("StepStarted", op, id, this.now, "StepStartedDetails", {}));
       return;
     }
     if (existing?.Status !== "STARTED") reject(`the step is ${existing?.Status}, so it cannot ${u.Action}; only a STARTED step can`);
-    const currentAttempt = details.Attempt ?? 1;
+    const currentAttempt = previous.Attempt ?? 1;
     if (u.Action === "SUCCEED") {
       this.finish(op, "SUCCEEDED");
-      setOrDelete(details, "Result", u.Payload);
-      delete details.Error;
-      delete details.NextAttemptTimestamp;
+      op.StepDetails = stepDetails(previous.Attempt, { Result: u.Payload });
       this.emit((id) =>
         operationEvent("StepSucceeded", op, id, this.now, "StepSucceededDetails", {
           Result: payloadOf(u.Payload),
@@ -226,9 +227,7 @@ class BatchPlanner {
       );
     } else if (u.Action === "FAIL") {
       this.finish(op, "FAILED");
-      setOrDelete(details, "Error", cloneError(u.Error));
-      delete details.Result;
-      delete details.NextAttemptTimestamp;
+      op.StepDetails = stepDetails(previous.Attempt, { Error: cloneError(u.Error) });
       this.emit((id) =>
         operationEvent("StepFailed", op, id, this.now, "StepFailedDetails", {
           Error: errorOf(u.Error),
@@ -241,9 +240,7 @@ class BatchPlanner {
         reject(`RETRY needs StepOptions.NextAttemptDelaySeconds as a whole number >= 0 (got ${String(delay)})`);
       }
       op.Status = "PENDING";
-      setOrDelete(details, "Error", cloneError(u.Error));
-      delete details.Result;
-      details.NextAttemptTimestamp = addSeconds(this.now, delay);
+      op.StepDetails = stepDetails(previous.Attempt, { Error: cloneError(u.Error), NextAttemptTimestamp: addSeconds(this.now, delay) });
       this.emit((id) =>
         operationEvent("StepFailed", op, id, this.now, "StepFailedDetails", {
           Error: errorOf(u.Error),
@@ -260,17 +257,17 @@ class BatchPlanner {
       return;
     }
     if (existing?.Status !== "STARTED") reject(`the context is ${existing?.Status}; only a STARTED context can ${u.Action}`);
-    const details = (op.ContextDetails = { ...op.ContextDetails });
+    const details: NonNullable<Operation["ContextDetails"]> = (op.ContextDetails = {});
     if (u.Action === "SUCCEED") {
       this.finish(op, "SUCCEEDED");
-      setOrDelete(details, "Result", u.Payload);
+      if (u.Payload !== undefined) details.Result = u.Payload;
       if (u.ContextOptions?.ReplayChildren === true) details.ReplayChildren = true;
       this.emit((id) =>
         operationEvent("ContextSucceeded", op, id, this.now, "ContextSucceededDetails", { Result: payloadOf(u.Payload) }),
       );
     } else {
       this.finish(op, "FAILED");
-      setOrDelete(details, "Error", cloneError(u.Error));
+      if (u.Error !== undefined) details.Error = cloneError(u.Error);
       this.emit((id) => operationEvent("ContextFailed", op, id, this.now, "ContextFailedDetails", { Error: errorOf(u.Error) }));
     }
   }
@@ -328,11 +325,20 @@ class BatchPlanner {
   }
 }
 
+/** Step details with only the fields that have values. */
+function stepDetails(
+  attempt: number | undefined,
+  fields: { Result?: string | undefined; Error?: ErrorObject | undefined; NextAttemptTimestamp?: Date | undefined },
+): NonNullable<Operation["StepDetails"]> {
+  const details: NonNullable<Operation["StepDetails"]> = {};
+  if (attempt !== undefined) details.Attempt = attempt;
+  if (fields.Result !== undefined) details.Result = fields.Result;
+  if (fields.Error !== undefined) details.Error = fields.Error;
+  if (fields.NextAttemptTimestamp !== undefined) details.NextAttemptTimestamp = fields.NextAttemptTimestamp;
+  return details;
+}
+
 function errorDetails(u: OperationUpdate): { Error?: ReturnType<typeof errorOf> } {
   return u.Error === undefined ? {} : { Error: errorOf(u.Error) };
 }
 
-function setOrDelete<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value === undefined) delete target[key];
-  else target[key] = value;
-}
