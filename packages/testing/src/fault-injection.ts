@@ -54,7 +54,8 @@ interface Fault {
   fired: boolean;
 }
 
-const NEVER: Promise<never> = new Promise<never>(() => undefined);
+/** Fresh each time: a shared never-settling promise would keep every frozen invocation reachable. */
+const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 function list<T>(value: T | readonly T[] | undefined): readonly T[] {
   if (value === undefined) return [];
@@ -127,7 +128,7 @@ export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
         ErrorMessage: `Injected crash in invocation ${info.invocationNumber} ${fault.label}`,
       };
       invocation.crash(error);
-      return NEVER;
+      return never();
     };
     return {
       getExecutionState: (request) => backend.getExecutionState(request),
@@ -141,7 +142,7 @@ export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
         if (beforeFault) return crash(beforeFault, before);
         const response = await backend.checkpoint(request);
         // Another call of this invocation crashed it meanwhile: this answer goes nowhere.
-        if (invocation.crashed) return NEVER;
+        if (invocation.crashed) return never();
         const after: CheckpointFaultInfo = { ...base, phase: "after" };
         const afterFault = trigger(after);
         if (afterFault) return crash(afterFault, after);

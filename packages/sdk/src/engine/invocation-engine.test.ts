@@ -210,3 +210,26 @@ describe("fencing", () => {
     expect(steps.map((s) => s.StepDetails?.Result)).toEqual(["2"]);
   });
 });
+
+describe("memory", () => {
+  it("leaves nothing of a suspended invocation reachable, so a long-lived process does not grow", async () => {
+    const { setFlagsFromString } = await import("node:v8");
+    const { runInNewContext } = await import("node:vm");
+    setFlagsFromString("--expose_gc");
+    const gc = runInNewContext("gc") as () => void;
+    const refs: WeakRef<object>[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const big = { payload: new Array(10_000).fill("x") };
+      refs.push(new WeakRef(big));
+      await ctx.parallel([async (c) => c.wait({ seconds: 5 }), async (c) => c.wait({ seconds: 10 })]);
+      return big.payload.length; // keeps `big` alive for as long as the frozen handler is reachable
+    });
+    expect(run.result).toBe(10_000);
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(refs.map((ref) => ref.deref() === undefined)).toEqual(refs.map(() => true));
+  });
+});

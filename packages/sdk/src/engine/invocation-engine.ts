@@ -169,11 +169,13 @@ export class InvocationEngine {
   }
 }
 
-const NEVER = new Promise<never>(() => undefined);
-
-/** A promise that never settles: how code of an ended or abandoned invocation is frozen. */
+/**
+ * A promise that never settles: how code of an ended or abandoned invocation is frozen. A fresh
+ * one each time: a shared one would keep every frozen continuation (and all it references)
+ * reachable for the life of the process, which a warm Lambda or a worker lives long.
+ */
 export function never<T>(): Promise<T> {
-  return NEVER as Promise<T>;
+  return new Promise<T>(() => undefined);
 }
 
 function describe(type: string | undefined, subType: string | undefined, name: string | undefined): string {

@@ -1,4 +1,5 @@
 import { attachInvocationEnvironment, type DurableLogRecord } from "../engine/invocation-environment.js";
+import { never } from "../engine/invocation-engine.js";
 import { toErrorObject } from "../errors/error-object.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import {
@@ -71,7 +72,6 @@ export const DEFAULT_CRASH_ERROR: ErrorObject = {
   ErrorMessage: "The invocation was terminated before it returned",
 };
 
-const NEVER: Promise<never> = new Promise<never>(() => undefined);
 
 class Control implements InvocationControl {
   #crashed: ErrorObject | undefined;
@@ -110,15 +110,15 @@ class Control implements InvocationControl {
 
   /** Runs a backend call unless stopped; a stopped invocation never sees an answer. */
   async guard<T>(call: () => Promise<T>): Promise<T> {
-    if (this.stopped) return NEVER;
+    if (this.stopped) return never();
     let result: T;
     try {
       result = await call();
     } catch (error) {
-      if (this.stopped) return NEVER;
+      if (this.stopped) return never();
       throw error;
     }
-    if (this.stopped) return NEVER;
+    if (this.stopped) return never();
     return result;
   }
 }
