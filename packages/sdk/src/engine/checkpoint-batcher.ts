@@ -1,17 +1,19 @@
 import type { CheckpointBackend } from "../protocol/backend.js";
-import type { Operation, OperationUpdate } from "../protocol/wire.js";
 import { MAX_BYTES_PER_CHECKPOINT, MAX_UPDATES_PER_CHECKPOINT } from "../protocol/limits.js";
+import type { Operation, OperationUpdate } from "../protocol/wire.js";
 
-interface Pending {
-  update: OperationUpdate;
+/** Updates that go out in one checkpoint call, and the one promise all of them wait on. */
+interface Batch {
+  updates: OperationUpdate[];
   bytes: number;
+  acknowledged: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 export interface BatcherOptions {
-  maxUpdates?: number;
-  maxBytes?: number;
+  maxUpdates?: number | undefined;
+  maxBytes?: number | undefined;
   /** Called with the operations the store reports as changed by each acknowledged batch. */
   onAcknowledged: (operations: Operation[]) => void;
   /** Called once if a checkpoint call fails; the invocation cannot continue. */
@@ -24,10 +26,11 @@ export interface BatcherOptions {
  * Sends checkpoint updates in order, one call in flight at a time. Updates issued before the next
  * turn of the event loop go out together, bounded in count and bytes, so a burst (a step's
  * START and SUCCEED, a thousand branches starting) costs one round trip, not one per update.
+ * Every update of a batch shares that batch's acknowledgement.
  */
 export class CheckpointBatcher {
-  #queue: Pending[] = [];
-  #head = 0;
+  /** Batches closed (full) or open (still filling), oldest first; the last one may be open. */
+  #batches: Batch[] = [];
   #inFlight = false;
   #scheduled = false;
   #failed: unknown = undefined;
@@ -48,7 +51,7 @@ export class CheckpointBatcher {
   }
 
   get idle(): boolean {
-    return !this.#inFlight && this.#head === this.#queue.length;
+    return !this.#inFlight && this.#batches.length === 0;
   }
 
   get token(): string {
@@ -58,10 +61,18 @@ export class CheckpointBatcher {
   /** Queues an update; resolves once the store has acknowledged it. */
   enqueue(update: OperationUpdate): Promise<void> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ update, bytes: estimateBytes(update), resolve, reject });
-      this.#schedule();
-    });
+    const bytes = estimateBytes(update);
+    let batch = this.#batches[this.#batches.length - 1];
+    // The batch being sent is never added to; a full one is closed by starting the next.
+    const sending = this.#inFlight && batch === this.#batches[0];
+    if (!batch || sending || batch.updates.length >= this.#maxUpdates || (batch.updates.length > 0 && batch.bytes + bytes > this.#maxBytes)) {
+      batch = newBatch();
+      this.#batches.push(batch);
+    }
+    batch.updates.push(update);
+    batch.bytes += bytes;
+    this.#schedule();
+    return batch.acknowledged;
   }
 
   #schedule(): void {
@@ -74,24 +85,26 @@ export class CheckpointBatcher {
   }
 
   async #flush(): Promise<void> {
-    while (this.#head < this.#queue.length && this.#failed === undefined) {
-      const batch = this.#takeBatch();
+    while (this.#batches.length > 0 && this.#failed === undefined) {
+      const batch = this.#batches[0] as Batch;
       this.#inFlight = true;
       try {
         const response = await this.backend.checkpoint({
           DurableExecutionArn: this.executionArn,
           CheckpointToken: this.#token,
-          Updates: batch.map((p) => p.update),
+          Updates: batch.updates,
         });
         if (response.CheckpointToken) this.#token = response.CheckpointToken;
         const changed = response.NewExecutionState?.Operations;
         if (changed && changed.length > 0) this.options.onAcknowledged(changed);
-        for (const pending of batch) pending.resolve();
+        this.#batches.shift();
+        batch.resolve();
       } catch (error) {
         this.#failed = error ?? new Error("checkpoint call failed");
-        for (const pending of batch) pending.reject(error);
-        this.#rejectQueued(error);
-        this.options.onFailure(error);
+        const failed = this.#batches;
+        this.#batches = [];
+        for (const pending of failed) pending.reject(this.#failed);
+        this.options.onFailure(this.#failed);
       } finally {
         this.#inFlight = false;
       }
@@ -104,30 +117,6 @@ export class CheckpointBatcher {
     }
   }
 
-  #takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    let bytes = 0;
-    while (this.#head < this.#queue.length && batch.length < this.#maxUpdates) {
-      const next = this.#queue[this.#head] as Pending;
-      if (batch.length > 0 && bytes + next.bytes > this.#maxBytes) break;
-      batch.push(next);
-      bytes += next.bytes;
-      this.#head++;
-    }
-    // Drop consumed entries now and then so a long execution's queue doesn't grow without bound.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    return batch;
-  }
-
-  #rejectQueued(error: unknown): void {
-    for (let i = this.#head; i < this.#queue.length; i++) (this.#queue[i] as Pending).reject(error);
-    this.#queue = [];
-    this.#head = 0;
-  }
-
   /** Resolves when everything queued so far is acknowledged; rejects if a checkpoint call failed. */
   async drain(): Promise<void> {
     while (!this.idle && this.#failed === undefined) {
@@ -135,6 +124,19 @@ export class CheckpointBatcher {
     }
     if (this.#failed !== undefined) throw this.#failed;
   }
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const acknowledged = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Callers that do not await an update (e.g. an at-least-once START) learn of a failure through
+  // the invocation ending; the shared promise itself must not count as unhandled.
+  acknowledged.catch(() => undefined);
+  return { updates: [], bytes: 0, acknowledged, resolve, reject };
 }
 
 function estimateBytes(update: OperationUpdate): number {

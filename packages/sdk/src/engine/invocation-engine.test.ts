@@ -179,6 +179,21 @@ describe("checkpoint batching", () => {
   });
 });
 
+describe("checkpoint batching by size", () => {
+  it("splits a burst of large results so no call carries more than the byte bound", async () => {
+    const run = await runLocal(
+      async (_e, ctx) => (await ctx.parallel(Array.from({ length: 12 }, (_, i) => async () => String(i).repeat(10_000)))).successCount,
+      undefined,
+      { config: { checkpointBatch: { maxBytes: 32 * 1024 } } },
+    );
+    expect(run.result).toBe(12);
+    const payloadBytes = run.checkpointCalls.map((c) => (c.Updates ?? []).reduce((n, u) => n + (u.Payload?.length ?? 0), 0));
+    expect(Math.max(...payloadBytes)).toBeLessThanOrEqual(32 * 1024);
+    const carried = run.checkpointCalls.flatMap((c) => c.Updates ?? []).filter((u) => u.SubType === "ParallelBranch" && u.Action === "SUCCEED");
+    expect(carried).toHaveLength(12); // every result went out, in some call
+  });
+});
+
 describe("invocation input", () => {
   it("refuses a plain event with a message saying how to run the handler", async () => {
     const { withDurableExecution } = await import("./with-durable-execution.js");
