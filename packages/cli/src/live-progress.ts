@@ -105,21 +105,19 @@ export function observeService(
     endInvocation: (arn, ticket, outcome) => inner.endInvocation(arn, ticket, outcome),
     getExecution: (arn) => inner.getExecution(arn),
     listExecutions: () => inner.listExecutions(),
-    getOperations: (arn) => inner.getOperations(arn),
+    getOperations: (arn, options) => inner.getOperations(arn, options),
     getHistory: (arn) => inner.getHistory(arn),
     nextTimer: (arn) => inner.nextTimer(arn),
     getExecutionState: (request) => inner.getExecutionState(request),
     async checkpoint(request) {
       const response = await inner.checkpoint(request);
-      onOperationsChanged(response.NewExecutionState?.Operations ?? []);
+      const ids = [...new Set((request.Updates ?? []).map((update) => update.Id))];
+      if (ids.length > 0) onOperationsChanged(await inner.getOperations(request.DurableExecutionArn, { ids }));
       return response;
     },
     async fireDueTimers(arn) {
       const fired = await inner.fireDueTimers(arn);
-      if (fired.length > 0) {
-        const ids = new Set(fired);
-        onOperationsChanged((await inner.getOperations(arn)).filter((op) => ids.has(op.Id)));
-      }
+      if (fired.length > 0) onOperationsChanged(await inner.getOperations(arn, { ids: fired }));
       return fired;
     },
   };

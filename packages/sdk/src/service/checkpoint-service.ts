@@ -175,9 +175,19 @@ export class CheckpointService implements DurableExecutionService {
     return summaries;
   }
 
-  async getOperations(executionArn: string): Promise<Operation[]> {
-    return this.read(executionArn, (record) => [...record.operations.values()].map(cloneOperation));
+  async getOperations(executionArn: string, options: { ids?: readonly string[] } = {}): Promise<Operation[]> {
+    const { ids } = options;
+    return this.read(executionArn, (record) => {
+      if (ids === undefined) return [...record.operations.values()].map(cloneOperation);
+      const found: Operation[] = [];
+      for (const id of ids) {
+        const op = record.operations.get(id);
+        if (op) found.push(cloneOperation(op));
+      }
+      return found;
+    });
   }
+
 
   async getHistory(executionArn: string): Promise<HistoryEvent[]> {
     return this.read(executionArn, (record) => record.history.map(cloneEvent));

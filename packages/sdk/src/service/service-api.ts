@@ -65,7 +65,8 @@ export interface DurableExecutionService extends CheckpointBackend {
   endInvocation(executionArn: string, ticket: InvocationTicket, outcome: InvocationOutcome): Promise<ExecutionSummary>;
   getExecution(executionArn: string): Promise<ExecutionSummary>;
   listExecutions(): Promise<ExecutionSummary[]>;
-  getOperations(executionArn: string): Promise<Operation[]>;
+  /** Every operation, or only those with the given ids (unknown ids are skipped). */
+  getOperations(executionArn: string, options?: { ids?: readonly string[] }): Promise<Operation[]>;
   getHistory(executionArn: string): Promise<HistoryEvent[]>;
   /** Earliest timer (wait end, retry time) of a RUNNING execution, or undefined if none. */
   nextTimer(executionArn: string): Promise<Date | undefined>;

@@ -191,6 +191,20 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       ]);
     });
 
+    it("reads the operations asked for by id", async () => {
+      const { service } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const ticket = await service.beginInvocation(executionArn);
+      await service.checkpoint({
+        DurableExecutionArn: executionArn,
+        CheckpointToken: ticket.input.CheckpointToken,
+        Updates: [step("1", "START"), step("2", "START"), step("3", "START")],
+      });
+      const picked = await service.getOperations(executionArn, { ids: ["3", "nope", "1"] });
+      expect(picked.map((op) => op.Id)).toEqual(["3", "1"]);
+      expect((await service.getOperations(executionArn)).map((op) => op.Id)).toEqual([EXECUTION_OPERATION_ID, "1", "2", "3"]);
+    });
+
     it("never hands out stored objects", async () => {
       const { service } = await setup();
       const { executionArn } = await service.startExecution({ input: "1" });
