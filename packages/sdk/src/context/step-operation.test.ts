@@ -157,6 +157,18 @@ describe("step", () => {
     ]);
   });
 
+  it("fails a step whose result holds a function, naming the step and where the function is", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      try {
+        await ctx.step("build-client", async () => ({ url: "https://example.test", send: () => "sent" }));
+        return "unexpected";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(run.result).toMatch(/step "build-client" \(id 1\).*value\.send \(a function\) cannot be checkpointed/);
+  });
+
   it("never re-runs an at-most-once step interrupted mid-body, and re-runs an at-least-once one", async () => {
     for (const [semantics, expectedBodies] of [
       [StepSemantics.AtMostOncePerRetry, 1],

@@ -43,6 +43,22 @@ describe("default serdes", () => {
     expect(deserializeValue(undefined)).toBeUndefined();
   });
 
+  it.each([
+    ["a function", { total: 3, onDone: () => 1 }, /value\.onDone \(a function\)/],
+    ["a symbol deep inside", { items: [{ tag: Symbol("t") }] }, /value\.items\[0\]\.tag \(a symbol\)/],
+    ["a function in a Map", new Map([["k", () => 1]]), /value\.get\(k\) \(a function\)/],
+    ["a bare function", () => 1, /^value \(a function\)/],
+  ])("refuses %s instead of silently dropping it", (_what, value, where) => {
+    expect(() => serializeValue(value)).toThrow(where);
+  });
+
+  it("handles cycles", () => {
+    const node: Record<string, unknown> = { name: "a" };
+    node.self = node;
+    const back = deserializeValue<Record<string, unknown>>(serializeValue(node));
+    expect(back?.self).toBe(back);
+  });
+
   it("never confuses a user object that looks like its envelope", () => {
     const tricky = { __superjson: { json: "not really" } };
     expect(deserializeValue(serializeValue(tricky))).toEqual(tricky);

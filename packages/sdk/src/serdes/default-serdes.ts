@@ -27,9 +27,55 @@ export function serializeValue(value: unknown): string | undefined {
   ) {
     return JSON.stringify(value);
   }
+  const unserializable = findUnserializable(value);
+  if (unserializable) {
+    throw new TypeError(`${unserializable} cannot be checkpointed; return data, not behaviour (functions and symbols are not data).`);
+  }
   const { json, meta } = superjson.serialize(value);
   if (meta === undefined && !isEnvelope(json)) return JSON.stringify(json);
   return JSON.stringify({ [ENVELOPE_KEY]: meta === undefined ? { json } : { json, meta } });
+}
+
+/**
+ * Where in `value` a function or symbol sits (superjson would silently drop it), e.g.
+ * `value.items[2].onDone (a function)`; undefined when there is none.
+ */
+function findUnserializable(value: unknown): string | undefined {
+  const seen = new Set<object>();
+  const visit = (current: unknown, path: string): string | undefined => {
+    if (typeof current === "function") return `${path} (a function)`;
+    if (typeof current === "symbol") return `${path} (a symbol)`;
+    if (current === null || typeof current !== "object" || seen.has(current)) return undefined;
+    seen.add(current);
+    if (current instanceof Map) {
+      for (const [key, entry] of current) {
+        const found = visit(key, `${path} key`) ?? visit(entry, `${path}.get(${String(key)})`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (current instanceof Set) {
+      for (const entry of current) {
+        const found = visit(entry, `${path} entry`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (ArrayBuffer.isView(current) || current instanceof Date || current instanceof RegExp) return undefined;
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        const found = visit(current[i], `${path}[${i}]`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    for (const key of Object.keys(current)) {
+      const found = visit((current as Record<string, unknown>)[key], `${path}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(value, "value");
 }
 
 export function deserializeValue<T>(data: string | undefined): T | undefined {
