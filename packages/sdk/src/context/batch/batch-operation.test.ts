@@ -91,6 +91,29 @@ describe("map and parallel", () => {
     expect(lines.some((l) => l.startsWith("StepStarted") && l.endsWith("late"))).toBe(false);
   });
 
+  it("tells the items of a batch nested in an abandoned branch that they are no longer needed", async () => {
+    const aborted: string[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.parallel(
+        [
+          async (c) => c.step("quick", async () => "done"),
+          async (c) =>
+            (
+              await c.map(["a", "b"], async (item, key) => {
+                item.signal.addEventListener("abort", () => aborted.push(key));
+                await item.wait({ hours: 1 });
+                return key;
+              })
+            ).getResults().join(),
+        ],
+        { completionConfig: firstSuccessful() },
+      );
+      return result.getResults();
+    });
+    expect(run.result).toEqual(["done"]);
+    expect(aborted.sort()).toEqual(["a", "b"]);
+  });
+
   it("counts waiting branches against maxConcurrency", async () => {
     const run = await runLocal(async (_e, ctx) => {
       const result = await ctx.parallel(
