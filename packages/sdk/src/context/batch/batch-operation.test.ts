@@ -46,6 +46,20 @@ describe("map and parallel", () => {
     });
   });
 
+  it("fails the execution when replay maps over a different number of items", async () => {
+    let invocation = 0;
+    const run = await runLocal(async (_e, ctx) => {
+      invocation++;
+      const items = invocation === 1 ? [1, 2, 3] : [1, 2];
+      await ctx.map("lines", items, async (_c, n) => n);
+      await ctx.wait({ seconds: 1 });
+      return "done";
+    });
+    expect(run.execution.status).toBe("FAILED");
+    expect(run.execution.error?.ErrorType).toBe("NonDeterministicExecutionError");
+    expect(run.execution.error?.ErrorMessage).toMatch(/map "lines" \(id 1\): it completed over 3 items, but the handler now passes 2/);
+  });
+
   it("fails fast by default and does not start later items", async () => {
     const started: number[] = [];
     const run = await runLocal(async (_e, ctx) => {

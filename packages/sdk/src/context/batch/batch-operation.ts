@@ -1,4 +1,5 @@
 import type { ChildContextError } from "../../errors/durable-errors.js";
+import { NonDeterministicExecutionError } from "../../errors/engine-errors.js";
 import { never } from "../../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type OperationUpdate } from "../../protocol/wire.js";
 import {
@@ -133,6 +134,16 @@ export async function runBatch<T>(
   /** Rebuilds a completed batch's result from its summary and its items' own checkpoints. */
   async function rebuild(payload: string | undefined): Promise<BatchResult<T>> {
     const summary = decodeSummary(payload);
+    if (summary && summary.statuses.length !== units.length) {
+      // The batch ran over a different number of items: its recorded outcome is not this one's.
+      engine.fail(
+        new NonDeterministicExecutionError(
+          `Replay mismatch at ${what}: it completed over ${summary.statuses.length} ${kind === "map" ? "items" : "branches"}, ` +
+            `but the handler now passes ${units.length}. Derive the list from the event or from checkpointed results so it is the same on every replay.`,
+        ),
+      );
+      return never();
+    }
     const statuses = summary?.statuses ?? units.map((_, index) => itemStatusFromCheckpoint(`${id}-${index + 1}`));
     const items: BatchItem<T>[] = [];
     for (let index = 0; index < units.length; index++) {
