@@ -73,6 +73,7 @@ export function planCheckpoint(
 }
 
 const OPERATION_TYPES = new Set<string>(Object.values(OperationType));
+const IDENTITY_FIELDS = ["SubType", "Name", "ParentId"] as const;
 const ACTIONS = new Set<string>(Object.values(OperationAction));
 
 function isNonNegativeInteger(n: unknown): n is number {
@@ -141,7 +142,7 @@ class BatchPlanner {
     const existing = this.current(update.Id);
     if (existing) {
       if (existing.Type !== update.Type) reject(`the operation is a ${existing.Type}, not a ${update.Type}`);
-      for (const field of ["SubType", "Name", "ParentId"] as const) {
+      for (const field of IDENTITY_FIELDS) {
         if (update[field] !== undefined && update[field] !== existing[field]) {
           reject(`${field} cannot change (was ${JSON.stringify(existing[field])}, now ${JSON.stringify(update[field])})`);
         }
@@ -159,7 +160,9 @@ class BatchPlanner {
       else if (parent.Status !== "STARTED") reject(`parent context "${parentId}" is ${parent.Status}, not STARTED`);
     }
 
-    const next = existing ? cloneOperation(existing) : this.newOperation(update);
+    // A version created earlier in this batch is the batch's own: update it in place. A stored
+    // version is copied, so a rejected batch leaves the record untouched.
+    const next = !existing ? this.newOperation(update) : this.changed.get(existing.Id) === existing ? existing : cloneOperation(existing);
     switch (update.Type) {
       case "STEP":
         this.step(update, existing, next, reject);
