@@ -25,103 +25,41 @@ function iso(date: Date | string | undefined): string | undefined {
   return date === undefined ? undefined : new Date(date).toISOString();
 }
 
+/** The details fields this view shows; every event type's `<EventType>Details` uses these names. */
+interface AnyEventDetails {
+  FunctionName?: string;
+  CallbackId?: string;
+  Timeout?: number;
+  HeartbeatTimeout?: number;
+  Duration?: number;
+  ScheduledEndTimestamp?: Date | string;
+  RetryDetails?: { CurrentAttempt?: number; NextAttemptDelaySeconds?: number };
+  RequestId?: string;
+  StartTimestamp?: Date | string;
+  EndTimestamp?: Date | string;
+  Input?: EventPayloadLike;
+  Result?: EventPayloadLike;
+  Error?: EventErrorLike;
+}
+
 /** The few details of an event worth a glance; `inspect --json` has all of them. */
 export function eventDetails(event: HistoryEvent): string {
+  const d = (event as unknown as Record<string, AnyEventDetails | undefined>)[`${event.EventType}Details`];
+  if (!d) return "";
   const parts: (string | undefined)[] = [];
-  const e = event;
-  switch (e.EventType) {
-    case "ExecutionStarted":
-      parts.push(payload("input", e.ExecutionStartedDetails?.Input));
-      break;
-    case "ExecutionSucceeded":
-      parts.push(payload("result", e.ExecutionSucceededDetails?.Result));
-      break;
-    case "ExecutionFailed":
-      parts.push(error(e.ExecutionFailedDetails?.Error));
-      break;
-    case "ExecutionTimedOut":
-      parts.push(error(e.ExecutionTimedOutDetails?.Error));
-      break;
-    case "ExecutionStopped":
-      parts.push(error(e.ExecutionStoppedDetails?.Error));
-      break;
-    case "ContextSucceeded":
-      parts.push(payload("result", e.ContextSucceededDetails?.Result));
-      break;
-    case "ContextFailed":
-      parts.push(error(e.ContextFailedDetails?.Error));
-      break;
-    case "WaitStarted": {
-      const d = e.WaitStartedDetails;
-      if (d?.Duration !== undefined) parts.push(`duration=${d.Duration}s`);
-      parts.push(d?.ScheduledEndTimestamp === undefined ? undefined : `until=${iso(d.ScheduledEndTimestamp)}`);
-      break;
-    }
-    case "WaitSucceeded":
-      if (e.WaitSucceededDetails?.Duration !== undefined) parts.push(`duration=${e.WaitSucceededDetails.Duration}s`);
-      break;
-    case "WaitCancelled":
-      parts.push(error(e.WaitCancelledDetails?.Error));
-      break;
-    case "StepSucceeded": {
-      const d = e.StepSucceededDetails;
-      if (d?.RetryDetails?.CurrentAttempt !== undefined) parts.push(`attempt=${d.RetryDetails.CurrentAttempt}`);
-      parts.push(payload("result", d?.Result));
-      break;
-    }
-    case "StepFailed": {
-      const d = e.StepFailedDetails;
-      if (d?.RetryDetails?.CurrentAttempt !== undefined) parts.push(`attempt=${d.RetryDetails.CurrentAttempt}`);
-      if (d?.RetryDetails?.NextAttemptDelaySeconds !== undefined) {
-        parts.push(`retry-in=${d.RetryDetails.NextAttemptDelaySeconds}s`);
-      }
-      parts.push(error(d?.Error));
-      break;
-    }
-    case "ChainedInvokeStarted":
-      if (e.ChainedInvokeStartedDetails?.FunctionName) parts.push(`function=${e.ChainedInvokeStartedDetails.FunctionName}`);
-      parts.push(payload("input", e.ChainedInvokeStartedDetails?.Input));
-      break;
-    case "ChainedInvokeSucceeded":
-      parts.push(payload("result", e.ChainedInvokeSucceededDetails?.Result));
-      break;
-    case "ChainedInvokeFailed":
-      parts.push(error(e.ChainedInvokeFailedDetails?.Error));
-      break;
-    case "ChainedInvokeTimedOut":
-      parts.push(error(e.ChainedInvokeTimedOutDetails?.Error));
-      break;
-    case "ChainedInvokeStopped":
-      parts.push(error(e.ChainedInvokeStoppedDetails?.Error));
-      break;
-    case "CallbackStarted": {
-      const d = e.CallbackStartedDetails;
-      if (d?.CallbackId) parts.push(`callbackId=${d.CallbackId}`);
-      if (d?.Timeout) parts.push(`timeout=${d.Timeout}s`);
-      if (d?.HeartbeatTimeout) parts.push(`heartbeat=${d.HeartbeatTimeout}s`);
-      break;
-    }
-    case "CallbackSucceeded":
-      parts.push(payload("result", e.CallbackSucceededDetails?.Result));
-      break;
-    case "CallbackFailed":
-      parts.push(error(e.CallbackFailedDetails?.Error));
-      break;
-    case "CallbackTimedOut":
-      parts.push(error(e.CallbackTimedOutDetails?.Error));
-      break;
-    case "InvocationCompleted": {
-      const d = e.InvocationCompletedDetails;
-      if (d?.RequestId) parts.push(`request=${d.RequestId}`);
-      if (d?.StartTimestamp !== undefined && d.EndTimestamp !== undefined) {
-        parts.push(`took=${formatDuration(new Date(d.EndTimestamp).getTime() - new Date(d.StartTimestamp).getTime())}`);
-      }
-      parts.push(error(d?.Error));
-      break;
-    }
-    default:
-      break;
+  if (d.FunctionName) parts.push(`function=${d.FunctionName}`);
+  if (d.CallbackId) parts.push(`callbackId=${d.CallbackId}`);
+  if (d.Timeout) parts.push(`timeout=${d.Timeout}s`);
+  if (d.HeartbeatTimeout) parts.push(`heartbeat=${d.HeartbeatTimeout}s`);
+  if (d.Duration !== undefined) parts.push(`duration=${d.Duration}s`);
+  if (d.ScheduledEndTimestamp !== undefined) parts.push(`until=${iso(d.ScheduledEndTimestamp)}`);
+  if (d.RetryDetails?.CurrentAttempt !== undefined) parts.push(`attempt=${d.RetryDetails.CurrentAttempt}`);
+  if (d.RetryDetails?.NextAttemptDelaySeconds !== undefined) parts.push(`retry-in=${d.RetryDetails.NextAttemptDelaySeconds}s`);
+  if (d.RequestId) parts.push(`request=${d.RequestId}`);
+  if (d.StartTimestamp !== undefined && d.EndTimestamp !== undefined) {
+    parts.push(`took=${formatDuration(new Date(d.EndTimestamp).getTime() - new Date(d.StartTimestamp).getTime())}`);
   }
+  parts.push(payload("input", d.Input), payload("result", d.Result), error(d.Error));
   return parts.filter((p): p is string => p !== undefined && p !== "").join("  ");
 }
 
