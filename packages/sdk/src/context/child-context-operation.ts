@@ -28,8 +28,6 @@ export interface ChildSpec<T> {
   serdes: Serdes<T>;
   abort: LazyAbort;
   existing: Operation | undefined;
-  /** Called with the child context once it exists (e.g. so a batch can close it). */
-  onContext?: (context: ContextImpl) => void;
 }
 
 /**
@@ -55,7 +53,6 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   if (owner.closed) return never();
 
   const child = owner.child(id, spec.abort, rebuilding);
-  spec.onContext?.(child);
   if (!existing) owner.checkpoint(update(OperationAction.START)).catch(() => undefined);
 
   let value: T;

@@ -1,5 +1,5 @@
 import { SerdesError } from "../errors/engine-errors.js";
-import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
+import { oversizedPayloadBytes } from "../protocol/limits.js";
 import { defaultSerdes, deserializeValue, serializeValue } from "../serdes/default-serdes.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 
@@ -70,12 +70,7 @@ export function deserializePayload<T>(
   })();
 }
 
-export function payloadBytes(payload: string | undefined): number {
-  return payload === undefined ? 0 : Buffer.byteLength(payload, "utf8");
-}
-
+/** Whether a payload fits on one operation (see oversizedPayloadBytes). */
 export function fitsInline(payload: string | undefined): boolean {
-  // Cheap upper bound first: UTF-8 takes at most 3 bytes per UTF-16 unit.
-  if (payload === undefined || payload.length * 3 <= MAX_OPERATION_PAYLOAD_BYTES) return true;
-  return payloadBytes(payload) <= MAX_OPERATION_PAYLOAD_BYTES;
+  return oversizedPayloadBytes(payload) === undefined;
 }

@@ -54,10 +54,6 @@ export class CheckpointBatcher {
     return !this.#inFlight && this.#batches.length === 0;
   }
 
-  get token(): string {
-    return this.#token;
-  }
-
   /** Queues an update; resolves once the store has acknowledged it. */
   enqueue(update: OperationUpdate): Promise<void> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);

@@ -2,7 +2,7 @@
 // operations and decides the new operation versions and history events. Pure: reads the record,
 // never changes it; the caller commits the returned mutation.
 import type { HistoryEvent } from "../protocol/history.js";
-import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
+import { MAX_OPERATION_PAYLOAD_BYTES, oversizedPayloadBytes } from "../protocol/limits.js";
 import { OperationAction, OperationType } from "../protocol/wire.js";
 import type { ErrorObject, Operation, OperationUpdate } from "../protocol/wire.js";
 import { cloneError, cloneOperation } from "./clone.js";
@@ -118,11 +118,9 @@ class BatchPlanner {
       reject(`${update.Type} operations accept ${VALID_ACTIONS[update.Type].join("/")}, not ${update.Action}`);
     }
     if (update.Payload !== undefined && typeof update.Payload !== "string") reject("Payload must be a string");
-    if (update.Payload !== undefined && update.Type !== "EXECUTION" && update.Payload.length * 3 > MAX_OPERATION_PAYLOAD_BYTES) {
-      const bytes = Buffer.byteLength(update.Payload, "utf8");
-      if (bytes > MAX_OPERATION_PAYLOAD_BYTES) {
-        reject(`Payload is ${bytes} bytes; an operation holds at most ${MAX_OPERATION_PAYLOAD_BYTES} (store large data elsewhere and checkpoint a reference)`);
-      }
+    const oversized = update.Type === "EXECUTION" ? undefined : oversizedPayloadBytes(update.Payload);
+    if (oversized !== undefined) {
+      reject(`Payload is ${oversized} bytes; an operation holds at most ${MAX_OPERATION_PAYLOAD_BYTES} (store large data elsewhere and checkpoint a reference)`);
     }
     if (update.Error !== undefined && (typeof update.Error !== "object" || update.Error === null)) {
       reject("Error must be an ErrorObject");
