@@ -13,7 +13,7 @@ import {
 } from "../errors.js";
 import { EXECUTION_OPERATION_ID } from "../execution-record.js";
 import type { ExecutionStore } from "../execution-store.js";
-import { VirtualClock } from "./virtual-clock.js";
+import { VirtualClock } from "../../orchestrator/clock.js";
 
 export interface StoreHarness {
   store: ExecutionStore;
@@ -40,7 +40,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
 
     async function setup() {
       harness = await makeHarness();
-      const clock = new VirtualClock();
+      const clock = new VirtualClock(new Date("2025-01-01T00:00:00.000Z"));
       const service = new CheckpointService({ store: harness.store, clock });
       return { service, clock, harness };
     }
@@ -79,7 +79,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       expect(ticket.input.InitialExecutionState.Operations).toEqual([
         expect.objectContaining({ Id: EXECUTION_OPERATION_ID, Type: "EXECUTION", ExecutionDetails: { InputPayload: '"in"' } }),
       ]);
-      clock.advance(1);
+      clock.advance(1_000);
       const response = await service.checkpoint({
         DurableExecutionArn: executionArn,
         CheckpointToken: ticket.input.CheckpointToken,
@@ -89,7 +89,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       // The caller knows what it wrote; only service-assigned values come back.
       expect(response.NewExecutionState?.Operations).toEqual([]);
 
-      clock.advance(1);
+      clock.advance(1_000);
       const summary = await service.endInvocation(executionArn, ticket, {
         kind: "returned",
         output: { Status: InvocationStatus.SUCCEEDED, Result: '"done"' },
@@ -239,9 +239,9 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       await service.endInvocation(executionArn, ticket, { kind: "returned", output: { Status: InvocationStatus.PENDING } });
 
       expect(await service.nextTimer(executionArn)).toEqual(new Date("2025-01-01T00:00:30.000Z"));
-      clock.advance(29);
+      clock.advance(29_000);
       expect(await service.fireDueTimers(executionArn)).toEqual([]);
-      clock.advance(1);
+      clock.advance(1_000);
       expect(await service.fireDueTimers(executionArn)).toEqual(["w"]);
       expect(await service.nextTimer(executionArn)).toBeUndefined();
 
