@@ -43,6 +43,12 @@ export interface ExecutionRecord {
   outcome: CheckpointedOutcome | undefined;
   /** Ids of operations with a timer pending (STARTED waits, PENDING steps). */
   timers: Set<string>;
+  /**
+   * Something outside any invocation changed an operation the handler may be blocked on (a
+   * callback completed, a chained invoke finished) since the current or last invocation began:
+   * the execution should be invoked again as soon as no invocation runs. Cleared when one begins.
+   */
+  wakePending: boolean;
 }
 
 /**
@@ -57,6 +63,8 @@ export interface ExecutionMutation {
   checkpointToken?: string | null;
   invocation?: ActiveInvocation | null;
   outcome?: CheckpointedOutcome | null;
+  /** true requests a wake-up (see ExecutionRecord.wakePending); null clears it. */
+  wakePending?: true | null;
   /** New versions of changed operations (inserted when new), in the order they changed. */
   operations?: Operation[];
   /** History events to append, EventIds already assigned. */
@@ -81,6 +89,7 @@ export function createEmptyRecord(executionId: string): ExecutionRecord {
     invocation: undefined,
     outcome: undefined,
     timers: new Set(),
+    wakePending: false,
   };
 }
 
@@ -106,6 +115,7 @@ export function applyMutation(record: ExecutionRecord, mutation: ExecutionMutati
   if (mutation.checkpointToken !== undefined) record.checkpointToken = mutation.checkpointToken ?? undefined;
   if (mutation.invocation !== undefined) record.invocation = mutation.invocation ?? undefined;
   if (mutation.outcome !== undefined) record.outcome = mutation.outcome ?? undefined;
+  if (mutation.wakePending !== undefined) record.wakePending = mutation.wakePending === true;
   for (const op of mutation.operations ?? []) {
     if (!record.operations.has(op.Id)) record.operationOrder.push(op.Id);
     record.operations.set(op.Id, op);

@@ -41,6 +41,7 @@ export {
   type NewExecution,
 } from "./invocation-lifecycle.js";
 export { nextTimerOf, planFireDueTimers, type FireTimersPlan } from "./timers.js";
+export { wakeAtOf } from "./wake.js";
 export { pageOperations, DEFAULT_PAGE_SIZE, type OperationsPage } from "./operation-paging.js";
 export type { CoreContext } from "./core-context.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";

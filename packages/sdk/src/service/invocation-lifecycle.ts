@@ -104,7 +104,11 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
       },
     },
   };
-  return { mutation: { seq: record.seq + 1, summary, checkpointToken, invocation, ...(events.length ? { events } : {}) }, ticket };
+  const mutation: ExecutionMutation = { seq: record.seq + 1, summary, checkpointToken, invocation };
+  if (events.length > 0) mutation.events = events;
+  // This invocation sees every change made so far.
+  if (record.wakePending) mutation.wakePending = null;
+  return { mutation, ticket };
 }
 
 /**
