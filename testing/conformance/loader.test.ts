@@ -1,8 +1,15 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listRequirementFiles, loadRequirement, resolveVariables, substitute } from "./lib/loader.js";
+import {
+  COVERED_CATEGORIES,
+  DEFAULT_REQUIREMENTS_DIR,
+  listRequirementFiles,
+  loadRequirement,
+  resolveVariables,
+  substitute,
+} from "./lib/loader.js";
 
 describe("variables", () => {
   it("generates GEN_STR values of the asked length, once", () => {
@@ -65,9 +72,13 @@ describe("loadRequirement", () => {
     expect(listRequirementFiles(dir, ["step"]).map((f) => f.key)).toEqual(["step/1-7", "step/1-10"]);
   });
 
-  it("loads every shared vector of the covered categories", () => {
+  it("covers every category of the shared vectors and loads each vector", () => {
+    const shared = readdirSync(DEFAULT_REQUIREMENTS_DIR, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect([...COVERED_CATEGORIES].sort()).toEqual(shared.sort());
     const files = listRequirementFiles();
-    expect(files.length).toBe(59);
+    expect(files.length).toBe(118);
     for (const f of files) {
       const req = loadRequirement(f.file, f.category);
       expect(req.expectedHistory.length, f.key).toBeGreaterThan(0);

@@ -177,3 +177,31 @@ describe("compareSequences", () => {
     expect(compareSequences(["a", "b"], ["b", "a"], { realStoppedEarly: false, unordered: false })).toHaveLength(1);
   });
 });
+
+describe("ExpectedLogs rules", () => {
+  const lines = [
+    { plugin: "P", hook: "invocation-start", first: true },
+    { message: "step ran for abc" },
+    { plugin: "P", hook: "invocation-end", status: "SUCCEEDED", type: "Context" },
+  ];
+
+  it("checks min_count and the default of at least one", () => {
+    expect(matchLogs([{ match: { plugin: "P" }, min_count: 2 }], lines, new Map())).toEqual([]);
+    expect(matchLogs([{ match: { plugin: "P" }, min_count: 3 }], lines, new Map())).toHaveLength(1);
+    expect(matchLogs([{ match: { plugin: "Q" } }], lines, new Map())).toHaveLength(1);
+  });
+
+  it("checks that every matching line comes after the `after` lines", () => {
+    const ok = { match: { hook: "invocation-end" }, count: 1, after: [{ message: "/abc/" }, { first: true }] };
+    expect(matchLogs([ok], lines, new Map())).toEqual([]);
+    const early = { match: { first: true }, count: 1, after: [{ hook: "invocation-end" }] };
+    expect(matchLogs([early], lines, new Map())[0]?.reason).toMatch(/comes before it/);
+    const never = { match: { first: true }, after: [{ hook: "nope" }] };
+    expect(matchLogs([never], lines, new Map())[0]?.reason).toMatch(/never appears/);
+  });
+
+  it("reads a leading (?i) as a case-insensitive regex", () => {
+    expect(countMatchingLogs({ type: "/(?i)^context$/" }, lines, new Map())).toBe(1);
+    expect(countMatchingLogs({ type: "/^context$/" }, lines, new Map())).toBe(0);
+  });
+});

@@ -1,6 +1,8 @@
 // Every ```ts test block in docs/*.md is a complete handler module exporting `handler`,
-// `payload` and `expected`. This suite runs each one on the local runner, so the examples in
-// the docs are known to work as written.
+// `payload` and `expected`, and optionally `setup(runner)`, called before the run (register
+// invoke targets), and `respond(runner)`, run beside the run to play the outside world (answer
+// callbacks). This suite runs each one on the local runner, so the
+// examples in the docs are known to work as written.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,9 +43,16 @@ describe("runnable examples in docs/", () => {
       handler: ConstructorParameters<typeof LocalDurableTestRunner>[0]["handlerFunction"];
       payload?: unknown;
       expected: unknown;
+      /** Plays the outside world while the run goes on (e.g. answers a callback). */
+      respond?: (runner: LocalDurableTestRunner) => Promise<void>;
+      /** Prepares the runner before the run (e.g. registers the functions ctx.invoke calls). */
+      setup?: (runner: LocalDurableTestRunner) => void;
     };
     const runner = new LocalDurableTestRunner({ handlerFunction: module.handler, skipTime: true });
-    const result = await runner.run({ payload: module.payload });
+    module.setup?.(runner);
+    const running = runner.run({ payload: module.payload });
+    if (module.respond) await module.respond(runner);
+    const result = await running;
     const status = result.getStatus();
     expect(status === "SUCCEEDED" ? status : `${status}: ${result.getError().errorMessage}`).toBe("SUCCEEDED");
     expect(result.getResult()).toEqual(module.expected);

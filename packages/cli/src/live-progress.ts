@@ -108,6 +108,15 @@ export function observeService(
     getOperations: (arn, options) => inner.getOperations(arn, options),
     getHistory: (arn) => inner.getHistory(arn),
     nextTimer: (arn) => inner.nextTimer(arn),
+    wakeAt: (arn) => inner.wakeAt(arn),
+    sendCallbackSuccess: (callbackId, payload) => inner.sendCallbackSuccess(callbackId, payload),
+    sendCallbackFailure: (callbackId, error) => inner.sendCallbackFailure(callbackId, error),
+    sendCallbackHeartbeat: (callbackId) => inner.sendCallbackHeartbeat(callbackId),
+    pendingChainedInvokes: (arn) => inner.pendingChainedInvokes(arn),
+    async completeChainedInvoke(arn, operationId, outcome) {
+      await inner.completeChainedInvoke(arn, operationId, outcome);
+      onOperationsChanged(await inner.getOperations(arn, { ids: [operationId] }));
+    },
     getExecutionState: (request) => inner.getExecutionState(request),
     async checkpoint(request) {
       const response = await inner.checkpoint(request);

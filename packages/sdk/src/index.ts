@@ -10,7 +10,20 @@ export {
   type RetryStrategyConfig,
   type LinearRetryStrategyConfig,
 } from "./retry/index.js";
+export {
+  createWaitStrategy,
+  WaitStrategyExhaustedError,
+  type WaitStrategyConfig,
+} from "./retry/index.js";
 export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./context/batch/completion-helpers.js";
+export { createBatchResult } from "./context/batch/batch-result.js";
+export {
+  processSqsBatch,
+  type SqsEvent,
+  type SqsRecord,
+  type SqsRecordHandler,
+  type ProcessSqsBatchOptions,
+} from "./queues/sqs.js";
 export {
   withDurableExecution,
   type DurableExecutionConfig,

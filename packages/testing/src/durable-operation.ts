@@ -1,4 +1,4 @@
-import type { HistoryEvent, Operation, OperationStatus, OperationType } from "@cairn/sdk";
+import type { CallbackCompletionResult, ErrorObject, HistoryEvent, Operation, OperationStatus, OperationType } from "@cairn/sdk";
 import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
 
 export interface ContextDetails<TResult = unknown> {
@@ -66,10 +66,22 @@ export interface DurableOperation<TResult = unknown> {
   getStatus(): OperationStatus | undefined;
   getStartTimestamp(): Date | undefined;
   getEndTimestamp(): Date | undefined;
-  sendCallbackSuccess(result?: string): Promise<void>;
-  sendCallbackFailure(error?: { ErrorMessage?: string; ErrorType?: string; ErrorData?: string }): Promise<void>;
-  sendCallbackHeartbeat(): Promise<void>;
+  /**
+   * Completes this callback (or the callback of this waitForCallback) with a result: the text the
+   * handler's deserializer reads (the raw string by default). The waiting run is invoked again
+   * at once. Rejects when the callback has not started, already completed, or the run ended.
+   */
+  sendCallbackSuccess(result?: string): Promise<CallbackCompletionResult>;
+  /** Completes the callback with a failure; the handler sees a CallbackExternalError. */
+  sendCallbackFailure(error?: ErrorObject): Promise<CallbackCompletionResult>;
+  /** Restarts the callback's heartbeat timeout. */
+  sendCallbackHeartbeat(): Promise<CallbackCompletionResult>;
 }
+
+export type CallbackSend =
+  | { kind: "success"; payload?: string | undefined }
+  | { kind: "failure"; error?: ErrorObject | undefined }
+  | { kind: "heartbeat" };
 
 export type OperationSelector =
   | { kind: "id"; id: string }
@@ -81,6 +93,8 @@ export interface OperationSource {
   snapshot(): ExecutionSnapshot;
   /** Resolves when `ready` holds for a snapshot; rejects if the run ends without it. */
   waitUntil(ready: (snapshot: ExecutionSnapshot) => boolean, what: string): Promise<void>;
+  /** Sends to the run's service; absent where no run can receive it (a finished result). */
+  sendCallback?(callbackId: string, completion: CallbackSend): Promise<CallbackCompletionResult>;
 }
 
 const COMPLETED_STATUSES: ReadonlySet<string> = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "STOPPED", "TIMED_OUT"]);
@@ -272,22 +286,38 @@ export class OperationHandle<TResult = unknown> implements DurableOperation<TRes
     return this.data()?.EndTimestamp;
   }
 
-  async sendCallbackSuccess(): Promise<void> {
-    throw callbacksUnsupported();
+  sendCallbackSuccess(result?: string): Promise<CallbackCompletionResult> {
+    return this.sendCallback("sendCallbackSuccess", { kind: "success", payload: result });
   }
 
-  async sendCallbackFailure(): Promise<void> {
-    throw callbacksUnsupported();
+  sendCallbackFailure(error?: ErrorObject): Promise<CallbackCompletionResult> {
+    return this.sendCallback("sendCallbackFailure", { kind: "failure", error });
   }
 
-  async sendCallbackHeartbeat(): Promise<void> {
-    throw callbacksUnsupported();
+  sendCallbackHeartbeat(): Promise<CallbackCompletionResult> {
+    return this.sendCallback("sendCallbackHeartbeat", { kind: "heartbeat" });
   }
-}
 
-function callbacksUnsupported(): Error {
-  return new Error(
-    "Completing callbacks from a test is not supported yet: the checkpoint service has no callback API. " +
-      "Test callback-free handlers, or drive the callback through the service once it offers one.",
-  );
+  private async sendCallback(method: string, completion: CallbackSend): Promise<CallbackCompletionResult> {
+    const { source } = this;
+    if (!source.sendCallback) {
+      throw new Error(`${method}: this handle belongs to a finished run's result; take handles from the runner to send callbacks.`);
+    }
+    const op = this.data();
+    if (!op) {
+      throw new Error(
+        `${method}: ${describeSelector(this.selector)} has not started yet; await waitForData(WaitingOperationStatus.STARTED) first.`,
+      );
+    }
+    const callback = op.Type === "CONTEXT" ? source.snapshot().childrenOf(op.Id).find((c) => c.Type === "CALLBACK") : op;
+    if (!callback || callback.Type !== "CALLBACK") {
+      throw new Error(
+        `${method}: ${describeSelector(this.selector)} is a ${op.Type}${op.SubType ? `/${op.SubType}` : ""} operation, ` +
+          "not a callback or a waitForCallback" + (op.SubType === "WaitForCallback" ? " whose callback has started" : ""),
+      );
+    }
+    const callbackId = callback.CallbackDetails?.CallbackId;
+    if (!callbackId) throw new Error(`${method}: ${describeSelector(this.selector)} has no callback id yet.`);
+    return source.sendCallback(callbackId, completion);
+  }
 }

@@ -2,18 +2,30 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   CheckpointService,
   MemoryExecutionStore,
-  VirtualClock,
   executionIdOfArn,
   runExecution,
   systemClock,
+  type ChainedFunction,
+  wholeSeconds,
+  type CallbackCompletionResult,
   type CheckpointBackend,
   type Clock,
+  type Duration,
   type DurableExecutionService,
   type DurableLambdaHandler,
   type DurableLogRecord,
   type ExecutionStore,
+  type LambdaContextLike,
 } from "@cairn/sdk";
-import { OperationHandle, type DurableOperation, type OperationSelector, type OperationSource } from "./durable-operation.js";
+import { CallbackWakeups, createWaitingHook } from "./callback-wakeups.js";
+import {
+  OperationHandle,
+  type CallbackSend,
+  type DurableOperation,
+  type OperationSelector,
+  type OperationSource,
+} from "./durable-operation.js";
+import { SkippedTimeClock } from "./skipped-time-clock.js";
 import { ExecutionSnapshot } from "./execution-snapshot.js";
 import { createFaultInjector, type FaultPlan } from "./fault-injection.js";
 import { createTestResult, type TestResult } from "./test-result.js";
@@ -44,10 +56,18 @@ export interface LocalDurableTestRunnerParameters {
   createService?: (clock: Clock) => DurableExecutionService;
   /** Also print every log line the handler emits. Default false. */
   echoLogs?: boolean;
+  /** Called with every log record as the handler emits it (those of crashed invocations excepted). */
+  onLog?: (record: DurableLogRecord) => void;
   /** Invocations per run before it fails with InvocationLimitError (default 1000). */
   maxInvocations?: number;
   /** Consecutive invocations without progress before NoProgressError (default 10). */
   maxInvocationsWithoutProgress?: number;
+  /**
+   * The simulated function timeout: `getRemainingTimeInMillis` counts down from it on the run's
+   * clock (virtual under skipTime, where time passes only when waits or retries are skipped or a
+   * test advances it). Lets tests exercise yielding before the timeout. Default 15 minutes.
+   */
+  invocationTimeoutMs?: number;
   functionName?: string;
 }
 
@@ -59,6 +79,14 @@ export interface InvokeRequest {
   executionName?: string;
   /** Stops a real-time run while it sleeps until a timer. */
   signal?: AbortSignal;
+}
+
+interface CurrentRun {
+  service: DurableExecutionService;
+  wakeups: CallbackWakeups;
+  sleep: (ms: number) => Promise<void>;
+  /** Publishes the latest state to waiting handles; resolves when done. */
+  refresh: () => Promise<void>;
 }
 
 interface Waiter {
@@ -85,6 +113,10 @@ export class LocalDurableTestRunner<TResult = unknown> {
   /** Stores this runner created for one run each, by the service using them. */
   readonly #ownStores = new WeakMap<DurableExecutionService, MemoryExecutionStore>();
   readonly #source: OperationSource;
+  /** What ctx.invoke can reach, by function id (registerDurableFunction / registerFunction). */
+  readonly #functions = new Map<string, ChainedFunction>();
+  /** The run in flight (or the last one): where callbacks sent through handles go. */
+  #current: CurrentRun | undefined;
 
   constructor(params: LocalDurableTestRunnerParameters) {
     if (typeof params?.handlerFunction !== "function") {
@@ -94,6 +126,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
     this.#source = {
       snapshot: () => this.#snapshot,
       waitUntil: (ready, what) => this.#waitUntil(ready, what),
+      sendCallback: (callbackId, completion) => this.#sendCallback(callbackId, completion),
     };
   }
 
@@ -110,7 +143,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
 
   async run(params: InvokeRequest = {}): Promise<TestResult<TResult>> {
     const skipTime = this.#params.skipTime ?? LocalDurableTestRunner.#skipTime;
-    const clock: Clock = skipTime ? new VirtualClock() : systemClock;
+    const skipped = skipTime ? new SkippedTimeClock() : undefined;
+    const clock: Clock = skipped ?? systemClock;
     const service = this.#serviceFor(clock);
     const injector = createFaultInjector(params.faults);
     const logs: DurableLogRecord[] = [];
@@ -137,6 +171,25 @@ export class LocalDurableTestRunner<TResult = unknown> {
       },
     });
 
+    const wakeups = new CallbackWakeups();
+    const runEnded = new AbortController();
+    this.#current = {
+      service,
+      wakeups,
+      sleep: (ms) => (skipped ? skipped.sleep(ms) : sleep(ms, undefined, { signal: runEnded.signal })),
+      refresh: () => {
+        refresh();
+        return refreshing;
+      },
+    };
+    const onWaiting = createWaitingHook({
+      service,
+      skipped,
+      now: () => clock.now(),
+      wakeups,
+      publish: () => this.#current?.refresh() ?? Promise.resolve(),
+    });
+
     this.#runsInFlight++;
     try {
       const outcome = await runExecution({
@@ -154,14 +207,18 @@ export class LocalDurableTestRunner<TResult = unknown> {
         logSink: (record) => {
           logs.push(record);
           if (echo) console.log(formatLogRecord(record));
+          this.#params.onLog?.(record);
         },
         wrapBackend: (backend, invocation) => injector.wrap(observe(backend), invocation),
         onExecutionStarted: (execution) => {
           executionArn = execution.executionArn;
         },
         onInvocation: refresh,
+        onWaiting,
+        functions: this.#functions,
         maxInvocations: this.#params.maxInvocations,
         maxInvocationsWithoutProgress: this.#params.maxInvocationsWithoutProgress,
+        invocationTimeoutMs: this.#params.invocationTimeoutMs,
         signal: params.signal,
       });
       await refreshing;
@@ -183,10 +240,71 @@ export class LocalDurableTestRunner<TResult = unknown> {
       }
       throw error;
     } finally {
+      const ended = new Error("LocalDurableTestRunner.sleep: the run ended before the sleep was over");
+      skipped?.close(ended);
+      runEnded.abort(ended);
       this.#runsInFlight--;
       this.#runsFinished++;
       if (this.#runsInFlight === 0) this.#rejectWaiters((w) => `The execution ended without ${w.what}`);
     }
+  }
+
+  /**
+   * Makes a durable handler (from withDurableExecution) reachable by `ctx.invoke(functionName, …)`.
+   * It runs as its own durable execution in the same service, on the same clock (skipped time
+   * included), and may itself invoke registered functions.
+   */
+  registerDurableFunction(functionName: string, durableHandler: DurableLambdaHandler): this {
+    return this.#register("registerDurableFunction", functionName, { durable: true, handler: durableHandler });
+  }
+
+  /**
+   * Makes a plain async function reachable by `ctx.invoke(functionName, …)`: it is called with the
+   * invoke's input (parsed JSON) and its JSON result becomes the invoke's result; a throw fails the
+   * invoke with InvokeError.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event and result are the function's own
+  registerFunction(functionName: string, handler: (event: any, context: LambdaContextLike) => unknown): this {
+    return this.#register("registerFunction", functionName, { durable: false, handler });
+  }
+
+  #register(method: string, functionName: string, fn: ChainedFunction): this {
+    if (typeof functionName !== "string" || functionName.length === 0) {
+      throw new TypeError(`LocalDurableTestRunner.${method}: functionName must be a non-empty string (the id ctx.invoke uses)`);
+    }
+    if (typeof fn.handler !== "function") {
+      throw new TypeError(`LocalDurableTestRunner.${method}("${functionName}"): the handler must be a function`);
+    }
+    this.#functions.set(functionName, fn);
+    return this;
+  }
+
+  /**
+   * Resolves after `duration` of the run's time (a Cairn addition): a real timer, or in skipped
+   * time when virtual time reaches it — which happens only while the execution waits, so e.g.
+   * `await runner.sleep({ minutes: 5 }); await op.sendCallbackSuccess(...)` answers a callback
+   * five virtual minutes after it started, before a longer timeout is skipped past.
+   */
+  async sleep(duration: Duration): Promise<void> {
+    const seconds = wholeSeconds(duration, "LocalDurableTestRunner.sleep duration", { allowZero: true });
+    const run = this.#current;
+    if (!run) throw new Error("LocalDurableTestRunner.sleep: no run has started; call run() first (without awaiting it).");
+    await run.sleep(seconds * 1000);
+  }
+
+  async #sendCallback(callbackId: string, completion: CallbackSend): Promise<CallbackCompletionResult> {
+    const run = this.#current;
+    if (!run) throw new Error("No run has started: call run() (without awaiting it) before sending callbacks.");
+    const send =
+      completion.kind === "success"
+        ? run.service.sendCallbackSuccess(callbackId, completion.payload)
+        : completion.kind === "failure"
+          ? run.service.sendCallbackFailure(callbackId, completion.error)
+          : run.service.sendCallbackHeartbeat(callbackId);
+    const result = await run.wakeups.track(send);
+    if (completion.kind !== "heartbeat") run.wakeups.notify();
+    await run.refresh();
+    return result;
   }
 
   getOperation<TOperationResult = unknown>(name: string, index = 0): DurableOperation<TOperationResult> {

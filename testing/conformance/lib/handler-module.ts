@@ -10,4 +10,8 @@ export interface HandlerModule {
 export interface HandlerOptions {
   /** Crashes the local runner injects (`run({ faults })`). */
   faults?: FaultPlan;
+  /** Durable functions `ctx.invoke` can reach, by function id (`runner.registerDurableFunction`). */
+  durableFunctions?: Record<string, (...args: any[]) => Promise<any>>;
+  /** Plain functions `ctx.invoke` can reach, by function id (`runner.registerFunction`). */
+  functions?: Record<string, (event: any) => unknown>;
 }

@@ -10,12 +10,15 @@ const REPO_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../.
 export const DEFAULT_REQUIREMENTS_DIR = resolve(REPO_ROOT, "../shared/conformance/requirements");
 
 /** Categories this suite covers; the others need callbacks, invokes or plugins. */
-export const COVERED_CATEGORIES = ["step", "wait", "child", "parallel", "map"] as const;
+export const COVERED_CATEGORIES = ["step", "wait", "child", "parallel", "map", "wait_for_condition", "invoke", "plugin", "callback", "wait_for_callback"] as const;
 
 export interface ExpectedLog {
   /** Record fields to match: `/regex/` strings are regexes, `${X}` are bindings, else equality. */
   match: Record<string, unknown>;
   count?: number;
+  min_count?: number;
+  /** Matching records must come after a record matching each of these. */
+  after?: Record<string, unknown>[];
 }
 
 export interface ExpectedResult {

@@ -198,40 +198,77 @@ export function summarizeEvent(event: EventLike): string {
 
 const SLASHED_REGEX = /^\/(.*)\/([a-z]*)$/s;
 
+/** A `/re/flags` string as a RegExp; a leading `(?i)` (not JavaScript syntax) becomes the `i` flag. */
+function slashedRegex(text: string): RegExp | undefined {
+  const slashed = SLASHED_REGEX.exec(text);
+  if (!slashed) return undefined;
+  let source = slashed[1] as string;
+  let flags = slashed[2] ?? "";
+  if (source.startsWith("(?i)")) {
+    source = source.slice(4);
+    if (!flags.includes("i")) flags += "i";
+  }
+  return new RegExp(source, flags);
+}
+
+function recordMatches(match: Record<string, unknown>, record: Record<string, unknown>, bindings: Bindings): boolean {
+  return Object.entries(match).every(([key, want]) => {
+    const got = record[key];
+    if (typeof want === "string") {
+      const regex = slashedRegex(want);
+      if (regex) return got !== undefined && got !== null && typeof got !== "object" && regex.test(String(got));
+    }
+    const scratch: Mismatch[] = [];
+    matchValue(want, got, key, new Map(bindings), scratch);
+    return scratch.length === 0;
+  });
+}
+
 /** Counts log records matching every field of `match`; `/re/` strings are regexes. */
 export function countMatchingLogs(
   match: Record<string, unknown>,
   records: readonly Record<string, unknown>[],
   bindings: Bindings,
 ): number {
-  return records.filter((record) =>
-    Object.entries(match).every(([key, want]) => {
-      const got = record[key];
-      if (typeof want === "string") {
-        const slashed = SLASHED_REGEX.exec(want);
-        if (slashed) return got !== undefined && new RegExp(slashed[1] as string, slashed[2]).test(String(got));
-      }
-      const scratch: Mismatch[] = [];
-      matchValue(want, got, key, new Map(bindings), scratch);
-      return scratch.length === 0;
-    }),
-  ).length;
+  return records.filter((record) => recordMatches(match, record, bindings)).length;
 }
 
-export function matchLogs(
-  expected: readonly { match: Record<string, unknown>; count?: number }[],
-  records: readonly Record<string, unknown>[],
-  bindings: Bindings,
-): Mismatch[] {
+export interface LogRule {
+  match: Record<string, unknown>;
+  /** Exactly this many matching records. */
+  count?: number;
+  /** At least this many (without count or min_count: at least one). */
+  min_count?: number;
+  /** Every matching record comes after a record matching each of these. */
+  after?: Record<string, unknown>[];
+}
+
+/** Checks ExpectedLogs rules against the records, in the order they were written. */
+export function matchLogs(expected: readonly LogRule[], records: readonly Record<string, unknown>[], bindings: Bindings): Mismatch[] {
   const out: Mismatch[] = [];
   expected.forEach((rule, i) => {
-    const count = countMatchingLogs(rule.match, records, bindings);
-    const want = rule.count;
-    if (want === undefined ? count === 0 : count !== want) {
-      out.push({
-        path: `logs[${i}] ${JSON.stringify(rule.match)}`,
-        reason: `expected ${want === undefined ? "at least 1" : want} matching record(s), got ${count}`,
-      });
+    const path = `logs[${i}] ${JSON.stringify(rule.match)}`;
+    const positions: number[] = [];
+    records.forEach((record, index) => {
+      if (recordMatches(rule.match, record, bindings)) positions.push(index);
+    });
+    const count = positions.length;
+    if (rule.count !== undefined ? count !== rule.count : count < (rule.min_count ?? 1)) {
+      const want = rule.count !== undefined ? `${rule.count}` : `at least ${rule.min_count ?? 1}`;
+      out.push({ path, reason: `expected ${want} matching record(s), got ${count}` });
+    }
+    for (const earlier of rule.after ?? []) {
+      const first = records.findIndex((record) => recordMatches(earlier, record, bindings));
+      const early = positions.filter((p) => first === -1 || p < first);
+      if (early.length > 0) {
+        out.push({
+          path,
+          reason:
+            first === -1
+              ? `expected after ${JSON.stringify(earlier)}, which never appears`
+              : `expected after ${JSON.stringify(earlier)} (record ${first}), but record ${early[0]} comes before it`,
+        });
+      }
     }
   });
   return out;

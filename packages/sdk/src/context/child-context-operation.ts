@@ -14,6 +14,7 @@ import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { Serdes } from "../types/serdes.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import type { LazyAbort } from "./lazy-abort.js";
+import { operationEnded, operationReplayed, operationStarted, wrapContextFn } from "./operation-hooks.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 export type ChildOutcome<T> = { status: "SUCCEEDED"; value: T } | { status: "FAILED"; error: ChildContextError };
@@ -54,14 +55,19 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
 
   const child = owner.child(id, spec.abort, rebuilding);
   if (!existing) owner.checkpoint(update(OperationAction.START)).catch(() => undefined);
+  const identity = { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId };
+  if (engine.plugins && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
   let value: T;
   try {
-    value = await spec.fn(child);
+    value = engine.plugins
+      ? await wrapContextFn(engine, identity, { isReplay: existing !== undefined, isReplayingChildren: child.replaying }, async () => spec.fn(child))
+      : await spec.fn(child);
   } catch (error) {
     if (engine.ended || child.closed) return never();
     const errorObject = toErrorObject(error);
     if (!rebuilding) await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
+    if (engine.plugins && !rebuilding) await operationEnded(engine, identity, error);
     return { status: "FAILED", error: childError(errorObject, what) };
   }
   if (engine.ended || child.closed) return never();
@@ -73,14 +79,17 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   } catch (error) {
     const errorObject = toErrorObject(error);
     await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
+    if (engine.plugins) await operationEnded(engine, identity, error);
     return { status: "FAILED", error: childError(errorObject, what) };
   }
   if (!fitsInline(payload)) {
     // Too large to store: record success without the result; replay re-runs the children.
     await owner.checkpoint(update(OperationAction.SUCCEED, { ContextOptions: { ReplayChildren: true } }));
+    if (engine.plugins) await operationEnded(engine, identity);
     return { status: "SUCCEEDED", value };
   }
   await owner.checkpoint(update(OperationAction.SUCCEED, payload === undefined ? {} : { Payload: payload }));
+  if (engine.plugins) await operationEnded(engine, identity);
   return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, payload, serdesContext, what) };
 }
 

@@ -1,6 +1,7 @@
+import { ValidationError } from "../errors/validation-error.js";
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
 import type { InvocationEngine } from "../engine/invocation-engine.js";
-import type { DurableLogger, DurableLogLevel } from "../types/logger.js";
+import type { DurableContextLogger, DurableLogData, DurableLogger, DurableLogLevel, LoggerConfig } from "../types/logger.js";
 
 export interface LogScope {
   operationId?: string | undefined;
@@ -8,47 +9,113 @@ export interface LogScope {
   attempt?: number | undefined;
 }
 
+const LEVELS = new Set<string>(["DEBUG", "INFO", "WARN", "ERROR"]);
+
 /**
  * A logger bound to an execution and an operation. When mode-aware (the default), lines logged by
  * code that is only replaying are dropped, so each line appears once per real execution of it.
+ *
+ * Lines go to a custom logger if one is configured, else to the orchestrator's log sink (the local
+ * runner, the CLI), else to stdout as one JSON object per line.
  */
 export function createContextLogger(
   engine: InvocationEngine,
   scope: LogScope,
   isReplaying: () => boolean,
-): DurableLogger {
+): DurableContextLogger {
   const emit = (level: DurableLogLevel, params: unknown[]): void => {
     const replaying = isReplaying();
     if (replaying && engine.loggerConfig.modeAware !== false) return;
+    const enriched = engine.plugins?.enrichLogContext();
     const custom = engine.loggerConfig.customLogger;
     if (custom) {
-      const method = level.toLowerCase() as "debug" | "info" | "warn" | "error";
-      try {
-        custom[method](...params);
-      } catch {
-        // A broken custom logger must never fail the execution.
-      }
+      callCustom(custom, level, params, durableData(engine, scope, enriched));
       if (!engine.logSink) return;
     }
     const record: DurableLogRecord = {
+      ...enriched,
       level,
       message: params.map(formatParam).join(" "),
       timestamp: new Date().toISOString(),
       executionArn: engine.executionArn,
     };
+    if (engine.requestId !== undefined) record.requestId = engine.requestId;
     if (scope.operationId !== undefined) record.operationId = scope.operationId;
     if (scope.operationName !== undefined) record.operationName = scope.operationName;
     if (scope.attempt !== undefined) record.attempt = scope.attempt;
+    const error = params.find((p): p is Error => p instanceof Error);
+    if (error) record.error = { errorType: error.name, errorMessage: error.message, stackTrace: error.stack?.split("\n") };
     if (replaying) record.replaying = true;
     if (engine.logSink) engine.logSink(record);
     else if (!custom) process.stdout.write(`${JSON.stringify(record)}\n`);
   };
   return {
+    log: (level, ...params) => emit(LEVELS.has(level) ? level : "INFO", params),
     debug: (...params) => emit("DEBUG", params),
     info: (...params) => emit("INFO", params),
     warn: (...params) => emit("WARN", params),
     error: (...params) => emit("ERROR", params),
   };
+}
+
+/** Validates `ctx.configureLogger(...)` input before it takes effect. */
+export function checkLoggerConfig(config: LoggerConfig): LoggerConfig {
+  if (config === null || typeof config !== "object") {
+    throw new ValidationError("configureLogger: pass an object, e.g. configureLogger({ customLogger, modeAware: false }).");
+  }
+  const { customLogger, modeAware } = config;
+  if (modeAware !== undefined && typeof modeAware !== "boolean") {
+    throw new ValidationError(`configureLogger: modeAware must be a boolean, got ${typeof modeAware}.`);
+  }
+  if (customLogger !== undefined) {
+    const missing = (["debug", "info", "warn", "error"] as const).filter((m) => typeof customLogger?.[m] !== "function");
+    if (missing.length > 0) {
+      throw new ValidationError(
+        `configureLogger: customLogger must have debug, info, warn and error methods; missing ${missing.join(", ")}.`,
+      );
+    }
+  }
+  return config;
+}
+
+function durableData(engine: InvocationEngine, scope: LogScope, enriched: Record<string, unknown> | undefined): DurableLogData {
+  const data: DurableLogData = { ...enriched, requestId: engine.requestId ?? "", executionArn: engine.executionArn };
+  if (scope.operationId !== undefined) data.operationId = scope.operationId;
+  if (scope.operationName !== undefined) data.operationName = scope.operationName;
+  if (scope.attempt !== undefined) data.attempt = scope.attempt;
+  return data;
+}
+
+/** The durable fields of the line being logged right now, for `configureDurableLoggingContext`. */
+let activeData: DurableLogData | undefined;
+const configured = new WeakSet<DurableLogger>();
+
+/**
+ * A logger that reads the durable fields through its logging context gets the caller's arguments
+ * unchanged; any other gets them plus one trailing object with the fields (which a Powertools-style
+ * logger merges into its own JSON line — no JSON string inside JSON).
+ */
+function callCustom(custom: DurableLogger, level: DurableLogLevel, params: unknown[], data: DurableLogData): void {
+  const method = custom[level.toLowerCase() as "debug" | "info" | "warn" | "error"];
+  try {
+    if (typeof custom.configureDurableLoggingContext === "function") {
+      if (!configured.has(custom)) {
+        configured.add(custom);
+        custom.configureDurableLoggingContext({ getDurableLogData: () => activeData ?? data });
+      }
+      const previous = activeData;
+      activeData = data;
+      try {
+        method.call(custom, ...params);
+      } finally {
+        activeData = previous;
+      }
+    } else {
+      method.call(custom, ...params, data);
+    }
+  } catch {
+    // A broken custom logger must never fail the execution.
+  }
 }
 
 function formatParam(value: unknown): string {

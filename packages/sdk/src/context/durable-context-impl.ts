@@ -2,19 +2,40 @@ import { ValidationError } from "../errors/validation-error.js";
 import type { InvocationEngine } from "../engine/invocation-engine.js";
 import { never } from "../engine/invocation-engine.js";
 import type { OperationUpdate } from "../protocol/wire.js";
-import type { BatchResult, MapConfig, MapFunc, NamedParallelBranch, ParallelConfig, ParallelFunc } from "../types/batch.js";
+import type {
+  BatchResult,
+  MapBatchesConfig,
+  MapBatchFunc,
+  MapConfig,
+  MapFunc,
+  NamedParallelBranch,
+  ParallelConfig,
+  ParallelFunc,
+} from "../types/batch.js";
 import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { DurableContext, LambdaContextLike, SerdesConfig } from "../types/context.js";
 import type { Duration } from "../types/duration.js";
 import { DurablePromise } from "../types/durable-promise.js";
-import type { DurableLogger, LoggerConfig } from "../types/logger.js";
-import type { StepConfig, StepFunc } from "../types/step.js";
+import type { DurableContextLogger, LoggerConfig } from "../types/logger.js";
+import type { RetryStrategy, StepConfig, StepFunc } from "../types/step.js";
 import { runBatch, type BatchUnit } from "./batch/batch-operation.js";
+import { runMapBatches } from "./batch/map-batches-operation.js";
+import { runMap } from "./batch/map-operation.js";
 import { runChildContext } from "./child-context-operation.js";
-import { createContextLogger } from "./context-logger.js";
+import { checkLoggerConfig, createContextLogger } from "./context-logger.js";
+import { createPromiseCombinators } from "./promise-combinators.js";
+import type { DurablePromiseCombinators } from "../types/promise-combinators.js";
 import type { LazyAbort } from "./lazy-abort.js";
+import { childOperationId } from "./operation-ids.js";
 import { runStep } from "./step-operation.js";
 import { runWait } from "./wait-operation.js";
+import { runCreateCallback } from "./callback-operation.js";
+import { runWaitForCallback } from "./wait-for-callback-operation.js";
+import type { CreateCallbackConfig, CreateCallbackResult, WaitForCallbackConfig, WaitForCallbackSubmitterFunc } from "../types/callback.js";
+import { runWaitForCondition, validateWaitForCondition } from "./wait-for-condition-operation.js";
+import { parseInvokeArguments, runInvoke, validateInvoke } from "./invoke-operation.js";
+import type { WaitForConditionCheckFunc, WaitForConditionConfig } from "../types/wait-condition.js";
+import type { InvokeConfig } from "../types/invoke.js";
 
 const MAX_NAME_LENGTH = 256;
 
@@ -24,11 +45,12 @@ const MAX_NAME_LENGTH = 256;
  */
 export class ContextImpl implements DurableContext {
   readonly executionContext: { readonly durableExecutionArn: string };
-  #logger: DurableLogger | undefined;
+  #logger: DurableContextLogger | undefined;
+  #promise: DurablePromiseCombinators | undefined;
   #counter = 0;
   readonly #checkpointedChildren: number;
-  readonly #prefix: string;
   #closed = false;
+  #defaultRetryStrategy: RetryStrategy | undefined;
 
   constructor(
     readonly engine: InvocationEngine,
@@ -42,15 +64,28 @@ export class ContextImpl implements DurableContext {
     readonly rebuilding = false,
   ) {
     this.executionContext = { durableExecutionArn: engine.executionArn };
-    this.#prefix = operationId === undefined ? "" : `${operationId}-`;
     this.#checkpointedChildren = engine.checkpointedChildCount(operationId);
+  }
+
+  get promise(): DurablePromiseCombinators {
+    this.#promise ??= createPromiseCombinators(this);
+    return this.#promise;
   }
 
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
-  get logger(): DurableLogger {
+  /** Retry strategy of steps that set none (a batch's `retryStrategy`); inherited by child contexts. */
+  get defaultRetryStrategy(): RetryStrategy | undefined {
+    return this.#defaultRetryStrategy ?? this.parent?.defaultRetryStrategy;
+  }
+
+  set defaultRetryStrategy(strategy: RetryStrategy | undefined) {
+    this.#defaultRetryStrategy = strategy;
+  }
+
+  get logger(): DurableContextLogger {
     this.#logger ??= createContextLogger(this.engine, { operationId: this.operationId }, () => this.replaying);
     return this.#logger;
   }
@@ -70,7 +105,7 @@ export class ContextImpl implements DurableContext {
 
   /** Allocates the next positional operation id; synchronous, at the moment of the call. */
   nextId(): string {
-    return `${this.#prefix}${++this.#counter}`;
+    return childOperationId(this.operationId, ++this.#counter);
   }
 
   child(operationId: string, abort: LazyAbort, rebuilding = false): ContextImpl {
@@ -135,12 +170,24 @@ export class ContextImpl implements DurableContext {
       checkName("map", name);
       if (!Array.isArray(items)) throw new ValidationError(`map${label(name)}: items must be an array, got ${typeof items}.`);
       if (typeof fn !== "function") throw new ValidationError(`map${label(name)}: the map function is missing.`);
-      const cfg = config ?? {};
-      const units: BatchUnit<TOutput>[] = items.map((item, index) => ({
-        name: cfg.itemNamer ? cfg.itemNamer(item, index) : undefined,
-        run: (ctx) => fn(ctx, item, index, items),
-      }));
-      return runBatch(this, "map", name, units, cfg);
+      return runMap(this, name, items, fn, config ?? {});
+    });
+  }
+
+  mapBatches<TInput, TOutput>(
+    a: string | undefined | readonly TInput[],
+    b: readonly TInput[] | MapBatchFunc<TInput, TOutput>,
+    c: MapBatchFunc<TInput, TOutput> | MapBatchesConfig<TInput, TOutput>,
+    d?: MapBatchesConfig<TInput, TOutput>,
+  ): DurablePromise<BatchResult<TOutput>> {
+    return this.#operation(() => {
+      const [name, items, fn, config] = Array.isArray(a)
+        ? [undefined, a as readonly TInput[], b as MapBatchFunc<TInput, TOutput>, c as MapBatchesConfig<TInput, TOutput>]
+        : [a as string | undefined, b as readonly TInput[], c as MapBatchFunc<TInput, TOutput>, d];
+      checkName("mapBatches", name);
+      if (!Array.isArray(items)) throw new ValidationError(`mapBatches${label(name)}: items must be an array, got ${typeof items}.`);
+      if (typeof fn !== "function") throw new ValidationError(`mapBatches${label(name)}: the batch function is missing.`);
+      return runMapBatches(this, name, items, fn, config as MapBatchesConfig<TInput, TOutput>);
     });
   }
 
@@ -171,12 +218,63 @@ export class ContextImpl implements DurableContext {
     });
   }
 
+  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheckFunc<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+  waitForCondition<T>(check: WaitForConditionCheckFunc<T>, config: WaitForConditionConfig<T>): DurablePromise<T>;
+  waitForCondition<T>(
+    a: string | undefined | WaitForConditionCheckFunc<T>,
+    b: WaitForConditionCheckFunc<T> | WaitForConditionConfig<T>,
+    c?: WaitForConditionConfig<T>,
+  ): DurablePromise<T> {
+    return this.#operation(() => {
+      const [name, check, config] = typeof a === "function" ? [undefined, a, b] : [a, b, c];
+      checkName("waitForCondition", name);
+      validateWaitForCondition<T>(name, check, config);
+      return runWaitForCondition(this, name, check as WaitForConditionCheckFunc<T>, config);
+    });
+  }
+
+  invoke<TInput, TOutput>(name: string, funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+  invoke<TInput, TOutput>(a: string, b?: unknown, c?: unknown, d?: unknown): DurablePromise<TOutput> {
+    return this.#operation(() => {
+      const call = parseInvokeArguments<TInput, TOutput>(a, b, c, d);
+      checkName("invoke", call.name);
+      validateInvoke(call);
+      return runInvoke(this, call);
+    });
+  }
+
+  createCallback<TOutput = string>(
+    a?: string | CreateCallbackConfig<TOutput>,
+    b?: CreateCallbackConfig<TOutput>,
+  ): DurablePromise<CreateCallbackResult<TOutput>> {
+    return this.#operation(() => {
+      const [name, config] = typeof a === "object" && a !== null ? [undefined, a] : [a, b];
+      checkName("createCallback", name);
+      return runCreateCallback<TOutput>(this, name, config ?? {});
+    });
+  }
+
+  waitForCallback<TOutput = string>(
+    a: string | undefined | WaitForCallbackSubmitterFunc,
+    b?: WaitForCallbackSubmitterFunc | WaitForCallbackConfig<TOutput>,
+    c?: WaitForCallbackConfig<TOutput>,
+  ): DurablePromise<TOutput> {
+    return this.#operation(() => {
+      const [name, submitter, config] =
+        typeof a === "function" ? [undefined, a, b as WaitForCallbackConfig<TOutput> | undefined] : [a, b as WaitForCallbackSubmitterFunc, c];
+      checkName("waitForCallback", name);
+      return runWaitForCallback<TOutput>(this, name, submitter, config ?? {});
+    });
+  }
+
   configureLogger(config: LoggerConfig): void {
-    this.engine.loggerConfig = { ...this.engine.loggerConfig, ...config };
+    this.engine.loggerConfig = { ...this.engine.loggerConfig, ...checkLoggerConfig(config) };
   }
 
   configureSerdes(config: SerdesConfig): void {
     if (config.defaultSerdes) this.engine.defaultSerdes = config.defaultSerdes;
+    if (config.defaultCallbackDeserializer) this.engine.defaultCallbackDeserializer = config.defaultCallbackDeserializer;
   }
 
   /** Runs an operation; validation errors reject its promise (nothing was written). */

@@ -4,11 +4,12 @@ import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type OperationUpdate } from "../protocol/wire.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
-import type { DurableLogger } from "../types/logger.js";
+import type { DurableContextLogger } from "../types/logger.js";
 import type { SerdesContext } from "../types/serdes.js";
-import { StepSemantics, type RetryDecision, type StepConfig, type StepContext, type StepFunc } from "../types/step.js";
+import { StepSemantics, type RetryDecision, type RetryStrategy, type StepConfig, type StepContext, type StepFunc } from "../types/step.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { attemptEnded, attemptStarted, operationEnded, operationReplayed, operationStarted, wrapAttempt, type OperationIdentityInfo } from "./operation-hooks.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> {
@@ -19,6 +20,7 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   const step = new StepRun(ctx, id, name, config);
   // Replay's common case first, before anything a first run needs.
   if (existing?.Status === OperationStatus.SUCCEEDED) return step.decode(existing.StepDetails?.Result);
+  if (engine.plugins && existing) await operationReplayed(engine, step.identity, existing);
 
   let attempt = 1;
   if (existing) {
@@ -41,15 +43,25 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
     }
   }
   if (ctx.closed) return never();
+  // Too close to the invocation's timeout to start a body: hold it for the next invocation.
+  if (engine.timeBudget?.exhausted()) return engine.block();
 
   const started = ctx.checkpoint(step.update(OperationAction.START));
   if (step.semantics === StepSemantics.AtMostOncePerRetry) await started;
   else started.catch(() => undefined); // a failed checkpoint ends the invocation on its own
+  if (engine.plugins && !existing) await operationStarted(engine, step.identity);
 
   let result: T;
   engine.suspension.bodyStarted();
   try {
-    result = await fn(new StepContextImpl(step, attempt));
+    const stepContext = new StepContextImpl(step, attempt);
+    if (engine.plugins) {
+      step.attemptRunning = true;
+      await attemptStarted(engine, step.identity, attempt);
+      result = await wrapAttempt(engine, step.identity, attempt, async () => fn(stepContext));
+    } else {
+      result = await fn(stepContext);
+    }
   } catch (error) {
     engine.suspension.bodyEnded();
     if (engine.ended || ctx.closed) return never();
@@ -71,9 +83,11 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
     // Serializing again would fail the same way: fail the step without retrying.
     const errorObject = toErrorObject(error);
     await ctx.checkpoint(step.update(OperationAction.FAIL, { Error: errorObject }));
+    if (engine.plugins) await step.reportEnd(attempt, error, true);
     throw stepError(errorObject);
   }
   await ctx.checkpoint(step.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+  if (engine.plugins) await step.reportEnd(attempt, undefined, true);
   // Hand back the checkpointed value, so the first run sees exactly what a replay will see.
   return step.decode(payload);
 }
@@ -81,6 +95,8 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
 /** One call of ctx.step: what its updates, errors and (de)serialization need, without closures. */
 class StepRun<T> {
   readonly serdesContext: SerdesContext;
+  /** An attempt's body started in this invocation (only tracked when plugins are registered). */
+  attemptRunning = false;
 
   constructor(
     readonly ctx: ContextImpl,
@@ -93,6 +109,18 @@ class StepRun<T> {
 
   get what(): string {
     return describeOperation("step", this.id, this.name);
+  }
+
+  get identity(): OperationIdentityInfo {
+    return { id: this.id, name: this.name, type: OperationType.STEP, subType: OperationSubType.STEP, parentId: this.ctx.operationId };
+  }
+
+  /** Tells plugins how the attempt (if one ran here) and, when terminal, the step ended. */
+  async reportEnd(attempt: number, error: unknown, terminal: boolean): Promise<void> {
+    const engine = this.ctx.engine;
+    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error);
+    this.attemptRunning = false;
+    if (terminal) await operationEnded(engine, this.identity, error);
   }
 
   get serdes() {
@@ -122,7 +150,7 @@ class StepRun<T> {
   /** A failed attempt: retry as the strategy decides, or fail the step for good. */
   async fail(attempt: number, error: unknown): Promise<T> {
     let errorObject = toErrorObject(error);
-    const decision = decideRetry(this.config, error, attempt, this.what);
+    const decision = decideRetry(this.config, error, attempt, this.what, this.ctx.defaultRetryStrategy);
     if (decision.shouldRetry) {
       let delay: number | undefined;
       try {
@@ -133,17 +161,19 @@ class StepRun<T> {
       }
       if (delay !== undefined) {
         await this.ctx.checkpoint(this.update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
+        if (this.ctx.engine.plugins) await this.reportEnd(attempt, error, false);
         return this.ctx.engine.block();
       }
     }
     await this.ctx.checkpoint(this.update(OperationAction.FAIL, { Error: errorObject }));
+    if (this.ctx.engine.plugins) await this.reportEnd(attempt, error, true);
     throw stepError(errorObject);
   }
 }
 
 /** What a step body receives; its logger and signal are created only if the body reads them. */
 class StepContextImpl<T> implements StepContext {
-  #logger: DurableLogger | undefined;
+  #logger: DurableContextLogger | undefined;
 
   constructor(
     private readonly step: StepRun<T>,
@@ -154,15 +184,15 @@ class StepContextImpl<T> implements StepContext {
     return this.step.ctx.signal;
   }
 
-  get logger(): DurableLogger {
+  get logger(): DurableContextLogger {
     const { ctx, id, name } = this.step;
     this.#logger ??= createContextLogger(ctx.engine, { operationId: id, operationName: name, attempt: this.attempt }, () => false);
     return this.#logger;
   }
 }
 
-function decideRetry<T>(config: StepConfig<T>, error: unknown, attempt: number, what: string): RetryDecision {
-  const strategy = config.retryStrategy ?? retryPresets.default;
+function decideRetry<T>(config: StepConfig<T>, error: unknown, attempt: number, what: string, fallback?: RetryStrategy): RetryDecision {
+  const strategy = config.retryStrategy ?? fallback ?? retryPresets.default;
   const asError = error instanceof Error ? error : new Error(String(error));
   try {
     const decision = strategy(asError, attempt);

@@ -2,6 +2,7 @@ import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation } from "./payloads.js";
 
 export async function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
@@ -11,13 +12,28 @@ export async function runWait(ctx: ContextImpl, name: string | undefined, durati
   const id = ctx.nextId();
   const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
   if (engine.ended) return never();
+  if (engine.plugins) {
+    const identity = { id, name, type: OperationType.WAIT, subType: OperationSubType.WAIT, parentId: ctx.operationId };
+    if (existing) await operationReplayed(engine, identity, existing);
+    else if (!ctx.closed) {
+      const started = waitStart(ctx, id, name, seconds);
+      await operationStarted(engine, identity);
+      await started;
+      return engine.block();
+    }
+  }
   if (existing) {
     if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return;
     if (existing.Status === OperationStatus.STARTED) return engine.block();
     throw new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`);
   }
   if (ctx.closed) return never();
-  await ctx.checkpoint({
+  await waitStart(ctx, id, name, seconds);
+  return engine.block();
+}
+
+function waitStart(ctx: ContextImpl, id: string, name: string | undefined, seconds: number): Promise<void> {
+  return ctx.checkpoint({
     Id: id,
     ParentId: ctx.operationId,
     Name: name,
@@ -26,5 +42,4 @@ export async function runWait(ctx: ContextImpl, name: string | undefined, durati
     Action: OperationAction.START,
     WaitOptions: { WaitSeconds: seconds },
   });
-  return engine.block();
 }

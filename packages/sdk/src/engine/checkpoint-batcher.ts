@@ -16,6 +16,8 @@ export interface BatcherOptions {
   maxBytes?: number | undefined;
   /** Called with the operations the store reports as changed by each acknowledged batch. */
   onAcknowledged: (operations: Operation[]) => void;
+  /** Called with every acknowledged batch's own updates, before onAcknowledged (if set). */
+  onUpdatesStored?: ((updates: readonly OperationUpdate[]) => void) | undefined;
   /** Called once if a checkpoint call fails; the invocation cannot continue. */
   onFailure: (error: unknown) => void;
   /** Called whenever the batcher becomes idle (nothing queued, nothing in flight). */
@@ -91,6 +93,7 @@ export class CheckpointBatcher {
           Updates: batch.updates,
         });
         if (response.CheckpointToken) this.#token = response.CheckpointToken;
+        this.options.onUpdatesStored?.(batch.updates);
         const changed = response.NewExecutionState?.Operations;
         if (changed && changed.length > 0) this.options.onAcknowledged(changed);
         this.#batches.shift();

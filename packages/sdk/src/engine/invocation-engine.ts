@@ -1,3 +1,4 @@
+import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { CheckpointFailedError, NonDeterministicExecutionError } from "../errors/engine-errors.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
@@ -5,9 +6,15 @@ import { OperationType, type Operation, type OperationUpdate } from "../protocol
 import { defaultSerdes } from "../serdes/default-serdes.js";
 import type { LoggerConfig } from "../types/logger.js";
 import type { AnySerdes } from "../types/serdes.js";
+import type { CallbackDeserializer } from "../types/callback.js";
+import { rawCallbackDeserializer } from "../context/callback-payload.js";
 import { CheckpointBatcher } from "./checkpoint-batcher.js";
 import type { DurableLogRecord } from "./invocation-environment.js";
+import { operationMap, withLazyOperations } from "./operation-info.js";
+import type { PluginRunner } from "./plugin-runner.js";
+import { projectUpdate } from "./operation-projection.js";
 import { SuspensionTracker } from "./suspension.js";
+import { isYieldMarker, type TimeBudget } from "./time-budget.js";
 
 const ROOT = "";
 
@@ -22,6 +29,8 @@ export interface EngineOptions {
   logSink?: ((record: DurableLogRecord) => void) | undefined;
   maxUpdatesPerCheckpoint?: number | undefined;
   maxBytesPerCheckpoint?: number | undefined;
+  /** Registered instrumentation plugins; undefined when there are none. */
+  plugins?: PluginRunner | undefined;
 }
 
 /** Identity of an operation as the handler calls it, checked against its checkpoint on replay. */
@@ -44,7 +53,19 @@ export class InvocationEngine {
   readonly suspension: SuspensionTracker;
   readonly logSink: ((record: DurableLogRecord) => void) | undefined;
   loggerConfig: LoggerConfig = {};
+  /** Undefined unless plugins are registered: operations test it before building any hook info. */
+  readonly plugins: PluginRunner | undefined;
+  /** Operations completed outside any invocation since the last one (the input's UpdatedOperationIds). */
+  readonly updatedOperationIds: ReadonlySet<string>;
+  /** The Lambda request id of this invocation, when the orchestrator gave one. */
+  requestId: string | undefined;
   defaultSerdes: AnySerdes = defaultSerdes;
+  /** Set when the invocation can tell its remaining time: operations ask it before starting work. */
+  timeBudget: TimeBudget | undefined;
+  /** Yield markers checkpointed by earlier invocations (see time-budget.ts). */
+  yieldMarkers = 0;
+  /** Reads callback payloads whose operation names no serdes (see SerdesConfig). */
+  defaultCallbackDeserializer: CallbackDeserializer<unknown> = rawCallbackDeserializer;
 
   /** Checkpointed children per parent id (ROOT for top level), for replay-mode detection. */
   readonly #childCounts = new Map<string, number>();
@@ -55,11 +76,18 @@ export class InvocationEngine {
   private constructor(input: DurableExecutionInvocationInput, operations: Operation[], options: EngineOptions) {
     this.executionArn = input.DurableExecutionArn;
     this.logSink = options.logSink;
+    this.plugins = options.plugins;
+    this.updatedOperationIds = new Set(input.UpdatedOperationIds ?? []);
     let execution: Operation | undefined;
     for (const op of operations) {
       this.operations.set(op.Id, op);
       if (op.Type === OperationType.EXECUTION) {
         execution = op;
+        continue;
+      }
+      // A yield marker is no operation of the handler's: it must not make a context look replaying.
+      if (isYieldMarker(op)) {
+        this.yieldMarkers++;
         continue;
       }
       const parent = op.ParentId ?? ROOT;
@@ -73,19 +101,49 @@ export class InvocationEngine {
       onAcknowledged: (changed) => {
         for (const op of changed) this.operations.set(op.Id, op);
       },
+      // Only plugins need the state this invocation's own updates produce (see operation-projection).
+      onUpdatesStored: options.plugins ? (updates) => this.#project(updates) : undefined,
       onFailure: (error) =>
-        this.end({
-          kind: "infrastructure",
-          error: new CheckpointFailedError(
-            `Checkpoint failed; this invocation stops without changing the execution's outcome: ${messageOf(error)}`,
-            error,
-          ),
-        }),
+        this.end(
+          // The backend said retrying cannot help (e.g. the service rejected the request): the
+          // execution fails. Anything else ends only this invocation.
+          failsExecution(error)
+            ? { kind: "failed", error: new CheckpointFailedError(`Checkpoint rejected; the execution fails: ${messageOf(error)}`, error) }
+            : {
+                kind: "infrastructure",
+                error: new CheckpointFailedError(
+                  `Checkpoint failed; this invocation stops without changing the execution's outcome: ${messageOf(error)}`,
+                  error,
+                ),
+              },
+        ),
       onIdle: () => this.suspension.changed(),
     });
     this.suspension = new SuspensionTracker(
       () => this.batcher.idle,
       () => this.end({ kind: "suspended" }),
+    );
+    this.plugins?.attach(this.suspension);
+  }
+
+  #project(updates: readonly OperationUpdate[]): void {
+    const now = new Date();
+    const changed = new Map<string, Operation>();
+    for (const update of updates) {
+      const op = projectUpdate(this.operations.get(update.Id), update, now);
+      this.operations.set(op.Id, op);
+      changed.set(op.Id, op);
+    }
+    if (this.plugins?.hasOperationChange) this.#reportChange([...changed.values()]);
+  }
+
+  #reportChange(changed: Operation[]): void {
+    const updatedOperations = operationMap(changed, () => false);
+    if (Object.keys(updatedOperations).length === 0) return;
+    this.plugins?.operationChange(
+      withLazyOperations({ executionArn: this.executionArn, updatedOperations }, () =>
+        operationMap(this.operations.values(), () => false),
+      ),
     );
   }
 

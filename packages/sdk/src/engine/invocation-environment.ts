@@ -11,8 +11,14 @@ export interface DurableLogRecord {
   operationId?: string;
   operationName?: string;
   attempt?: number;
+  /** The Lambda request id of the invocation that logged the line. */
+  requestId?: string;
+  /** The first Error among the logged values, structured. */
+  error?: { errorType: string; errorMessage: string; stackTrace?: string[] | undefined };
   /** Logged while replaying; emitted only when the logger is not mode-aware. */
   replaying?: boolean;
+  /** Fields added by plugins' `enrichLogContext` (e.g. a trace id). */
+  [extra: string]: unknown;
 }
 
 /**
@@ -23,6 +29,12 @@ export interface DurableLogRecord {
 export interface InvocationEnvironment {
   backend: CheckpointBackend;
   logSink?: (record: DurableLogRecord) => void;
+  /**
+   * Called when the invocation yields before its timeout (see `yieldMarginMs`): the orchestrator
+   * promises to invoke again as soon as this invocation ends. Without it (e.g. on AWS Lambda) the
+   * engine checkpoints a one-second wait instead, so the service has a timer to invoke on.
+   */
+  onYield?: () => void;
 }
 
 const ENVIRONMENT = Symbol.for("cairn.invocationEnvironment");

@@ -12,7 +12,14 @@ import {
 import type { DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
 import { invocationEnvironmentOf } from "./invocation-environment.js";
 import { InvocationEngine, type Termination } from "./invocation-engine.js";
+import { runWithPlugins } from "./invocation-hooks.js";
+import { PluginRunner } from "./plugin-runner.js";
+import type { DurableInstrumentationPlugin } from "../types/plugin.js";
 import { MAX_EXECUTION_RESULT_BYTES } from "../protocol/limits.js";
+import { OperationAction, OperationType, type OperationUpdate } from "../protocol/wire.js";
+import { failsExecution } from "../errors/durable-execution-client-error.js";
+import { EXECUTION_OPERATION_ID } from "../service/execution-record.js";
+import { installTimeBudget, validYieldMargin } from "./time-budget.js";
 
 export interface DurableExecutionConfig {
   /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */
@@ -21,6 +28,18 @@ export interface DurableExecutionConfig {
   durableExecutionClient?: CheckpointBackend;
   /** Bounds of one checkpoint call (defaults: 250 updates, 750 KiB). */
   checkpointBatch?: { maxUpdates?: number; maxBytes?: number };
+  /**
+   * Instrumentation plugins (tracing, metrics, log enrichment), called in order at invocation,
+   * operation and attempt boundaries. A plugin's errors never affect the execution.
+   */
+  plugins?: DurableInstrumentationPlugin[];
+  /**
+   * Yield before the timeout: once the invocation has less than this many milliseconds left
+   * (`getRemainingTimeInMillis`), no new step or map/parallel item starts; running steps finish,
+   * checkpoints are flushed and the invocation ends PENDING so the next one carries on. Default
+   * 10 000, never more than a quarter of the invocation's time; 0 turns it off.
+   */
+  yieldMarginMs?: number;
 }
 
 /** The Lambda-style entry point a durable handler becomes. */
@@ -42,6 +61,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   if (typeof handler !== "function") {
     throw new ValidationError("withDurableExecution: pass the handler function, e.g. withDurableExecution(async (event, ctx) => ...).");
   }
+  const plugins = PluginRunner.of(config.plugins);
+  const yieldMarginMs = validYieldMargin(config.yieldMarginMs);
   return async (input, lambdaContext = {}) => {
     checkInput(input);
     const environment = invocationEnvironmentOf(input);
@@ -52,19 +73,40 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
           "the cairn CLI, or pass { backend } to withDurableExecution.",
       );
     }
-    const engine = await InvocationEngine.create(input, {
-      backend,
-      logSink: environment?.logSink,
-      maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
-      maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
-    });
+    let engine: InvocationEngine;
+    try {
+      engine = await InvocationEngine.create(input, {
+        backend,
+        logSink: environment?.logSink,
+        maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
+        maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
+        plugins,
+      });
+    } catch (error) {
+      // The backend said the execution cannot go on (e.g. it no longer exists): report it failed.
+      if (failsExecution(error)) return { Status: InvocationStatus.FAILED, Error: toErrorObject(error) };
+      throw error;
+    }
+    installTimeBudget(engine, lambdaContext, yieldMarginMs, environment);
+    if (typeof lambdaContext.awsRequestId === "string") engine.requestId = lambdaContext.awsRequestId;
     const root = new ContextImpl(engine, undefined, lambdaContext, new LazyAbort(), undefined);
     const event = readEvent(engine.executionOperation?.ExecutionDetails?.InputPayload);
 
+    const run = () => runHandler(engine, root, event as TEvent);
+    return plugins ? runWithPlugins(plugins, engine, event, run) : run();
+  };
+
+  async function runHandler(engine: InvocationEngine, root: ContextImpl, event: TEvent): Promise<DurableExecutionInvocationOutput> {
     const settled = (async (): Promise<DurableExecutionInvocationOutput> => {
       try {
-        const result = await handler(event as TEvent, root);
-        return { Status: InvocationStatus.SUCCEEDED, ...encodeResult(result) };
+        const result = await handler(event, root);
+        const encoded = encodeResult(result);
+        if (encoded.Result !== undefined && Buffer.byteLength(encoded.Result, "utf8") > MAX_EXECUTION_RESULT_BYTES) {
+          // Too large for the invocation response: checkpoint it as the execution's result.
+          await engine.checkpoint(executionResultUpdate(engine, encoded.Result));
+          return { Status: InvocationStatus.SUCCEEDED };
+        }
+        return { Status: InvocationStatus.SUCCEEDED, ...encoded };
       } catch (error) {
         return { Status: InvocationStatus.FAILED, Error: toErrorObject(error) };
       }
@@ -80,7 +122,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
     }
     engine.finish();
     return outcome;
-  };
+  }
 }
 
 function fromTermination(termination: Termination): DurableExecutionInvocationOutput {
@@ -106,13 +148,16 @@ function encodeResult(result: unknown): { Result?: string } {
     );
   }
   if (text === undefined) return {};
-  if (Buffer.byteLength(text, "utf8") > MAX_EXECUTION_RESULT_BYTES) {
-    throw new SerdesError(
-      `The handler's result is ${Buffer.byteLength(text, "utf8")} bytes, more than an invocation can return ` +
-        `(${MAX_EXECUTION_RESULT_BYTES}); store large data elsewhere and return a reference.`,
-    );
-  }
   return { Result: text };
+}
+
+function executionResultUpdate(engine: InvocationEngine, result: string): OperationUpdate {
+  return {
+    Id: engine.executionOperation?.Id ?? EXECUTION_OPERATION_ID,
+    Type: OperationType.EXECUTION,
+    Action: OperationAction.SUCCEED,
+    Payload: result,
+  };
 }
 
 function readEvent(payload: string | undefined): unknown {

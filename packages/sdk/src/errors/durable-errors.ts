@@ -43,6 +43,30 @@ export class ChildContextError extends DurableOperationError {
   }
 }
 
+/** A chained invoke failed, timed out or was stopped; `cause` carries the target's own error. */
+export class InvokeError extends DurableOperationError {
+  readonly errorType = "InvokeError";
+  constructor(message = "Invoke failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/** A waitForCondition check threw, or its wait strategy gave up; `cause` says which. */
+export class WaitForConditionError extends DurableOperationError {
+  readonly errorType = "WaitForConditionError";
+  constructor(message = "Wait for condition failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/** A `ctx.promise` combinator (all / allSettled / any / race) rejected; `cause` is the rejection. */
+export class PromiseCombinatorError extends DurableOperationError {
+  readonly errorType = "PromiseCombinatorError";
+  constructor(message = "Promise combinator failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
 /** A batch completed as failed by a custom completion decision although no item failed. */
 export class BatchCompletionError extends DurableOperationError {
   readonly errorType = "BatchCompletionError";
@@ -52,6 +76,47 @@ export class BatchCompletionError extends DurableOperationError {
     cause?: Error,
     errorData?: string,
   ) {
+    super(message, cause, errorData);
+  }
+}
+
+/**
+ * Base of every callback failure, so `catch (e) { if (e instanceof CallbackError) ... }` sees them
+ * all. The subclass (or `errorType`) says which kind: the external system reported a failure, the
+ * callback timed out, or the submitter of a waitForCallback failed. `cause` carries the details
+ * (the external error as sent; for a timeout an error named `Callback.Timeout` or
+ * `Callback.Heartbeat`).
+ */
+export class CallbackError extends DurableOperationError {
+  readonly errorType: string = "CallbackError";
+  constructor(message = "Callback failed", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/** The external system completed the callback with a failure (sendCallbackFailure). */
+export class CallbackExternalError extends CallbackError {
+  override readonly errorType = "CallbackExternalError";
+  constructor(message = "The callback was completed with a failure", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/**
+ * The callback was not completed in time: its `timeout` passed (cause named `Callback.Timeout`) or
+ * no heartbeat came within its `heartbeatTimeout` (cause named `Callback.Heartbeat`).
+ */
+export class CallbackTimeoutError extends CallbackError {
+  override readonly errorType = "CallbackTimeoutError";
+  constructor(message = "The callback timed out", cause?: Error, errorData?: string) {
+    super(message, cause, errorData);
+  }
+}
+
+/** The submitter of a waitForCallback failed for good (after its retry strategy gave up). */
+export class CallbackSubmitterError extends CallbackError {
+  override readonly errorType = "CallbackSubmitterError";
+  constructor(message = "The callback submitter failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
   }
 }
@@ -71,6 +136,13 @@ export class StepInterruptedError extends Error {
 const DURABLE_ERROR_CLASSES: Record<string, new (message?: string, cause?: Error, errorData?: string) => Error> = {
   StepError,
   ChildContextError,
+  PromiseCombinatorError,
+  InvokeError,
+  WaitForConditionError,
+  CallbackError,
+  CallbackExternalError,
+  CallbackTimeoutError,
+  CallbackSubmitterError,
 };
 
 /** Rebuilds an error and its cause chain from an ErrorObject. */

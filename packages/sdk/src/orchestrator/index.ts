@@ -16,5 +16,12 @@ export {
   type OrchestrationResult,
   type OrchestrationState,
   type RunExecutionOptions,
+  type WaitingInfo,
 } from "./run-execution.js";
 export { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
+export {
+  ChainedInvokeDispatcher,
+  type ChainedFunction,
+  type ChainedFunctionRegistry,
+} from "./chained-invokes.js";
+export { SharedVirtualTime, TimeMember, SKIPS_TIME } from "./shared-virtual-time.js";

@@ -52,6 +52,8 @@ export interface InvocationRecord {
   outcome: InvocationOutcome;
   /** Checkpoint calls with at least one update that the service stored during this invocation. */
   storedCheckpoints: number;
+  /** The invocation stopped short of its timeout (see `yieldMarginMs`) and asked to be invoked again at once. */
+  yielded: boolean;
 }
 
 export interface InvokeOptions {
@@ -168,7 +170,11 @@ export async function invokeOnce(
     getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now().getTime()),
   };
 
-  const input = attachInvocationEnvironment(ticket.input, logSink ? { backend, logSink } : { backend });
+  let yielded = false;
+  const onYield = (): void => {
+    if (!control.stopped) yielded = true;
+  };
+  const input = attachInvocationEnvironment(ticket.input, logSink ? { backend, logSink, onYield } : { backend, onYield });
   let running: Promise<DurableExecutionInvocationOutput>;
   try {
     running = Promise.resolve(options.handler(input, lambdaContext));
@@ -178,7 +184,7 @@ export async function invokeOnce(
   const returned: Promise<InvocationOutcome> = running.then(
     (output): InvocationOutcome =>
       isOutput(output)
-        ? { kind: "returned", output }
+        ? { kind: "returned", output, ...(yielded && output.Status === InvocationStatus.PENDING ? { yielded: true } : {}) }
         : {
             kind: "crashed",
             error: {
@@ -204,6 +210,7 @@ export async function invokeOnce(
     endTimestamp: clock.now(),
     outcome,
     storedCheckpoints,
+    yielded: outcome.kind === "returned" && outcome.yielded === true,
   };
   return { record, execution };
 }

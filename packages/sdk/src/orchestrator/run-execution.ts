@@ -3,6 +3,8 @@ import type { Clock, DurableExecutionService, ExecutionSummary, StartExecutionPa
 import { toOrchestratorClock, type OrchestratorClock } from "./clock.js";
 import { invokeOnce, type BackendWrapper, type DurableInvocationHandler, type InvocationRecord } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
+import { ChainedInvokeDispatcher, type ChainedFunctionRegistry } from "./chained-invokes.js";
+import { loopClock } from "./shared-virtual-time.js";
 
 /** Start a new execution, or carry on with one that exists (e.g. after the CLI was killed). */
 export type ExecutionTarget = { start: StartExecutionParams } | { executionArn: string };
@@ -26,11 +28,21 @@ export interface RunExecutionOptions {
   /** Called after every invocation has ended and been recorded by the service. */
   onInvocation?: ((record: InvocationRecord, execution: ExecutionSummary) => void) | undefined;
   /**
-   * Called when the execution is suspended with no timer, i.e. it waits for an external event
-   * (a callback). Resolve `true` once something may have changed to invoke again, `false` to stop
-   * and report the execution as waiting. Without it the run stops at once.
+   * Called whenever the execution is suspended and nothing is due yet; `until` is its next timer
+   * (undefined when only something external, e.g. a callback, can move it on). The hook owns the
+   * waiting: resolve `true` as soon as something external may have changed the execution (a
+   * callback was completed) to invoke again; resolve `false` once `until` has come (the
+   * orchestrator then fires the timer), or, when there is no timer, to stop the run and report it
+   * as waiting. Without the hook the orchestrator sleeps until each timer itself and stops at once
+   * when there is none.
    */
-  onWaiting?: ((info: { executionArn: string; signal: AbortSignal | undefined }) => Promise<boolean>) | undefined;
+  onWaiting?: ((info: WaitingInfo) => Promise<boolean>) | undefined;
+  /**
+   * What `ctx.invoke` can call, by function id: each STARTED chained invoke's target is run (a
+   * durable one as its own execution in `service`, on `clock`) and the invoke completed with its
+   * outcome. An id not in here fails the invoke with an error saying how to register it.
+   */
+  functions?: ChainedFunctionRegistry | undefined;
   /** Default 1000. */
   maxInvocations?: number | undefined;
   /** Consecutive invocations that store nothing while no timer fired; default 10. */
@@ -43,6 +55,13 @@ export interface RunExecutionOptions {
    * allowed to finish. The execution stays RUNNING and can be resumed.
    */
   signal?: AbortSignal | undefined;
+}
+
+export interface WaitingInfo {
+  executionArn: string;
+  signal: AbortSignal | undefined;
+  /** The execution's next timer; undefined when it has none. */
+  until: Date | undefined;
 }
 
 /**
@@ -73,8 +92,26 @@ const MAX_EMPTY_TIMER_ROUNDS = 100;
  * A crashed invocation is re-invoked at once.
  */
 export async function runExecution(options: RunExecutionOptions): Promise<OrchestrationResult> {
+  // Loops of chained-invoke targets share this loop's (virtual) time; see shared-virtual-time.ts.
+  const { clock, owned } = loopClock(toOrchestratorClock(options.clock));
+  const invokes = new ChainedInvokeDispatcher(options.service, clock, options.functions ?? new Map(), async (run) => {
+    const { state, execution } = await runExecution({ ...run, target: { start: run.start } });
+    return state === "completed" ? execution : undefined;
+  });
+  try {
+    return await runLoop(options, clock, invokes);
+  } finally {
+    await invokes.close();
+    owned?.leave();
+  }
+}
+
+async function runLoop(
+  options: RunExecutionOptions,
+  clock: OrchestratorClock,
+  invokes: ChainedInvokeDispatcher,
+): Promise<OrchestrationResult> {
   const { service, signal } = options;
-  const clock = toOrchestratorClock(options.clock);
   const maxInvocations = options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS;
   const maxStalled = options.maxInvocationsWithoutProgress ?? DEFAULT_MAX_INVOCATIONS_WITHOUT_PROGRESS;
   if (!Number.isInteger(maxInvocations) || maxInvocations < 1) {
@@ -138,7 +175,15 @@ export async function runExecution(options: RunExecutionOptions): Promise<Orches
       continue;
     }
 
-    const woke = await waitForChange(options, clock, executionArn);
+    await invokes.dispatch(executionArn);
+    if (record.yielded) {
+      // It stopped before its timeout to be invoked again at once. Whether that made progress is
+      // judged by what it stored, so a handler that yields without getting anything done still
+      // ends in NoProgressError instead of looping.
+      changedSinceLastInvocation = (await service.fireDueTimers(executionArn)).length > 0;
+      continue;
+    }
+    const woke = await waitForChange(options, clock, executionArn, invokes);
     if (woke !== "changed") {
       execution = await service.getExecution(executionArn);
       return result(woke);
@@ -148,29 +193,53 @@ export async function runExecution(options: RunExecutionOptions): Promise<Orches
   return result("completed");
 }
 
-/** Sleeps until the next timer and fires it, or asks `onWaiting` when there is no timer. */
+/**
+ * Waits until the execution needs another invocation: a wake-up is pending (a callback completed),
+ * a timer is due (fired here), or `onWaiting` reports an external change.
+ */
 async function waitForChange(
   options: RunExecutionOptions,
   clock: OrchestratorClock,
   executionArn: string,
+  invokes: ChainedInvokeDispatcher,
 ): Promise<"changed" | "waiting" | "aborted"> {
   const { service, signal } = options;
   for (let round = 0; round < MAX_EMPTY_TIMER_ROUNDS; round++) {
     if (signal?.aborted) return "aborted";
-    const next = await service.nextTimer(executionArn);
-    if (next === undefined) {
-      if (!options.onWaiting) return "waiting";
-      const again = await options.onWaiting({ executionArn, signal });
-      return again ? "changed" : signal?.aborted ? "aborted" : "waiting";
+    const seen = invokes.completions;
+    const wakeAt = await service.wakeAt(executionArn);
+    if (wakeAt !== undefined && wakeAt.getTime() <= clock.now().getTime()) {
+      // Due: a timer (fire it) or a pending wake-up (nothing to fire, invoke all the same).
+      await service.fireDueTimers(executionArn);
+      return "changed";
     }
+    if (invokes.inFlight > 0) {
+      // Targets of chained invokes run: wait (on the time they share) for the next timer or for
+      // a target to finish, whichever comes first; the completion requests the wake-up itself.
+      const woke = await invokes.sleep(wakeAt, signal, seen).catch((error: unknown) => {
+        if (signal?.aborted) return "aborted" as const;
+        throw error;
+      });
+      if (woke === "aborted") return "aborted";
+      continue;
+    }
+    if (options.onWaiting) {
+      const external = await options.onWaiting({ executionArn, signal, until: wakeAt });
+      if (external) {
+        await service.fireDueTimers(executionArn);
+        return "changed";
+      }
+      if (signal?.aborted) return "aborted";
+      if (wakeAt === undefined) return "waiting";
+      continue;
+    }
+    if (wakeAt === undefined) return "waiting";
     try {
-      await clock.sleepUntil(next, signal);
+      await clock.sleepUntil(wakeAt, signal);
     } catch (error) {
       if (signal?.aborted) return "aborted";
       throw error;
     }
-    const fired = await service.fireDueTimers(executionArn);
-    if (fired.length > 0) return "changed";
   }
   throw new NoProgressError(
     executionArn,

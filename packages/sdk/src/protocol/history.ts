@@ -66,7 +66,16 @@ export interface HistoryEvent {
   StepStartedDetails?: Record<string, never> | undefined;
   StepSucceededDetails?: { Result?: EventPayload; RetryDetails?: RetryDetails } | undefined;
   StepFailedDetails?: { Error?: EventError; RetryDetails?: RetryDetails } | undefined;
-  ChainedInvokeStartedDetails?: { FunctionName?: string; Input?: EventPayload } | undefined;
+  ChainedInvokeStartedDetails?:
+    | {
+        FunctionName?: string;
+        TenantId?: string;
+        Input?: EventPayload;
+        ExecutedVersion?: string;
+        /** The durable execution that runs the target (reserved even if the target is not durable). */
+        DurableExecutionArn?: string;
+      }
+    | undefined;
   ChainedInvokeSucceededDetails?: { Result?: EventPayload } | undefined;
   ChainedInvokeFailedDetails?: { Error?: EventError } | undefined;
   ChainedInvokeTimedOutDetails?: { Error?: EventError } | undefined;

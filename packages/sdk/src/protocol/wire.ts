@@ -81,6 +81,20 @@ export interface CallbackDetails {
   CallbackId?: string | undefined;
   Result?: string | undefined;
   Error?: ErrorObject | undefined;
+  /**
+   * Cairn's service-side bookkeeping, not part of the Lambda shape (handlers never read it): when
+   * a STARTED callback times out. Plain numbers, so every store persists it unchanged.
+   */
+  Deadlines?: CallbackDeadlines | undefined;
+}
+
+export interface CallbackDeadlines {
+  /** Epoch milliseconds when the callback's overall timeout passes. */
+  TimeoutAtMs?: number | undefined;
+  /** The heartbeat timeout it was started with; each heartbeat moves HeartbeatDueAtMs this far. */
+  HeartbeatTimeoutSeconds?: number | undefined;
+  /** Epoch milliseconds by which the next heartbeat (or the completion) must arrive. */
+  HeartbeatDueAtMs?: number | undefined;
 }
 
 export interface ChainedInvokeDetails {

@@ -6,3 +6,9 @@ export {
   type RetryStrategyConfig,
   type LinearRetryStrategyConfig,
 } from "./retry-strategy.js";
+export {
+  createWaitStrategy,
+  DEFAULT_WAIT_STRATEGY,
+  WaitStrategyExhaustedError,
+  type WaitStrategyConfig,
+} from "./wait-strategy.js";

@@ -349,7 +349,12 @@ describe("callbacks, chained invokes and the execution operation", () => {
     const h = started();
     expectInvalid(() => h.checkpoint([{ Id: "1", Type: "CHAINED_INVOKE", Action: "START" }]), /FunctionName/);
     h.checkpoint([{ Id: "1", Type: "CHAINED_INVOKE", Action: "START", Payload: "{}", ChainedInvokeOptions: { FunctionName: "f" } }]);
-    expect(h.record.history.at(-1)?.ChainedInvokeStartedDetails).toEqual({ FunctionName: "f", Input: { Payload: "{}" } });
+    expect(h.record.history.at(-1)?.ChainedInvokeStartedDetails).toEqual({
+      FunctionName: "f",
+      Input: { Payload: "{}" },
+      ExecutedVersion: "$LATEST",
+      DurableExecutionArn: expect.stringMatching(/\.invoke-1\/[0-9A-Z]{26}$/),
+    });
   });
 
   it("records an EXECUTION outcome without finishing the execution", () => {

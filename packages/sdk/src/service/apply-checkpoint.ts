@@ -15,7 +15,9 @@ import {
   type ExecutionRecord,
 } from "./execution-record.js";
 import { errorOf, operationEvent, payloadOf } from "./history-events.js";
+import { makeCallbackId } from "./callback-ids.js";
 import { makeCheckpointToken } from "./ids.js";
+import { chainedInvokeStartedDetails } from "./chained-invokes.js";
 
 /** Which actions each operation type accepts from the handler side. */
 export const VALID_ACTIONS: Readonly<Record<OperationType, readonly OperationAction[]>> = {
@@ -210,8 +212,9 @@ class BatchPlanner {
             "or a STARTED step (re-run after an interrupted invocation)",
         );
       }
-      // The last failed attempt's error stays visible while the next attempt runs.
-      op.StepDetails = stepDetails(attempt, { Error: previous.Error });
+      // The last failed attempt's error stays visible while the next attempt runs, and so does
+      // the state a progress RETRY carried (waitForCondition), which the next attempt starts from.
+      op.StepDetails = stepDetails(attempt, { Error: previous.Error, Result: previous.Result });
       this.emit((id) => operationEvent("StepStarted", op, id, this.now, "StepStartedDetails", {}));
       return;
     }
@@ -241,6 +244,18 @@ class BatchPlanner {
         reject(`RETRY needs StepOptions.NextAttemptDelaySeconds as a whole number >= 0 (got ${String(delay)})`);
       }
       op.Status = "PENDING";
+      if (u.Error === undefined) {
+        // A progress retry (waitForCondition): the attempt succeeded and carries the state the
+        // next attempt starts from.
+        op.StepDetails = stepDetails(previous.Attempt, { Result: u.Payload, NextAttemptTimestamp: addSeconds(this.now, delay) });
+        this.emit((id) =>
+          operationEvent("StepSucceeded", op, id, this.now, "StepSucceededDetails", {
+            Result: payloadOf(u.Payload),
+            RetryDetails: { CurrentAttempt: currentAttempt, NextAttemptDelaySeconds: delay },
+          }),
+        );
+        return;
+      }
       op.StepDetails = stepDetails(previous.Attempt, { Error: cloneError(u.Error), NextAttemptTimestamp: addSeconds(this.now, delay) });
       this.emit((id) =>
         operationEvent("StepFailed", op, id, this.now, "StepFailedDetails", {
@@ -303,11 +318,21 @@ class BatchPlanner {
     if (heartbeat !== undefined && !isNonNegativeInteger(heartbeat)) {
       reject("CallbackOptions.HeartbeatTimeoutSeconds must be a whole number >= 0");
     }
-    const callbackId = this.ctx.ids.callbackId();
+    const callbackId = makeCallbackId(this.record.executionId, op.Id, this.ctx.ids.callbackSecret());
     op.CallbackDetails = { CallbackId: callbackId };
     const details: NonNullable<HistoryEvent["CallbackStartedDetails"]> = { CallbackId: callbackId };
     if (timeout) details.Timeout = timeout;
     if (heartbeat) details.HeartbeatTimeout = heartbeat;
+    // Deadlines are timers (see callback-deadlines.ts); 0 means none, as on the wire.
+    if (timeout || heartbeat) {
+      const start = this.now.getTime();
+      op.CallbackDetails.Deadlines = {};
+      if (timeout) op.CallbackDetails.Deadlines.TimeoutAtMs = start + timeout * 1000;
+      if (heartbeat) {
+        op.CallbackDetails.Deadlines.HeartbeatTimeoutSeconds = heartbeat;
+        op.CallbackDetails.Deadlines.HeartbeatDueAtMs = start + heartbeat * 1000;
+      }
+    }
     this.emit((id) => operationEvent("CallbackStarted", op, id, this.now, "CallbackStartedDetails", details));
   }
 
@@ -317,12 +342,12 @@ class BatchPlanner {
     if (typeof functionName !== "string" || functionName.length === 0) {
       reject("CHAINED_INVOKE START needs ChainedInvokeOptions.FunctionName");
     }
-    this.emit((id) =>
-      operationEvent("ChainedInvokeStarted", op, id, this.now, "ChainedInvokeStartedDetails", {
-        FunctionName: functionName,
-        Input: payloadOf(u.Payload),
-      }),
-    );
+    const tenantId = u.ChainedInvokeOptions?.TenantId;
+    if (tenantId !== undefined && (typeof tenantId !== "string" || tenantId.length === 0)) {
+      reject("ChainedInvokeOptions.TenantId must be a non-empty string when given");
+    }
+    const details = chainedInvokeStartedDetails(this.record.executionId, op.Id, functionName, u.Payload, tenantId, this.ctx);
+    this.emit((id) => operationEvent("ChainedInvokeStarted", op, id, this.now, "ChainedInvokeStartedDetails", details));
   }
 }
 

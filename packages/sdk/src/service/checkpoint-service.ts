@@ -3,17 +3,26 @@ import type {
   CheckpointDurableExecutionRequest,
   CheckpointDurableExecutionResponse,
   GetDurableExecutionStateRequest,
+  ErrorObject,
   GetDurableExecutionStateResponse,
   Operation,
 } from "../protocol/wire.js";
 import { planCheckpoint } from "./apply-checkpoint.js";
+import { parseCallbackId } from "./callback-ids.js";
+import { planCallbackCompletion, validateCompletion, type CallbackCompletion } from "./callbacks.js";
 import { cloneEvent, cloneOperation, cloneSummary } from "./clone.js";
 import { systemClock } from "./clock.js";
 import type { CoreContext } from "./core-context.js";
-import { ExecutionAlreadyExistsError, ExecutionNotFoundError, InvalidRequestError } from "./errors.js";
+import { CallbackNotFoundError, ExecutionAlreadyExistsError, ExecutionNotFoundError, InvalidRequestError } from "./errors.js";
 import type { ExecutionRecord } from "./execution-record.js";
 import type { ExecutionStore, StoreDecision } from "./execution-store.js";
-import { executionIdOfArn, executionNameProblem, newExecutionId, randomIds, type IdSource } from "./ids.js";
+import { executionIdOfArn, executionNameProblem, isExecutionId, newExecutionId, randomIds, type IdSource } from "./ids.js";
+import {
+  pendingChainedInvokesOf,
+  planCompleteChainedInvoke,
+  type ChainedInvokeOutcome,
+  type PendingChainedInvoke,
+} from "./chained-invokes.js";
 import {
   assertReadToken,
   planBeginInvocation,
@@ -22,6 +31,7 @@ import {
 } from "./invocation-lifecycle.js";
 import { pageOperations } from "./operation-paging.js";
 import type {
+  CallbackCompletionResult,
   Clock,
   DurableExecutionService,
   ExecutionSummary,
@@ -30,6 +40,7 @@ import type {
   StartExecutionParams,
 } from "./service-api.js";
 import { nextTimerOf, planFireDueTimers } from "./timers.js";
+import { wakeAtOf } from "./wake.js";
 
 export interface CheckpointServiceOptions {
   store: ExecutionStore;
@@ -86,7 +97,10 @@ export class CheckpointService implements DurableExecutionService {
   }
 
   async startExecution(params: StartExecutionParams): Promise<ExecutionSummary> {
-    const executionId = newExecutionId();
+    if (params.executionId !== undefined && !isExecutionId(params.executionId)) {
+      throw new InvalidRequestError(`Invalid executionId "${String(params.executionId)}": it must be a ULID (26 characters).`);
+    }
+    const executionId = params.executionId ?? newExecutionId();
     const executionName = params.executionName ?? executionId;
     const problem = executionNameProblem(executionName);
     if (problem) throw new InvalidRequestError(`Invalid executionName "${executionName}": ${problem}.`);
@@ -144,8 +158,8 @@ export class CheckpointService implements DurableExecutionService {
         result: {
           CheckpointToken: plan.checkpointToken,
           // What changed beyond what the caller wrote itself: values only the service assigns
-          // (a callback's id). Timers and callbacks complete between invocations here, so there
-          // are no outside changes to report yet.
+          // (a callback's id). A callback completed or timed out meanwhile is not reported here:
+          // it sets wakePending, and the next invocation sees it.
           NewExecutionState: { Operations: plan.changedOperations.filter(hasServiceAssignedValues).map(cloneOperation) },
         },
       };
@@ -195,6 +209,50 @@ export class CheckpointService implements DurableExecutionService {
 
   async nextTimer(executionArn: string): Promise<Date | undefined> {
     return this.read(executionArn, nextTimerOf);
+  }
+
+  async pendingChainedInvokes(executionArn: string): Promise<PendingChainedInvoke[]> {
+    return this.read(executionArn, pendingChainedInvokesOf);
+  }
+
+  async completeChainedInvoke(executionArn: string, operationId: string, outcome: ChainedInvokeOutcome): Promise<void> {
+    const ctx = this.context();
+    await this.update(executionArn, (record) => ({
+      mutation: planCompleteChainedInvoke(record, operationId, outcome, ctx),
+      result: undefined,
+    }));
+  }
+
+  async wakeAt(executionArn: string): Promise<Date | undefined> {
+    return this.read(executionArn, wakeAtOf);
+  }
+
+  async sendCallbackSuccess(callbackId: string, payload?: string): Promise<CallbackCompletionResult> {
+    return this.completeCallback(callbackId, { kind: "success", payload });
+  }
+
+  async sendCallbackFailure(callbackId: string, error?: ErrorObject): Promise<CallbackCompletionResult> {
+    return this.completeCallback(callbackId, { kind: "failure", error });
+  }
+
+  async sendCallbackHeartbeat(callbackId: string): Promise<CallbackCompletionResult> {
+    return this.completeCallback(callbackId, { kind: "heartbeat" });
+  }
+
+  /** Routes the id to its execution by the id alone (one keyed update, no index), then lets the core decide. */
+  private async completeCallback(callbackId: string, completion: CallbackCompletion): Promise<CallbackCompletionResult> {
+    const { executionId } = parseCallbackId(callbackId);
+    validateCompletion(callbackId, completion);
+    const ctx = this.context();
+    const outcome = await this.store.update(executionId, (record) => {
+      const plan = planCallbackCompletion(record, callbackId, completion, ctx);
+      return {
+        mutation: plan.mutation,
+        result: { executionArn: record.summary.executionArn, operationId: plan.operationId },
+      };
+    });
+    if (outcome === undefined) throw new CallbackNotFoundError(callbackId);
+    return outcome.result;
   }
 
   async fireDueTimers(executionArn: string): Promise<string[]> {

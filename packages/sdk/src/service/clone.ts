@@ -47,6 +47,7 @@ export function cloneOperation(op: Operation): Operation {
   if (op.CallbackDetails) {
     copy.CallbackDetails = { ...op.CallbackDetails };
     if (op.CallbackDetails.Error) copy.CallbackDetails.Error = cloneError(op.CallbackDetails.Error);
+    if (op.CallbackDetails.Deadlines) copy.CallbackDetails.Deadlines = { ...op.CallbackDetails.Deadlines };
   }
   if (op.ChainedInvokeDetails) {
     copy.ChainedInvokeDetails = { ...op.ChainedInvokeDetails };

@@ -111,3 +111,39 @@ export class StoreLockTimeoutError extends CheckpointServiceError {
     );
   }
 }
+
+/** A callback id that is not shaped like one Cairn issues (truncated, mangled, or from elsewhere). */
+export class InvalidCallbackIdError extends CheckpointServiceError {
+  override readonly name = "InvalidCallbackIdError";
+  readonly errorType = "InvalidParameterValue";
+  constructor(
+    readonly callbackId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Invalid callback id ${JSON.stringify(callbackId.length > 80 ? `${callbackId.slice(0, 80)}…` : callbackId)}: ${reason}. ` +
+        "Pass the id exactly as createCallback / waitForCallback handed it out.",
+    );
+  }
+}
+
+/** No callback with this id exists in this store (wrong store, deleted execution, or a forged id). */
+export class CallbackNotFoundError extends CheckpointServiceError {
+  override readonly name = "CallbackNotFoundError";
+  readonly errorType = "ResourceNotFound";
+  constructor(readonly callbackId: string) {
+    super(`No callback ${callbackId} in this store. Check the id and that the same store is used.`);
+  }
+}
+
+/** The callback already succeeded, failed or timed out: it accepts no more results or heartbeats. */
+export class CallbackAlreadyCompletedError extends CheckpointServiceError {
+  override readonly name = "CallbackAlreadyCompletedError";
+  readonly errorType = "CallbackAlreadyCompleted";
+  constructor(
+    readonly callbackId: string,
+    readonly status: string,
+  ) {
+    super(`Callback ${callbackId} is already ${status}; it accepts no more results or heartbeats. Nothing was changed.`);
+  }
+}

@@ -1,5 +1,6 @@
 import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
+import { callbackTimeoutOf } from "./callback-deadlines.js";
 import type { ExecutionSummary } from "./service-api.js";
 
 /**
@@ -41,7 +42,7 @@ export interface ExecutionRecord {
   checkpointToken: string | undefined;
   invocation: ActiveInvocation | undefined;
   outcome: CheckpointedOutcome | undefined;
-  /** Ids of operations with a timer pending (STARTED waits, PENDING steps). */
+  /** Ids of operations with a timer pending (STARTED waits, PENDING steps, STARTED callbacks with a timeout). */
   timers: Set<string>;
   /**
    * Something outside any invocation changed an operation the handler may be blocked on (a
@@ -96,7 +97,8 @@ export function createEmptyRecord(executionId: string): ExecutionRecord {
 export function hasPendingTimer(op: Operation): boolean {
   return (
     (op.Type === "WAIT" && op.Status === "STARTED" && op.WaitDetails?.ScheduledEndTimestamp !== undefined) ||
-    (op.Type === "STEP" && op.Status === "PENDING" && op.StepDetails?.NextAttemptTimestamp !== undefined)
+    (op.Type === "STEP" && op.Status === "PENDING" && op.StepDetails?.NextAttemptTimestamp !== undefined) ||
+    callbackTimeoutOf(op) !== undefined
   );
 }
 

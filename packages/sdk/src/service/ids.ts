@@ -11,7 +11,10 @@ export interface IdSource {
   /** The unguessable part of a checkpoint token. */
   tokenSecret(): string;
   requestId(): string;
-  callbackId(): string;
+  /** The unguessable part of a callback id (see callback-ids.ts for the rest). */
+  callbackSecret(): string;
+  /** Id for an execution the service creates itself (a chained invoke's target); default a ULID. */
+  executionId?(): string;
 }
 
 // Every checkpoint gets a new token, so random bytes are drawn from a pool refilled from the
@@ -36,7 +39,8 @@ export const randomIds: IdSource = {
   invocationKey: () => pooledRandom(9),
   tokenSecret: () => pooledRandom(16),
   requestId: () => randomUUID(),
-  callbackId: () => randomBytes(16).toString("base64url"),
+  callbackSecret: () => randomBytes(16).toString("base64url"),
+  executionId: () => newExecutionId(),
 };
 
 export function makeCheckpointToken(invocationKey: string, secret: string): string {

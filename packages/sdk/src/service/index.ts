@@ -1,4 +1,5 @@
 export type {
+  CallbackCompletionResult,
   Clock,
   DurableExecutionService,
   ExecutionStatus,
@@ -12,11 +13,14 @@ export type { ExecutionStore, StoreDecision } from "./execution-store.js";
 export { MemoryExecutionStore } from "./memory-store.js";
 export { FileExecutionStore, type FileExecutionStoreOptions } from "./file-store/file-store.js";
 export {
+  CallbackAlreadyCompletedError,
+  CallbackNotFoundError,
   CheckpointServiceError,
   CorruptLogError,
   ExecutionAlreadyExistsError,
   ExecutionClosedError,
   ExecutionNotFoundError,
+  InvalidCallbackIdError,
   InvalidCheckpointError,
   InvalidRequestError,
   StaleCheckpointTokenError,
@@ -42,6 +46,17 @@ export {
 } from "./invocation-lifecycle.js";
 export { nextTimerOf, planFireDueTimers, type FireTimersPlan } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
+export { planCallbackCompletion, validateCompletion, type CallbackCompletion, type CallbackPlan } from "./callbacks.js";
+export { parseCallbackId, type CallbackAddress } from "./callback-ids.js";
+export {
+  pendingChainedInvokesOf,
+  planCompleteChainedInvoke,
+  targetExecutionName,
+  LOCAL_EXECUTED_VERSION,
+  type ChainedInvokeOutcome,
+  type PendingChainedInvoke,
+} from "./chained-invokes.js";
+export { planStopExecution } from "./stop-execution.js";
 export { pageOperations, DEFAULT_PAGE_SIZE, type OperationsPage } from "./operation-paging.js";
 export type { CoreContext } from "./core-context.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";

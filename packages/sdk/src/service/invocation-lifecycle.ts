@@ -14,6 +14,7 @@ import {
 import { errorOf, executionEvent, payloadOf } from "./history-events.js";
 import { executionArnOf, invocationKeyOfToken, makeCheckpointToken } from "./ids.js";
 import { pageOperations } from "./operation-paging.js";
+import { updatedOperationIdsSince } from "./updated-operations.js";
 import type { ExecutionSummary, InvocationOutcome, InvocationTicket } from "./service-api.js";
 
 export interface NewExecution {
@@ -92,12 +93,14 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
     );
   }
   const page = pageOperations(record, undefined, pageSize);
+  const updated = record.invocation ? [] : updatedOperationIdsSince(record.history);
   const ticket: InvocationTicket = {
     requestId: invocation.requestId,
     startTimestamp: new Date(now.getTime()),
     input: {
       DurableExecutionArn: record.summary.executionArn,
       CheckpointToken: checkpointToken,
+      ...(updated.length > 0 ? { UpdatedOperationIds: updated } : {}),
       InitialExecutionState: {
         Operations: page.operations,
         ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }),
@@ -160,7 +163,11 @@ export function planEndInvocation(
   events.push(executionEvent("InvocationCompleted", nextEventId++, now, "InvocationCompletedDetails", completed));
 
   const mutation: ExecutionMutation = { seq: record.seq + 1, checkpointToken: null, invocation: null, events };
-  if (outcome.kind === "crashed" || outcome.output.Status === InvocationStatus.PENDING) return mutation;
+  if (outcome.kind === "crashed" || outcome.output.Status === InvocationStatus.PENDING) {
+    // Yielded before its timeout with nothing else due: whoever drives the execution invokes again.
+    if (outcome.kind === "returned" && outcome.yielded === true) mutation.wakePending = true;
+    return mutation;
+  }
 
   const summary: ExecutionSummary = { ...record.summary, endTimestamp: now };
   const executionOp = cloneOperation(record.operations.get(EXECUTION_OPERATION_ID) as Operation);

@@ -9,7 +9,7 @@ function withTimers(): CoreHarness {
   const h = new CoreHarness();
   h.begin();
   h.checkpoint([wait("w1", "START", 10), wait("w2", "START", 4), step("s", "START")]);
-  h.checkpoint([step("s", "RETRY", { StepOptions: { NextAttemptDelaySeconds: 4 } })], 1);
+  h.checkpoint([step("s", "RETRY", { Error: { ErrorType: "Error", ErrorMessage: "flaky" }, StepOptions: { NextAttemptDelaySeconds: 4 } })], 1);
   return h;
 }
 

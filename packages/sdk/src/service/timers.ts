@@ -1,16 +1,19 @@
-// Service-side time: wait ends and retry times. The orchestrator asks for the next timer and
+// Service-side time: wait ends, retry times and callback timeouts. The orchestrator asks for the next timer and
 // fires due ones; the core decides what firing means.
 import type { HistoryEvent } from "../protocol/history.js";
 import type { Operation } from "../protocol/wire.js";
+import { callbackTimeoutError, callbackTimeoutOf } from "./callback-deadlines.js";
+import { timedOutCallback } from "./callbacks.js";
 import { cloneOperation } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
-import { operationEvent, waitDurationSeconds } from "./history-events.js";
+import { errorOf, operationEvent, waitDurationSeconds } from "./history-events.js";
 
 function timerOf(op: Operation): Date | undefined {
   if (op.Type === "WAIT" && op.Status === "STARTED") return op.WaitDetails?.ScheduledEndTimestamp;
   if (op.Type === "STEP" && op.Status === "PENDING") return op.StepDetails?.NextAttemptTimestamp;
-  return undefined;
+  const callback = callbackTimeoutOf(op);
+  return callback && new Date(callback.at);
 }
 
 /** Earliest pending timer of a RUNNING execution. O(number of pending timers). */
@@ -33,7 +36,8 @@ export interface FireTimersPlan {
 
 /**
  * Fires every timer due at ctx.now, earliest first (ties in the order the timers were set): a STARTED wait
- * SUCCEEDS with a WaitSucceeded event; a PENDING step becomes READY (no event).
+ * SUCCEEDS with a WaitSucceeded event; a PENDING step becomes READY (no event); a STARTED callback
+ * TIMES OUT with a CallbackTimedOut event (ErrorType Callback.Timeout or Callback.Heartbeat).
  */
 export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): FireTimersPlan {
   if (record.summary.status !== "RUNNING") return { mutation: undefined, firedOperationIds: [] };
@@ -53,6 +57,14 @@ export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): Fi
   const operations: Operation[] = [];
   const events: HistoryEvent[] = [];
   for (const { op: current } of due) {
+    const callback = callbackTimeoutOf(current);
+    if (callback) {
+      const error = callbackTimeoutError(current, callback);
+      const op = timedOutCallback(current, error, now);
+      events.push(operationEvent("CallbackTimedOut", op, nextEventId++, now, "CallbackTimedOutDetails", { Error: errorOf(error) }));
+      operations.push(op);
+      continue;
+    }
     const op = cloneOperation(current);
     if (op.Type === "WAIT") {
       op.Status = "SUCCEEDED";

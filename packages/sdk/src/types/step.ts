@@ -1,6 +1,6 @@
 import type { Duration } from "./duration.js";
 import type { Serdes } from "./serdes.js";
-import type { DurableLogger } from "./logger.js";
+import type { DurableContextLogger } from "./logger.js";
 
 export interface RetryDecision {
   shouldRetry: boolean;
@@ -33,7 +33,7 @@ export interface StepConfig<T> {
 export interface StepContext {
   /** 1-based number of this attempt. */
   attempt: number;
-  logger: DurableLogger;
+  logger: DurableContextLogger;
   /** Fires when the step's result is no longer needed (e.g. its batch completed early). */
   signal: AbortSignal;
 }

@@ -1,62 +1,64 @@
-import type { ChildContextError } from "../../errors/durable-errors.js";
 import { NonDeterministicExecutionError } from "../../errors/engine-errors.js";
 import { never } from "../../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type OperationUpdate } from "../../protocol/wire.js";
-import {
-  BatchItemStatus,
-  type BatchItem,
-  type BatchResult,
-  type CompletionConfig,
-  type CompletionReason,
-} from "../../types/batch.js";
+import { BatchItemStatus, type BatchExecutionOptions, type BatchResult, type CompletionConfig } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
-import { childError, contextUpdate, executeChild, type ChildOutcome } from "../child-context-operation.js";
+import { operationEnded, operationReplayed, operationStarted } from "../operation-hooks.js";
+import { childError, contextUpdate, executeChild } from "../child-context-operation.js";
 import type { ContextImpl } from "../durable-context-impl.js";
+import { LazyAbort } from "../lazy-abort.js";
+import { childOperationId } from "../operation-ids.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "../payloads.js";
+import { unitLayout, type BatchLayout } from "./batch-layout.js";
+import { resolveBatchOptions } from "./batch-options.js";
 import { BatchResultImpl } from "./batch-result.js";
 import { decodeSummary, encodeSummary } from "./batch-summary.js";
-import { completionReason, validateBatchConfig } from "./completion.js";
-import { LazyAbort } from "../lazy-abort.js";
+import { validateBatchConfig } from "./completion.js";
+import { ItemDeadlines, isTimeoutError } from "./item-deadlines.js";
+import { schedule, type UnitOutcome } from "./scheduler.js";
 
-/** One branch of a parallel or one item of a map. */
+/** One branch of a parallel, one item of a map, or one chunk of a mapBatches. */
 export interface BatchUnit<T> {
   name: string | undefined;
   run: (context: DurableContext) => Promise<T>;
 }
 
-export interface BatchConfig<T> {
+export interface BatchConfig<U, R = U> extends BatchExecutionOptions {
   maxConcurrency?: number | undefined;
   completionConfig?: CompletionConfig | undefined;
-  serdes?: Serdes<BatchResult<T>> | undefined;
-  itemSerdes?: Serdes<T> | undefined;
+  serdes?: Serdes<BatchResult<R>> | undefined;
+  itemSerdes?: Serdes<U> | undefined;
 }
 
+const UNIT_NOUN = { map: "item", parallel: "branch", mapBatches: "chunk" } as const;
 
 /**
  * Runs units in child contexts with bounded concurrency until the completion config is met, then
- * checkpoints the batch. Items still running when it completes are aborted and closed: they show
+ * checkpoints the batch. Units still running when it completes are aborted and closed: they show
  * as STARTED and can no longer write checkpoints.
  */
-export async function runBatch<T>(
+export async function runBatch<U, R = U>(
   ctx: ContextImpl,
-  kind: "map" | "parallel",
+  kind: "map" | "parallel" | "mapBatches",
   name: string | undefined,
-  units: BatchUnit<T>[],
-  config: BatchConfig<T>,
-): Promise<BatchResult<T>> {
+  units: BatchUnit<U>[],
+  config: BatchConfig<U, R>,
+  layout: BatchLayout<U, R> = unitLayout(units.length) as unknown as BatchLayout<U, R>,
+): Promise<BatchResult<R>> {
   const label = `${kind}${name === undefined ? "" : ` "${name}"`}`;
-  validateBatchConfig(label, units.length, config.maxConcurrency, config.completionConfig);
+  validateBatchConfig(label, layout.totalItems, config.maxConcurrency, config.completionConfig);
+  const options = resolveBatchOptions(label, config);
 
   const engine = ctx.engine;
   const id = ctx.nextId();
-  const subType = kind === "map" ? OperationSubType.MAP : OperationSubType.PARALLEL;
-  const itemSubType = kind === "map" ? OperationSubType.MAP_ITERATION : OperationSubType.PARALLEL_BRANCH;
+  const subType = kind === "parallel" ? OperationSubType.PARALLEL : OperationSubType.MAP;
+  const itemSubType = kind === "parallel" ? OperationSubType.PARALLEL_BRANCH : OperationSubType.MAP_ITERATION;
   const existing = engine.replayCheck({ id, type: OperationType.CONTEXT, subType, name });
   if (engine.ended) return never();
   const what = describeOperation(kind, id, name);
   const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
-  const itemSerdes: Serdes<T> = config.itemSerdes ?? engine.defaultSerdes;
+  const itemSerdes: Serdes<U> = config.itemSerdes ?? engine.defaultSerdes;
   const update = (action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate =>
     contextUpdate(ctx, id, name, subType, action, extra);
 
@@ -66,31 +68,43 @@ export async function runBatch<T>(
   // Items belong to the batch's own context, so closing it closes every item still running.
   const batchAbort = new LazyAbort();
   const batchContext = ctx.child(id, batchAbort);
+  if (options.retryStrategy) batchContext.defaultRetryStrategy = options.retryStrategy;
+  const deadlines = options.itemTimeoutSeconds === undefined ? undefined : new ItemDeadlines(batchContext, units.length, options.itemTimeoutSeconds);
   const live = new Map<number, LazyAbort>();
   const unfollow = ctx.abort.subscribe(() => {
     batchAbort.abort("the enclosing context is no longer needed");
     for (const item of live.values()) item.abort("the enclosing context is no longer needed");
   });
 
-  const runItem = async (index: number): Promise<ChildOutcome<T>> => {
-    const unit = units[index] as BatchUnit<T>;
-    const itemId = `${id}-${index + 1}`;
+  const runItem = async (index: number): Promise<UnitOutcome<U>> => {
+    const unit = units[index] as BatchUnit<U>;
+    const itemId = childOperationId(id, index + 1);
     const itemExisting = engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
     if (engine.ended) return never();
+    // Near the timeout no new item starts; the next invocation starts it (and replays the rest).
+    if (!itemExisting && engine.timeBudget?.exhausted()) return engine.block();
     const abort = new LazyAbort();
     if (ctx.abort.aborted) abort.abort("the enclosing context is no longer needed");
     live.set(index, abort);
     try {
-      return await executeChild({
-        owner: batchContext,
-        id: itemId,
-        name: unit.name,
-        subType: itemSubType,
-        fn: unit.run,
-        serdes: itemSerdes,
-        abort,
-        existing: itemExisting,
-      });
+      const spec = { owner: batchContext, id: itemId, name: unit.name, subType: itemSubType, fn: unit.run, serdes: itemSerdes, abort, existing: itemExisting };
+      const outcome = deadlines
+        ? await deadlines.run({
+            index,
+            itemId,
+            name: unit.name,
+            subType: itemSubType,
+            what: `${label} ${UNIT_NOUN[kind]} ${index}`,
+            itemExisting,
+            abort,
+            execute: (owner) => executeChild({ ...spec, owner }),
+          })
+        : await executeChild(spec);
+      // A timeout recorded by an earlier run stays one, even if the config no longer sets itemTimeout.
+      if (outcome.status === "FAILED" && isTimeoutError(itemExisting?.ContextDetails?.Error)) {
+        return { status: "TIMED_OUT", error: outcome.error };
+      }
+      return outcome;
     } finally {
       live.delete(index);
     }
@@ -104,12 +118,26 @@ export async function runBatch<T>(
       return await rebuild(existing.ContextDetails?.Result);
     }
     if (!existing) ctx.checkpoint(update(OperationAction.START)).catch(() => undefined);
+    // Instrumentation plugins: the batch's own start here, its end after its terminal checkpoint.
+    const identity = { id, name, type: OperationType.CONTEXT, subType, parentId: ctx.operationId };
+    if (engine.plugins) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
-    const { reason, statuses, items } = await schedule(units.length, runItem, config);
+    const { reason, statuses, outcomes } = await schedule({
+      count: units.length,
+      run: runItem,
+      maxConcurrency: config.maxConcurrency,
+      completion: config.completionConfig,
+      weight: layout.weight,
+      totalItems: layout.totalItems,
+      itemStatuses: layout.itemStatuses,
+      chains: layout.chains,
+    });
     batchContext.close();
     const abandoned = new Error(`${what} completed (${reason}); this item is no longer needed.`);
     for (const item of live.values()) item.abort(abandoned);
-    const result = new BatchResultImpl(items, reason);
+    // Deadlines of abandoned items must not wake the execution later.
+    deadlines?.cancelPending(ctx);
+    const result = new BatchResultImpl(layout.build(statuses, outcomes), reason, layout.totalItems);
 
     let payload: string | undefined = encodeSummary(reason, statuses);
     if (config.serdes) {
@@ -118,6 +146,7 @@ export async function runBatch<T>(
       } catch (error) {
         const failure = childError({ ErrorType: "SerdesError", ErrorMessage: (error as Error).message }, what);
         await ctx.checkpoint(update(OperationAction.FAIL, { Error: failure.toErrorObject() }));
+        if (engine.plugins) await operationEnded(engine, identity, failure);
         throw failure;
       }
     }
@@ -126,118 +155,57 @@ export async function runBatch<T>(
     } else {
       await ctx.checkpoint(update(OperationAction.SUCCEED, payload === undefined ? {} : { Payload: payload }));
     }
+    if (engine.plugins) await operationEnded(engine, identity);
     return result;
   } finally {
     unfollow();
   }
 
-  /** Rebuilds a completed batch's result from its summary and its items' own checkpoints. */
-  async function rebuild(payload: string | undefined): Promise<BatchResult<T>> {
+  /** Rebuilds a completed batch's result from its summary and its units' own checkpoints. */
+  async function rebuild(payload: string | undefined): Promise<BatchResult<R>> {
+    deadlines?.freeze();
     const summary = decodeSummary(payload);
     if (summary && summary.statuses.length !== units.length) {
       // The batch ran over a different number of items: its recorded outcome is not this one's.
+      const noun = kind === "parallel" ? "branches" : kind === "map" ? "items" : "chunks";
       engine.fail(
         new NonDeterministicExecutionError(
-          `Replay mismatch at ${what}: it completed over ${summary.statuses.length} ${kind === "map" ? "items" : "branches"}, ` +
+          `Replay mismatch at ${what}: it completed over ${summary.statuses.length} ${noun}, ` +
             `but the handler now passes ${units.length}. Derive the list from the event or from checkpointed results so it is the same on every replay.`,
         ),
       );
       return never();
     }
-    const statuses = summary?.statuses ?? units.map((_, index) => itemStatusFromCheckpoint(`${id}-${index + 1}`));
-    const items: BatchItem<T>[] = [];
+    const statuses = summary?.statuses ?? statusesFromCheckpoints();
+    const outcomes: (UnitOutcome<U> | undefined)[] = new Array(units.length).fill(undefined);
     for (let index = 0; index < units.length; index++) {
       const status = statuses[index];
-      if (status === undefined) continue;
-      if (status === BatchItemStatus.STARTED) {
-        items.push({ index, status });
-        continue;
-      }
-      items.push(toItem(index, await runItem(index)));
+      if (status === undefined || status === BatchItemStatus.STARTED || status === BatchItemStatus.SKIPPED) continue;
+      outcomes[index] = await runItem(index);
     }
-    return new BatchResultImpl(items, summary?.reason ?? "ALL_COMPLETED");
+    return new BatchResultImpl(layout.build(statuses, outcomes), summary?.reason ?? "ALL_COMPLETED", layout.totalItems);
   }
 
-  function itemStatusFromCheckpoint(itemId: string): BatchItemStatus | undefined {
-    const op = engine.operations.get(itemId);
-    if (!op) return undefined;
-    if (op.Status === OperationStatus.SUCCEEDED) return BatchItemStatus.SUCCEEDED;
-    if (op.Status === OperationStatus.FAILED) return BatchItemStatus.FAILED;
-    return BatchItemStatus.STARTED;
-  }
-}
-
-function toItem<T>(index: number, outcome: ChildOutcome<T>): BatchItem<T> {
-  return outcome.status === "SUCCEEDED"
-    ? { index, status: BatchItemStatus.SUCCEEDED, result: outcome.value }
-    : { index, status: BatchItemStatus.FAILED, error: outcome.error };
-}
-
-/** Starts items in input order within the concurrency bound until a completion reason applies. */
-function schedule<T>(
-  count: number,
-  runItem: (index: number) => Promise<ChildOutcome<T>>,
-  config: BatchConfig<T>,
-): Promise<{ reason: CompletionReason; statuses: (BatchItemStatus | undefined)[]; items: BatchItem<T>[] }> {
-  const statuses: (BatchItemStatus | undefined)[] = new Array(count).fill(undefined);
-  const outcomes: (ChildOutcome<T> | undefined)[] = new Array(count).fill(undefined);
-  const limit = config.maxConcurrency ?? Infinity;
-  let next = 0;
-  let running = 0;
-  let successCount = 0;
-  let failureCount = 0;
-  let reason: CompletionReason | undefined = count === 0 ? "ALL_COMPLETED" : undefined;
-
-  return new Promise((resolve) => {
-    const finish = (): void => {
-      const items: BatchItem<T>[] = [];
-      for (let index = 0; index < count; index++) {
-        const outcome = outcomes[index];
-        if (outcome) items.push(toItem(index, outcome));
-        else if (statuses[index] === BatchItemStatus.STARTED) items.push({ index, status: BatchItemStatus.STARTED });
+  /** Only when the summary was too large to store: each unit's own checkpoint says how it ended. */
+  function statusesFromCheckpoints(): (BatchItemStatus | undefined)[] {
+    const statuses = units.map((_, index): BatchItemStatus | undefined => {
+      const op = engine.operations.get(childOperationId(id, index + 1));
+      if (!op) return undefined;
+      if (op.Status === OperationStatus.SUCCEEDED) return BatchItemStatus.SUCCEEDED;
+      if (op.Status === OperationStatus.FAILED) {
+        return isTimeoutError(op.ContextDetails?.Error) ? BatchItemStatus.TIMED_OUT : BatchItemStatus.FAILED;
       }
-      resolve({ reason: reason as CompletionReason, statuses, items });
-    };
-    const settle = (index: number, outcome: ChildOutcome<T>): void => {
-      if (reason) return; // completed already: a late item stays STARTED
-      running--;
-      outcomes[index] = outcome;
-      if (outcome.status === "SUCCEEDED") {
-        successCount++;
-        statuses[index] = BatchItemStatus.SUCCEEDED;
-      } else {
-        failureCount++;
-        statuses[index] = BatchItemStatus.FAILED;
-      }
-      reason = completionReason(config.completionConfig, {
-        successCount,
-        failureCount,
-        completedCount: successCount + failureCount,
-        totalCount: count,
-        items: () => statuses.map((status, i) => (status === undefined ? { index: i } : { index: i, status })),
+      return BatchItemStatus.STARTED;
+    });
+    // Skipped units wrote nothing: they are the later units of a key whose earlier unit failed.
+    const chains = layout.chains;
+    if (chains) {
+      statuses.forEach((status, index) => {
+        if (status !== BatchItemStatus.FAILED && status !== BatchItemStatus.TIMED_OUT && status !== BatchItemStatus.SKIPPED) return;
+        const later = chains.next[index] as number;
+        if (later >= 0 && statuses[later] === undefined) statuses[later] = BatchItemStatus.SKIPPED;
       });
-      if (reason) finish();
-      else launch();
-    };
-    const launch = (): void => {
-      while (!reason && next < count && running < limit) {
-        const index = next++;
-        running++;
-        statuses[index] = BatchItemStatus.STARTED;
-        runItem(index).then(
-          (outcome) => settle(index, outcome),
-          (error: unknown) => settle(index, { status: "FAILED", error: asChildError(error) }),
-        );
-      }
-    };
-    if (reason) finish();
-    else launch();
-  });
-}
-
-function asChildError(error: unknown): ChildContextError {
-  return childError(
-    { ErrorType: error instanceof Error ? error.name : "Error", ErrorMessage: error instanceof Error ? error.message : String(error) },
-    "batch item",
-  );
+    }
+    return statuses;
+  }
 }

@@ -1,27 +1,52 @@
 import { BatchCompletionError, type ChildContextError } from "../../errors/durable-errors.js";
-import { BatchItemStatus, type BatchItem, type BatchResult, type CompletionReason } from "../../types/batch.js";
+import { BatchItemStatus, type BatchItem, type BatchResult, type CompletionReason, type SqsBatchResponse } from "../../types/batch.js";
+import { sqsBatchResponse } from "./sqs-batch-response.js";
 
-/** The outcome of a map or parallel: one item per started branch, in input order. */
+const isFailure = (status: BatchItemStatus): boolean => status === BatchItemStatus.FAILED || status === BatchItemStatus.TIMED_OUT;
+
+/** The outcome of a map or parallel: one item per started or skipped branch, in input order. */
 export class BatchResultImpl<T> implements BatchResult<T> {
   readonly successCount: number;
   readonly failureCount: number;
   readonly startedCount: number;
+  readonly timedOutCount: number;
+  readonly skippedCount: number;
 
   constructor(
     readonly all: ReadonlyArray<BatchItem<T>>,
     readonly completionReason: CompletionReason,
+    /** How many items the batch ran over (started or not), to check toSqsBatchResponse's records. */
+    readonly inputCount: number = all.length,
   ) {
     let succeeded = 0;
     let failed = 0;
     let started = 0;
+    let timedOut = 0;
+    let skipped = 0;
     for (const item of all) {
-      if (item.status === BatchItemStatus.SUCCEEDED) succeeded++;
-      else if (item.status === BatchItemStatus.FAILED) failed++;
-      else started++;
+      switch (item.status) {
+        case BatchItemStatus.SUCCEEDED:
+          succeeded++;
+          break;
+        case BatchItemStatus.TIMED_OUT:
+          timedOut++;
+          failed++;
+          break;
+        case BatchItemStatus.FAILED:
+          failed++;
+          break;
+        case BatchItemStatus.SKIPPED:
+          skipped++;
+          break;
+        default:
+          started++;
+      }
     }
     this.successCount = succeeded;
     this.failureCount = failed;
     this.startedCount = started;
+    this.timedOutCount = timedOut;
+    this.skippedCount = skipped;
   }
 
   get totalCount(): number {
@@ -43,14 +68,24 @@ export class BatchResultImpl<T> implements BatchResult<T> {
   }
 
   failed(): Array<BatchItem<T> & { error: ChildContextError }> {
-    return this.all.filter((item) => item.status === BatchItemStatus.FAILED) as Array<
-      BatchItem<T> & { error: ChildContextError }
-    >;
+    return this.all.filter((item) => isFailure(item.status)) as Array<BatchItem<T> & { error: ChildContextError }>;
   }
 
   started(): Array<BatchItem<T> & { status: BatchItemStatus.STARTED }> {
     return this.all.filter((item) => item.status === BatchItemStatus.STARTED) as Array<
       BatchItem<T> & { status: BatchItemStatus.STARTED }
+    >;
+  }
+
+  timedOut(): Array<BatchItem<T> & { status: BatchItemStatus.TIMED_OUT; error: ChildContextError }> {
+    return this.all.filter((item) => item.status === BatchItemStatus.TIMED_OUT) as Array<
+      BatchItem<T> & { status: BatchItemStatus.TIMED_OUT; error: ChildContextError }
+    >;
+  }
+
+  skipped(): Array<BatchItem<T> & { status: BatchItemStatus.SKIPPED }> {
+    return this.all.filter((item) => item.status === BatchItemStatus.SKIPPED) as Array<
+      BatchItem<T> & { status: BatchItemStatus.SKIPPED }
     >;
   }
 
@@ -63,9 +98,13 @@ export class BatchResultImpl<T> implements BatchResult<T> {
   }
 
   throwIfError(): void {
-    const first = this.all.find((item) => item.status === BatchItemStatus.FAILED);
+    const first = this.all.find((item) => isFailure(item.status));
     if (first?.error) throw first.error;
     if (this.status === BatchItemStatus.FAILED) throw new BatchCompletionError(this.completionReason);
+  }
+
+  toSqsBatchResponse(records: ReadonlyArray<{ messageId: string }>): SqsBatchResponse {
+    return sqsBatchResponse(this.all, this.inputCount, records);
   }
 
   /** A plain summary for logs and JSON: counts, reason and per-item status. */
@@ -76,6 +115,8 @@ export class BatchResultImpl<T> implements BatchResult<T> {
       successCount: this.successCount,
       failureCount: this.failureCount,
       startedCount: this.startedCount,
+      timedOutCount: this.timedOutCount,
+      skippedCount: this.skippedCount,
       totalCount: this.totalCount,
       items: this.all.map((item) => ({
         index: item.index,
@@ -85,4 +126,12 @@ export class BatchResultImpl<T> implements BatchResult<T> {
       })),
     };
   }
+}
+
+/**
+ * A BatchResult over items already decided, e.g. rebuilt by a custom map/parallel `serdes` from
+ * its own encoding. Items are taken in the order given (input order).
+ */
+export function createBatchResult<T>(items: ReadonlyArray<BatchItem<T>>, completionReason: CompletionReason): BatchResult<T> {
+  return new BatchResultImpl(items, completionReason);
 }

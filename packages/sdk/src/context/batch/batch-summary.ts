@@ -1,14 +1,18 @@
 import { BatchItemStatus, type CompletionReason } from "../../types/batch.js";
 
 // What a map/parallel operation checkpoints by default: the completion reason and one character
-// per input item (S succeeded, F failed, R started but unfinished, - never started). Item results
+// per input item (S succeeded, F failed, T timed out, K skipped by the FIFO rule, R started but
+// unfinished, - never started). Item results
 // and errors are already checkpointed on the items' own contexts, so replay rebuilds the
 // BatchResult from those; the summary stays small even for very large batches.
 const CODES: Record<BatchItemStatus, string> = {
   [BatchItemStatus.SUCCEEDED]: "S",
   [BatchItemStatus.FAILED]: "F",
   [BatchItemStatus.STARTED]: "R",
+  [BatchItemStatus.TIMED_OUT]: "T",
+  [BatchItemStatus.SKIPPED]: "K",
 };
+const STATUS_OF_CODE: Record<string, BatchItemStatus> = { S: BatchItemStatus.SUCCEEDED, F: BatchItemStatus.FAILED, R: BatchItemStatus.STARTED, T: BatchItemStatus.TIMED_OUT, K: BatchItemStatus.SKIPPED };
 const NOT_STARTED = "-";
 
 export interface BatchSummary {
@@ -29,7 +33,7 @@ export function encodeSummary(reason: CompletionReason, statuses: (BatchItemStat
     items += status === undefined ? NOT_STARTED : CODES[status];
     if (status !== undefined) totalCount++;
     if (status === BatchItemStatus.SUCCEEDED) successCount++;
-    if (status === BatchItemStatus.FAILED) failureCount++;
+    if (status === BatchItemStatus.FAILED || status === BatchItemStatus.TIMED_OUT) failureCount++;
   }
   const summary: BatchSummary = { type: "BatchSummary", completionReason: reason, items, successCount, failureCount, totalCount };
   return JSON.stringify(summary);
@@ -46,8 +50,6 @@ export function decodeSummary(payload: string | undefined): { reason: Completion
   if (parsed?.type !== "BatchSummary" || typeof parsed.items !== "string" || typeof parsed.completionReason !== "string") {
     return undefined;
   }
-  const statuses = [...parsed.items].map((code) =>
-    code === "S" ? BatchItemStatus.SUCCEEDED : code === "F" ? BatchItemStatus.FAILED : code === "R" ? BatchItemStatus.STARTED : undefined,
-  );
+  const statuses = [...parsed.items].map((code) => STATUS_OF_CODE[code]);
   return { reason: parsed.completionReason, statuses };
 }

@@ -4,6 +4,8 @@ import type { CompletionConfig, CompletionItemStatus, CompletionReason } from ".
 export interface Tally {
   successCount: number;
   failureCount: number;
+  timedOutCount: number;
+  skippedCount: number;
   completedCount: number;
   totalCount: number;
   items: () => readonly CompletionItemStatus[];
@@ -75,6 +77,8 @@ export function completionReason(config: CompletionConfig | undefined, tally: Ta
     const decision = config.shouldComplete({
       successCount: tally.successCount,
       failureCount: tally.failureCount,
+      timedOutCount: tally.timedOutCount,
+      skippedCount: tally.skippedCount,
       completedCount: tally.completedCount,
       totalCount: tally.totalCount,
       items: tally.items(),

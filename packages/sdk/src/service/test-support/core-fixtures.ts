@@ -17,7 +17,7 @@ export function sequentialIds(): IdSource {
     invocationKey: () => `inv${++n}`,
     tokenSecret: () => `secret${++n}`,
     requestId: () => `req-${++n}`,
-    callbackId: () => `cb-${++n}`,
+    callbackSecret: () => `cb${++n}`,
   };
 }
 

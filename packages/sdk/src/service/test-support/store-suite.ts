@@ -187,7 +187,7 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
         Updates: [step("1", "START"), { Id: "2", Type: "CALLBACK", SubType: "Callback", Action: "START" }],
       });
       expect(response.NewExecutionState?.Operations).toEqual([
-        expect.objectContaining({ Id: "2", Type: "CALLBACK", CallbackDetails: { CallbackId: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/) } }),
+        expect.objectContaining({ Id: "2", Type: "CALLBACK", CallbackDetails: { CallbackId: expect.stringMatching(/^[0-9A-Z]{26}\.2\.[A-Za-z0-9_-]{22}$/) } }),
       ]);
     });
 

@@ -1,26 +1,11 @@
-import { BatchItemStatus, type BatchItem, type BatchResult, type Serdes } from "@cairn/sdk";
+import { BatchItemStatus, createBatchResult, type BatchItem, type BatchResult, type Serdes } from "@cairn/sdk";
 
 const PREFIX = "OPSERDE:";
 
 // A BatchResult rebuilt from "OPSERDE:X,Y": every item succeeded, in order.
 function decodedBatch(results: string[]): BatchResult<string> {
-  const all: BatchItem<string>[] = results.map((result, index) => ({ result, index, status: BatchItemStatus.SUCCEEDED }));
-  return {
-    all,
-    succeeded: () => all as Array<BatchItem<string> & { result: string }>,
-    failed: () => [],
-    started: () => [],
-    status: BatchItemStatus.SUCCEEDED,
-    completionReason: "ALL_COMPLETED",
-    hasFailure: false,
-    throwIfError: () => undefined,
-    getResults: () => [...results],
-    getErrors: () => [],
-    successCount: results.length,
-    failureCount: 0,
-    startedCount: 0,
-    totalCount: results.length,
-  };
+  const items: BatchItem<string>[] = results.map((result, index) => ({ result, index, status: BatchItemStatus.SUCCEEDED }));
+  return createBatchResult(items, "ALL_COMPLETED");
 }
 
 /**

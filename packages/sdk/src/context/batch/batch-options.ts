@@ -1,0 +1,52 @@
+import { ValidationError } from "../../errors/validation-error.js";
+import type { BatchExecutionOptions, ItemBatcher } from "../../types/batch.js";
+import { wholeSeconds } from "../../types/duration.js";
+import type { RetryStrategy } from "../../types/step.js";
+
+/** The Cairn-only batch options, checked and normalised. */
+export interface ResolvedBatchOptions {
+  itemTimeoutSeconds: number | undefined;
+  retryStrategy: RetryStrategy | undefined;
+}
+
+/** Checks itemTimeout and retryStrategy before anything runs or is written. */
+export function resolveBatchOptions(operation: string, options: BatchExecutionOptions): ResolvedBatchOptions {
+  const { itemTimeout, retryStrategy } = options;
+  const itemTimeoutSeconds =
+    itemTimeout === undefined || itemTimeout === null ? undefined : wholeSeconds(itemTimeout, `${operation}: itemTimeout`);
+  if (retryStrategy !== undefined && retryStrategy !== null && typeof retryStrategy !== "function") {
+    throw new ValidationError(
+      `${operation}: retryStrategy must be a function (error, attempt) => { shouldRetry, delay? }, e.g. createRetryStrategy({ maxAttempts: 3 }); got ${typeof retryStrategy}.`,
+    );
+  }
+  return { itemTimeoutSeconds, retryStrategy: retryStrategy ?? undefined };
+}
+
+export function checkPartitionKeyOption(operation: string, partitionKey: unknown): void {
+  if (partitionKey !== undefined && typeof partitionKey !== "function") {
+    throw new ValidationError(
+      `${operation}: partitionKey must be a function (item, index) => string | number, got ${typeof partitionKey}.`,
+    );
+  }
+}
+
+export function checkItemBatcher(operation: string, batcher: ItemBatcher | undefined): ItemBatcher {
+  if (batcher === undefined || batcher === null || typeof batcher !== "object") {
+    throw new ValidationError(`${operation}: itemBatcher is required, e.g. { maxItemsPerBatch: 25 }.`);
+  }
+  const { maxItemsPerBatch, maxBytesPerBatch } = batcher;
+  if (typeof maxItemsPerBatch !== "number" || !Number.isInteger(maxItemsPerBatch) || maxItemsPerBatch < 1) {
+    throw new ValidationError(
+      `${operation}: itemBatcher.maxItemsPerBatch must be a whole number >= 1, got ${String(maxItemsPerBatch)}.`,
+    );
+  }
+  if (
+    maxBytesPerBatch !== undefined &&
+    (typeof maxBytesPerBatch !== "number" || !Number.isInteger(maxBytesPerBatch) || maxBytesPerBatch < 1)
+  ) {
+    throw new ValidationError(
+      `${operation}: itemBatcher.maxBytesPerBatch must be a whole number of bytes >= 1 (or omitted), got ${String(maxBytesPerBatch)}.`,
+    );
+  }
+  return batcher;
+}

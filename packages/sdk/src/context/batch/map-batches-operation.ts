@@ -1,0 +1,81 @@
+import { BatchItemStatus, type BatchItem, type BatchResult, type MapBatchesConfig, type MapBatchFunc } from "../../types/batch.js";
+import type { ContextImpl } from "../durable-context-impl.js";
+import { itemOf, type BatchLayout } from "./batch-layout.js";
+import { runBatch, type BatchUnit } from "./batch-operation.js";
+import { checkItemBatcher, checkPartitionKeyOption } from "./batch-options.js";
+import { formChunks } from "./item-batcher.js";
+import { chainPartitions, partitionKeysOf } from "./partitions.js";
+import type { UnitOutcome } from "./scheduler.js";
+
+/**
+ * ctx.mapBatches: one child context per chunk of items (e.g. 25 per DynamoDB BatchWriteItem), so a
+ * chunk is retried and timed out as one unit, while the BatchResult still reports every input item:
+ * a succeeded chunk's items carry their own results, a failed chunk's items all carry its error.
+ */
+export function runMapBatches<TInput, TOutput>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  items: readonly TInput[],
+  fn: MapBatchFunc<TInput, TOutput>,
+  config: MapBatchesConfig<TInput, TOutput>,
+): Promise<BatchResult<TOutput>> {
+  const label = `mapBatches${name === undefined ? "" : ` "${name}"`}`;
+  const batcher = checkItemBatcher(label, config.itemBatcher);
+  checkPartitionKeyOption(label, config.partitionKey);
+  const keys = config.partitionKey ? partitionKeysOf(label, items, config.partitionKey) : undefined;
+  const chunks = formChunks(label, items, batcher, keys);
+  const chains = keys ? chainPartitions(chunks.map((chunk) => keys[chunk[0] as number] as string | number)) : undefined;
+
+  const units: BatchUnit<TOutput[]>[] = chunks.map((indexes, batchIndex) => {
+    const info = { batchIndex, indexes };
+    const batch = (): TInput[] => indexes.map((i) => items[i] as TInput);
+    return {
+      name: config.batchNamer ? config.batchNamer(batch(), info) : undefined,
+      run: async (c) => {
+        const results = await fn(c, batch(), info);
+        if (!Array.isArray(results) || results.length !== indexes.length) {
+          throw new TypeError(
+            `${label} chunk ${batchIndex}: the batch function must return one result per item (${indexes.length}), ` +
+              `got ${Array.isArray(results) ? `${results.length}` : typeof results}.`,
+          );
+        }
+        return results as TOutput[];
+      },
+    };
+  });
+
+  const layout: BatchLayout<TOutput[], TOutput> = {
+    totalItems: items.length,
+    chains,
+    weight: (unit) => (chunks[unit] as number[]).length,
+    itemStatuses: (unitStatuses) => {
+      const perItem = items.map((_, index) => ({ index }) as { index: number; status?: BatchItemStatus });
+      unitStatuses.forEach((status, unit) => {
+        if (status !== undefined) for (const index of chunks[unit] as number[]) (perItem[index] as { status?: BatchItemStatus }).status = status;
+      });
+      return perItem;
+    },
+    build: (statuses, outcomes) => expand(chunks, statuses, outcomes),
+  };
+  return runBatch(ctx, "mapBatches", name, units, config, layout);
+}
+
+/** One BatchItem per input item of every started or skipped chunk, in input order. */
+function expand<T>(
+  chunks: readonly number[][],
+  statuses: readonly (BatchItemStatus | undefined)[],
+  outcomes: readonly (UnitOutcome<T[]> | undefined)[],
+): BatchItem<T>[] {
+  const items: BatchItem<T>[] = [];
+  chunks.forEach((indexes, unit) => {
+    const status = statuses[unit];
+    if (status === undefined) return;
+    const outcome = outcomes[unit];
+    indexes.forEach((index, position) => {
+      if (!outcome) items.push({ index, status });
+      else if (outcome.status === "SUCCEEDED") items.push({ index, status: BatchItemStatus.SUCCEEDED, result: outcome.value[position] as T });
+      else items.push(itemOf(index, outcome));
+    });
+  });
+  return items.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,26 @@
+import type { BatchResult, MapConfig, MapFunc } from "../../types/batch.js";
+import type { ContextImpl } from "../durable-context-impl.js";
+import { unitLayout } from "./batch-layout.js";
+import { runBatch, type BatchUnit } from "./batch-operation.js";
+import { checkPartitionKeyOption } from "./batch-options.js";
+import { chainPartitions, partitionKeysOf } from "./partitions.js";
+
+/** ctx.map: one child context per item; with partitionKey, items of a key run in input order. */
+export function runMap<TInput, TOutput>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  items: readonly TInput[],
+  fn: MapFunc<TInput, TOutput>,
+  config: MapConfig<TInput, TOutput>,
+): Promise<BatchResult<TOutput>> {
+  const label = `map${name === undefined ? "" : ` "${name}"`}`;
+  checkPartitionKeyOption(label, config.partitionKey);
+  // Keys are read (and checked) before anything is written.
+  const chains = config.partitionKey ? chainPartitions(partitionKeysOf(label, items, config.partitionKey)) : undefined;
+  const namer = config.itemNamer;
+  const units: BatchUnit<TOutput>[] = items.map((item, index) => ({
+    name: namer ? namer(item, index) : undefined,
+    run: (c) => fn(c, item, index, items),
+  }));
+  return runBatch(ctx, "map", name, units, config, unitLayout<TOutput>(units.length, chains));
+}

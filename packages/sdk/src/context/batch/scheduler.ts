@@ -1,0 +1,127 @@
+import type { ChildContextError } from "../../errors/durable-errors.js";
+import { BatchItemStatus, type CompletionConfig, type CompletionItemStatus, type CompletionReason } from "../../types/batch.js";
+import { childError, type ChildOutcome } from "../child-context-operation.js";
+import { completionReason } from "./completion.js";
+import type { PartitionChains } from "./partitions.js";
+import { ReadyQueue } from "./ready-queue.js";
+
+/** How one unit (branch, item or chunk) ended. */
+export type UnitOutcome<T> = ChildOutcome<T> | { status: "TIMED_OUT"; error: ChildContextError };
+
+export interface ScheduleSpec<T> {
+  /** Number of units. */
+  count: number;
+  run: (index: number) => Promise<UnitOutcome<T>>;
+  maxConcurrency?: number | undefined;
+  completion?: CompletionConfig | undefined;
+  /** Items a unit stands for (a chunk's size); 1 when absent. Completion counts items. */
+  weight?: ((unit: number) => number) | undefined;
+  /** Items in all units. */
+  totalItems: number;
+  /** Per-item statuses for a custom completion predicate; per unit when absent. */
+  itemStatuses?: ((unitStatuses: readonly (BatchItemStatus | undefined)[]) => CompletionItemStatus[]) | undefined;
+  /** FIFO order by key; every unit independent when absent. */
+  chains?: PartitionChains | undefined;
+}
+
+export interface Schedule<T> {
+  reason: CompletionReason;
+  /** Per unit: undefined when never started. */
+  statuses: (BatchItemStatus | undefined)[];
+  outcomes: (UnitOutcome<T> | undefined)[];
+}
+
+const STATUS_OF: Record<UnitOutcome<unknown>["status"], BatchItemStatus> = {
+  SUCCEEDED: BatchItemStatus.SUCCEEDED,
+  FAILED: BatchItemStatus.FAILED,
+  TIMED_OUT: BatchItemStatus.TIMED_OUT,
+};
+
+/**
+ * Starts units within the concurrency bound until a completion reason applies. Unkeyed units start
+ * in input order; keyed units start when the previous unit of their key succeeded, lowest index
+ * first, and the rest of a key is SKIPPED once one of its units failed or timed out.
+ */
+export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
+  const { count, chains } = spec;
+  const statuses: (BatchItemStatus | undefined)[] = new Array(count).fill(undefined);
+  const outcomes: (UnitOutcome<T> | undefined)[] = new Array(count).fill(undefined);
+  const limit = spec.maxConcurrency ?? Infinity;
+  const weight = spec.weight ?? (() => 1);
+  const ready = chains ? new ReadyQueue([...chains.heads]) : undefined;
+  let next = 0;
+  let running = 0;
+  let successCount = 0;
+  let failureCount = 0;
+  let timedOutCount = 0;
+  let skippedCount = 0;
+  let reason: CompletionReason | undefined = count === 0 ? "ALL_COMPLETED" : undefined;
+
+  const nextUnit = (): number | undefined => {
+    if (ready) return ready.pop();
+    return next < count ? next++ : undefined;
+  };
+  const hasNext = (): boolean => (ready ? ready.size > 0 : next < count);
+
+  return new Promise((resolve) => {
+    const finish = (): void => resolve({ reason: reason as CompletionReason, statuses, outcomes });
+    const skipRestOfKey = (index: number): void => {
+      if (!chains) return;
+      for (let later = chains.next[index] as number; later >= 0; later = chains.next[later] as number) {
+        statuses[later] = BatchItemStatus.SKIPPED;
+        skippedCount += weight(later);
+      }
+    };
+    const settle = (index: number, outcome: UnitOutcome<T>): void => {
+      if (reason) return; // completed already: a late unit stays STARTED
+      running--;
+      outcomes[index] = outcome;
+      const status = STATUS_OF[outcome.status];
+      statuses[index] = status;
+      const items = weight(index);
+      if (status === BatchItemStatus.SUCCEEDED) {
+        successCount += items;
+        const successor = chains?.next[index];
+        if (successor !== undefined && successor >= 0) ready?.push(successor);
+      } else {
+        failureCount += items;
+        if (status === BatchItemStatus.TIMED_OUT) timedOutCount += items;
+        skipRestOfKey(index);
+      }
+      reason = completionReason(spec.completion, {
+        successCount,
+        failureCount,
+        timedOutCount,
+        skippedCount,
+        completedCount: successCount + failureCount + skippedCount,
+        totalCount: spec.totalItems,
+        items: () =>
+          spec.itemStatuses
+            ? spec.itemStatuses(statuses)
+            : statuses.map((s, i) => (s === undefined ? { index: i } : { index: i, status: s })),
+      });
+      if (reason) finish();
+      else launch();
+    };
+    const launch = (): void => {
+      while (!reason && running < limit && hasNext()) {
+        const index = nextUnit() as number;
+        running++;
+        statuses[index] = BatchItemStatus.STARTED;
+        spec.run(index).then(
+          (outcome) => settle(index, outcome),
+          (error: unknown) => settle(index, { status: "FAILED", error: asChildError(error) }),
+        );
+      }
+    };
+    if (reason) finish();
+    else launch();
+  });
+}
+
+function asChildError(error: unknown): ChildContextError {
+  return childError(
+    { ErrorType: error instanceof Error ? error.name : "Error", ErrorMessage: error instanceof Error ? error.message : String(error) },
+    "batch item",
+  );
+}

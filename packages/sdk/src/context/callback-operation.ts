@@ -1,0 +1,128 @@
+import { ValidationError } from "../errors/validation-error.js";
+import { CallbackError, CallbackExternalError, CallbackTimeoutError, errorFromObject } from "../errors/durable-errors.js";
+import { never } from "../engine/invocation-engine.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type CallbackOptions, type ErrorObject } from "../protocol/wire.js";
+import type { CallbackDeserializer, CreateCallbackConfig, CreateCallbackResult } from "../types/callback.js";
+import { wholeSeconds, type Duration } from "../types/duration.js";
+import { DurablePromise } from "../types/durable-promise.js";
+import { deserializeCallbackPayload } from "./callback-payload.js";
+import type { ContextImpl } from "./durable-context-impl.js";
+import { describeOperation } from "./payloads.js";
+
+/** Validated timeouts of a callback, as the wire carries them. */
+export function callbackOptions(
+  what: string,
+  config: { timeout?: Duration | undefined; heartbeatTimeout?: Duration | undefined },
+): CallbackOptions {
+  const options: CallbackOptions = {};
+  if (config.timeout !== undefined) options.TimeoutSeconds = wholeSeconds(config.timeout, `${what} timeout`);
+  if (config.heartbeatTimeout !== undefined) {
+    options.HeartbeatTimeoutSeconds = wholeSeconds(config.heartbeatTimeout, `${what} heartbeatTimeout`);
+  }
+  return options;
+}
+
+export function checkDeserializer(what: string, serdes: unknown): void {
+  if (serdes === undefined) return;
+  if (typeof serdes !== "object" || serdes === null || typeof (serdes as { deserialize?: unknown }).deserialize !== "function") {
+    throw new ValidationError(`${what}: serdes must be an object with a deserialize(data, context) function.`);
+  }
+}
+
+export async function runCreateCallback<T>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  config: CreateCallbackConfig<T>,
+): Promise<CreateCallbackResult<T>> {
+  const engine = ctx.engine;
+  const label = `createCallback${name === undefined ? "" : ` "${name}"`}`;
+  // Validate before the id is taken and before anything is written.
+  const options = callbackOptions(label, config);
+  checkDeserializer(label, config.serdes);
+  const id = ctx.nextId();
+  const what = describeOperation("callback", id, name);
+  const existing = engine.replayCheck({ id, type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, name });
+  if (engine.ended) return never();
+  if (!existing) {
+    if (ctx.closed) return never();
+    await ctx.checkpoint({
+      Id: id,
+      ParentId: ctx.operationId,
+      Name: name,
+      Type: OperationType.CALLBACK,
+      SubType: OperationSubType.CALLBACK,
+      Action: OperationAction.START,
+      ...(options.TimeoutSeconds || options.HeartbeatTimeoutSeconds ? { CallbackOptions: options } : {}),
+    });
+  }
+  // The service assigns the id; the acknowledgement of the START brought it into the engine.
+  const callbackId = engine.operations.get(id)?.CallbackDetails?.CallbackId;
+  if (callbackId === undefined) {
+    throw new CallbackError(`${what}: the checkpoint service returned no callback id for it.`);
+  }
+  const deserializer = (config.serdes ?? engine.defaultCallbackDeserializer) as CallbackDeserializer<T>;
+  const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
+  const result = new LazyDurablePromise<T>(async () => {
+    if (engine.ended || ctx.closed) return never();
+    const op = engine.operations.get(id);
+    switch (op?.Status) {
+      case OperationStatus.SUCCEEDED:
+        return deserializeCallbackPayload(deserializer, op.CallbackDetails?.Result, serdesContext, what);
+      case OperationStatus.FAILED:
+        throw externalError(op.CallbackDetails?.Error);
+      case OperationStatus.TIMED_OUT:
+        throw timeoutError(op.CallbackDetails?.Error, what);
+      default:
+        // Only an external system (or the callback's timeout) can complete it: suspend.
+        return engine.block();
+    }
+  });
+  return [result, callbackId];
+}
+
+function externalError(error: ErrorObject | undefined): CallbackExternalError {
+  const object = error ?? {};
+  return new CallbackExternalError(
+    object.ErrorMessage ?? "The callback was completed with a failure",
+    error === undefined ? undefined : errorFromObject(error),
+    object.ErrorData,
+  );
+}
+
+function timeoutError(error: ErrorObject | undefined, what: string): CallbackTimeoutError {
+  const object = error ?? { ErrorType: "Callback.Timeout" };
+  return new CallbackTimeoutError(`${what} timed out: ${object.ErrorMessage ?? object.ErrorType}`, errorFromObject(object));
+}
+
+/**
+ * A DurablePromise whose work starts only when someone awaits it: a callback blocks the execution
+ * only once the handler waits for its result, so work between creating and awaiting still runs.
+ */
+class LazyDurablePromise<T> extends DurablePromise<T> {
+  readonly #start: () => void;
+
+  constructor(run: () => Promise<T>) {
+    let start!: () => void;
+    const gate = new Promise<void>((resolve) => (start = resolve));
+    super(gate.then(run));
+    this.#start = start;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#start();
+    return super.then(onfulfilled, onrejected);
+  }
+
+  override catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    this.#start();
+    return super.catch(onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<T> {
+    this.#start();
+    return super.finally(onfinally);
+  }
+}

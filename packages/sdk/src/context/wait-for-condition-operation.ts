@@ -1,0 +1,185 @@
+import { WaitForConditionError, errorFromObject } from "../errors/durable-errors.js";
+import { toErrorObject } from "../errors/error-object.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { never } from "../engine/invocation-engine.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type OperationUpdate } from "../protocol/wire.js";
+import { wholeSeconds } from "../types/duration.js";
+import type { SerdesContext } from "../types/serdes.js";
+import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
+import { createContextLogger } from "./context-logger.js";
+import type { ContextImpl } from "./durable-context-impl.js";
+import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
+
+// waitForCondition is a STEP (sub-type WaitForCondition) whose attempts are checks. A check that
+// asks to continue is checkpointed as a RETRY carrying the new state (the service records it as
+// StepSucceeded with a next-attempt delay); the next attempt starts from that state. Stopping is
+// a SUCCEED with the final state; a throwing check or strategy is a FAIL (no retries).
+
+/** Checks the arguments before an id is taken or anything is written. */
+export function validateWaitForCondition<T>(
+  name: string | undefined,
+  check: unknown,
+  config: unknown,
+): asserts config is WaitForConditionConfig<T> {
+  const what = `waitForCondition${name === undefined ? "" : ` "${name}"`}`;
+  if (typeof check !== "function") {
+    throw new ValidationError(`${what}: the check function is missing; pass waitForCondition(name, async (state, ctx) => nextState, config).`);
+  }
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError(`${what}: config is required: { initialState, waitStrategy } (see createWaitStrategy).`);
+  }
+  const { waitStrategy, initialState } = config as Partial<WaitForConditionConfig<T>>;
+  if (typeof waitStrategy !== "function") {
+    throw new ValidationError(`${what}: config.waitStrategy must be a function (state, attempt) => decision; build one with createWaitStrategy.`);
+  }
+  if (initialState === undefined) {
+    throw new ValidationError(`${what}: config.initialState is required (use null for "no state yet").`);
+  }
+}
+
+export async function runWaitForCondition<T>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  check: WaitForConditionCheckFunc<T>,
+  config: WaitForConditionConfig<T>,
+): Promise<T> {
+  const engine = ctx.engine;
+  const id = ctx.nextId();
+  const existing = engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, name });
+  if (engine.ended) return never();
+  const poll = new Poll(ctx, id, name, config);
+  if (existing?.Status === OperationStatus.SUCCEEDED) return poll.decode(existing.StepDetails?.Result);
+
+  let attempt = 1;
+  let state: T = config.initialState;
+  if (existing) {
+    const details = existing.StepDetails;
+    switch (existing.Status) {
+      case OperationStatus.FAILED:
+        throw conditionError(details?.Error ?? { ErrorType: "WaitForConditionError", ErrorMessage: `${poll.what} failed` });
+      case OperationStatus.PENDING:
+        // The next check is scheduled: the orchestrator invokes again when it is due.
+        return engine.block();
+      case OperationStatus.STARTED:
+        // A check was interrupted (crash): run the same attempt again, from the state it started with.
+        attempt = details?.Attempt ?? 1;
+        if (attempt > 1) state = await poll.decode(details?.Result);
+        break;
+      default:
+        // READY: the delay has passed; the last check's state is the next one's input.
+        attempt = (details?.Attempt ?? 0) + 1;
+        state = await poll.decode(details?.Result);
+    }
+  }
+  if (ctx.closed) return never();
+
+  ctx.checkpoint(poll.update(OperationAction.START)).catch(() => undefined); // a failed checkpoint ends the invocation
+
+  let payload: string | undefined;
+  let decided: T;
+  let decision: WaitForConditionDecision;
+  let checking = true;
+  engine.suspension.bodyStarted();
+  try {
+    const next = await check(state, {
+      attempt,
+      logger: createContextLogger(engine, { operationId: id, operationName: name, attempt }, () => false),
+    });
+    checking = false;
+    engine.suspension.bodyEnded();
+    if (engine.ended || ctx.closed) return never();
+    payload = await serializePayload(poll.serdes, next, poll.serdesContext, poll.what);
+    if (!fitsInline(payload)) {
+      throw new RangeError(
+        `The state returned by the check of ${poll.what} is larger than the 256 KiB a checkpoint holds; ` +
+          "keep the polling state small (e.g. ids and a status, not the data).",
+      );
+    }
+    // The strategy sees exactly the state a replay will see.
+    decided = await poll.decode(payload);
+    decision = poll.decide(decided, attempt);
+  } catch (error) {
+    if (checking) engine.suspension.bodyEnded();
+    if (engine.ended || ctx.closed) return never();
+    const errorObject = toErrorObject(error);
+    await ctx.checkpoint(poll.update(OperationAction.FAIL, { Error: errorObject }));
+    throw conditionError(errorObject);
+  }
+
+  if (!decision.shouldContinue) {
+    await ctx.checkpoint(poll.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+    return decided;
+  }
+  let delay: number;
+  try {
+    delay = wholeSeconds(decision.delay, `the delay chosen by the wait strategy of ${poll.what}`);
+  } catch (invalid) {
+    const errorObject = toErrorObject(invalid);
+    await ctx.checkpoint(poll.update(OperationAction.FAIL, { Error: errorObject }));
+    throw conditionError(errorObject);
+  }
+  await ctx.checkpoint(
+    poll.update(OperationAction.RETRY, {
+      ...(payload === undefined ? {} : { Payload: payload }),
+      StepOptions: { NextAttemptDelaySeconds: delay },
+    }),
+  );
+  return engine.block();
+}
+
+/** One call of ctx.waitForCondition: its updates, serdes and strategy. */
+class Poll<T> {
+  readonly serdesContext: SerdesContext;
+
+  constructor(
+    readonly ctx: ContextImpl,
+    readonly id: string,
+    readonly name: string | undefined,
+    readonly config: WaitForConditionConfig<T>,
+  ) {
+    this.serdesContext = { entityId: id, durableExecutionArn: ctx.engine.executionArn };
+  }
+
+  get what(): string {
+    return describeOperation("waitForCondition", this.id, this.name);
+  }
+
+  get serdes() {
+    return this.config.serdes ?? this.ctx.engine.defaultSerdes;
+  }
+
+  async decode(payload: string | undefined): Promise<T> {
+    return deserializePayload(this.serdes, payload, this.serdesContext, this.what) as Promise<T>;
+  }
+
+  /** The strategy's decision, checked: a malformed one fails the operation, saying why. */
+  decide(state: T, attempt: number): WaitForConditionDecision {
+    const decision: unknown = this.config.waitStrategy(state, attempt);
+    if (typeof decision !== "object" || decision === null || typeof (decision as { shouldContinue?: unknown }).shouldContinue !== "boolean") {
+      throw new TypeError(
+        `The wait strategy of ${this.what} must return { shouldContinue: false } or { shouldContinue: true, delay }, got ${JSON.stringify(decision)}.`,
+      );
+    }
+    return decision as WaitForConditionDecision;
+  }
+
+  update(action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate {
+    const update: OperationUpdate = {
+      Id: this.id,
+      ParentId: this.ctx.operationId,
+      Name: this.name,
+      Type: OperationType.STEP,
+      SubType: OperationSubType.WAIT_FOR_CONDITION,
+      Action: action,
+    };
+    return extra ? Object.assign(update, extra) : update;
+  }
+}
+
+function conditionError(errorObject: ErrorObject): WaitForConditionError {
+  return new WaitForConditionError(
+    errorObject.ErrorMessage ?? "Wait for condition failed",
+    errorFromObject(errorObject),
+    errorObject.ErrorData,
+  );
+}

@@ -1,0 +1,202 @@
+import { toErrorObject } from "../errors/error-object.js";
+import type { ErrorObject } from "../protocol/wire.js";
+import type { ChainedInvokeOutcome, PendingChainedInvoke } from "../service/chained-invokes.js";
+import { ExecutionClosedError, InvalidRequestError } from "../service/errors.js";
+import type { DurableExecutionService, ExecutionSummary } from "../service/service-api.js";
+import type { LambdaContextLike } from "../types/context.js";
+import type { OrchestratorClock } from "./clock.js";
+import type { DurableInvocationHandler } from "./invocation.js";
+import { childClock } from "./shared-virtual-time.js";
+
+/** A function `ctx.invoke` can reach, by function id. */
+export type ChainedFunction =
+  /** Runs as its own durable execution in the same service, on the same clock. */
+  | { durable: true; handler: DurableInvocationHandler }
+  /** A plain async function: called with the parsed input; its JSON result is the invoke's result. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event and result are the function's own
+  | { durable: false; handler: (event: any, context: LambdaContextLike) => unknown };
+
+/** Function ids to functions. */
+export type ChainedFunctionRegistry = ReadonlyMap<string, ChainedFunction>;
+
+/** What running a durable target needs from the orchestrator that runs the parent. */
+export interface TargetRun {
+  service: DurableExecutionService;
+  clock: OrchestratorClock;
+  handler: DurableInvocationHandler;
+  start: { executionName: string; executionId: string; input: string | undefined; functionName: string };
+  functions: ChainedFunctionRegistry;
+  signal: AbortSignal;
+}
+
+/** Runs a durable target to its end; undefined when it stopped early (aborted, or waiting on something external). */
+export type RunTarget = (run: TargetRun) => Promise<ExecutionSummary | undefined>;
+
+/**
+ * Runs the targets of an execution's chained invokes and completes each invoke with its target's
+ * outcome. One per orchestration loop: it starts every STARTED invoke once (a durable target's
+ * execution is named after the invoke, so a later loop that starts it again finds the running
+ * one), and wakes the loop as soon as any target finishes.
+ */
+export class ChainedInvokeDispatcher {
+  readonly #dispatched = new Set<string>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #stop = new AbortController();
+  #completions = 0;
+  #wake: { promise: Promise<void>; resolve: () => void } = wakeSignal();
+
+  constructor(
+    private readonly service: DurableExecutionService,
+    private readonly clock: OrchestratorClock,
+    private readonly functions: ChainedFunctionRegistry,
+    private readonly runTarget: RunTarget,
+  ) {}
+
+  /** Targets still running. */
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  /** Starts the target of every chained invoke that waits for one and was not started yet. */
+  async dispatch(executionArn: string): Promise<void> {
+    const pending = await this.service.pendingChainedInvokes(executionArn);
+    for (const invoke of pending) {
+      if (this.#dispatched.has(invoke.operationId) || this.#stop.signal.aborted) continue;
+      this.#dispatched.add(invoke.operationId);
+      const running = this.#run(executionArn, invoke).finally(() => this.#running.delete(running));
+      this.#running.add(running);
+    }
+  }
+
+  /** How many invokes this dispatcher completed so far. */
+  get completions(): number {
+    return this.#completions;
+  }
+
+  /**
+   * Sleeps until `until` (or, without it, until a target finishes). Resolves "completed" as soon as
+   * a target finishes — at once if one did after the caller read `completions` as `seen` — and
+   * "timer" when the time came. Rejects if `signal` aborts.
+   */
+  async sleep(until: Date | undefined, signal: AbortSignal | undefined, seen: number): Promise<"timer" | "completed"> {
+    if (this.#completions > seen) return "completed";
+    const woke = this.#wake.promise.then(() => "completed" as const);
+    const cancel = new AbortController();
+    const both = signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal;
+    try {
+      if (until === undefined) {
+        const aborted = new Promise<never>((_, reject) => {
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true, signal: cancel.signal });
+        });
+        const idle = "idleUntil" in this.clock ? (this.clock as { idleUntil: <T>(p: Promise<T>) => Promise<T> }).idleUntil(woke) : woke;
+        return await Promise.race([idle, aborted]);
+      }
+      return await Promise.race([this.clock.sleepUntil(until, both).then(() => "timer" as const), woke]);
+    } finally {
+      cancel.abort();
+    }
+  }
+
+  /** Stops targets still running (between their invocations) and waits for them to settle. */
+  async close(): Promise<void> {
+    this.#stop.abort();
+    await Promise.allSettled([...this.#running]);
+  }
+
+  async #run(parentArn: string, invoke: PendingChainedInvoke): Promise<void> {
+    const fn = this.functions.get(invoke.functionName);
+    let outcome: ChainedInvokeOutcome | undefined;
+    if (!fn) {
+      outcome = { status: "FAILED", error: unknownFunction(invoke) };
+    } else {
+      // Joined now, before this loop can go to sleep: time must not pass the target by.
+      const { clock, owned } = childClock(this.clock);
+      try {
+        // A plain function holds time still while it runs (its member stays busy), like a step body.
+        outcome = fn.durable ? await this.#runDurable(fn.handler, invoke, clock) : await runPlain(fn.handler, invoke);
+      } finally {
+        owned?.leave();
+      }
+    }
+    if (outcome === undefined) return;
+    try {
+      await this.service.completeChainedInvoke(parentArn, invoke.operationId, outcome);
+    } catch (error) {
+      // The parent ended meanwhile, or another orchestrator completed the invoke first.
+      if (error instanceof ExecutionClosedError || error instanceof InvalidRequestError) return;
+      throw error;
+    }
+    this.#completions++;
+    const wake = this.#wake;
+    this.#wake = wakeSignal();
+    wake.resolve();
+  }
+
+  async #runDurable(
+    handler: DurableInvocationHandler,
+    invoke: PendingChainedInvoke,
+    clock: OrchestratorClock,
+  ): Promise<ChainedInvokeOutcome | undefined> {
+    let execution: ExecutionSummary | undefined;
+    try {
+      execution = await this.runTarget({
+        service: this.service,
+        clock,
+        handler,
+        start: {
+          executionName: invoke.targetExecutionName,
+          executionId: invoke.targetExecutionId,
+          input: invoke.input,
+          functionName: invoke.functionName,
+        },
+        functions: this.functions,
+        signal: this.#stop.signal,
+      });
+    } catch (error) {
+      // The target's orchestration gave up (e.g. an invocation limit): the invoke fails with why.
+      return { status: "FAILED", error: toErrorObject(error) };
+    }
+    if (execution === undefined) return undefined;
+    switch (execution.status) {
+      case "SUCCEEDED":
+        return { status: "SUCCEEDED", result: execution.result };
+      case "FAILED":
+      case "TIMED_OUT":
+      case "STOPPED":
+        return { status: execution.status, error: execution.error };
+      default:
+        return undefined;
+    }
+  }
+}
+
+async function runPlain(
+  handler: (event: unknown, context: LambdaContextLike) => unknown,
+  invoke: PendingChainedInvoke,
+): Promise<ChainedInvokeOutcome> {
+  try {
+    const event: unknown = invoke.input === undefined ? undefined : JSON.parse(invoke.input);
+    const context: LambdaContextLike = { functionName: invoke.functionName };
+    const value = await handler(event, context);
+    return { status: "SUCCEEDED", result: value === undefined ? undefined : JSON.stringify(value) };
+  } catch (error) {
+    return { status: "FAILED", error: toErrorObject(error) };
+  }
+}
+
+function unknownFunction(invoke: PendingChainedInvoke): ErrorObject {
+  return {
+    ErrorType: "FunctionNotFoundError",
+    ErrorMessage:
+      `No function is registered under the id "${invoke.functionName}" (ctx.invoke, operation ${invoke.operationId}). ` +
+      `Register it before running: runner.registerDurableFunction("${invoke.functionName}", handler) for a durable ` +
+      `handler or runner.registerFunction("${invoke.functionName}", handler) for a plain one ` +
+      "(with runExecution, pass it in the functions option).",
+  };
+}
+
+function wakeSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}

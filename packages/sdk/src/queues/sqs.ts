@@ -1,0 +1,103 @@
+import { ValidationError } from "../errors/validation-error.js";
+import type { CompletionConfig, SqsBatchResponse } from "../types/batch.js";
+import type { DurableContext } from "../types/context.js";
+import type { Duration } from "../types/duration.js";
+import type { Serdes } from "../types/serdes.js";
+import type { RetryStrategy } from "../types/step.js";
+
+/** The fields of an SQS record that Cairn reads (Lambda delivers more; they pass through). */
+export interface SqsRecord {
+  messageId: string;
+  body: string;
+  attributes?: { MessageGroupId?: string; [name: string]: string | undefined };
+  eventSourceARN?: string;
+  [field: string]: unknown;
+}
+
+export interface SqsEvent {
+  Records: SqsRecord[];
+}
+
+export type SqsRecordHandler<TResult> = (context: DurableContext, record: SqsRecord, index: number) => Promise<TResult>;
+
+export interface ProcessSqsBatchOptions<TResult> {
+  /** Name of the map operation; default "sqs-batch". */
+  name?: string;
+  maxConcurrency?: number;
+  itemTimeout?: Duration;
+  /** Retry strategy of steps in the record handler that set none. */
+  retryStrategy?: RetryStrategy;
+  /**
+   * FIFO processing: records of one MessageGroupId run one after another in delivery order, and
+   * after a failure the group's later records are not run and are reported failed. "auto" (the
+   * default) turns it on when the source queue's ARN ends in ".fifo" or records carry a MessageGroupId.
+   */
+  fifo?: boolean | "auto";
+  /** Default: run every record whatever fails (allCompleted), so each record gets its own verdict. */
+  completionConfig?: CompletionConfig;
+  itemSerdes?: Serdes<TResult>;
+}
+
+/**
+ * Processes an SQS batch as one durable map (one child context per record, named by its
+ * messageId) and returns the partial-batch response: every record that did not succeed is listed
+ * for redelivery. A record whose item succeeded is never processed again in this execution, even
+ * after a crash. The function's event source mapping must report batch item failures
+ * (FunctionResponseTypes: ReportBatchItemFailures).
+ */
+export async function processSqsBatch<TResult>(
+  context: DurableContext,
+  event: SqsEvent,
+  handler: SqsRecordHandler<TResult>,
+  options: ProcessSqsBatchOptions<TResult> = {},
+): Promise<SqsBatchResponse> {
+  const records = checkRecords(event);
+  if (typeof handler !== "function") throw new ValidationError("processSqsBatch: the record handler is missing.");
+  const fifo = isFifo(records, options.fifo ?? "auto");
+  if (fifo) {
+    records.forEach((record, index) => {
+      if (typeof record.attributes?.MessageGroupId !== "string") {
+        throw new ValidationError(
+          `processSqsBatch: FIFO processing needs attributes.MessageGroupId on every record; record ${index} (${record.messageId}) has none. ` +
+            "Pass fifo: false for a standard queue.",
+        );
+      }
+    });
+  }
+  const result = await context.map(options.name ?? "sqs-batch", records, (c, record, index) => handler(c, record, index), {
+    itemNamer: (record) => record.messageId,
+    completionConfig: options.completionConfig ?? { toleratedFailurePercentage: 100 },
+    ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    ...(options.itemTimeout === undefined ? {} : { itemTimeout: options.itemTimeout }),
+    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+    ...(options.itemSerdes === undefined ? {} : { itemSerdes: options.itemSerdes }),
+    ...(fifo ? { partitionKey: (record: SqsRecord) => record.attributes?.MessageGroupId as string } : {}),
+  });
+  return result.toSqsBatchResponse(records);
+}
+
+function checkRecords(event: SqsEvent): SqsRecord[] {
+  const records = (event as Partial<SqsEvent> | null | undefined)?.Records;
+  if (!Array.isArray(records)) {
+    throw new ValidationError("processSqsBatch: the event has no Records array; pass the SQS event Lambda delivered.");
+  }
+  const seen = new Set<string>();
+  records.forEach((record, index) => {
+    const messageId = (record as Partial<SqsRecord> | null)?.messageId;
+    if (typeof messageId !== "string" || messageId.length === 0) {
+      throw new ValidationError(`processSqsBatch: record ${index} has no messageId; pass SQS records as Lambda delivers them.`);
+    }
+    if (messageId.length > 256) throw new ValidationError(`processSqsBatch: record ${index} has a messageId longer than 256 characters.`);
+    if (seen.has(messageId)) {
+      throw new ValidationError(`processSqsBatch: messageId ${messageId} appears twice; each record of a batch needs its own.`);
+    }
+    seen.add(messageId);
+  });
+  return records;
+}
+
+function isFifo(records: readonly SqsRecord[], setting: boolean | "auto"): boolean {
+  if (setting === true || setting === false) return setting;
+  if (setting !== "auto") throw new ValidationError(`processSqsBatch: fifo must be true, false or "auto", got ${String(setting)}.`);
+  return records.some((r) => r.eventSourceARN?.endsWith(".fifo") === true || typeof r.attributes?.MessageGroupId === "string");
+}

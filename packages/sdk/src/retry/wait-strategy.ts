@@ -1,0 +1,97 @@
+import { ValidationError } from "../errors/validation-error.js";
+import { wholeSeconds, type Duration } from "../types/duration.js";
+import { JitterStrategy } from "../types/step.js";
+import type { WaitForConditionDecision } from "../types/wait-condition.js";
+
+export interface WaitStrategyConfig<T> {
+  /** Whether the state returned by the last check still needs polling (true = not done yet). */
+  shouldContinuePolling: (state: T) => boolean;
+  /** Checks in total, the first included (default 60). Reaching it while polling fails the operation. */
+  maxAttempts?: number;
+  /** Delay after the first check (default 5 s). */
+  initialDelay?: Duration;
+  /** Upper bound of any delay (default 300 s). */
+  maxDelay?: Duration;
+  /** Multiplier per check (default 1.5). */
+  backoffRate?: number;
+  /** Randomisation of each delay (default FULL: uniform in [0, delay], then at least 1 s). */
+  jitter?: JitterStrategy;
+  /**
+   * @deprecated Accepted so that handlers written for the AWS SDK compile; it is not enforced
+   * (a strategy sees only the state and the attempt number). Bound polling with `maxAttempts`.
+   */
+  timeoutSeconds?: number;
+}
+
+export const DEFAULT_WAIT_STRATEGY = {
+  maxAttempts: 60,
+  initialDelaySeconds: 5,
+  maxDelaySeconds: 300,
+  backoffRate: 1.5,
+  jitter: JitterStrategy.FULL,
+} as const;
+
+/** The wait strategy gave up: the condition was still not met after `maxAttempts` checks. */
+export class WaitStrategyExhaustedError extends Error {
+  readonly errorType = "WaitStrategyExhaustedError";
+  constructor(readonly maxAttempts: number) {
+    super(
+      `waitForCondition gave up after ${maxAttempts} checks: the condition was still not met. ` +
+        "Raise maxAttempts or the delays of the wait strategy if the condition needs longer.",
+    );
+    this.name = "WaitStrategyExhaustedError";
+  }
+}
+
+/**
+ * A wait strategy for waitForCondition: stop as soon as `shouldContinuePolling(state)` is false,
+ * otherwise wait with exponential backoff, and fail with WaitStrategyExhaustedError once
+ * `maxAttempts` checks found the condition unmet. Delays are whole seconds, at least 1.
+ */
+export function createWaitStrategy<T>(
+  config: WaitStrategyConfig<T>,
+): (state: T, attemptsMade: number) => WaitForConditionDecision {
+  const what = "createWaitStrategy";
+  if (typeof config?.shouldContinuePolling !== "function") {
+    throw new ValidationError(`${what}: shouldContinuePolling must be a function (state) => boolean that says whether to keep polling.`);
+  }
+  const maxAttempts = config.maxAttempts ?? DEFAULT_WAIT_STRATEGY.maxAttempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new ValidationError(`${what}: maxAttempts must be an integer >= 1, got ${String(maxAttempts)}.`);
+  }
+  const initial =
+    config.initialDelay === undefined
+      ? DEFAULT_WAIT_STRATEGY.initialDelaySeconds
+      : wholeSeconds(config.initialDelay, `${what}: initialDelay`);
+  const max =
+    config.maxDelay === undefined
+      ? Math.max(DEFAULT_WAIT_STRATEGY.maxDelaySeconds, initial)
+      : wholeSeconds(config.maxDelay, `${what}: maxDelay`);
+  if (max < initial) {
+    throw new ValidationError(`${what}: maxDelay (${max} s) must not be below initialDelay (${initial} s).`);
+  }
+  const backoffRate = config.backoffRate ?? DEFAULT_WAIT_STRATEGY.backoffRate;
+  if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < 1) {
+    throw new ValidationError(`${what}: backoffRate must be a number >= 1, got ${String(backoffRate)}.`);
+  }
+  const jitter = config.jitter ?? DEFAULT_WAIT_STRATEGY.jitter;
+  if (!Object.values(JitterStrategy).includes(jitter)) {
+    throw new ValidationError(`${what}: jitter must be one of NONE, FULL, HALF, got ${String(jitter)}.`);
+  }
+  const { shouldContinuePolling } = config;
+
+  return (state: T, attemptsMade: number): WaitForConditionDecision => {
+    if (!shouldContinuePolling(state)) return { shouldContinue: false };
+    if (attemptsMade >= maxAttempts) throw new WaitStrategyExhaustedError(maxAttempts);
+    const base = Math.min(max, initial * backoffRate ** (attemptsMade - 1));
+    return { shouldContinue: true, delay: { seconds: jittered(base, jitter) } };
+  };
+}
+
+function jittered(delay: number, jitter: JitterStrategy): number {
+  let value = delay;
+  if (jitter === JitterStrategy.FULL) value = Math.random() * delay;
+  else if (jitter === JitterStrategy.HALF) value = delay / 2 + (Math.random() * delay) / 2;
+  // Polls are scheduled in whole seconds, and the next one is at least a second away.
+  return Math.max(1, Math.round(value));
+}
