@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const workspaces = ["packages/sdk", "packages/testing", "packages/cli", "examples", "testing"];
+const workspaces = ["packages/sdk", "packages/testing", "packages/cli", "packages/aws-lambda", "packages/dynamodb", "examples", "testing"];
 
 function reports() {
   return workspaces.flatMap((dir) =>

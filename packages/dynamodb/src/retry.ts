@@ -1,0 +1,90 @@
+// Retries for DynamoDB calls. Throttling, 5xx and network failures are retried with capped,
+// jittered exponential backoff on top of whatever the AWS SDK client already retries; anything
+// else (validation, missing table, permissions) is permanent and surfaces at once.
+import { setTimeout as sleep } from "node:timers/promises";
+import { DynamoDbRequestError, DynamoDbUnavailableError } from "./errors.js";
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included (default 10). */
+  maxAttempts: number;
+  /** First backoff; doubles per attempt up to `maxDelayMs` (default 25 ms). */
+  baseDelayMs: number;
+  /** Default 2000 ms. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 25, maxDelayMs: 2_000 };
+
+const TRANSIENT_NAMES = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "LimitExceededException",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TransactionInProgressException",
+]);
+
+const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH"]);
+
+/** Cancellation reasons of a transaction that say "try again", not "your condition failed". */
+const TRANSIENT_CANCEL_CODES = new Set(["ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"]);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+  CancellationReasons?: { Code?: string }[];
+}
+
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as AwsLikeError;
+  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  if (e.name === "TransactionCanceledException") {
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+    // Only when nothing failed for a real reason: a failed condition is an answer, not a glitch.
+    return codes.some((c) => TRANSIENT_CANCEL_CODES.has(c)) && codes.every((c) => c === "None" || TRANSIENT_CANCEL_CODES.has(c));
+  }
+  return false;
+}
+
+/** Errors the caller handles itself (a failed condition means a concurrent writer). */
+export function isConditionFailure(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as AwsLikeError;
+  return e.name === "ConditionalCheckFailedException" || (e.name === "TransactionCanceledException" && !isTransient(error));
+}
+
+/**
+ * Runs `call` until it succeeds, fails permanently, or the attempts run out. Condition failures
+ * are returned to the caller unchanged; other permanent errors are wrapped in DynamoDbRequestError.
+ */
+export async function withRetry<T>(
+  operation: string,
+  tableName: string,
+  policy: RetryPolicy,
+  call: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (isConditionFailure(error)) throw error;
+      if (!isTransient(error)) throw new DynamoDbRequestError(operation, tableName, error);
+      if (attempt >= policy.maxAttempts) throw new DynamoDbUnavailableError(operation, tableName, attempt, error);
+      const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(Math.random() * cap);
+    }
+  }
+}
