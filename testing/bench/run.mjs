@@ -207,6 +207,7 @@ async function main() {
   const lastReplay = new Map();
   for (const workload of workloads) {
     for (const sdk of options.sdks) {
+      if (workload.cairnOnly && sdk !== "cairn") continue; // uses Cairn additions the AWS SDK lacks
       const previous = workload.replayN !== undefined ? lastReplay.get(sdk) : undefined;
       const projectedMs = previous && (previous.wallMs * workload.replayN) / previous.n;
       if (previous && (previous.timeout || projectedMs > 0.8 * options.timeoutMs)) {

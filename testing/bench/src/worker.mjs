@@ -33,12 +33,13 @@ async function runOnce(sdk, workload) {
   }
   built.check(result.getResult());
   const invocations = result.getInvocations().length;
+  const extra = built.describe?.(result);
   if (workload.timing === "resumed") {
     const calls = built.invocationMs;
     if (calls.length < 2) throw new Error(`expected a resumed invocation, the handler was called ${calls.length} time(s)`);
     return { ms: calls[1], runMs, firstInvocationMs: calls[0], invocations };
   }
-  return { ms: runMs, runMs, invocations };
+  return { ms: runMs, runMs, invocations, extra };
 }
 
 function safe(fn) {
@@ -91,6 +92,7 @@ async function main() {
       peakRssAllRunsMB: peakRssMB(),
       baseRssMB,
       invocations: samples[0].invocations,
+      ...samples[0].extra,
     });
     if (workload.timing === "resumed") {
       Object.assign(line, {

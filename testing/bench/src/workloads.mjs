@@ -16,6 +16,7 @@ const waitFor = (sdk) => (sdk.skipsTime ? { seconds: 3600 } : { seconds: 1 });
  * @property {string} what             one line for the README-style legend
  * @property {number} runs             timed runs wanted (median reported); capped by budgetMs
  * @property {number} warmup           untimed warm-up runs (JIT), within a third of budgetMs
+ * @property {boolean} [cairnOnly]     uses Cairn additions (mapBatches): not run on the AWS columns
  * @property {boolean} [hasWaits]      uses ctx.wait (1 s instead of 1 h where time is not skipped)
  * @property {number} [replayN]        steps replayed by the resumed invocation (replay workloads)
  * @property {number} budgetMs         stop adding timed runs once this much time was spent
@@ -31,6 +32,7 @@ const waitFor = (sdk) => (sdk.skipsTime ? { seconds: 3600 } : { seconds: 1 });
  * @property {unknown} payload
  * @property {(result: unknown) => void} check   throws when the run did not do the work
  * @property {number[]} [invocationMs]           filled by a timing wrapper (timing "resumed")
+ * @property {(result: any) => object} [describe] extra fields for the result line, from the first run
  */
 
 function expectEqual(what, actual, expected) {
@@ -137,6 +139,27 @@ function singleStep() {
 }
 
 /** @type {Workload[]} */
+/**
+ * A 10 000-record batch, one step per record (`map`) or one step per chunk of 25 (`mapBatches`,
+ * Cairn only). `describe` adds the number of checkpointed operations to the result line.
+ */
+function recordBatch(n, chunked) {
+  const records = Array.from({ length: n }, (_, i) => ({ id: `r-${i}`, value: i }));
+  return (sdk) => ({
+    handler: sdk.withDurableExecution(async (_event, ctx) => {
+      const result = chunked
+        ? await ctx.mapBatches("records", records, async (c, batch) => c.step(async () => batch.map((r) => r.value)), {
+            itemBatcher: { maxItemsPerBatch: 25 },
+          })
+        : await ctx.map("records", records, async (c, r) => c.step(async () => r.value));
+      return result.successCount;
+    }),
+    payload: {},
+    check: (result) => expectEqual("batch successCount", result, n),
+    describe: (result) => ({ operations: result.getOperations().length }),
+  });
+}
+
 export const WORKLOADS = [
   {
     id: "seq-steps-1000",
@@ -203,6 +226,28 @@ export const WORKLOADS = [
     stat: "median",
     timing: "run",
     build: parallelFirstWins(1000),
+  },
+  {
+    id: "batch-10000",
+    cairnOnly: true,
+    what: "ctx.map over 10 000 records, one step per record (the unchunked baseline for batch-10000-chunked)",
+    runs: 3,
+    warmup: 1,
+    budgetMs: 30_000,
+    stat: "median",
+    timing: "run",
+    build: recordBatch(10_000, false),
+  },
+  {
+    id: "batch-10000-chunked",
+    cairnOnly: true,
+    what: "ctx.mapBatches over the same 10 000 records, 25 per chunk, one step per chunk",
+    runs: 3,
+    warmup: 1,
+    budgetMs: 30_000,
+    stat: "median",
+    timing: "run",
+    build: recordBatch(10_000, true),
   },
   {
     id: "overhead-1-step",
