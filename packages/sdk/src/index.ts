@@ -24,6 +24,7 @@ export {
   type SqsRecordHandler,
   type ProcessSqsBatchOptions,
 } from "./queues/sqs.js";
+export * from "./queues/streams-index.js";
 export {
   withDurableExecution,
   type DurableExecutionConfig,
