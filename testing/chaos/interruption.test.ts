@@ -3,7 +3,7 @@
 // checks that each resumed execution ends with the clean run's result and that no step body ran
 // again once its result was stored (at-most-once bodies: never twice at all).
 import { withDurableExecution, type DurableExecutionHandler } from "@cairn/sdk";
-import { LocalDurableTestRunner, type FaultPlan } from "@cairn/testing";
+import { LocalDurableTestRunner, type CrashPredicate, type FaultPlan } from "@cairn/testing";
 import { describe, expect, it } from "vitest";
 import { demoCarriers } from "../../examples/src/carrier-quotes/carriers.js";
 import { createQuoteWorkflow } from "../../examples/src/carrier-quotes/workflow.js";
@@ -55,21 +55,32 @@ const scenarios: Scenario[] = [
   },
 ];
 
-async function runWith(scenario: Scenario, faults: (ledger: SideEffectLedger) => FaultPlan) {
+/** Crash plans here name checkpoints by number only; they become predicates after the observer. */
+type CheckpointPlan = Pick<FaultPlan, "crashAfterCheckpoint" | "crashBeforeCheckpoint">;
+
+async function runWith(scenario: Scenario, faults: (ledger: SideEffectLedger) => CheckpointPlan) {
   const ledger = new SideEffectLedger();
   const runner = new LocalDurableTestRunner({ handlerFunction: withDurableExecution(scenario.build(ledger)), skipTime: true });
   let checkpoints = 0;
   const plan = faults(ledger);
-  const extra = plan.crashWhen;
+  // First and never firing, so the ledger sees every checkpoint — the one a crash fires on and
+  // those after a crash included (the injector stops asking a predicate once it has fired).
+  const observe: CrashPredicate = (info) => {
+    if (info.phase === "after") checkpoints++;
+    ledger.record(info);
+    return false;
+  };
+  const at = (phase: "before" | "after", k: number | readonly number[] | undefined): CrashPredicate[] =>
+    (k === undefined ? [] : typeof k === "number" ? [k] : k).map((n) => (info) => info.phase === phase && info.checkpointNumber === n);
   const result = await runner.run({
     payload: scenario.payload,
     faults: {
-      ...plan,
-      crashWhen: (info) => {
-        if (info.phase === "after") checkpoints++;
-        const fromLedger = ledger.observe(info);
-        return fromLedger || (typeof extra === "function" ? extra(info) : false);
-      },
+      crashWhen: [
+        observe,
+        (info) => ledger.crashDue(info),
+        ...at("before", plan.crashBeforeCheckpoint),
+        ...at("after", plan.crashAfterCheckpoint),
+      ],
     },
   });
   return { result, ledger, checkpoints };
@@ -84,7 +95,7 @@ describe.each(scenarios)("interrupting $name", (scenario) => {
 
     let crashes = 0;
     for (let k = 1; k <= clean.checkpoints; k++) {
-      for (const plan of [{ crashAfterCheckpoint: k }, { crashBeforeCheckpoint: k }] satisfies FaultPlan[]) {
+      for (const plan of [{ crashAfterCheckpoint: k }, { crashBeforeCheckpoint: k }] satisfies CheckpointPlan[]) {
         const { result, ledger } = await runWith(scenario, () => plan);
         const where = `${scenario.name} ${JSON.stringify(plan)}`;
         expect(result.getInjectedCrashCount(), where).toBe(1);

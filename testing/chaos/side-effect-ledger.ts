@@ -1,4 +1,23 @@
+import type { OperationUpdate } from "@cairn/sdk";
 import type { CheckpointFaultInfo } from "@cairn/testing";
+
+/** The context an update's parent is, as far as the ledger saw it started. */
+export interface LedgerContext {
+  name?: string | undefined;
+  subType?: string | undefined;
+}
+
+/**
+ * Names the side effect whose result a stored update carries (undefined: none). The default names
+ * a named step's SUCCEED after the step, suffixed with its map item's name inside a map.
+ */
+export type StoredLabeler = (update: OperationUpdate, parent: LedgerContext | undefined) => string | undefined;
+
+const stepSucceeded: StoredLabeler = (update, parent) => {
+  if (update.Type !== "STEP" || update.Action !== "SUCCEED" || !update.Name) return undefined;
+  const suffix = parent?.subType === "MapIteration" && parent.name ? `:${parent.name}` : "";
+  return `${update.Name}${suffix}`;
+};
 
 /**
  * Records, on one timeline, every call of an example's side-effecting service and every step
@@ -7,9 +26,14 @@ import type { CheckpointFaultInfo } from "@cairn/testing";
  */
 export class SideEffectLedger {
   readonly #timeline: ({ kind: "call"; label: string } | { kind: "stored"; label: string })[] = [];
-  readonly #contexts = new Map<string, { name?: string; subType?: string }>();
+  readonly #contexts = new Map<string, LedgerContext>();
+  readonly #storedLabel: StoredLabeler;
   #crashInside: string | undefined;
   #crashArmed = false;
+
+  constructor(options: { storedLabel?: StoredLabeler } = {}) {
+    this.#storedLabel = options.storedLabel ?? stepSucceeded;
+  }
 
   /** Crash the invocation while the body calling `label` runs (at the next checkpoint call). */
   crashInside(label: string): void {
@@ -26,26 +50,42 @@ export class SideEffectLedger {
 
   /** Feed every checkpoint call through this (as a never-firing `crashWhen`, or combined with one). */
   observe(info: CheckpointFaultInfo): boolean {
-    if (info.phase === "before" && this.#crashArmed) {
-      this.#crashArmed = false;
-      return true;
-    }
-    if (info.phase !== "after") return false;
+    if (this.crashDue(info)) return true;
+    this.record(info);
+    return false;
+  }
+
+  /** True (once) at the first checkpoint call made after the body armed by `crashInside` ran. */
+  crashDue(info: CheckpointFaultInfo): boolean {
+    if (info.phase !== "before" || !this.#crashArmed) return false;
+    this.#crashArmed = false;
+    return true;
+  }
+
+  /** Notes the contexts started and the results stored by a checkpoint call's "after" phase. */
+  record(info: CheckpointFaultInfo): void {
+    if (info.phase !== "after") return;
     for (const update of info.updates) {
       if (update.Type === "CONTEXT" && update.Action === "START") {
         this.#contexts.set(update.Id, { name: update.Name, subType: update.SubType });
       }
-      if (update.Type === "STEP" && update.Action === "SUCCEED" && update.Name) {
-        const parent = update.ParentId ? this.#contexts.get(update.ParentId) : undefined;
-        const suffix = parent?.subType === "MapIteration" && parent.name ? `:${parent.name}` : "";
-        this.#timeline.push({ kind: "stored", label: `${update.Name}${suffix}` });
-      }
+      const label = this.#storedLabel(update, update.ParentId ? this.#contexts.get(update.ParentId) : undefined);
+      if (label !== undefined) this.#timeline.push({ kind: "stored", label });
     }
-    return false;
   }
 
   calls(label: string): number {
     return this.#timeline.filter((e) => e.kind === "call" && e.label === label).length;
+  }
+
+  /** Whether the result of `label` was stored (as far as the ledger observed). */
+  stored(label: string): boolean {
+    return this.#timeline.some((e) => e.kind === "stored" && e.label === label);
+  }
+
+  /** Every call, in order. */
+  callLog(): string[] {
+    return this.#timeline.filter((e) => e.kind === "call").map((e) => e.label);
   }
 
   labels(): string[] {
