@@ -42,6 +42,7 @@ interface Indexed {
  */
 export class ExecutionSnapshot {
   #load: (() => SnapshotData) | undefined;
+  #data: SnapshotData | undefined;
   #indexed: Indexed | undefined;
   // Decoded on first use too.
   readonly #payloads = new Map<string, DecodedPayload | undefined>();
@@ -66,13 +67,22 @@ export class ExecutionSnapshot {
   }
 
   get events(): readonly HistoryEvent[] {
-    return this.#index().events;
+    // The history as stored needs no index: reading it (getInvocations, getHistoryEvents) must not
+    // build maps over every operation and event of a large run.
+    return this.#read().events;
+  }
+
+  #read(): SnapshotData {
+    if (!this.#data) {
+      this.#data = (this.#load as () => SnapshotData)();
+      this.#load = undefined;
+    }
+    return this.#data;
   }
 
   #index(): Indexed {
     if (this.#indexed) return this.#indexed;
-    const { operations, events } = (this.#load as () => SnapshotData)();
-    this.#load = undefined;
+    const { operations, events } = this.#read();
     const eventsById = new Map<string, HistoryEvent[]>();
     // Execution order is the order in which operations first appear in the history.
     const firstEvent = new Map<string, number>();
@@ -93,6 +103,7 @@ export class ExecutionSnapshot {
       if (op.ParentId !== undefined) push(indexed.children, op.ParentId, op);
     }
     this.#indexed = indexed;
+    this.#data = indexed; // drops the unordered operation list
     return indexed;
   }
 

@@ -11,11 +11,11 @@ import {
   type OperationUpdate,
 } from "../protocol/wire.js";
 import type { ChildConfig, ChildFunc } from "../types/child.js";
-import type { Serdes } from "../types/serdes.js";
+import type { Serdes, SerdesContext } from "../types/serdes.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import type { LazyAbort } from "./lazy-abort.js";
-import { operationEnded, operationReplayed, operationStarted, wrapContextFn } from "./operation-hooks.js";
-import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
+import { operationEnded, operationReplayed, operationStarted, wrapContextFn, type OperationIdentityInfo } from "./operation-hooks.js";
+import { describeOperation, deserializeAt, fitsInline, serializeAt, type PayloadSite } from "./payloads.js";
 
 export type ChildOutcome<T> = { status: "SUCCEEDED"; value: T } | { status: "FAILED"; error: ChildContextError };
 
@@ -39,58 +39,86 @@ export interface ChildSpec<T> {
 export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<T>> {
   const { owner, id, name, subType, existing } = spec;
   const engine = owner.engine;
-  const what = describeOperation("child context", id, name);
-  const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
-  const update = (action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate =>
-    contextUpdate(owner, id, name, subType, action, extra);
+  // A map holds thousands of these frames at once, so nothing lives in them that only errors,
+  // plugins or a custom serdes read (the description, the serdes context, the plugin identity).
 
   if (existing?.Status === OperationStatus.FAILED) {
-    return { status: "FAILED", error: childError(existing.ContextDetails?.Error, what) };
+    return { status: "FAILED", error: childError(existing.ContextDetails?.Error, whatOf(spec)) };
   }
   const rebuilding = existing?.Status === OperationStatus.SUCCEEDED && existing.ContextDetails?.ReplayChildren === true;
   if (existing?.Status === OperationStatus.SUCCEEDED && !rebuilding) {
-    return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, existing.ContextDetails?.Result, serdesContext, what) };
+    return { status: "SUCCEEDED", value: await deserializeAt(new ChildSite(spec), spec.serdes, existing.ContextDetails?.Result) };
   }
   if (owner.closed) return never();
 
   const child = owner.child(id, spec.abort, rebuilding);
-  if (!existing) owner.checkpoint(update(OperationAction.START)).catch(() => undefined);
-  const identity = { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId };
-  if (engine.plugins && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
+  if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
+  const identity = engine.plugins ? { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId } : undefined;
+  if (identity && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
   let value: T;
   try {
-    value = engine.plugins
-      ? await wrapContextFn(engine, identity, { isReplay: existing !== undefined, isReplayingChildren: child.replaying }, async () => spec.fn(child))
+    value = identity
+      ? await childInPlugins(spec, identity, child, { isReplay: existing !== undefined, isReplayingChildren: child.replaying })
       : await spec.fn(child);
   } catch (error) {
     if (engine.ended || child.closed) return never();
     const errorObject = toErrorObject(error);
-    if (!rebuilding) await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
-    if (engine.plugins && !rebuilding) await operationEnded(engine, identity, error);
-    return { status: "FAILED", error: childError(errorObject, what) };
+    if (!rebuilding) await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
+    if (identity && !rebuilding) await operationEnded(engine, identity, error);
+    return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
   }
   if (engine.ended || child.closed) return never();
   if (rebuilding) return { status: "SUCCEEDED", value };
 
   let payload: string | undefined;
   try {
-    payload = await serializePayload(spec.serdes, value, serdesContext, what);
+    payload = await serializeAt(new ChildSite(spec), spec.serdes, value);
   } catch (error) {
     const errorObject = toErrorObject(error);
-    await owner.checkpoint(update(OperationAction.FAIL, { Error: errorObject }));
-    if (engine.plugins) await operationEnded(engine, identity, error);
-    return { status: "FAILED", error: childError(errorObject, what) };
+    await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
+    if (identity) await operationEnded(engine, identity, error);
+    return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
   }
   if (!fitsInline(payload)) {
     // Too large to store: record success without the result; replay re-runs the children.
-    await owner.checkpoint(update(OperationAction.SUCCEED, { ContextOptions: { ReplayChildren: true } }));
-    if (engine.plugins) await operationEnded(engine, identity);
+    await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.SUCCEED, { ContextOptions: { ReplayChildren: true } }));
+    if (identity) await operationEnded(engine, identity);
     return { status: "SUCCEEDED", value };
   }
-  await owner.checkpoint(update(OperationAction.SUCCEED, payload === undefined ? {} : { Payload: payload }));
-  if (engine.plugins) await operationEnded(engine, identity);
-  return { status: "SUCCEEDED", value: await deserializePayload(spec.serdes, payload, serdesContext, what) };
+  await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+  if (identity) await operationEnded(engine, identity);
+  return { status: "SUCCEEDED", value: await deserializeAt(new ChildSite(spec), spec.serdes, payload) };
+}
+
+/**
+ * The child's function inside the plugins' wrappers. Its closure lives here, not in executeChild:
+ * a closure there would give every child (every map item) a heap-allocated scope, plugins or not.
+ */
+function childInPlugins<T>(
+  spec: ChildSpec<T>,
+  identity: OperationIdentityInfo,
+  child: ContextImpl,
+  flags: { isReplay: boolean; isReplayingChildren: boolean },
+): Promise<T> {
+  return wrapContextFn(spec.owner.engine, identity, flags, async () => spec.fn(child));
+}
+
+function whatOf(spec: Pick<ChildSpec<unknown>, "id" | "name">): string {
+  return describeOperation("child context", spec.id, spec.name);
+}
+
+/** A child's payload site, made only when its result is (de)serialized (see PayloadSite). */
+class ChildSite implements PayloadSite {
+  constructor(private readonly spec: Pick<ChildSpec<unknown>, "id" | "name" | "owner">) {}
+
+  get serdesContext(): SerdesContext {
+    return { entityId: this.spec.id, durableExecutionArn: this.spec.owner.engine.executionArn };
+  }
+
+  get what(): string {
+    return whatOf(this.spec);
+  }
 }
 
 /** An update of a CONTEXT operation (child context, branch, item, or a batch itself) owned by `owner`. */

@@ -10,7 +10,7 @@ import { StepSemantics, type RetryDecision, type RetryStrategy, type StepConfig,
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { attemptEnded, attemptStarted, operationEnded, operationReplayed, operationStarted, wrapAttempt, type OperationIdentityInfo } from "./operation-hooks.js";
-import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
+import { describeOperation, deserializeAt, fitsInline, serializeAt, type PayloadSite } from "./payloads.js";
 
 export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> {
   const engine = ctx.engine;
@@ -46,9 +46,10 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   // Too close to the invocation's timeout to start a body: hold it for the next invocation.
   if (engine.timeBudget?.exhausted()) return engine.block();
 
+  // Not awaited at least once per retry: a failed checkpoint ends the invocation on its own (and
+  // the batcher's promise is never an unhandled rejection).
   const started = ctx.checkpoint(step.update(OperationAction.START));
   if (step.semantics === StepSemantics.AtMostOncePerRetry) await started;
-  else started.catch(() => undefined); // a failed checkpoint ends the invocation on its own
   if (engine.plugins && !existing) await operationStarted(engine, step.identity);
 
   let result: T;
@@ -58,7 +59,7 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
     if (engine.plugins) {
       step.attemptRunning = true;
       await attemptStarted(engine, step.identity, attempt);
-      result = await wrapAttempt(engine, step.identity, attempt, async () => fn(stepContext));
+      result = await attemptInPlugins(step, attempt, fn, stepContext);
     } else {
       result = await fn(stepContext);
     }
@@ -72,7 +73,7 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
 
   let payload: string | undefined;
   try {
-    payload = await serializePayload(step.serdes, result, step.serdesContext, step.what);
+    payload = await serializeAt(step, step.serdes, result);
     if (!fitsInline(payload)) {
       throw new RangeError(
         `The result of ${step.what} is larger than the 256 KiB a checkpoint holds; return a smaller value ` +
@@ -92,9 +93,20 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   return step.decode(payload);
 }
 
-/** One call of ctx.step: what its updates, errors and (de)serialization need, without closures. */
-class StepRun<T> {
-  readonly serdesContext: SerdesContext;
+/**
+ * The attempt inside the plugins' wrappers. Its closure lives here, not in runStep: a closure in
+ * runStep would give every step call a heap-allocated scope, plugins or not.
+ */
+function attemptInPlugins<T>(step: StepRun<T>, attempt: number, fn: StepFunc<T>, stepContext: StepContext): Promise<T> {
+  return wrapAttempt(step.ctx.engine, step.identity, attempt, async () => fn(stepContext));
+}
+
+/**
+ * One call of ctx.step: what its updates, errors and (de)serialization need, without closures.
+ * Thousands can be live at once (a map's items), so what only a custom serdes or an error message
+ * reads is derived on demand rather than stored.
+ */
+class StepRun<T> implements PayloadSite {
   /** An attempt's body started in this invocation (only tracked when plugins are registered). */
   attemptRunning = false;
 
@@ -103,8 +115,10 @@ class StepRun<T> {
     readonly id: string,
     readonly name: string | undefined,
     readonly config: StepConfig<T>,
-  ) {
-    this.serdesContext = { entityId: id, durableExecutionArn: ctx.engine.executionArn };
+  ) {}
+
+  get serdesContext(): SerdesContext {
+    return { entityId: this.id, durableExecutionArn: this.ctx.engine.executionArn };
   }
 
   get what(): string {
@@ -132,7 +146,7 @@ class StepRun<T> {
   }
 
   decode(payload: string | undefined): T | Promise<T> {
-    return deserializePayload(this.serdes, payload, this.serdesContext, this.what);
+    return deserializeAt(this, this.serdes, payload);
   }
 
   update(action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate {

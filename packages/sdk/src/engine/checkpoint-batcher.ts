@@ -56,9 +56,13 @@ export class CheckpointBatcher {
     return !this.#inFlight && this.#batches.length === 0;
   }
 
-  /** Queues an update; resolves once the store has acknowledged it. */
+  /**
+   * Queues an update; resolves once the store has acknowledged it. The promise never counts as an
+   * unhandled rejection (a failure ends the invocation on its own), so callers that do not await
+   * it, such as a step's START, need not attach a handler of their own to every update.
+   */
   enqueue(update: OperationUpdate): Promise<void> {
-    if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    if (this.#failed !== undefined) return handledRejection(this.#failed);
     const bytes = estimateBytes(update);
     let batch = this.#batches[this.#batches.length - 1];
     // The batch being sent is never added to; a full one is closed by starting the next.
@@ -136,6 +140,12 @@ function newBatch(): Batch {
   // the invocation ending; the shared promise itself must not count as unhandled.
   acknowledged.catch(() => undefined);
   return { updates: [], bytes: 0, acknowledged, resolve, reject };
+}
+
+function handledRejection(error: unknown): Promise<never> {
+  const rejected = Promise.reject(error);
+  rejected.catch(() => undefined);
+  return rejected;
 }
 
 function estimateBytes(update: OperationUpdate): number {

@@ -5,7 +5,7 @@ import { BatchItemStatus, type BatchExecutionOptions, type BatchResult, type Com
 import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
 import { operationEnded, operationReplayed, operationStarted } from "../operation-hooks.js";
-import { childError, contextUpdate, executeChild } from "../child-context-operation.js";
+import { childError, contextUpdate, executeChild, type ChildSpec } from "../child-context-operation.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { LazyAbort } from "../lazy-abort.js";
 import { childOperationId } from "../operation-ids.js";
@@ -32,6 +32,23 @@ export interface BatchConfig<U, R = U> extends BatchExecutionOptions {
 }
 
 const UNIT_NOUN = { map: "item", parallel: "branch", mapBatches: "chunk" } as const;
+
+/**
+ * Runs one unit under its itemTimeout. The closure lives here rather than in runBatch's per-item
+ * function, which would otherwise get a heap-allocated scope for every item, deadlines or not.
+ */
+function runUnderDeadline<U>(deadlines: ItemDeadlines, spec: ChildSpec<U>, index: number, what: string): Promise<UnitOutcome<U>> {
+  return deadlines.run({
+    index,
+    itemId: spec.id,
+    name: spec.name,
+    subType: spec.subType,
+    what,
+    itemExisting: spec.existing,
+    abort: spec.abort,
+    execute: (owner) => executeChild({ ...spec, owner }),
+  });
+}
 
 /**
  * Runs units in child contexts with bounded concurrency until the completion config is met, then
@@ -89,16 +106,7 @@ export async function runBatch<U, R = U>(
     try {
       const spec = { owner: batchContext, id: itemId, name: unit.name, subType: itemSubType, fn: unit.run, serdes: itemSerdes, abort, existing: itemExisting };
       const outcome = deadlines
-        ? await deadlines.run({
-            index,
-            itemId,
-            name: unit.name,
-            subType: itemSubType,
-            what: `${label} ${UNIT_NOUN[kind]} ${index}`,
-            itemExisting,
-            abort,
-            execute: (owner) => executeChild({ ...spec, owner }),
-          })
+        ? await runUnderDeadline(deadlines, spec, index, `${label} ${UNIT_NOUN[kind]} ${index}`)
         : await executeChild(spec);
       // A timeout recorded by an earlier run stays one, even if the config no longer sets itemTimeout.
       if (outcome.status === "FAILED" && isTimeoutError(itemExisting?.ContextDetails?.Error)) {
