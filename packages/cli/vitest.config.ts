@@ -3,5 +3,7 @@ import { workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: { include: ["src/**/*.test.ts"] },
+  // The end-to-end files spawn many CLI processes; side by side on a small machine they starve
+  // each other into timeouts.
+  test: { include: ["src/**/*.test.ts"], fileParallelism: false },
 });

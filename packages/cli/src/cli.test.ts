@@ -105,7 +105,7 @@ describe("cairn run", () => {
     const after = await inspectJson(id);
     expect(after.result).toEqual({ token, done: "finished" });
     expect(sideEffects(effects)).toEqual(["issue-token", "finish"]);
-  });
+  }, 20_000); // the 4-second wait really passes; on a loaded machine the whole test nears 5 s
 
   it("survives kill -9 in a step body: resume re-runs only the unfinished step", async () => {
     const running = startCli(["run", fixture("crashable.mjs"), "--store", store, "--input", '{"amount":5}'], {

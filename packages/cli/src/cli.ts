@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { callbackCommand } from "./commands/callback.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { listCommand } from "./commands/list.js";
 import { resumeCommand } from "./commands/resume.js";
@@ -12,6 +13,7 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
   resume: resumeCommand,
   inspect: inspectCommand,
   list: listCommand,
+  callback: callbackCommand,
 };
 
 /** Runs the cairn command line and returns the exit code. */
@@ -33,7 +35,7 @@ export async function main(argv: readonly string[], out: Output = Output.forProc
       return 0;
     }
     if (first.startsWith("-")) throw new UsageError(`Unknown option ${first}; options go after the command.`);
-    if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Commands: run, resume, inspect, list.`);
+    if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Commands: run, resume, inspect, list, callback.`);
     return await HANDLERS[first](rest, out);
   } catch (error) {
     if (error instanceof UsageError) {

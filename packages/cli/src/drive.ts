@@ -2,6 +2,7 @@ import type { LoadedHandler } from "./handler-loader.js";
 import { CountdownClock, ProgressReporter, describeTimerFrom, observeService } from "./live-progress.js";
 import type { Output } from "./output.js";
 import { runExecution, type ExecutionSummary, type ExecutionTarget } from "@cairn/sdk";
+import { CallbackWaits } from "./callback-waits.js";
 import { showExecution } from "./show-execution.js";
 import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, writeSidecar } from "./store.js";
 import { EXIT } from "./usage-error.js";
@@ -13,6 +14,8 @@ export interface DriveOptions {
   target: ExecutionTarget;
   /** For a resumed execution: what it looked like before this run. */
   resuming?: ExecutionSummary;
+  /** Stop instead of waiting when only a callback can move the execution on (--no-wait). */
+  noWait?: boolean;
 }
 
 export function resumeCommandFor(directory: string, id: string): string {
@@ -33,6 +36,7 @@ export async function driveExecution(options: DriveOptions): Promise<number> {
   let executionArn: string | undefined;
   let shortId: string | undefined;
   clock.describeTimer = describeTimerFrom(base, () => executionArn);
+  const waits = new CallbackWaits({ out, service: base, clock, directory, noWait: options.noWait === true });
 
   if (options.resuming) {
     const done = reporter.seed(await base.getOperations(options.resuming.executionArn));
@@ -69,6 +73,9 @@ export async function driveExecution(options: DriveOptions): Promise<number> {
       target: options.target,
       signal: controller.signal,
       logSink: (record) => reporter.log(record),
+      // Answers come from other processes (cairn callback) through the shared file store.
+      onWaiting: waits.onWaiting,
+      waitForExternalChange: waits.waitForExternalChange,
       onInvocation: (record) => {
         // A function that does not speak the durable protocol will never do better on a retry.
         if (record.outcome.kind === "crashed" && record.outcome.error.ErrorType === "Runtime.InvalidResponse") {
@@ -104,11 +111,11 @@ export async function driveExecution(options: DriveOptions): Promise<number> {
       out.line(`interrupted — resume with: ${resumeCommandFor(directory, id)}`);
       return stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
     }
-    await showExecution(out, base, result.execution);
+    await showExecution(out, base, result.execution, { directory });
     if (result.state === "waiting") {
       out.line(
         out.color.yellow("waiting for an external event (e.g. a callback); nothing more to do now. ") +
-          `Continue later with: ${resumeCommandFor(directory, id)}`,
+          `Answer it with "cairn callback", then continue with: ${resumeCommandFor(directory, id)}`,
       );
       return EXIT.waiting;
     }

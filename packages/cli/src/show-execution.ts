@@ -4,6 +4,7 @@ import { renderOperationTree } from "./operation-tree.js";
 import type { Output } from "./output.js";
 import type { DurableExecutionService, ErrorObject, ExecutionSummary, HistoryEvent, Operation } from "@cairn/sdk";
 import { shortIdOf } from "./store.js";
+import { callbacksJson, renderCallbacks } from "./callbacks-section.js";
 
 export function formatValue(payload: string | undefined): string {
   if (payload === undefined) return "undefined";
@@ -16,7 +17,7 @@ export async function showExecution(
   out: Output,
   service: DurableExecutionService,
   summary: ExecutionSummary,
-  options: { history?: boolean } = {},
+  options: { history?: boolean; directory?: string } = {},
 ): Promise<void> {
   const operations = await service.getOperations(summary.executionArn);
   const { color } = out;
@@ -32,6 +33,11 @@ export async function showExecution(
   if (summary.input !== undefined) out.line(`  input    ${oneLine(summary.input)}`);
   out.line();
   for (const line of renderOperationTree(operations, { color })) out.line(line);
+  const callbacks = renderCallbacks(operations, summary.status === "RUNNING" ? options.directory : undefined, color);
+  if (callbacks.length > 0) {
+    out.line();
+    for (const line of callbacks) out.line(line);
+  }
   if (options.history) {
     out.line();
     out.line(color.bold("history"));
@@ -107,6 +113,7 @@ export function executionJson(
     input: payloadValue(summary.input),
     result: payloadValue(summary.result),
     error: summary.error,
+    callbacks: callbacksJson(operations),
     operations,
     ...(history === undefined ? {} : { history }),
   };

@@ -1,5 +1,5 @@
 import { setImmediate as nextMacrotask, setTimeout as sleep } from "node:timers/promises";
-import type { DurableExecutionService, WaitingInfo } from "@cairn/sdk";
+import type { DurableExecutionService, WaitForExternalChange, WaitingInfo } from "@cairn/sdk";
 import type { SkippedTimeClock } from "./skipped-time-clock.js";
 
 /**
@@ -110,6 +110,25 @@ export function createWaitingHook(options: WaitingHookOptions): (info: WaitingIn
         timer.abort();
       }
       return wake.woken;
+    } finally {
+      wake.stop();
+      aborted.dispose();
+    }
+  };
+}
+
+/**
+ * The runner's `waitForExternalChange`, used while chained-invoke targets run: resolves as soon as
+ * a test sends a callback (or one was sent before it listened). It never moves time.
+ */
+export function createExternalChangeWatch(options: Pick<WaitingHookOptions, "service" | "now" | "wakeups">): WaitForExternalChange {
+  return async ({ executionArn, signal }) => {
+    const wake = options.wakeups.listen();
+    const aborted = abortPromise(signal);
+    try {
+      const due = await options.service.wakeAt(executionArn);
+      if (due !== undefined && due.getTime() <= options.now().getTime()) return;
+      await Promise.race([wake.promise, aborted.promise]);
     } finally {
       wake.stop();
       aborted.dispose();

@@ -17,7 +17,7 @@ import {
   type ExecutionStore,
   type LambdaContextLike,
 } from "@cairn/sdk";
-import { CallbackWakeups, createWaitingHook } from "./callback-wakeups.js";
+import { CallbackWakeups, createExternalChangeWatch, createWaitingHook } from "./callback-wakeups.js";
 import {
   OperationHandle,
   type CallbackSend,
@@ -172,11 +172,20 @@ export class LocalDurableTestRunner<TResult = unknown> {
     });
 
     const wakeups = new CallbackWakeups();
-    const runEnded = new AbortController();
+    // Made on the first real-time sleep only: most runs never sleep, and aborting costs an event.
+    let runEnded: AbortController | undefined;
+    let endedReason: Error | undefined;
+    const runEndedSignal = (): AbortSignal => {
+      if (!runEnded) {
+        runEnded = new AbortController();
+        if (endedReason) runEnded.abort(endedReason);
+      }
+      return runEnded.signal;
+    };
     this.#current = {
       service,
       wakeups,
-      sleep: (ms) => (skipped ? skipped.sleep(ms) : sleep(ms, undefined, { signal: runEnded.signal })),
+      sleep: (ms) => (skipped ? skipped.sleep(ms) : sleep(ms, undefined, { signal: runEndedSignal() })),
       refresh: () => {
         refresh();
         return refreshing;
@@ -215,6 +224,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
         },
         onInvocation: refresh,
         onWaiting,
+        waitForExternalChange: createExternalChangeWatch({ service, now: () => clock.now(), wakeups }),
         functions: this.#functions,
         maxInvocations: this.#params.maxInvocations,
         maxInvocationsWithoutProgress: this.#params.maxInvocationsWithoutProgress,
@@ -242,7 +252,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
     } finally {
       const ended = new Error("LocalDurableTestRunner.sleep: the run ended before the sleep was over");
       skipped?.close(ended);
-      runEnded.abort(ended);
+      endedReason = ended;
+      runEnded?.abort(ended);
       this.#runsInFlight--;
       this.#runsFinished++;
       if (this.#runsInFlight === 0) this.#rejectWaiters((w) => `The execution ended without ${w.what}`);

@@ -25,6 +25,6 @@ export async function inspectCommand(argv: readonly string[], out: Output): Prom
     out.line(JSON.stringify(executionJson(summary, operations, events), null, 2));
     return 0;
   }
-  await showExecution(out, service, summary, { history });
+  await showExecution(out, service, summary, { history, directory });
   return 0;
 }

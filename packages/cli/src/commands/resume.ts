@@ -1,4 +1,4 @@
-import { expectPositionals, parseCommand, stringOption } from "../args.js";
+import { expectPositionals, flag, parseCommand, stringOption } from "../args.js";
 import { driveExecution } from "../drive.js";
 import { COMMAND_HELP } from "../help.js";
 import { loadHandler } from "../handler-loader.js";
@@ -11,6 +11,7 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
   const parsed = parseCommand("resume", argv, {
     store: { type: "string" },
     export: { type: "string" },
+    "no-wait": { type: "boolean" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.resume);
@@ -45,5 +46,6 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
     handler,
     target: { executionArn: summary.executionArn },
     resuming: summary,
+    noWait: flag(parsed, "no-wait"),
   });
 }

@@ -1,4 +1,4 @@
-import { expectPositionals, parseCommand, stringOption } from "../args.js";
+import { expectPositionals, flag, parseCommand, stringOption } from "../args.js";
 import { driveExecution } from "../drive.js";
 import { COMMAND_HELP } from "../help.js";
 import { loadHandler } from "../handler-loader.js";
@@ -27,6 +27,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
     store: { type: "string" },
     name: { type: "string" },
     export: { type: "string" },
+    "no-wait": { type: "boolean" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.run);
@@ -44,6 +45,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
       directory,
       handler,
       target: { start: { input, executionName: name } },
+      noWait: flag(parsed, "no-wait"),
     });
   } catch (error) {
     if (error instanceof Error && error.name === "ExecutionAlreadyExistsError") {

@@ -7,6 +7,7 @@ import { wholeSeconds, type Duration } from "../types/duration.js";
 import { DurablePromise } from "../types/durable-promise.js";
 import { deserializeCallbackPayload } from "./callback-payload.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation } from "./payloads.js";
 
 /** Validated timeouts of a callback, as the wire carries them. */
@@ -43,6 +44,10 @@ export async function runCreateCallback<T>(
   const what = describeOperation("callback", id, name);
   const existing = engine.replayCheck({ id, type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, name });
   if (engine.ended) return never();
+  const identity = { id, name, type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, parentId: ctx.operationId };
+  // A callback ends outside any invocation; its end is reported by the first invocation that
+  // finds it completed (operationReplayed), like a wait's.
+  if (engine.plugins && existing) await operationReplayed(engine, identity, existing);
   if (!existing) {
     if (ctx.closed) return never();
     await ctx.checkpoint({
@@ -54,6 +59,8 @@ export async function runCreateCallback<T>(
       Action: OperationAction.START,
       ...(options.TimeoutSeconds || options.HeartbeatTimeoutSeconds ? { CallbackOptions: options } : {}),
     });
+    // After the START is stored, so the info carries the status the service acknowledged.
+    if (engine.plugins) await operationStarted(engine, identity);
   }
   // The service assigns the id; the acknowledgement of the START brought it into the engine.
   const callbackId = engine.operations.get(id)?.CallbackDetails?.CallbackId;

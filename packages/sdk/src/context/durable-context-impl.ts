@@ -63,7 +63,7 @@ export class ContextImpl implements DurableContext {
     /** The context re-runs only to rebuild a result too large to checkpoint: it writes nothing. */
     readonly rebuilding = false,
   ) {
-    this.executionContext = { durableExecutionArn: engine.executionArn };
+    this.executionContext = engine.executionContext; // shared: a map makes thousands of contexts
     this.#checkpointedChildren = engine.checkpointedChildCount(operationId);
   }
 

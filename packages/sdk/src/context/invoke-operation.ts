@@ -6,6 +6,7 @@ import { jsonSerdes } from "../serdes/default-serdes.js";
 import type { InvokeConfig } from "../types/invoke.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 // ctx.invoke is a CHAINED_INVOKE operation: START records the target and its input; whoever runs
@@ -63,8 +64,11 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
   if (engine.ended) return never();
   const what = describeOperation("invoke", id, name);
   const serdesContext: SerdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
+  const identity = { id, name, type: OperationType.CHAINED_INVOKE, subType: OperationSubType.CHAINED_INVOKE, parentId: ctx.operationId };
 
   if (existing) {
+    // The target's outcome is stored from outside; the first invocation that finds it reports the end.
+    if (engine.plugins) await operationReplayed(engine, identity, existing);
     const details = existing.ChainedInvokeDetails;
     switch (existing.Status) {
       case OperationStatus.SUCCEEDED:
@@ -96,6 +100,7 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
     ...(payload === undefined ? {} : { Payload: payload }),
     ChainedInvokeOptions: { FunctionName: funcId, ...(config.tenantId === undefined ? {} : { TenantId: config.tenantId }) },
   });
+  if (engine.plugins) await operationStarted(engine, identity);
   return engine.block();
 }
 

@@ -8,6 +8,7 @@ import type { SerdesContext } from "../types/serdes.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { attemptEnded, attemptStarted, operationEnded, operationReplayed, operationStarted, wrapAttempt, type OperationIdentityInfo } from "./operation-hooks.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 // waitForCondition is a STEP (sub-type WaitForCondition) whose attempts are checks. A check that
@@ -49,6 +50,7 @@ export async function runWaitForCondition<T>(
   if (engine.ended) return never();
   const poll = new Poll(ctx, id, name, config);
   if (existing?.Status === OperationStatus.SUCCEEDED) return poll.decode(existing.StepDetails?.Result);
+  if (engine.plugins && existing) await operationReplayed(engine, poll.identity, existing);
 
   let attempt = 1;
   let state: T = config.initialState;
@@ -74,6 +76,7 @@ export async function runWaitForCondition<T>(
   if (ctx.closed) return never();
 
   ctx.checkpoint(poll.update(OperationAction.START)).catch(() => undefined); // a failed checkpoint ends the invocation
+  if (engine.plugins && !existing) await operationStarted(engine, poll.identity);
 
   let payload: string | undefined;
   let decided: T;
@@ -81,10 +84,19 @@ export async function runWaitForCondition<T>(
   let checking = true;
   engine.suspension.bodyStarted();
   try {
-    const next = await check(state, {
+    const checkContext = {
       attempt,
       logger: createContextLogger(engine, { operationId: id, operationName: name, attempt }, () => false),
-    });
+    };
+    let next: T;
+    if (engine.plugins) {
+      // Each check is one attempt of the operation, as each run of a step body is.
+      poll.attemptRunning = true;
+      await attemptStarted(engine, poll.identity, attempt);
+      next = await wrapAttempt(engine, poll.identity, attempt, async () => check(state, checkContext));
+    } else {
+      next = await check(state, checkContext);
+    }
     checking = false;
     engine.suspension.bodyEnded();
     if (engine.ended || ctx.closed) return never();
@@ -103,11 +115,13 @@ export async function runWaitForCondition<T>(
     if (engine.ended || ctx.closed) return never();
     const errorObject = toErrorObject(error);
     await ctx.checkpoint(poll.update(OperationAction.FAIL, { Error: errorObject }));
+    if (engine.plugins) await poll.reportEnd(attempt, error, true);
     throw conditionError(errorObject);
   }
 
   if (!decision.shouldContinue) {
     await ctx.checkpoint(poll.update(OperationAction.SUCCEED, payload === undefined ? undefined : { Payload: payload }));
+    if (engine.plugins) await poll.reportEnd(attempt, undefined, true);
     return decided;
   }
   let delay: number;
@@ -116,6 +130,7 @@ export async function runWaitForCondition<T>(
   } catch (invalid) {
     const errorObject = toErrorObject(invalid);
     await ctx.checkpoint(poll.update(OperationAction.FAIL, { Error: errorObject }));
+    if (engine.plugins) await poll.reportEnd(attempt, invalid, true);
     throw conditionError(errorObject);
   }
   await ctx.checkpoint(
@@ -124,12 +139,16 @@ export async function runWaitForCondition<T>(
       StepOptions: { NextAttemptDelaySeconds: delay },
     }),
   );
+  // The check succeeded and asked for another one: the attempt ends, the operation goes on.
+  if (engine.plugins) await poll.reportEnd(attempt, undefined, false);
   return engine.block();
 }
 
 /** One call of ctx.waitForCondition: its updates, serdes and strategy. */
 class Poll<T> {
   readonly serdesContext: SerdesContext;
+  /** A check started in this invocation (only tracked when plugins are registered). */
+  attemptRunning = false;
 
   constructor(
     readonly ctx: ContextImpl,
@@ -146,6 +165,18 @@ class Poll<T> {
 
   get serdes() {
     return this.config.serdes ?? this.ctx.engine.defaultSerdes;
+  }
+
+  get identity(): OperationIdentityInfo {
+    return { id: this.id, name: this.name, type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, parentId: this.ctx.operationId };
+  }
+
+  /** Tells plugins how the check (if one ran here) and, when terminal, the operation ended. */
+  async reportEnd(attempt: number, error: unknown, terminal: boolean): Promise<void> {
+    const engine = this.ctx.engine;
+    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error);
+    this.attemptRunning = false;
+    if (terminal) await operationEnded(engine, this.identity, error);
   }
 
   async decode(payload: string | undefined): Promise<T> {

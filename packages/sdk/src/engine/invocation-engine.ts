@@ -47,6 +47,8 @@ export interface OperationIdentity {
  */
 export class InvocationEngine {
   readonly executionArn: string;
+  /** What `ctx.executionContext` returns; one object shared by every context of the invocation. */
+  readonly executionContext: { readonly durableExecutionArn: string };
   readonly operations = new Map<string, Operation>();
   readonly executionOperation: Operation | undefined;
   readonly batcher: CheckpointBatcher;
@@ -75,6 +77,7 @@ export class InvocationEngine {
 
   private constructor(input: DurableExecutionInvocationInput, operations: Operation[], options: EngineOptions) {
     this.executionArn = input.DurableExecutionArn;
+    this.executionContext = Object.freeze({ durableExecutionArn: input.DurableExecutionArn });
     this.logSink = options.logSink;
     this.plugins = options.plugins;
     this.updatedOperationIds = new Set(input.UpdatedOperationIds ?? []);
@@ -214,7 +217,10 @@ export class InvocationEngine {
     this.end({ kind: "failed", error });
   }
 
-  /** Queues an update; the promise settles when the store acknowledged it. */
+  /**
+   * Queues an update; the promise settles when the store acknowledged it. It never counts as an
+   * unhandled rejection, so an update nobody awaits needs no handler of its own.
+   */
   checkpoint(update: OperationUpdate): Promise<void> {
     if (this.ended) return never();
     return this.batcher.enqueue(update);

@@ -17,6 +17,11 @@ export interface DurableLogRecord {
   error?: { errorType: string; errorMessage: string; stackTrace?: string[] | undefined };
   /** Logged while replaying; emitted only when the logger is not mode-aware. */
   replaying?: boolean;
+  /**
+   * On lines of a chained invoke's target that the orchestrator ran in-process: the function id
+   * and the invoke (caller's execution and operation id) that started it. A Cairn addition.
+   */
+  invokedAs?: { functionName: string; callerExecutionArn: string; operationId: string } | undefined;
   /** Fields added by plugins' `enrichLogContext` (e.g. a trace id). */
   [extra: string]: unknown;
 }

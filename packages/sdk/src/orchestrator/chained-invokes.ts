@@ -27,6 +27,8 @@ export interface TargetRun {
   start: { executionName: string; executionId: string; input: string | undefined; functionName: string };
   functions: ChainedFunctionRegistry;
   signal: AbortSignal;
+  /** The invoke that runs this target: the caller's execution and the CHAINED_INVOKE operation. */
+  invokedBy: { executionArn: string; operationId: string };
 }
 
 /** Runs a durable target to its end; undefined when it stopped early (aborted, or waiting on something external). */
@@ -41,7 +43,9 @@ export type RunTarget = (run: TargetRun) => Promise<ExecutionSummary | undefined
 export class ChainedInvokeDispatcher {
   readonly #dispatched = new Set<string>();
   readonly #running = new Set<Promise<void>>();
-  readonly #stop = new AbortController();
+  /** Created on first use: an execution that invokes nothing (most) pays for no signal. */
+  #stop: AbortController | undefined;
+  #stopped = false;
   #completions = 0;
   #wake: { promise: Promise<void>; resolve: () => void } = wakeSignal();
 
@@ -61,7 +65,7 @@ export class ChainedInvokeDispatcher {
   async dispatch(executionArn: string): Promise<void> {
     const pending = await this.service.pendingChainedInvokes(executionArn);
     for (const invoke of pending) {
-      if (this.#dispatched.has(invoke.operationId) || this.#stop.signal.aborted) continue;
+      if (this.#dispatched.has(invoke.operationId) || this.#stopped) continue;
       this.#dispatched.add(invoke.operationId);
       const running = this.#run(executionArn, invoke).finally(() => this.#running.delete(running));
       this.#running.add(running);
@@ -88,8 +92,9 @@ export class ChainedInvokeDispatcher {
         const aborted = new Promise<never>((_, reject) => {
           signal?.addEventListener("abort", () => reject(signal.reason), { once: true, signal: cancel.signal });
         });
-        const idle = "idleUntil" in this.clock ? (this.clock as { idleUntil: <T>(p: Promise<T>) => Promise<T> }).idleUntil(woke) : woke;
-        return await Promise.race([idle, aborted]);
+        // The abort ends the idling too: a loop woken by something else must hold time again.
+        const first = Promise.race([woke, aborted]);
+        return await ("idleUntil" in this.clock ? (this.clock as { idleUntil: <T>(p: Promise<T>) => Promise<T> }).idleUntil(first) : first);
       }
       return await Promise.race([this.clock.sleepUntil(until, both).then(() => "timer" as const), woke]);
     } finally {
@@ -99,8 +104,16 @@ export class ChainedInvokeDispatcher {
 
   /** Stops targets still running (between their invocations) and waits for them to settle. */
   async close(): Promise<void> {
-    this.#stop.abort();
+    this.#stopped = true;
+    // Aborting builds a DOMException with a stack: only worth it when a target can observe it.
+    this.#stop?.abort();
     await Promise.allSettled([...this.#running]);
+  }
+
+  #stopSignal(): AbortSignal {
+    this.#stop ??= new AbortController();
+    if (this.#stopped) this.#stop.abort();
+    return this.#stop.signal;
   }
 
   async #run(parentArn: string, invoke: PendingChainedInvoke): Promise<void> {
@@ -113,7 +126,7 @@ export class ChainedInvokeDispatcher {
       const { clock, owned } = childClock(this.clock);
       try {
         // A plain function holds time still while it runs (its member stays busy), like a step body.
-        outcome = fn.durable ? await this.#runDurable(fn.handler, invoke, clock) : await runPlain(fn.handler, invoke);
+        outcome = fn.durable ? await this.#runDurable(fn.handler, invoke, clock, parentArn) : await runPlain(fn.handler, invoke);
       } finally {
         owned?.leave();
       }
@@ -136,6 +149,7 @@ export class ChainedInvokeDispatcher {
     handler: DurableInvocationHandler,
     invoke: PendingChainedInvoke,
     clock: OrchestratorClock,
+    parentArn: string,
   ): Promise<ChainedInvokeOutcome | undefined> {
     let execution: ExecutionSummary | undefined;
     try {
@@ -150,7 +164,8 @@ export class ChainedInvokeDispatcher {
           functionName: invoke.functionName,
         },
         functions: this.functions,
-        signal: this.#stop.signal,
+        signal: this.#stopSignal(),
+        invokedBy: { executionArn: parentArn, operationId: invoke.operationId },
       });
     } catch (error) {
       // The target's orchestration gave up (e.g. an invocation limit): the invoke fails with why.

@@ -25,3 +25,4 @@ export {
   type ChainedFunctionRegistry,
 } from "./chained-invokes.js";
 export { SharedVirtualTime, TimeMember, SKIPS_TIME } from "./shared-virtual-time.js";
+export type { ExternalChangeInfo, WaitForExternalChange } from "./external-changes.js";

@@ -4,6 +4,7 @@ import { toOrchestratorClock, type OrchestratorClock } from "./clock.js";
 import { invokeOnce, type BackendWrapper, type DurableInvocationHandler, type InvocationRecord } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
 import { ChainedInvokeDispatcher, type ChainedFunctionRegistry } from "./chained-invokes.js";
+import { sleepWhileInvokesRun, targetLogSink, type WaitForExternalChange } from "./external-changes.js";
 import { loopClock } from "./shared-virtual-time.js";
 
 /** Start a new execution, or carry on with one that exists (e.g. after the CLI was killed). */
@@ -37,6 +38,14 @@ export interface RunExecutionOptions {
    * when there is none.
    */
   onWaiting?: ((info: WaitingInfo) => Promise<boolean>) | undefined;
+  /**
+   * While targets of chained invokes run, `onWaiting` is not consulted (the run shares time with
+   * them, and only their loops and timers move it). This is watched instead: resolve when
+   * something external may have changed the execution (a callback was answered), and the run
+   * invokes the handler at once rather than when the next timer fires or a target finishes.
+   * Without it, such a change is seen at the run's next wake-up.
+   */
+  waitForExternalChange?: WaitForExternalChange | undefined;
   /**
    * What `ctx.invoke` can call, by function id: each STARTED chained invoke's target is run (a
    * durable one as its own execution in `service`, on `clock`) and the invoke completed with its
@@ -95,7 +104,12 @@ export async function runExecution(options: RunExecutionOptions): Promise<Orches
   // Loops of chained-invoke targets share this loop's (virtual) time; see shared-virtual-time.ts.
   const { clock, owned } = loopClock(toOrchestratorClock(options.clock));
   const invokes = new ChainedInvokeDispatcher(options.service, clock, options.functions ?? new Map(), async (run) => {
-    const { state, execution } = await runExecution({ ...run, target: { start: run.start } });
+    const { invokedBy, ...rest } = run;
+    const { state, execution } = await runExecution({
+      ...rest,
+      target: { start: run.start },
+      logSink: targetLogSink(options.logSink, run.start.functionName, invokedBy),
+    });
     return state === "completed" ? execution : undefined;
   });
   try {
@@ -214,9 +228,16 @@ async function waitForChange(
       return "changed";
     }
     if (invokes.inFlight > 0) {
-      // Targets of chained invokes run: wait (on the time they share) for the next timer or for
-      // a target to finish, whichever comes first; the completion requests the wake-up itself.
-      const woke = await invokes.sleep(wakeAt, signal, seen).catch((error: unknown) => {
+      // Targets of chained invokes run: wait (on the time they share) for the next timer, a
+      // target to finish, or an external change, whichever comes first; a target's completion
+      // and a callback's answer request the wake-up themselves (seen as due on the next round).
+      const woke = await sleepWhileInvokesRun(invokes, {
+        executionArn,
+        until: wakeAt,
+        signal,
+        seen,
+        watch: options.waitForExternalChange,
+      }).catch((error: unknown) => {
         if (signal?.aborted) return "aborted" as const;
         throw error;
       });

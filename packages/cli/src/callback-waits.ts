@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DurableExecutionService, ExternalChangeInfo, Operation, OrchestratorClock, WaitingInfo } from "@cairn/sdk";
+import type { Output } from "./output.js";
+import { storeDirectory } from "./store.js";
+
+/**
+ * How often a waiting run reads the store for an answer sent by another process. The file store
+ * offers no cross-process notification, and file watching is unreliable on network and container
+ * file systems; a read costs only the log bytes appended since the last one (usually none), and it
+ * happens only while the execution waits on something external — never while it has work to do.
+ */
+export const ANSWER_POLL_INTERVAL_MS = 250;
+
+/** Callbacks still waiting for an answer, in operation order. */
+export function openCallbacks(operations: readonly Operation[]): Operation[] {
+  return operations.filter((op) => op.Type === "CALLBACK" && op.Status === "STARTED" && op.CallbackDetails?.CallbackId !== undefined);
+}
+
+/** A callback's name, or for the unnamed one inside a waitForCallback, that operation's name. */
+export function callbackName(op: Operation, operations: readonly Operation[]): string | undefined {
+  if (op.Name !== undefined) return op.Name;
+  const parent = op.ParentId === undefined ? undefined : operations.find((o) => o.Id === op.ParentId);
+  return parent?.SubType === "WaitForCallback" ? parent.Name : undefined;
+}
+
+/** ` --store "<dir>"`, or nothing for the default store. */
+export function storeFlag(directory: string): string {
+  return directory === storeDirectory(undefined) ? "" : ` --store ${JSON.stringify(directory)}`;
+}
+
+/** The commands that answer `callbackId` from another terminal. */
+export function answerCommands(callbackId: string, directory: string): string[] {
+  const store = storeFlag(directory);
+  return [
+    `cairn callback succeed ${callbackId} --payload '<json>'${store}`,
+    `cairn callback fail ${callbackId} --error '{"ErrorMessage":"<why>"}'${store}`,
+  ];
+}
+
+export interface CallbackWaitsOptions {
+  out: Output;
+  service: DurableExecutionService;
+  clock: OrchestratorClock;
+  directory: string;
+  /** Stop (the run reports "waiting") instead of waiting for an answer when no timer is pending. */
+  noWait: boolean;
+}
+
+/**
+ * The CLI's `onWaiting` and `waitForExternalChange`: says which callbacks the execution waits
+ * for and how to answer them, then waits — for the next timer (with the clock's countdown) or for
+ * an answer written to the store by another process, whichever comes first.
+ */
+export class CallbackWaits {
+  readonly #announced = new Set<string>();
+
+  constructor(private readonly options: CallbackWaitsOptions) {}
+
+  readonly onWaiting = async ({ executionArn, signal, until }: WaitingInfo): Promise<boolean> => {
+    const open = await this.#announce(executionArn);
+    if (until === undefined && (this.options.noWait || open === 0)) return false;
+    const stop = new AbortController();
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    try {
+      const answered = this.#pollForWakeUp(executionArn, both).then((due) => (due ? true : undefined));
+      if (until === undefined) return (await answered) ?? false;
+      const timer = this.options.clock.sleepUntil(until, both).then(
+        () => false,
+        () => undefined, // cancelled: the answer (or the run's signal) won
+      );
+      return (await Promise.race([answered, timer])) ?? false;
+    } finally {
+      stop.abort();
+    }
+  };
+
+  readonly waitForExternalChange = async ({ executionArn, signal }: ExternalChangeInfo): Promise<void> => {
+    await this.#announce(executionArn);
+    await this.#pollForWakeUp(executionArn, signal);
+  };
+
+  /** Prints each newly waiting callback once; returns how many wait. */
+  async #announce(executionArn: string): Promise<number> {
+    const { out, service, directory } = this.options;
+    const operations = await service.getOperations(executionArn);
+    const open = openCallbacks(operations);
+    for (const op of open) {
+      const callbackId = op.CallbackDetails?.CallbackId as string;
+      if (this.#announced.has(callbackId)) continue;
+      this.#announced.add(callbackId);
+      const name = callbackName(op, operations);
+      out.line(`${out.color.cyan("⏸")} waiting for callback${name === undefined ? "" : ` ${JSON.stringify(name)}`} (op ${op.Id}) — id ${out.color.bold(callbackId)}`);
+      out.line(out.color.dim("  answer it from another terminal:"));
+      for (const command of answerCommands(callbackId, directory)) out.line(`    ${command}`);
+    }
+    return open.length;
+  }
+
+  /** Resolves true once the execution is due (an answer requested a wake-up), false if `signal` aborts. */
+  async #pollForWakeUp(executionArn: string, signal: AbortSignal): Promise<boolean> {
+    const { service, clock } = this.options;
+    while (!signal.aborted) {
+      const due = await service.wakeAt(executionArn);
+      if (due !== undefined && due.getTime() <= clock.now().getTime()) return true;
+      try {
+        await sleep(ANSWER_POLL_INTERVAL_MS, undefined, { signal });
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+}
