@@ -26,7 +26,6 @@ import {
 import {
   applyMutation,
   createEmptyRecord,
-  wakeAtOf,
   type ActiveInvocation,
   type CheckpointedOutcome,
   type ExecutionMutation,
@@ -40,6 +39,7 @@ import {
 import { randomUUID } from "node:crypto";
 import { deleteItems, forEachLimited, putItems } from "./batch-io.js";
 import { decodeJson, encodeJson } from "./codec.js";
+import { dueAtOf } from "./due-time.js";
 import { StoreContentionError } from "./errors.js";
 import {
   HEAD_SK,
@@ -350,6 +350,15 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     throw new StoreContentionError(executionId, MAX_CONFLICTS);
   }
 
+  /**
+   * A view of this process's cached copy of the execution, without any request; undefined when
+   * it is not cached. The copy may be stale: use it only to decide a write conditioned on its seq.
+   */
+  peekCached<T>(executionId: string, view: (record: ExecutionRecord) => T): T | undefined {
+    const entry = this.cache.get(executionId);
+    return entry === undefined ? undefined : view(entry.record);
+  }
+
   /** Forgets cached records (e.g. to measure cold reads). */
   clearCache(): void {
     this.cache.clear();
@@ -486,13 +495,6 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     return { items, positions };
   }
 
-  /** The due time kept in the due index: see wakeAtOf, and invocationLeaseMs for running ones. */
-  private dueAtOf(record: ExecutionRecord): number | undefined {
-    if (record.summary.status !== "RUNNING") return undefined;
-    if (record.invocation) return Date.now() + this.leaseMs;
-    return wakeAtOf(record)?.getTime();
-  }
-
   private headAttributes(entry: CacheEntry): Item {
     const { record } = entry;
     const attrs: Item = {
@@ -510,7 +512,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     if (record.wakePending) attrs[A.wakePending] = { BOOL: true };
     if (record.outcome !== undefined) attrs[A.hasOutcome] = { BOOL: true };
     if (entry.resultJson !== undefined) attrs[A.hasResult] = { BOOL: true };
-    const dueAt = this.dueAtOf(record);
+    const dueAt = dueAtOf(record, Date.now(), this.leaseMs);
     if (dueAt !== undefined) {
       attrs[A.dueAt] = { N: String(dueAt) };
       attrs[A.dueShard] = { S: dueShardOf(record.executionId, this.shards) };

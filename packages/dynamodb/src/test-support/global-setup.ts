@@ -7,6 +7,7 @@ let running: RunningDynamoDbLocal | undefined;
 export async function setup(project: TestProject): Promise<void> {
   running = await startDynamoDbLocal();
   project.provide("dynamoDbEndpoint", running.endpoint);
+  project.provide("dynamoDbVia", running.via);
 }
 
 export async function teardown(): Promise<void> {
@@ -16,5 +17,6 @@ export async function teardown(): Promise<void> {
 declare module "vitest" {
   export interface ProvidedContext {
     dynamoDbEndpoint: string;
+    dynamoDbVia: RunningDynamoDbLocal["via"];
   }
 }
