@@ -10,6 +10,7 @@ export type {
 } from "./service-api.js";
 export { CheckpointService, type CheckpointServiceOptions } from "./checkpoint-service.js";
 export type { ExecutionStore, StoreDecision } from "./execution-store.js";
+export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { MemoryExecutionStore } from "./memory-store.js";
 export { FileExecutionStore, type FileExecutionStoreOptions } from "./file-store/file-store.js";
 export {

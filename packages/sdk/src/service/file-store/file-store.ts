@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
 import type { ExecutionStore, StoreDecision } from "../execution-store.js";
+import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { acquireFileLock } from "./file-lock.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
 
@@ -52,7 +53,7 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly lockTimeoutMs: number | undefined;
   private readonly cache = new Map<string, CachedExecution>();
   /** Serializes this process's work per execution, so cache catch-up never interleaves. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
     this.directory = directory;
@@ -67,17 +68,6 @@ export class FileExecutionStore implements ExecutionStore {
   }
   private namePath(name: string): string {
     return join(this.directory, "names", createHash("sha256").update(name).digest("hex"));
-  }
-
-  private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
   }
 
   /**
@@ -188,7 +178,7 @@ export class FileExecutionStore implements ExecutionStore {
 
   async read<T>(executionId: string, view: (record: ExecutionRecord) => T): Promise<T | undefined> {
     if (!isExecutionId(executionId)) return undefined;
-    return this.serialized(executionId, async () => {
+    return this.queue.run(executionId, async () => {
       const entry = await this.catchUp(executionId, false);
       return entry === undefined ? undefined : view(entry.record);
     });
@@ -199,7 +189,7 @@ export class FileExecutionStore implements ExecutionStore {
     decide: (record: ExecutionRecord) => StoreDecision<T>,
   ): Promise<{ result: T } | undefined> {
     if (!isExecutionId(executionId)) return undefined;
-    return this.serialized(executionId, async () => {
+    return this.queue.run(executionId, async () => {
       try {
         await fs.access(this.logPath(executionId));
       } catch {
