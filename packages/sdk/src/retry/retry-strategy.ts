@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
 import { JitterStrategy, type RetryDecision, type RetryStrategy } from "../types/step.js";
+import { exponentialBackoff } from "./exponential-backoff.js";
 
 export interface RetryStrategyConfig {
   /** Total attempts including the first (default 6). */
@@ -29,36 +30,13 @@ export const DEFAULT_RETRY = {
 
 /** An exponential-backoff retry strategy. Delays are whole seconds, at least 1. */
 export function createRetryStrategy(config: RetryStrategyConfig = {}): RetryStrategy {
-  const maxAttempts = config.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new ValidationError(`createRetryStrategy: maxAttempts must be an integer >= 1, got ${maxAttempts}.`);
-  }
-  const initial =
-    config.initialDelay === undefined
-      ? DEFAULT_RETRY.initialDelaySeconds
-      : wholeSeconds(config.initialDelay, "createRetryStrategy: initialDelay");
-  const max =
-    config.maxDelay === undefined
-      ? Math.max(DEFAULT_RETRY.maxDelaySeconds, initial)
-      : wholeSeconds(config.maxDelay, "createRetryStrategy: maxDelay");
-  if (max < initial) {
-    throw new ValidationError(`createRetryStrategy: maxDelay (${max} s) must not be below initialDelay (${initial} s).`);
-  }
-  const backoffRate = config.backoffRate ?? DEFAULT_RETRY.backoffRate;
-  if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < 1) {
-    throw new ValidationError(`createRetryStrategy: backoffRate must be a number >= 1, got ${backoffRate}.`);
-  }
-  const jitter = config.jitter ?? DEFAULT_RETRY.jitter;
-  if (!Object.values(JitterStrategy).includes(jitter)) {
-    throw new ValidationError(`createRetryStrategy: jitter must be one of NONE, FULL, HALF, got ${String(jitter)}.`);
-  }
+  const backoff = exponentialBackoff("createRetryStrategy", config, DEFAULT_RETRY);
   const { retryableErrors, retryableErrorTypes } = config;
 
   return (error: Error, attemptsMade: number): RetryDecision => {
-    if (attemptsMade >= maxAttempts) return { shouldRetry: false };
+    if (attemptsMade >= backoff.maxAttempts) return { shouldRetry: false };
     if (!isRetryable(error, retryableErrors, retryableErrorTypes)) return { shouldRetry: false };
-    const base = Math.min(max, initial * backoffRate ** (attemptsMade - 1));
-    return { shouldRetry: true, delay: { seconds: applyJitter(base, jitter) } };
+    return { shouldRetry: true, delay: { seconds: backoff.delaySeconds(attemptsMade) } };
   };
 }
 
@@ -72,14 +50,6 @@ function isRetryable(
   if (patterns?.some((p) => (typeof p === "string" ? message.includes(p) : p.test(message)))) return true;
   const name = (error as Error | undefined)?.name;
   return types?.some((type) => error instanceof type || name === type.name) ?? false;
-}
-
-function applyJitter(delay: number, jitter: JitterStrategy): number {
-  let value = delay;
-  if (jitter === JitterStrategy.FULL) value = Math.random() * delay;
-  else if (jitter === JitterStrategy.HALF) value = delay / 2 + (Math.random() * delay) / 2;
-  // The checkpoint protocol schedules whole seconds, and a retry needs at least one.
-  return Math.max(1, Math.round(value));
 }
 
 export interface LinearRetryStrategyConfig {

@@ -1,7 +1,8 @@
 import { ValidationError } from "../errors/validation-error.js";
-import { wholeSeconds, type Duration } from "../types/duration.js";
+import type { Duration } from "../types/duration.js";
 import { JitterStrategy } from "../types/step.js";
 import type { WaitForConditionDecision } from "../types/wait-condition.js";
+import { exponentialBackoff } from "./exponential-backoff.js";
 
 export interface WaitStrategyConfig<T> {
   /** Whether the state returned by the last check still needs polling (true = not done yet). */
@@ -55,43 +56,12 @@ export function createWaitStrategy<T>(
   if (typeof config?.shouldContinuePolling !== "function") {
     throw new ValidationError(`${what}: shouldContinuePolling must be a function (state) => boolean that says whether to keep polling.`);
   }
-  const maxAttempts = config.maxAttempts ?? DEFAULT_WAIT_STRATEGY.maxAttempts;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new ValidationError(`${what}: maxAttempts must be an integer >= 1, got ${String(maxAttempts)}.`);
-  }
-  const initial =
-    config.initialDelay === undefined
-      ? DEFAULT_WAIT_STRATEGY.initialDelaySeconds
-      : wholeSeconds(config.initialDelay, `${what}: initialDelay`);
-  const max =
-    config.maxDelay === undefined
-      ? Math.max(DEFAULT_WAIT_STRATEGY.maxDelaySeconds, initial)
-      : wholeSeconds(config.maxDelay, `${what}: maxDelay`);
-  if (max < initial) {
-    throw new ValidationError(`${what}: maxDelay (${max} s) must not be below initialDelay (${initial} s).`);
-  }
-  const backoffRate = config.backoffRate ?? DEFAULT_WAIT_STRATEGY.backoffRate;
-  if (typeof backoffRate !== "number" || !Number.isFinite(backoffRate) || backoffRate < 1) {
-    throw new ValidationError(`${what}: backoffRate must be a number >= 1, got ${String(backoffRate)}.`);
-  }
-  const jitter = config.jitter ?? DEFAULT_WAIT_STRATEGY.jitter;
-  if (!Object.values(JitterStrategy).includes(jitter)) {
-    throw new ValidationError(`${what}: jitter must be one of NONE, FULL, HALF, got ${String(jitter)}.`);
-  }
+  const backoff = exponentialBackoff(what, config, DEFAULT_WAIT_STRATEGY);
   const { shouldContinuePolling } = config;
 
   return (state: T, attemptsMade: number): WaitForConditionDecision => {
     if (!shouldContinuePolling(state)) return { shouldContinue: false };
-    if (attemptsMade >= maxAttempts) throw new WaitStrategyExhaustedError(maxAttempts);
-    const base = Math.min(max, initial * backoffRate ** (attemptsMade - 1));
-    return { shouldContinue: true, delay: { seconds: jittered(base, jitter) } };
+    if (attemptsMade >= backoff.maxAttempts) throw new WaitStrategyExhaustedError(backoff.maxAttempts);
+    return { shouldContinue: true, delay: { seconds: backoff.delaySeconds(attemptsMade) } };
   };
-}
-
-function jittered(delay: number, jitter: JitterStrategy): number {
-  let value = delay;
-  if (jitter === JitterStrategy.FULL) value = Math.random() * delay;
-  else if (jitter === JitterStrategy.HALF) value = delay / 2 + (Math.random() * delay) / 2;
-  // Polls are scheduled in whole seconds, and the next one is at least a second away.
-  return Math.max(1, Math.round(value));
 }
