@@ -1,5 +1,5 @@
 import { errorFromObject } from "../errors/durable-errors.js";
-import { OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
+import { OperationType, type Operation } from "../protocol/wire.js";
 import type { OperationInfo, PluginOperationStatus } from "../types/plugin.js";
 
 /** Identity of an operation before anything about it is checkpointed. */
@@ -29,7 +29,7 @@ export function operationInfoOf(identity: OperationIdentityInfo, op: Operation |
   if (op.EndTimestamp) info.endTimestamp = new Date(op.EndTimestamp);
   const details = op.StepDetails ?? op.ContextDetails ?? op.CallbackDetails ?? op.ChainedInvokeDetails;
   if (details?.Result !== undefined) info.result = details.Result;
-  if (details?.Error && isFailed(op.Status)) info.error = errorOf(details.Error);
+  if (details?.Error && isFailed(op.Status)) info.error = errorFromObject(details.Error);
   if (op.StepDetails?.Attempt !== undefined) info.attempt = op.StepDetails.Attempt;
   return info;
 }
@@ -72,8 +72,4 @@ export function withLazyOperations<T extends object>(
 
 function isFailed(status: string): boolean {
   return status === "FAILED" || status === "TIMED_OUT" || status === "STOPPED" || status === "PENDING" || status === "READY";
-}
-
-function errorOf(object: ErrorObject): Error {
-  return errorFromObject(object);
 }

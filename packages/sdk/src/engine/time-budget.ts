@@ -114,6 +114,6 @@ export function installTimeBudget(
   engine.timeBudget = timeBudgetOf(lambdaContext, marginMs, () => {
     if (environment?.onYield) environment.onYield();
     // A failed write ends the invocation through the batcher; nothing to handle here.
-    else engine.checkpoint(yieldMarkerUpdate(engine.yieldMarkers + 1)).catch(() => undefined);
+    else void engine.checkpoint(yieldMarkerUpdate(engine.yieldMarkers + 1));
   });
 }

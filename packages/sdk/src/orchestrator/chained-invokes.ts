@@ -6,7 +6,7 @@ import type { DurableExecutionService, ExecutionSummary } from "../service/servi
 import type { LambdaContextLike } from "../types/context.js";
 import type { OrchestratorClock } from "./clock.js";
 import type { DurableInvocationHandler } from "./invocation.js";
-import { childClock } from "./shared-virtual-time.js";
+import { childClock, TimeMember } from "./shared-virtual-time.js";
 
 /** A function `ctx.invoke` can reach, by function id. */
 export type ChainedFunction =
@@ -94,7 +94,7 @@ export class ChainedInvokeDispatcher {
         });
         // The abort ends the idling too: a loop woken by something else must hold time again.
         const first = Promise.race([woke, aborted]);
-        return await ("idleUntil" in this.clock ? (this.clock as { idleUntil: <T>(p: Promise<T>) => Promise<T> }).idleUntil(first) : first);
+        return await (this.clock instanceof TimeMember ? this.clock.idleUntil(first) : first);
       }
       return await Promise.race([this.clock.sleepUntil(until, both).then(() => "timer" as const), woke]);
     } finally {

@@ -8,7 +8,7 @@ import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError, InvalidRequestError } from "./errors.js";
 import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, payloadOf } from "./history-events.js";
-import { executionArnOf, newExecutionId } from "./ids.js";
+import { executionArnOf, executionIdOfArn, newExecutionId } from "./ids.js";
 
 /** The version recorded for a local target: whatever handler is registered now. */
 export const LOCAL_EXECUTED_VERSION = "$LATEST";
@@ -73,13 +73,13 @@ export function pendingChainedInvokesOf(record: ExecutionRecord): PendingChained
     if (event.EventType !== "ChainedInvokeStarted" || event.Id === undefined || !started.has(event.Id)) continue;
     const details = event.ChainedInvokeStartedDetails ?? {};
     const arn = details.DurableExecutionArn ?? "";
-    const match = /^arn:cairn:local:execution\/([^/]+)\/([^/]+)$/.exec(arn);
     const invoke: PendingChainedInvoke = {
       operationId: event.Id,
       functionName: details.FunctionName ?? "",
       targetExecutionArn: arn,
-      targetExecutionName: match?.[1] ?? "",
-      targetExecutionId: match?.[2] ?? "",
+      // The ARN was built from these two (see chainedInvokeStartedDetails).
+      targetExecutionName: targetExecutionName(record.executionId, event.Id),
+      targetExecutionId: executionIdOfArn(arn) ?? "",
     };
     if (details.Input?.Payload !== undefined) invoke.input = details.Input.Payload;
     if (details.TenantId !== undefined) invoke.tenantId = details.TenantId;

@@ -94,12 +94,16 @@ export function createEmptyRecord(executionId: string): ExecutionRecord {
   };
 }
 
+/** When the operation's timer fires (a STARTED wait's end, a PENDING step's retry, a STARTED callback's timeout); undefined when it has none. */
+export function pendingTimerOf(op: Operation): Date | undefined {
+  if (op.Type === "WAIT" && op.Status === "STARTED") return op.WaitDetails?.ScheduledEndTimestamp;
+  if (op.Type === "STEP" && op.Status === "PENDING") return op.StepDetails?.NextAttemptTimestamp;
+  const callback = callbackTimeoutOf(op);
+  return callback && new Date(callback.at);
+}
+
 export function hasPendingTimer(op: Operation): boolean {
-  return (
-    (op.Type === "WAIT" && op.Status === "STARTED" && op.WaitDetails?.ScheduledEndTimestamp !== undefined) ||
-    (op.Type === "STEP" && op.Status === "PENDING" && op.StepDetails?.NextAttemptTimestamp !== undefined) ||
-    callbackTimeoutOf(op) !== undefined
-  );
+  return pendingTimerOf(op) !== undefined;
 }
 
 /**

@@ -6,15 +6,8 @@ import { callbackTimeoutError, callbackTimeoutOf } from "./callback-deadlines.js
 import { timedOutCallback } from "./callbacks.js";
 import { cloneOperation } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
-import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
+import { pendingTimerOf, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, waitDurationSeconds } from "./history-events.js";
-
-function timerOf(op: Operation): Date | undefined {
-  if (op.Type === "WAIT" && op.Status === "STARTED") return op.WaitDetails?.ScheduledEndTimestamp;
-  if (op.Type === "STEP" && op.Status === "PENDING") return op.StepDetails?.NextAttemptTimestamp;
-  const callback = callbackTimeoutOf(op);
-  return callback && new Date(callback.at);
-}
 
 /** Earliest pending timer of a RUNNING execution. O(number of pending timers). */
 export function nextTimerOf(record: ExecutionRecord): Date | undefined {
@@ -22,7 +15,7 @@ export function nextTimerOf(record: ExecutionRecord): Date | undefined {
   let earliest: Date | undefined;
   for (const id of record.timers) {
     const op = record.operations.get(id);
-    const at = op && timerOf(op);
+    const at = op && pendingTimerOf(op);
     if (at && (!earliest || at.getTime() < earliest.getTime())) earliest = at;
   }
   return earliest && new Date(earliest.getTime());
@@ -45,7 +38,7 @@ export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): Fi
   const due: { op: Operation; at: number }[] = [];
   for (const id of record.timers) {
     const op = record.operations.get(id);
-    const at = op && timerOf(op);
+    const at = op && pendingTimerOf(op);
     if (op && at && at.getTime() <= now.getTime()) due.push({ op, at: at.getTime() });
   }
   if (due.length === 0) return { mutation: undefined, firedOperationIds: [] };
