@@ -8,7 +8,7 @@ import { DurablePromise } from "../types/durable-promise.js";
 import { deserializeCallbackPayload } from "./callback-payload.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { operationReplayed, operationStarted } from "./operation-hooks.js";
-import { describeOperation } from "./payloads.js";
+import { describeOperation, quotedName } from "./payloads.js";
 
 /** Validated timeouts of a callback, as the wire carries them. */
 export function callbackOptions(
@@ -36,7 +36,7 @@ export async function runCreateCallback<T>(
   config: CreateCallbackConfig<T>,
 ): Promise<CreateCallbackResult<T>> {
   const engine = ctx.engine;
-  const label = `createCallback${name === undefined ? "" : ` "${name}"`}`;
+  const label = `createCallback${quotedName(name)}`;
   // Validate before the id is taken and before anything is written.
   const options = callbackOptions(label, config);
   checkDeserializer(label, config.serdes);

@@ -27,6 +27,7 @@ import { createPromiseCombinators } from "./promise-combinators.js";
 import type { DurablePromiseCombinators } from "../types/promise-combinators.js";
 import type { LazyAbort } from "./lazy-abort.js";
 import { childOperationId } from "./operation-ids.js";
+import { quotedName } from "./payloads.js";
 import { runStep } from "./step-operation.js";
 import { runWait } from "./wait-operation.js";
 import { runCreateCallback } from "./callback-operation.js";
@@ -125,7 +126,7 @@ export class ContextImpl implements DurableContext {
     return this.#operation(() => {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as StepConfig<T> | undefined] : [a, b, c];
       checkName("step", name);
-      if (typeof fn !== "function") throw new ValidationError(`step${label(name)}: the step function is missing; pass step(name, async () => ...).`);
+      if (typeof fn !== "function") throw new ValidationError(`step${quotedName(name)}: the step function is missing; pass step(name, async () => ...).`);
       return runStep(this, name, fn as StepFunc<T>, config ?? {});
     });
   }
@@ -151,7 +152,7 @@ export class ContextImpl implements DurableContext {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as ChildConfig<T> | undefined] : [a, b, c];
       checkName("runInChildContext", name);
       if (typeof fn !== "function") {
-        throw new ValidationError(`runInChildContext${label(name)}: the context function is missing.`);
+        throw new ValidationError(`runInChildContext${quotedName(name)}: the context function is missing.`);
       }
       return runChildContext(this, name, fn as ChildFunc<T>, config ?? {});
     });
@@ -168,8 +169,8 @@ export class ContextImpl implements DurableContext {
         ? [undefined, a as readonly TInput[], b as MapFunc<TInput, TOutput>, c as MapConfig<TInput, TOutput> | undefined]
         : [a as string | undefined, b as readonly TInput[], c as MapFunc<TInput, TOutput>, d];
       checkName("map", name);
-      if (!Array.isArray(items)) throw new ValidationError(`map${label(name)}: items must be an array, got ${typeof items}.`);
-      if (typeof fn !== "function") throw new ValidationError(`map${label(name)}: the map function is missing.`);
+      if (!Array.isArray(items)) throw new ValidationError(`map${quotedName(name)}: items must be an array, got ${typeof items}.`);
+      if (typeof fn !== "function") throw new ValidationError(`map${quotedName(name)}: the map function is missing.`);
       return runMap(this, name, items, fn, config ?? {});
     });
   }
@@ -185,8 +186,8 @@ export class ContextImpl implements DurableContext {
         ? [undefined, a as readonly TInput[], b as MapBatchFunc<TInput, TOutput>, c as MapBatchesConfig<TInput, TOutput>]
         : [a as string | undefined, b as readonly TInput[], c as MapBatchFunc<TInput, TOutput>, d];
       checkName("mapBatches", name);
-      if (!Array.isArray(items)) throw new ValidationError(`mapBatches${label(name)}: items must be an array, got ${typeof items}.`);
-      if (typeof fn !== "function") throw new ValidationError(`mapBatches${label(name)}: the batch function is missing.`);
+      if (!Array.isArray(items)) throw new ValidationError(`mapBatches${quotedName(name)}: items must be an array, got ${typeof items}.`);
+      if (typeof fn !== "function") throw new ValidationError(`mapBatches${quotedName(name)}: the batch function is missing.`);
       return runMapBatches(this, name, items, fn, config as MapBatchesConfig<TInput, TOutput>);
     });
   }
@@ -202,16 +203,16 @@ export class ContextImpl implements DurableContext {
         : [a as string | undefined, b as ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>>, c];
       checkName("parallel", name);
       if (!Array.isArray(branches)) {
-        throw new ValidationError(`parallel${label(name)}: branches must be an array of functions or { name, func } objects.`);
+        throw new ValidationError(`parallel${quotedName(name)}: branches must be an array of functions or { name, func } objects.`);
       }
       const units: BatchUnit<TOutput>[] = branches.map((branch, index) => {
         if (typeof branch === "function") return { name: undefined, run: branch };
         if (branch && typeof branch === "object" && typeof branch.func === "function") {
-          checkName(`parallel${label(name)} branch ${index}`, branch.name);
+          checkName(`parallel${quotedName(name)} branch ${index}`, branch.name);
           return { name: branch.name, run: branch.func };
         }
         throw new ValidationError(
-          `parallel${label(name)}: branch ${index} must be a function or { name?, func }, got ${typeof branch}.`,
+          `parallel${quotedName(name)}: branch ${index} must be a function or { name?, func }, got ${typeof branch}.`,
         );
       });
       return runBatch(this, "parallel", name, units, config ?? {});
@@ -297,8 +298,4 @@ function checkName(operation: string, name: unknown): void {
   if (name.length > MAX_NAME_LENGTH) {
     throw new ValidationError(`${operation}: the name must be at most ${MAX_NAME_LENGTH} characters, got ${name.length}.`);
   }
-}
-
-function label(name: string | undefined): string {
-  return name === undefined ? "" : ` "${name}"`;
 }

@@ -90,6 +90,9 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
       `The input of ${what} is larger than the 256 KiB a checkpoint holds; pass a reference (e.g. an object key) instead of the data.`,
     );
   }
+  // Near the timeout the target is not started; the next invocation starts it. (Bad input above
+  // still fails here, not one invocation later.)
+  if (engine.timeBudget?.exhausted()) return engine.block();
   await ctx.checkpoint({
     Id: id,
     ParentId: ctx.operationId,

@@ -3,6 +3,14 @@ import { oversizedPayloadBytes } from "../protocol/limits.js";
 import { defaultSerdes, deserializeValue, serializeValue } from "../serdes/default-serdes.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 
+/**
+ * A call's name as messages about its arguments show it, before it has an id: ` "orders"` in
+ * `map "orders": …`, or nothing when the call is unnamed.
+ */
+export function quotedName(name: string | undefined): string {
+  return name === undefined ? "" : ` "${name}"`;
+}
+
 /** Describes an operation for error messages: `step "charge-card" (id 3-1)`. */
 export function describeOperation(kind: string, id: string, name: string | undefined): string {
   return `${kind} ${name !== undefined ? `${JSON.stringify(name)} ` : ""}(id ${id})`;
@@ -19,32 +27,19 @@ export interface PayloadSite {
   readonly what: string;
 }
 
-/** A value, or a function computing it when first needed. */
-type Lazy<V> = V | (() => V);
-
-function valueOf<V>(lazy: Lazy<V>): V {
-  return typeof lazy === "function" ? (lazy as () => V)() : lazy;
-}
-
+/** Serializes a value for a checkpoint; errors name the operation (`what`). */
 export function serializePayload<T>(
   serdes: Serdes<T>,
   value: T,
-  context: Lazy<SerdesContext>,
-  what: Lazy<string>,
+  context: SerdesContext,
+  what: string,
 ): string | undefined | Promise<string | undefined> {
-  // The default serdes is synchronous underneath: no promise round trip on every result.
-  if (serdes === defaultSerdes) {
-    try {
-      return serializeValue(value);
-    } catch (error) {
-      throw serializeFailed(valueOf(what), error);
-    }
-  }
-  return serializeCustom(serdes, value, valueOf(context), what);
+  return serializeAt({ serdesContext: context, what }, serdes, value);
 }
 
 /** serializePayload for a site whose context and description are derived on demand. */
 export function serializeAt<T>(site: PayloadSite, serdes: Serdes<T>, value: T): string | undefined | Promise<string | undefined> {
+  // The default serdes is synchronous underneath: no promise round trip on every result.
   if (serdes === defaultSerdes) {
     try {
       return serializeValue(value);
@@ -52,18 +47,18 @@ export function serializeAt<T>(site: PayloadSite, serdes: Serdes<T>, value: T): 
       throw serializeFailed(site.what, error);
     }
   }
-  return serializeCustom(serdes, value, site.serdesContext, () => site.what);
+  return serializeCustom(serdes, value, site);
 }
 
-async function serializeCustom<T>(serdes: Serdes<T>, value: T, context: SerdesContext, what: Lazy<string>): Promise<string | undefined> {
+async function serializeCustom<T>(serdes: Serdes<T>, value: T, site: PayloadSite): Promise<string | undefined> {
   let payload: string | undefined;
   try {
-    payload = await serdes.serialize(value, context);
+    payload = await serdes.serialize(value, site.serdesContext);
   } catch (error) {
-    throw serializeFailed(valueOf(what), error);
+    throw serializeFailed(site.what, error);
   }
   if (payload !== undefined && typeof payload !== "string") {
-    throw new SerdesError(`The serdes of ${valueOf(what)} returned ${typeof payload}; serialize must resolve to a string or undefined.`);
+    throw new SerdesError(`The serdes of ${site.what} returned ${typeof payload}; serialize must resolve to a string or undefined.`);
   }
   return payload;
 }
@@ -76,25 +71,19 @@ function serializeFailed(what: string, error: unknown): SerdesError {
   );
 }
 
+/** Reads a checkpointed payload back; errors name the operation (`what`). */
 export function deserializePayload<T>(
   serdes: Serdes<T>,
   payload: string | undefined,
-  context: Lazy<SerdesContext>,
-  what: Lazy<string>,
+  context: SerdesContext,
+  what: string,
 ): T | Promise<T> {
-  // The default serdes is synchronous underneath: skip the promise round trips on the replay path.
-  if (serdes === defaultSerdes) {
-    try {
-      return deserializeValue<T>(payload) as T;
-    } catch (error) {
-      throw deserializeFailed(valueOf(what), error);
-    }
-  }
-  return deserializeCustom(serdes, payload, valueOf(context), what);
+  return deserializeAt({ serdesContext: context, what }, serdes, payload);
 }
 
 /** deserializePayload for a site whose context and description are derived on demand. */
 export function deserializeAt<T>(site: PayloadSite, serdes: Serdes<T>, payload: string | undefined): T | Promise<T> {
+  // The default serdes is synchronous underneath: skip the promise round trips on the replay path.
   if (serdes === defaultSerdes) {
     try {
       return deserializeValue<T>(payload) as T;
@@ -102,14 +91,14 @@ export function deserializeAt<T>(site: PayloadSite, serdes: Serdes<T>, payload: 
       throw deserializeFailed(site.what, error);
     }
   }
-  return deserializeCustom(serdes, payload, site.serdesContext, () => site.what);
+  return deserializeCustom(serdes, payload, site);
 }
 
-async function deserializeCustom<T>(serdes: Serdes<T>, payload: string | undefined, context: SerdesContext, what: Lazy<string>): Promise<T> {
+async function deserializeCustom<T>(serdes: Serdes<T>, payload: string | undefined, site: PayloadSite): Promise<T> {
   try {
-    return (await serdes.deserialize(payload, context)) as T;
+    return (await serdes.deserialize(payload, site.serdesContext)) as T;
   } catch (error) {
-    throw deserializeFailed(valueOf(what), error);
+    throw deserializeFailed(site.what, error);
   }
 }
 

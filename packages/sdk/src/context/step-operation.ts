@@ -1,16 +1,16 @@
 import { StepError, StepInterruptedError, errorFromObject } from "../errors/durable-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type OperationUpdate } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { DurableContextLogger } from "../types/logger.js";
-import type { SerdesContext } from "../types/serdes.js";
 import { StepSemantics, type RetryDecision, type RetryStrategy, type StepConfig, type StepContext, type StepFunc } from "../types/step.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
-import { attemptEnded, attemptStarted, operationEnded, operationReplayed, operationStarted, wrapAttempt, type OperationIdentityInfo } from "./operation-hooks.js";
-import { describeOperation, deserializeAt, fitsInline, serializeAt, type PayloadSite } from "./payloads.js";
+import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from "./operation-hooks.js";
+import { describeOperation, deserializeAt, fitsInline, serializeAt } from "./payloads.js";
+import { StepOperationRun } from "./step-operation-run.js";
 
 export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> {
   const engine = ctx.engine;
@@ -101,44 +101,14 @@ function attemptInPlugins<T>(step: StepRun<T>, attempt: number, fn: StepFunc<T>,
   return wrapAttempt(step.ctx.engine, step.identity, attempt, async () => fn(stepContext));
 }
 
-/**
- * One call of ctx.step: what its updates, errors and (de)serialization need, without closures.
- * Thousands can be live at once (a map's items), so what only a custom serdes or an error message
- * reads is derived on demand rather than stored.
- */
-class StepRun<T> implements PayloadSite {
-  /** An attempt's body started in this invocation (only tracked when plugins are registered). */
-  attemptRunning = false;
-
-  constructor(
-    readonly ctx: ContextImpl,
-    readonly id: string,
-    readonly name: string | undefined,
-    readonly config: StepConfig<T>,
-  ) {}
-
-  get serdesContext(): SerdesContext {
-    return { entityId: this.id, durableExecutionArn: this.ctx.engine.executionArn };
+/** One call of ctx.step (see StepOperationRun). */
+class StepRun<T> extends StepOperationRun<T, StepConfig<T>> {
+  get subType(): string {
+    return OperationSubType.STEP;
   }
 
   get what(): string {
     return describeOperation("step", this.id, this.name);
-  }
-
-  get identity(): OperationIdentityInfo {
-    return { id: this.id, name: this.name, type: OperationType.STEP, subType: OperationSubType.STEP, parentId: this.ctx.operationId };
-  }
-
-  /** Tells plugins how the attempt (if one ran here) and, when terminal, the step ended. */
-  async reportEnd(attempt: number, error: unknown, terminal: boolean): Promise<void> {
-    const engine = this.ctx.engine;
-    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error);
-    this.attemptRunning = false;
-    if (terminal) await operationEnded(engine, this.identity, error);
-  }
-
-  get serdes() {
-    return this.config.serdes ?? this.ctx.engine.defaultSerdes;
   }
 
   get semantics(): StepSemantics {
@@ -147,18 +117,6 @@ class StepRun<T> implements PayloadSite {
 
   decode(payload: string | undefined): T | Promise<T> {
     return deserializeAt(this, this.serdes, payload);
-  }
-
-  update(action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate {
-    const update: OperationUpdate = {
-      Id: this.id,
-      ParentId: this.ctx.operationId,
-      Name: this.name,
-      Type: OperationType.STEP,
-      SubType: OperationSubType.STEP,
-      Action: action,
-    };
-    return extra ? Object.assign(update, extra) : update;
   }
 
   /** A failed attempt: retry as the strategy decides, or fail the step for good. */

@@ -8,7 +8,7 @@ import { callbackOptions, checkDeserializer } from "./callback-operation.js";
 import { deserializeCallbackPayload, rawCallbackDeserializer } from "./callback-payload.js";
 import { executeChild } from "./child-context-operation.js";
 import type { ContextImpl } from "./durable-context-impl.js";
-import { describeOperation } from "./payloads.js";
+import { describeOperation, quotedName } from "./payloads.js";
 
 /** The context stores the payload exactly as sent; the handler's deserializer runs after, every time. */
 const rawPayload: Serdes<string | undefined> = {
@@ -28,7 +28,7 @@ export async function runWaitForCallback<T>(
   config: WaitForCallbackConfig<T>,
 ): Promise<T> {
   const engine = ctx.engine;
-  const label = `waitForCallback${name === undefined ? "" : ` "${name}"`}`;
+  const label = `waitForCallback${quotedName(name)}`;
   if (typeof submitter !== "function") {
     throw new ValidationError(`${label}: the submitter function is missing; pass waitForCallback(name, async (callbackId) => ...).`);
   }

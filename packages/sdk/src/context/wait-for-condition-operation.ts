@@ -2,14 +2,14 @@ import { WaitForConditionError, errorFromObject } from "../errors/durable-errors
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type OperationUpdate } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { wholeSeconds } from "../types/duration.js";
-import type { SerdesContext } from "../types/serdes.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
-import { attemptEnded, attemptStarted, operationEnded, operationReplayed, operationStarted, wrapAttempt, type OperationIdentityInfo } from "./operation-hooks.js";
-import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
+import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from "./operation-hooks.js";
+import { describeOperation, deserializeAt, fitsInline, quotedName, serializeAt } from "./payloads.js";
+import { StepOperationRun } from "./step-operation-run.js";
 
 // waitForCondition is a STEP (sub-type WaitForCondition) whose attempts are checks. A check that
 // asks to continue is checkpointed as a RETRY carrying the new state (the service records it as
@@ -22,7 +22,7 @@ export function validateWaitForCondition<T>(
   check: unknown,
   config: unknown,
 ): asserts config is WaitForConditionConfig<T> {
-  const what = `waitForCondition${name === undefined ? "" : ` "${name}"`}`;
+  const what = `waitForCondition${quotedName(name)}`;
   if (typeof check !== "function") {
     throw new ValidationError(`${what}: the check function is missing; pass waitForCondition(name, async (state, ctx) => nextState, config).`);
   }
@@ -74,8 +74,10 @@ export async function runWaitForCondition<T>(
     }
   }
   if (ctx.closed) return never();
+  // Too close to the invocation's timeout to run a check: hold it for the next invocation.
+  if (engine.timeBudget?.exhausted()) return engine.block();
 
-  ctx.checkpoint(poll.update(OperationAction.START)).catch(() => undefined); // a failed checkpoint ends the invocation
+  ctx.checkpoint(poll.update(OperationAction.START)); // a failed checkpoint ends the invocation
   if (engine.plugins && !existing) await operationStarted(engine, poll.identity);
 
   let payload: string | undefined;
@@ -100,7 +102,7 @@ export async function runWaitForCondition<T>(
     checking = false;
     engine.suspension.bodyEnded();
     if (engine.ended || ctx.closed) return never();
-    payload = await serializePayload(poll.serdes, next, poll.serdesContext, poll.what);
+    payload = await serializeAt(poll, poll.serdes, next);
     if (!fitsInline(payload)) {
       throw new RangeError(
         `The state returned by the check of ${poll.what} is larger than the 256 KiB a checkpoint holds; ` +
@@ -144,43 +146,18 @@ export async function runWaitForCondition<T>(
   return engine.block();
 }
 
-/** One call of ctx.waitForCondition: its updates, serdes and strategy. */
-class Poll<T> {
-  readonly serdesContext: SerdesContext;
-  /** A check started in this invocation (only tracked when plugins are registered). */
-  attemptRunning = false;
-
-  constructor(
-    readonly ctx: ContextImpl,
-    readonly id: string,
-    readonly name: string | undefined,
-    readonly config: WaitForConditionConfig<T>,
-  ) {
-    this.serdesContext = { entityId: id, durableExecutionArn: ctx.engine.executionArn };
+/** One call of ctx.waitForCondition (see StepOperationRun); its attempts are checks. */
+class Poll<T> extends StepOperationRun<T, WaitForConditionConfig<T>> {
+  get subType(): string {
+    return OperationSubType.WAIT_FOR_CONDITION;
   }
 
   get what(): string {
     return describeOperation("waitForCondition", this.id, this.name);
   }
 
-  get serdes() {
-    return this.config.serdes ?? this.ctx.engine.defaultSerdes;
-  }
-
-  get identity(): OperationIdentityInfo {
-    return { id: this.id, name: this.name, type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, parentId: this.ctx.operationId };
-  }
-
-  /** Tells plugins how the check (if one ran here) and, when terminal, the operation ended. */
-  async reportEnd(attempt: number, error: unknown, terminal: boolean): Promise<void> {
-    const engine = this.ctx.engine;
-    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error);
-    this.attemptRunning = false;
-    if (terminal) await operationEnded(engine, this.identity, error);
-  }
-
   async decode(payload: string | undefined): Promise<T> {
-    return deserializePayload(this.serdes, payload, this.serdesContext, this.what) as Promise<T>;
+    return deserializeAt(this, this.serdes, payload);
   }
 
   /** The strategy's decision, checked: a malformed one fails the operation, saying why. */
@@ -192,18 +169,6 @@ class Poll<T> {
       );
     }
     return decision as WaitForConditionDecision;
-  }
-
-  update(action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): OperationUpdate {
-    const update: OperationUpdate = {
-      Id: this.id,
-      ParentId: this.ctx.operationId,
-      Name: this.name,
-      Type: OperationType.STEP,
-      SubType: OperationSubType.WAIT_FOR_CONDITION,
-      Action: action,
-    };
-    return extra ? Object.assign(update, extra) : update;
   }
 }
 

@@ -3,12 +3,12 @@ import { OperationAction, OperationStatus, OperationSubType, OperationType } fro
 import { wholeSeconds, type Duration } from "../types/duration.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { operationReplayed, operationStarted } from "./operation-hooks.js";
-import { describeOperation } from "./payloads.js";
+import { describeOperation, quotedName } from "./payloads.js";
 
 export async function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
   const engine = ctx.engine;
   // Validate before the id is taken and before anything is written.
-  const seconds = wholeSeconds(duration, `wait${name === undefined ? "" : ` "${name}"`} duration`);
+  const seconds = wholeSeconds(duration, `wait${quotedName(name)} duration`);
   const id = ctx.nextId();
   const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
   if (engine.ended) return never();

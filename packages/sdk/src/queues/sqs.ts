@@ -4,6 +4,7 @@ import type { DurableContext } from "../types/context.js";
 import type { Duration } from "../types/duration.js";
 import type { Serdes } from "../types/serdes.js";
 import type { RetryStrategy } from "../types/step.js";
+import { mapRecords } from "./record-map.js";
 
 /** The fields of an SQS record that Cairn reads (Lambda delivers more; they pass through). */
 export interface SqsRecord {
@@ -64,14 +65,10 @@ export async function processSqsBatch<TResult>(
       }
     });
   }
-  const result = await context.map(options.name ?? "sqs-batch", records, (c, record, index) => handler(c, record, index), {
+  const result = await mapRecords(context, records, handler, options, {
+    defaultName: "sqs-batch",
     itemNamer: (record) => record.messageId,
-    completionConfig: options.completionConfig ?? { toleratedFailurePercentage: 100 },
-    ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
-    ...(options.itemTimeout === undefined ? {} : { itemTimeout: options.itemTimeout }),
-    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
-    ...(options.itemSerdes === undefined ? {} : { itemSerdes: options.itemSerdes }),
-    ...(fifo ? { partitionKey: (record: SqsRecord) => record.attributes?.MessageGroupId as string } : {}),
+    partitionKey: fifo ? (record) => record.attributes?.MessageGroupId as string : undefined,
   });
   return result.toSqsBatchResponse(records);
 }

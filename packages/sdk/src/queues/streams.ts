@@ -4,6 +4,7 @@ import type { DurableContext } from "../types/context.js";
 import type { Duration } from "../types/duration.js";
 import type { Serdes } from "../types/serdes.js";
 import type { RetryStrategy } from "../types/step.js";
+import { mapRecords } from "./record-map.js";
 import {
   checkStreamRecords,
   compareSequenceNumbers,
@@ -99,15 +100,7 @@ async function processStreamBatch<TRecord extends KinesisStreamRecord | DynamoDb
   ) as TRecord[];
   if (typeof handler !== "function") throw new ValidationError(`${operation}: the record handler is missing; pass (context, record, index) => ….`);
   const partitionKey = ordering === false ? undefined : (ordering ?? defaultKey);
-  const result = await context.map(options.name ?? defaultName, records, (c, record, index) => handler(c, record, index), {
-    itemNamer: (record) => sequenceNumberOf(record),
-    completionConfig: options.completionConfig ?? { toleratedFailurePercentage: 100 },
-    ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
-    ...(options.itemTimeout === undefined ? {} : { itemTimeout: options.itemTimeout }),
-    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
-    ...(options.itemSerdes === undefined ? {} : { itemSerdes: options.itemSerdes }),
-    ...(partitionKey === undefined ? {} : { partitionKey }),
-  });
+  const result = await mapRecords(context, records, handler, options, { defaultName, itemNamer: sequenceNumberOf, partitionKey });
   return streamBatchResponse(result, records);
 }
 

@@ -9,7 +9,7 @@ import { childError, contextUpdate, executeChild, type ChildSpec } from "../chil
 import type { ContextImpl } from "../durable-context-impl.js";
 import { LazyAbort } from "../lazy-abort.js";
 import { childOperationId } from "../operation-ids.js";
-import { describeOperation, deserializePayload, fitsInline, serializePayload } from "../payloads.js";
+import { describeOperation, deserializePayload, fitsInline, quotedName, serializePayload } from "../payloads.js";
 import { unitLayout, type BatchLayout } from "./batch-layout.js";
 import { resolveBatchOptions } from "./batch-options.js";
 import { BatchResultImpl } from "./batch-result.js";
@@ -63,7 +63,7 @@ export async function runBatch<U, R = U>(
   config: BatchConfig<U, R>,
   layout: BatchLayout<U, R> = unitLayout(units.length) as unknown as BatchLayout<U, R>,
 ): Promise<BatchResult<R>> {
-  const label = `${kind}${name === undefined ? "" : ` "${name}"`}`;
+  const label = `${kind}${quotedName(name)}`;
   validateBatchConfig(label, layout.totalItems, config.maxConcurrency, config.completionConfig);
   const options = resolveBatchOptions(label, config);
 
@@ -125,7 +125,7 @@ export async function runBatch<U, R = U>(
       }
       return await rebuild(existing.ContextDetails?.Result);
     }
-    if (!existing) ctx.checkpoint(update(OperationAction.START)).catch(() => undefined);
+    if (!existing) ctx.checkpoint(update(OperationAction.START));
     // Instrumentation plugins: the batch's own start here, its end after its terminal checkpoint.
     const identity = { id, name, type: OperationType.CONTEXT, subType, parentId: ctx.operationId };
     if (engine.plugins) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));

@@ -2,9 +2,9 @@ import { BatchItemStatus, type CompletionReason } from "../../types/batch.js";
 
 // What a map/parallel operation checkpoints by default: the completion reason and one character
 // per input item (S succeeded, F failed, T timed out, K skipped by the FIFO rule, R started but
-// unfinished, - never started). Item results
-// and errors are already checkpointed on the items' own contexts, so replay rebuilds the
-// BatchResult from those; the summary stays small even for very large batches.
+// unfinished, - never started). Item results and errors are already checkpointed on the items'
+// own contexts, so replay rebuilds the BatchResult from those; the summary stays small even for
+// very large batches.
 const CODES: Record<BatchItemStatus, string> = {
   [BatchItemStatus.SUCCEEDED]: "S",
   [BatchItemStatus.FAILED]: "F",
@@ -12,7 +12,8 @@ const CODES: Record<BatchItemStatus, string> = {
   [BatchItemStatus.TIMED_OUT]: "T",
   [BatchItemStatus.SKIPPED]: "K",
 };
-const STATUS_OF_CODE: Record<string, BatchItemStatus> = { S: BatchItemStatus.SUCCEEDED, F: BatchItemStatus.FAILED, R: BatchItemStatus.STARTED, T: BatchItemStatus.TIMED_OUT, K: BatchItemStatus.SKIPPED };
+/** The inverse of CODES, so the two can never disagree. */
+const STATUS_OF_CODE = new Map(Object.entries(CODES).map(([status, code]) => [code, status as BatchItemStatus]));
 const NOT_STARTED = "-";
 
 export interface BatchSummary {
@@ -50,6 +51,6 @@ export function decodeSummary(payload: string | undefined): { reason: Completion
   if (parsed?.type !== "BatchSummary" || typeof parsed.items !== "string" || typeof parsed.completionReason !== "string") {
     return undefined;
   }
-  const statuses = [...parsed.items].map((code) => STATUS_OF_CODE[code]);
+  const statuses = [...parsed.items].map((code) => STATUS_OF_CODE.get(code));
   return { reason: parsed.completionReason, statuses };
 }

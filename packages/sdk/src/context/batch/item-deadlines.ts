@@ -9,7 +9,7 @@ import {
   type Operation,
   type OperationUpdate,
 } from "../../protocol/wire.js";
-import { childError, type ChildOutcome } from "../child-context-operation.js";
+import { childError, contextUpdate, type ChildOutcome } from "../child-context-operation.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import type { LazyAbort } from "../lazy-abort.js";
 import { childOperationId } from "../operation-ids.js";
@@ -90,7 +90,7 @@ export class ItemDeadlines {
     for (const [index, { waitId, timer }] of this.#armed) {
       clearTimeout(timer);
       this.#armed.delete(index);
-      writer.checkpoint(waitUpdate(this.batch, waitId, OperationAction.CANCEL)).catch(() => undefined);
+      writer.checkpoint(waitUpdate(this.batch, waitId, OperationAction.CANCEL));
     }
   }
 
@@ -108,9 +108,7 @@ export class ItemDeadlines {
     };
     const running = item.execute(owner); // queues the item's START first when it is new
     if (!wait) {
-      this.batch
-        .checkpoint({ ...waitUpdate(this.batch, waitId, OperationAction.START), WaitOptions: { WaitSeconds: this.seconds } })
-        .catch(() => undefined);
+      this.batch.checkpoint({ ...waitUpdate(this.batch, waitId, OperationAction.START), WaitOptions: { WaitSeconds: this.seconds } });
     }
     const armed: { waitId: string; timer: NodeJS.Timeout | undefined } = { waitId, timer: undefined };
     this.#armed.set(item.index, armed);
@@ -178,16 +176,7 @@ export class ItemDeadlines {
   }
 
   #write<T>(item: DeadlineRun<T>, action: OperationUpdate["Action"], extra?: Partial<OperationUpdate>): Promise<void> {
-    const update: OperationUpdate = {
-      Id: item.itemId,
-      ParentId: this.batch.operationId,
-      Name: item.name,
-      Type: OperationType.CONTEXT,
-      SubType: item.subType,
-      Action: action,
-      ...extra,
-    };
-    return this.batch.checkpoint(update);
+    return this.batch.checkpoint(contextUpdate(this.batch, item.itemId, item.name, item.subType, action, extra));
   }
 
   /** A completed batch being rebuilt on replay writes nothing (its deadlines were settled). */
@@ -197,7 +186,7 @@ export class ItemDeadlines {
 
   #cancel(waitId: string): void {
     if (this.#frozen) return;
-    this.batch.checkpoint(waitUpdate(this.batch, waitId, OperationAction.CANCEL)).catch(() => undefined);
+    this.batch.checkpoint(waitUpdate(this.batch, waitId, OperationAction.CANCEL));
   }
 
   /** Forgets an item's deadline; returns its WAIT id if it still needs cancelling. */

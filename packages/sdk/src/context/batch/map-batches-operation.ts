@@ -1,5 +1,6 @@
 import { BatchItemStatus, type BatchItem, type BatchResult, type MapBatchesConfig, type MapBatchFunc } from "../../types/batch.js";
 import type { ContextImpl } from "../durable-context-impl.js";
+import { quotedName } from "../payloads.js";
 import { itemOf, type BatchLayout } from "./batch-layout.js";
 import { runBatch, type BatchUnit } from "./batch-operation.js";
 import { checkItemBatcher, checkPartitionKeyOption } from "./batch-options.js";
@@ -19,7 +20,7 @@ export function runMapBatches<TInput, TOutput>(
   fn: MapBatchFunc<TInput, TOutput>,
   config: MapBatchesConfig<TInput, TOutput>,
 ): Promise<BatchResult<TOutput>> {
-  const label = `mapBatches${name === undefined ? "" : ` "${name}"`}`;
+  const label = `mapBatches${quotedName(name)}`;
   const batcher = checkItemBatcher(label, config.itemBatcher);
   checkPartitionKeyOption(label, config.partitionKey);
   const keys = config.partitionKey ? partitionKeysOf(label, items, config.partitionKey) : undefined;

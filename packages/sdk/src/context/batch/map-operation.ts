@@ -1,5 +1,6 @@
 import type { BatchResult, MapConfig, MapFunc } from "../../types/batch.js";
 import type { ContextImpl } from "../durable-context-impl.js";
+import { quotedName } from "../payloads.js";
 import { unitLayout } from "./batch-layout.js";
 import { runBatch, type BatchUnit } from "./batch-operation.js";
 import { checkPartitionKeyOption } from "./batch-options.js";
@@ -13,7 +14,7 @@ export function runMap<TInput, TOutput>(
   fn: MapFunc<TInput, TOutput>,
   config: MapConfig<TInput, TOutput>,
 ): Promise<BatchResult<TOutput>> {
-  const label = `map${name === undefined ? "" : ` "${name}"`}`;
+  const label = `map${quotedName(name)}`;
   checkPartitionKeyOption(label, config.partitionKey);
   // Keys are read (and checked) before anything is written.
   const chains = config.partitionKey ? chainPartitions(partitionKeysOf(label, items, config.partitionKey)) : undefined;
