@@ -35,9 +35,10 @@ export interface DurableExecutionConfig {
   plugins?: DurableInstrumentationPlugin[];
   /**
    * Yield before the timeout: once the invocation has less than this many milliseconds left
-   * (`getRemainingTimeInMillis`), no new step or map/parallel item starts; running steps finish,
-   * checkpoints are flushed and the invocation ends PENDING so the next one carries on. Default
-   * 10 000, never more than a quarter of the invocation's time; 0 turns it off.
+   * (`getRemainingTimeInMillis`), no new step, map/parallel item, waitForCondition check or
+   * invoke starts; running steps finish, checkpoints are flushed and the invocation ends
+   * PENDING so the next one carries on. Default 10 000, never more than a quarter of the
+   * invocation's time; 0 turns it off.
    */
   yieldMarginMs?: number;
 }
