@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DurableExecutionService, ExternalChangeInfo, Operation, OrchestratorClock, WaitingInfo } from "@cairn/sdk";
 import type { Output } from "./output.js";
-import { storeDirectory } from "./store.js";
+import { storeFlag } from "./store.js";
 
 /**
  * How often a waiting run reads the store for an answer sent by another process. The file store
@@ -21,11 +21,6 @@ export function callbackName(op: Operation, operations: readonly Operation[]): s
   if (op.Name !== undefined) return op.Name;
   const parent = op.ParentId === undefined ? undefined : operations.find((o) => o.Id === op.ParentId);
   return parent?.SubType === "WaitForCallback" ? parent.Name : undefined;
-}
-
-/** ` --store "<dir>"`, or nothing for the default store. */
-export function storeFlag(directory: string): string {
-  return directory === storeDirectory(undefined) ? "" : ` --store ${JSON.stringify(directory)}`;
 }
 
 /** The commands that answer `callbackId` from another terminal. */

@@ -4,7 +4,7 @@ import type { Output } from "./output.js";
 import { runExecution, type ExecutionSummary, type ExecutionTarget } from "@cairn/sdk";
 import { CallbackWaits } from "./callback-waits.js";
 import { showExecution } from "./show-execution.js";
-import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, writeSidecar } from "./store.js";
+import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, storeFlag, writeSidecar } from "./store.js";
 import { EXIT } from "./usage-error.js";
 
 export interface DriveOptions {
@@ -19,8 +19,7 @@ export interface DriveOptions {
 }
 
 export function resumeCommandFor(directory: string, id: string): string {
-  const store = directory === storeDirectory(undefined) ? "" : ` --store ${JSON.stringify(directory)}`;
-  return `cairn resume ${id}${store}`;
+  return `cairn resume ${id}${storeFlag(directory)}`;
 }
 
 /**

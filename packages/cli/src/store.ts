@@ -9,6 +9,11 @@ export function storeDirectory(option: string | undefined, cwd = process.cwd()):
   return resolve(cwd, option ?? DEFAULT_STORE_DIR);
 }
 
+/** ` --store "<dir>"` for the commands the CLI suggests, or nothing for the default store. */
+export function storeFlag(directory: string): string {
+  return directory === storeDirectory(undefined) ? "" : ` --store ${JSON.stringify(directory)}`;
+}
+
 export function openService(directory: string, clock?: OrchestratorClock): CheckpointService {
   return new CheckpointService({ store: new FileExecutionStore(directory), clock });
 }

@@ -26,6 +26,7 @@ import {
 import {
   applyMutation,
   createEmptyRecord,
+  KeyedSerialQueue,
   type ActiveInvocation,
   type CheckpointedOutcome,
   type ExecutionMutation,
@@ -50,6 +51,7 @@ import {
   ValueAssembler,
   eventSk,
   executionPk,
+  headKey,
   itemBytes,
   namePk,
   operationSk,
@@ -132,7 +134,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   private readonly cacheSize: number;
   private readonly shards: number;
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Serializes this process's work per execution, so its cache never sees interleaved updates. */
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(table: CairnTable, options: DynamoDbCheckpointStoreOptions = {}) {
     if (!table?.client || typeof table.tableName !== "string" || table.tableName.length === 0) {
@@ -153,17 +156,6 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
 
   private send<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return withRetry(operation, this.table.tableName, this.retry, call);
-  }
-
-  private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
   }
 
   private remember(id: string, entry: CacheEntry): CacheEntry {
@@ -192,12 +184,13 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     return items;
   }
 
-  private async getHead(id: string, attributes?: string[]): Promise<Head | undefined> {
+  /** A strongly consistent read of one item, of only `attributes` when given. */
+  private async getItem(key: Item, attributes?: string[]): Promise<Item | undefined> {
     const out = await this.send("GetItem", () =>
       this.table.client.send(
         new GetItemCommand({
           TableName: this.table.tableName,
-          Key: { [A.pk]: { S: executionPk(id) }, [A.sk]: { S: HEAD_SK } },
+          Key: key,
           ConsistentRead: true,
           ...(attributes
             ? {
@@ -208,7 +201,11 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
         }),
       ),
     );
-    return headOf(out.Item);
+    return out.Item;
+  }
+
+  private async getHead(id: string, attributes?: string[]): Promise<Head | undefined> {
+    return headOf(await this.getItem(headKey(id), attributes));
   }
 
   // ---- ExecutionStore ----------------------------------------------------------------------
@@ -251,16 +248,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   }
 
   async findByName(executionName: string): Promise<string | undefined> {
-    const out = await this.send("GetItem", () =>
-      this.table.client.send(
-        new GetItemCommand({
-          TableName: this.table.tableName,
-          Key: { [A.pk]: { S: namePk(executionName) }, [A.sk]: { S: NAME_SK } },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item?.[A.executionId]?.S;
+    const item = await this.getItem({ [A.pk]: { S: namePk(executionName) }, [A.sk]: { S: NAME_SK } });
+    return item?.[A.executionId]?.S;
   }
 
   /**
@@ -278,7 +267,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   }
 
   async read<T>(executionId: string, view: (record: ExecutionRecord) => T): Promise<T | undefined> {
-    return this.serialized(executionId, async () => {
+    return this.queue.run(executionId, async () => {
       const entry = await this.fresh(executionId);
       return entry === undefined ? undefined : view(entry.record);
     });
@@ -288,7 +277,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
   ): Promise<{ result: T } | undefined> {
-    return this.serialized(executionId, async () => {
+    return this.queue.run(executionId, async () => {
       let entry = this.cached(executionId);
       let verified = false;
       if (!entry) {
@@ -297,28 +286,23 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       }
       for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
         if (!entry) return undefined;
-        let decision: StoreDecision<T>;
+        let decision: StoreDecision<T> | undefined;
+        let refusal: unknown;
         try {
           decision = decide(entry.record);
         } catch (error) {
-          // A refusal decided on a cached record may be wrong (e.g. the token is newer than the
-          // cache): only a record known to be current may refuse.
-          if (!verified && (await this.isStale(entry))) {
-            entry = await this.load(executionId);
-            verified = true;
-            continue;
-          }
-          throw error;
+          refusal = error;
         }
-        if (!decision.mutation) {
-          if (!verified && (await this.isStale(entry))) {
-            entry = await this.load(executionId);
-            verified = true;
-            continue;
-          }
-          return { result: decision.result };
+        if (decision?.mutation) {
+          if ((await this.commit(entry, decision.mutation)) === "committed") return { result: decision.result };
+        } else if (verified || !(await this.isStale(entry))) {
+          // A refusal or an answer that writes nothing is not fenced by a commit, so one decided
+          // on a cached record may be wrong (e.g. the token is newer than the cache): only a
+          // record known to be current may give it.
+          if (decision) return { result: decision.result };
+          throw refusal;
         }
-        if ((await this.commit(entry, decision.mutation)) === "committed") return { result: decision.result };
+        // Lost the race to another writer, or the cache was stale: decide again on a fresh read.
         entry = await this.load(executionId);
         verified = true;
       }
@@ -521,18 +505,18 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   }
 
   private headItem(entry: CacheEntry): Item {
-    return {
-      [A.pk]: { S: executionPk(entry.record.executionId) },
-      [A.sk]: { S: HEAD_SK },
-      ...this.headAttributes(entry),
-    };
+    return { ...headKey(entry.record.executionId), ...this.headAttributes(entry) };
   }
 
-  /** SET every head attribute the record has, REMOVE the optional ones it has not; leases untouched. */
-  private headUpdate(entry: CacheEntry, extra: Item = {}) {
+  /**
+   * The head write that commits a mutation: SET every head attribute the record has, REMOVE the
+   * optional ones it has not (leases untouched), if the head is still at `previousSeq` with no
+   * intent pending.
+   */
+  private commitUpdate(entry: CacheEntry, previousSeq: number, extra: Item = {}) {
     const attrs = { ...this.headAttributes(entry), ...extra };
-    const names: Record<string, string> = {};
-    const values: Record<string, AttributeValue> = {};
+    const names: Record<string, string> = { "#seq": A.seq, "#intent": A.intent };
+    const values: Record<string, AttributeValue> = { ":prev": { N: String(previousSeq) } };
     const sets: string[] = [];
     let i = 0;
     for (const [name, value] of Object.entries(attrs)) {
@@ -550,7 +534,10 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       i++;
     }
     return {
+      TableName: this.table.tableName,
+      Key: headKey(entry.record.executionId),
       UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+      ConditionExpression: "#seq = :prev AND attribute_not_exists(#intent)",
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
@@ -586,27 +573,10 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     entry.positions = positions;
     if (mutation.summary) entry.resultJson = resultJsonOf(mutation.summary) ?? entry.resultJson;
 
-    const key = { [A.pk]: { S: executionPk(id) }, [A.sk]: { S: HEAD_SK } };
-    const condition = {
-      ConditionExpression: "#seq = :prev AND attribute_not_exists(#intent)",
-    };
-    const conditionNames = { "#seq": A.seq, "#intent": A.intent };
-    const conditionValues = { ":prev": { N: String(previousSeq) } };
-
     if (this.fitsOneTransaction(items, 1)) {
-      const update = this.headUpdate(entry);
       try {
         await this.transact("TransactWriteItems(checkpoint)", [
-          {
-            Update: {
-              TableName: this.table.tableName,
-              Key: key,
-              ...update,
-              ...condition,
-              ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...conditionNames },
-              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...conditionValues },
-            },
-          },
+          { Update: this.commitUpdate(entry, previousSeq) },
           ...items.map((Item) => ({ Put: { TableName: this.table.tableName, Item } })),
         ]);
       } catch (error) {
@@ -622,22 +592,11 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     const prefix = stagePrefix(intent.seq, intent.nonce);
     const staged = items.map((item) => ({ ...item, [A.sk]: { S: prefix + item[A.sk]!.S! } }));
     await putItems(this.table, this.retry, staged);
-    const update = this.headUpdate(entry, {
+    const update = this.commitUpdate(entry, previousSeq, {
       [A.intent]: { M: { seq: { N: String(intent.seq) }, nonce: { S: intent.nonce } } },
     });
     try {
-      await this.send("UpdateItem(commit)", () =>
-        this.table.client.send(
-          new UpdateItemCommand({
-            TableName: this.table.tableName,
-            Key: key,
-            ...update,
-            ...condition,
-            ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...conditionNames },
-            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...conditionValues },
-          }),
-        ),
-      );
+      await this.send("UpdateItem(commit)", () => this.table.client.send(new UpdateItemCommand(update)));
     } catch (error) {
       if (isConditionFailure(error)) {
         await deleteItems(this.table, this.retry, staged).catch(() => undefined);
@@ -701,7 +660,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
         this.table.client.send(
           new UpdateItemCommand({
             TableName: this.table.tableName,
-            Key: { [A.pk]: { S: executionPk(id) }, [A.sk]: { S: HEAD_SK } },
+            Key: headKey(id),
             UpdateExpression: "REMOVE #intent",
             ConditionExpression: "#intent.nonce = :n",
             ExpressionAttributeNames: { "#intent": A.intent },

@@ -36,6 +36,9 @@ export const operationSk = (position: number): string => `O#${String(position).p
 export const eventSk = (eventId: number): string => `E#${String(eventId).padStart(10, "0")}`;
 export const stagePrefix = (seq: number, nonce: string): string => `T#${seq}#${nonce}#`;
 
+/** The key of an execution's head item, which every commit, lease and due-time write conditions on. */
+export const headKey = (executionId: string): Item => ({ [A.pk]: { S: executionPk(executionId) }, [A.sk]: { S: HEAD_SK } });
+
 const PART_MARK = "#P";
 
 /** The items holding one value; throws PayloadTooLargeError (naming `what`) above MAX_VALUE_BYTES. */

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCairnClient, type CairnClient } from "./client.js";
 import { createWorker, type Worker } from "./worker.js";
+import { until } from "./test-support/until.js";
 import { createTestTable, localClient, type TestTable } from "./test-support/tables.js";
 
 let table: TestTable | undefined;
@@ -15,16 +16,6 @@ afterEach(async () => {
   await table?.drop();
   table = undefined;
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const finished = (client: CairnClient, arn: string) =>
   until(`${arn} to end`, async () => {

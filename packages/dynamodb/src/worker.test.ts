@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createCairnClient } from "./client.js";
 import { createWorker, type Worker } from "./worker.js";
 import { ledgerHandler, readLedger } from "./test-support/ledger-workflow.js";
+import { until } from "./test-support/until.js";
 import { createTestTable, type TestTable } from "./test-support/tables.js";
 
 let table: TestTable | undefined;
@@ -17,16 +18,6 @@ afterEach(async () => {
   await table?.drop();
   table = undefined;
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
 
 function ledgerFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), "cairn-ledger-")), "ledger.txt");

@@ -3,7 +3,7 @@
 // and releases it. A worker that dies simply stops renewing; once its lease expires another worker
 // takes the execution over, and beginning a new invocation fences off whatever the dead one might
 // still send.
-import { QueryCommand, UpdateItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, UpdateItemCommand, type AttributeValue, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import {
   CheckpointService,
   ExecutionClosedError,
@@ -24,8 +24,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { WorkerChainedInvokes } from "./chained-invokes.js";
 import { dueAtOf, waitsOnChainedInvoke } from "./due-time.js";
 import { DynamoDbCheckpointStore, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
-import { HEAD_SK, executionPk } from "./item-layout.js";
-import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry } from "./retry.js";
+import { headKey } from "./item-layout.js";
+import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
 import { A, DUE_INDEX, dueShardOf, dueShardsOf, type CairnTable } from "./table.js";
 
 export interface WorkerOptions {
@@ -92,6 +92,7 @@ export function createWorker(options: WorkerOptions): Worker {
 class DynamoDbWorker implements Worker {
   readonly workerId: string;
   readonly store: DynamoDbCheckpointStore;
+  private readonly retry: RetryPolicy;
   private readonly service: CheckpointService;
   private readonly table: CairnTable;
   private readonly handlers: Record<string, DurableInvocationHandler>;
@@ -123,6 +124,8 @@ class DynamoDbWorker implements Worker {
     this.handlers = handlers;
     this.shards = dueShardsOf(table);
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    // Claims, renewals and due-index reads follow the same retry policy as the store's own calls.
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.store?.retry };
     this.store = new DynamoDbCheckpointStore(table, { ...options.store, invocationLeaseMs: this.leaseMs });
     this.service = new CheckpointService({ store: this.store, clock: systemClock });
     this.invokes = new WorkerChainedInvokes(this.service, handlers, (parentId) =>
@@ -228,7 +231,7 @@ class DynamoDbWorker implements Worker {
   }
 
   private async queryShard(shard: string, now: number, limit: number): Promise<Candidate[]> {
-    const page = await withRetry("Query(due-index)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
+    const page = await withRetry("Query(due-index)", this.table.tableName, this.retry, () =>
       this.table.client.send(
         new QueryCommand({
           TableName: this.table.tableName,
@@ -251,58 +254,46 @@ class DynamoDbWorker implements Worker {
     return found;
   }
 
-  private headKey(executionId: string): Record<string, AttributeValue> {
-    return { [A.pk]: { S: executionPk(executionId) }, [A.sk]: { S: HEAD_SK } };
+  /** A conditional write of the execution's head item; false when its condition does not hold. */
+  private async updateHeadIf(
+    operation: string,
+    executionId: string,
+    update: Omit<UpdateItemCommandInput, "TableName" | "Key">,
+  ): Promise<boolean> {
+    try {
+      await withRetry(operation, this.table.tableName, this.retry, () =>
+        this.table.client.send(new UpdateItemCommand({ TableName: this.table.tableName, Key: headKey(executionId), ...update })),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Takes the lease if it is free (or already ours) and the execution is still due. */
-  private async claim(executionId: string): Promise<boolean> {
+  private claim(executionId: string): Promise<boolean> {
     const now = Date.now();
-    try {
-      await withRetry("UpdateItem(claim)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
-        this.table.client.send(
-          new UpdateItemCommand({
-            TableName: this.table.tableName,
-            Key: this.headKey(executionId),
-            UpdateExpression: "SET #owner = :me, #lease = :until",
-            ConditionExpression:
-              "attribute_exists(#due) AND #due <= :now AND (attribute_not_exists(#lease) OR #lease < :now OR #owner = :me)",
-            ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil, "#due": A.dueAt },
-            ExpressionAttributeValues: {
-              ":me": { S: this.workerId },
-              ":until": { N: String(now + this.leaseMs) },
-              ":now": { N: String(now) },
-            },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.updateHeadIf("UpdateItem(claim)", executionId, {
+      UpdateExpression: "SET #owner = :me, #lease = :until",
+      ConditionExpression: "attribute_exists(#due) AND #due <= :now AND (attribute_not_exists(#lease) OR #lease < :now OR #owner = :me)",
+      ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil, "#due": A.dueAt },
+      ExpressionAttributeValues: {
+        ":me": { S: this.workerId },
+        ":until": { N: String(now + this.leaseMs) },
+        ":now": { N: String(now) },
+      },
+    });
   }
 
   /** Extends our lease; false when it is no longer ours. */
-  private async renew(executionId: string): Promise<boolean> {
-    try {
-      await withRetry("UpdateItem(renew lease)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
-        this.table.client.send(
-          new UpdateItemCommand({
-            TableName: this.table.tableName,
-            Key: this.headKey(executionId),
-            UpdateExpression: "SET #lease = :until",
-            ConditionExpression: "#owner = :me",
-            ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil },
-            ExpressionAttributeValues: { ":me": { S: this.workerId }, ":until": { N: String(Date.now() + this.leaseMs) } },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  private renew(executionId: string): Promise<boolean> {
+    return this.updateHeadIf("UpdateItem(renew lease)", executionId, {
+      UpdateExpression: "SET #lease = :until",
+      ConditionExpression: "#owner = :me",
+      ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil },
+      ExpressionAttributeValues: { ":me": { S: this.workerId }, ":until": { N: String(Date.now() + this.leaseMs) } },
+    });
   }
 
   /**
@@ -329,32 +320,21 @@ class DynamoDbWorker implements Worker {
         values[":due"] = { N: String(state.due) };
         values[":shard"] = { S: dueShardOf(executionId, this.shards) };
       }
-      try {
-        await withRetry("UpdateItem(release lease)", this.table.tableName, DEFAULT_RETRY_POLICY, () =>
-          this.table.client.send(
-            new UpdateItemCommand({
-              TableName: this.table.tableName,
-              Key: this.headKey(executionId),
-              UpdateExpression: update,
-              ConditionExpression: "#owner = :me AND #seq = :seq",
-              ExpressionAttributeNames: {
-                "#owner": A.leaseOwner,
-                "#lease": A.leaseUntil,
-                "#due": A.dueAt,
-                "#shard": A.dueShard,
-                "#seq": A.seq,
-              },
-              ExpressionAttributeValues: values,
-            }),
-          ),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Either the lease is gone (nothing to do) or the record moved on: read it again.
-        const stillOurs = await this.renew(executionId);
-        if (!stillOurs) return;
-      }
+      const released = await this.updateHeadIf("UpdateItem(release lease)", executionId, {
+        UpdateExpression: update,
+        ConditionExpression: "#owner = :me AND #seq = :seq",
+        ExpressionAttributeNames: {
+          "#owner": A.leaseOwner,
+          "#lease": A.leaseUntil,
+          "#due": A.dueAt,
+          "#shard": A.dueShard,
+          "#seq": A.seq,
+        },
+        ExpressionAttributeValues: values,
+      });
+      if (released) return;
+      // Either the lease is gone (nothing to do) or the record moved on: read it again.
+      if (!(await this.renew(executionId))) return;
     }
   }
 
