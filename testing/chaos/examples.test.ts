@@ -3,7 +3,7 @@
 // wrapped to count calls in a ledger, and made as idempotent as a real deployment's would be (a
 // job submitted under an idempotency key, a reading or message applied once per id) so that an
 // at-least-once re-run does not change what the example computes.
-import { withDurableExecution, type DurableExecutionHandler, type SqsBatchResponse } from "@cairn/sdk";
+import { withDurableExecution, type DurableExecutionHandler, type SqsBatchResponse, type StreamBatchResponse } from "@cairn/sdk";
 import { WaitingOperationStatus } from "@cairn/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { inMemoryTable, type Row, type Table } from "../../examples/src/batch-writer/table.js";
@@ -13,6 +13,8 @@ import { createStreamWorkflow } from "../../examples/src/device-stream/workflow.
 import { createApprovalWorkflow, type ApprovalServices } from "../../examples/src/expense-approval/workflow.js";
 import type { JobService } from "../../examples/src/job-polling/jobs.js";
 import { createReportWorkflow } from "../../examples/src/job-polling/workflow.js";
+import { StoreBusy, inMemoryTelemetry, type TelemetryStore } from "../../examples/src/kinesis-telemetry/telemetry.js";
+import { createTelemetryConsumer, kinesisEvent } from "../../examples/src/kinesis-telemetry/workflow.js";
 import { inMemoryLedger, type Ledger } from "../../examples/src/sqs-consumer/ledger.js";
 import { createLedgerConsumer, sqsEvent } from "../../examples/src/sqs-consumer/workflow.js";
 import { sweep, type ChaosWorld, type SweepReport, type SweepScenario } from "./crash-sweep.js";
@@ -272,5 +274,85 @@ describe("interrupting sqs-consumer (processSqsBatch, FIFO, itemTimeout)", () =>
       },
     });
     expect(report.checkpoints).toBeGreaterThan(5);
+  });
+});
+
+describe("interrupting kinesis-telemetry (processKinesisBatch, per-device order, retries)", () => {
+  // Three devices, three readings each, as the shard delivers them. thermo-2's first reading meets a
+  // busy store once (one retry); thermo-3's second is implausible, so its third is held back.
+  const event = kinesisEvent([
+    { deviceId: "thermo-1", celsius: 20 },
+    { deviceId: "thermo-2", celsius: 30 },
+    { deviceId: "thermo-3", celsius: 40 },
+    { deviceId: "thermo-1", celsius: 21 },
+    { deviceId: "thermo-2", celsius: 31 },
+    { deviceId: "thermo-3", celsius: 999 },
+    { deviceId: "thermo-1", celsius: 22 },
+    { deviceId: "thermo-2", celsius: 32 },
+    { deviceId: "thermo-3", celsius: 42 },
+  ]);
+  const seq = event.Records.map((r) => r.kinesis.sequenceNumber);
+  const busyReading = seq[1] as string;
+  const implausible = seq[5] as string;
+  const heldBack = seq[8] as string;
+
+  function telemetryWorld(): ChaosWorld {
+    const ledger = new SideEffectLedger({ storedLabel: storedLabels() });
+    const real = inMemoryTelemetry();
+    const answers = new Map<string, Awaited<ReturnType<TelemetryStore["record"]>>>();
+    const store: TelemetryStore = {
+      record: async (reading, sequenceNumber) => {
+        ledger.call(`record:${sequenceNumber}`);
+        // Busy until its retry was scheduled, so an attempt repeated after a crash meets the
+        // store as the lost one did.
+        if (sequenceNumber === busyReading && !ledger.stored(`record:${busyReading}~retry`)) throw new StoreBusy(reading.deviceId);
+        // A repeated reading is answered as the first time (the store itself would only say "ignored").
+        const before = answers.get(sequenceNumber);
+        if (before) return before;
+        const answer = await real.store.record(reading, sequenceNumber);
+        answers.set(sequenceNumber, answer);
+        return answer;
+      },
+    };
+    return {
+      handler: durable(createTelemetryConsumer(store)),
+      ledger,
+      verify: (_result, where) => {
+        // Every plausible reading up to a device's failure applied exactly once, in stream order.
+        const want = event.Records.filter((r) => r.kinesis.sequenceNumber !== implausible && r.kinesis.sequenceNumber !== heldBack);
+        expect(real.applied, where).toEqual(
+          expect.arrayContaining(want.map((r) => `${r.kinesis.partitionKey}@${r.kinesis.sequenceNumber}`)),
+        );
+        expect(real.applied, where).toHaveLength(want.length);
+        for (const device of ["thermo-1", "thermo-2", "thermo-3"]) {
+          const mine = real.applied.filter((a) => a.startsWith(`${device}@`));
+          expect(mine, `${where}: ${device}`).toEqual(want.filter((r) => r.kinesis.partitionKey === device).map((r) => `${device}@${r.kinesis.sequenceNumber}`));
+        }
+        expect(real.ignored, where).toEqual([]);
+      },
+    };
+  }
+
+  it("reports the same lowest failed sequence number, keeps each device's order, and re-applies no stored reading, whatever the crash", async () => {
+    const report = await sweepAndReport({
+      name: "kinesis-telemetry",
+      payload: event,
+      world: telemetryWorld,
+      check: (run, _clean, where) => {
+        expect(run.result.getResult() as StreamBatchResponse, where).toEqual({ batchItemFailures: [{ itemIdentifier: implausible }] });
+        // Per device, calls never go back to an earlier reading (a repeat of the same one is allowed).
+        const calls = run.world.ledger.callLog().map((label) => label.slice("record:".length));
+        for (const device of ["thermo-1", "thermo-2", "thermo-3"]) {
+          const mine = calls.filter((s) => event.Records.find((r) => r.kinesis.sequenceNumber === s)?.kinesis.partitionKey === device);
+          expect(mine, `${where}: ${device}`).toEqual([...mine].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)));
+        }
+        // The implausible reading fails before its step, and the held-back one never reaches the store.
+        expect(run.world.ledger.calls(`record:${implausible}`), where).toBe(0);
+        expect(run.world.ledger.calls(`record:${heldBack}`), where).toBe(0);
+      },
+    });
+    expect(report.checkpoints).toBeGreaterThan(5);
+    // Before and after each checkpoint, inside each of the 7 bodies that reach the store, and after every checkpoint at once.
+    expect(report.points).toBe(2 * report.checkpoints + 7 + 1);
   });
 });

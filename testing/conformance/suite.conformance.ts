@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { describe, test } from "vitest";
 import type { HandlerModule } from "./lib/handler-module.js";
 import { listRequirementFiles, loadRequirement, type Requirement, type RequirementFile } from "./lib/loader.js";
+import { CONCURRENT_ORDER } from "./lib/concurrent-order.js";
 import { compareSequences } from "./lib/matcher.js";
 import { runRequirement, type TimeMode } from "./lib/run-requirement.js";
 
@@ -33,9 +34,6 @@ async function loadHandler(file: RequirementFile): Promise<HandlerModule> {
   if (typeof mod.handler !== "function") throw new Error(`handlers/${file.key}.ts does not export a handler`);
   return mod as HandlerModule;
 }
-
-// Vectors whose branches run concurrently: their event order legitimately varies between runs.
-const CONCURRENT_ORDER = new Set(["parallel/8-11", "map/9-11"]);
 
 /** Skipped-time event sequences, to check that real time produces the same one. */
 const skippedSequences = new Map<string, string[]>();
