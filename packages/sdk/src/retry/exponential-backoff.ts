@@ -59,7 +59,8 @@ export function exponentialBackoff(what: string, config: BackoffConfig, defaults
   };
 }
 
-function applyJitter(delay: number, jitter: JitterStrategy): number {
+/** Randomises a delay per `jitter` and rounds it to whole seconds, at least 1. */
+export function applyJitter(delay: number, jitter: JitterStrategy): number {
   let value = delay;
   if (jitter === JitterStrategy.FULL) value = Math.random() * delay;
   else if (jitter === JitterStrategy.HALF) value = delay / 2 + (Math.random() * delay) / 2;

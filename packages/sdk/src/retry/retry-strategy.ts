@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
 import { JitterStrategy, type RetryDecision, type RetryStrategy } from "../types/step.js";
-import { exponentialBackoff } from "./exponential-backoff.js";
+import { applyJitter, exponentialBackoff } from "./exponential-backoff.js";
 
 export interface RetryStrategyConfig {
   /** Total attempts including the first (default 6). */
@@ -53,22 +53,49 @@ function isRetryable(
 }
 
 export interface LinearRetryStrategyConfig {
+  /** Total attempts including the first (default 5). */
   maxAttempts?: number;
-  /** Delay added per attempt: the n-th retry waits n times this. */
+  /** Delay before the second attempt (default: `increment`). */
+  initialDelay?: Duration;
+  /** Added per further retry: the n-th retry waits `initialDelay + (n - 1) * increment` (default 5 s). */
+  increment?: Duration;
+  /** The earlier name of `increment`, still accepted. */
   delayIncrement?: Duration;
   maxDelay?: Duration;
+  /** Randomisation of each delay (default NONE). */
+  jitter?: JitterStrategy;
+  /** As in createRetryStrategy: retry only errors whose message matches. */
+  retryableErrors?: (string | RegExp)[];
+  /** As in createRetryStrategy: retry only errors of these classes. */
+  retryableErrorTypes?: (new (...args: never[]) => Error)[];
 }
 
 /** Retries with delays growing by a fixed increment (5 s, 10 s, 15 s, ... by default). */
 export function createLinearRetryStrategy(config: LinearRetryStrategyConfig = {}): RetryStrategy {
+  const what = "createLinearRetryStrategy";
   const maxAttempts = config.maxAttempts ?? 5;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new ValidationError(`createLinearRetryStrategy: maxAttempts must be an integer >= 1, got ${maxAttempts}.`);
+    throw new ValidationError(`${what}: maxAttempts must be an integer >= 1, got ${maxAttempts}.`);
   }
-  const step = config.delayIncrement === undefined ? 5 : wholeSeconds(config.delayIncrement, "createLinearRetryStrategy: delayIncrement");
-  const max = config.maxDelay === undefined ? Infinity : wholeSeconds(config.maxDelay, "createLinearRetryStrategy: maxDelay");
-  return (_error, attemptsMade) =>
-    attemptsMade >= maxAttempts ? { shouldRetry: false } : { shouldRetry: true, delay: { seconds: Math.min(max, step * attemptsMade) } };
+  if (config.increment !== undefined && config.delayIncrement !== undefined) {
+    throw new ValidationError(`${what}: pass increment or its earlier name delayIncrement, not both.`);
+  }
+  const incrementField = config.increment === undefined ? "delayIncrement" : "increment";
+  const incrementDuration = config.increment ?? config.delayIncrement;
+  const step = incrementDuration === undefined ? 5 : wholeSeconds(incrementDuration, `${what}: ${incrementField}`);
+  const initial = config.initialDelay === undefined ? step : wholeSeconds(config.initialDelay, `${what}: initialDelay`);
+  const max = config.maxDelay === undefined ? Infinity : wholeSeconds(config.maxDelay, `${what}: maxDelay`);
+  const jitter = config.jitter ?? JitterStrategy.NONE;
+  if (!Object.values(JitterStrategy).includes(jitter)) {
+    throw new ValidationError(`${what}: jitter must be one of NONE, FULL, HALF, got ${String(jitter)}.`);
+  }
+  const { retryableErrors, retryableErrorTypes } = config;
+  return (error, attemptsMade) => {
+    if (attemptsMade >= maxAttempts) return { shouldRetry: false };
+    if (!isRetryable(error, retryableErrors, retryableErrorTypes)) return { shouldRetry: false };
+    const delay = Math.min(max, initial + step * (attemptsMade - 1));
+    return { shouldRetry: true, delay: { seconds: applyJitter(delay, jitter) } };
+  };
 }
 
 export const retryPresets = {

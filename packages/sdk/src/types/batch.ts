@@ -1,6 +1,7 @@
 import type { ChildContextError } from "../errors/durable-errors.js";
 import type { DurableContext } from "./context.js";
 import type { Duration } from "./duration.js";
+import type { DurableLogger } from "./logger.js";
 import type { Serdes } from "./serdes.js";
 import type { RetryStrategy } from "./step.js";
 
@@ -128,11 +129,13 @@ export interface CustomCompletionConfig {
 /** With no config, a batch fails fast: the first failure completes it. */
 export type CompletionConfig = ThresholdCompletionConfig | CustomCompletionConfig;
 
-export type MapFunc<TInput, TOutput> = (
+/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+export type MapFunc<TInput, TOutput, _Logger extends DurableLogger = DurableLogger> = (
   context: DurableContext,
   item: TInput,
   index: number,
-  items: readonly TInput[],
+  // Mutable as in the AWS SDK, so a function declared with `items: T[]` is accepted.
+  items: TInput[],
 ) => Promise<TOutput>;
 
 /** Keys that order a map's items: equal keys run one after another in input order. */
@@ -213,9 +216,11 @@ export interface MapBatchesConfig<TItem, TResult> extends BatchExecutionOptions 
   partitionKey?: (item: TItem, index: number) => PartitionKey;
 }
 
-export type ParallelFunc<TResult> = (context: DurableContext) => Promise<TResult>;
+/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+export type ParallelFunc<TResult, _Logger extends DurableLogger = DurableLogger> = (context: DurableContext) => Promise<TResult>;
 
-export interface NamedParallelBranch<TResult> {
+/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+export interface NamedParallelBranch<TResult, _Logger extends DurableLogger = DurableLogger> {
   name?: string;
   func: ParallelFunc<TResult>;
 }

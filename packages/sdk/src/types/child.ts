@@ -1,4 +1,5 @@
 import type { DurableContext } from "./context.js";
+import type { DurableLogger } from "./logger.js";
 import type { Serdes } from "./serdes.js";
 
 export interface ChildConfig<T> {
@@ -7,4 +8,5 @@ export interface ChildConfig<T> {
   subType?: string;
 }
 
-export type ChildFunc<T> = (context: DurableContext) => Promise<T>;
+/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+export type ChildFunc<T, _Logger extends DurableLogger = DurableLogger> = (context: DurableContext) => Promise<T>;

@@ -18,7 +18,7 @@ import type {
 import type { ChildConfig, ChildFunc } from "./child.js";
 import type { Duration } from "./duration.js";
 import type { DurablePromise } from "./durable-promise.js";
-import type { DurableContextLogger, LoggerConfig } from "./logger.js";
+import type { DurableContextLogger, DurableLogger, LoggerConfig } from "./logger.js";
 import type { DurablePromiseCombinators } from "./promise-combinators.js";
 import type { AnySerdes } from "./serdes.js";
 import type { StepConfig, StepFunc } from "./step.js";
@@ -46,8 +46,11 @@ export interface SerdesConfig {
 
 type BranchResult<B> = B extends ParallelFunc<infer R> ? R : B extends NamedParallelBranch<infer R> ? R : never;
 
-/** What a durable handler uses to run operations that are checkpointed and replayed. */
-export interface DurableContext {
+/**
+ * What a durable handler uses to run operations that are checkpointed and replayed. `_TLogger` is
+ * accepted so `DurableContext<MyLogger>` written for the AWS SDK compiles; it does not narrow `logger`.
+ */
+export interface DurableContext<_TLogger extends DurableLogger = DurableLogger> {
   readonly lambdaContext: LambdaContextLike;
   readonly logger: DurableContextLogger;
   readonly executionContext: { readonly durableExecutionArn: string };
@@ -167,7 +170,7 @@ export interface DurableContext {
 
 /** A durable handler: ordinary async code that receives the event and a DurableContext. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- event and result types are the handler's own
-export type DurableExecutionHandler<TEvent = any, TResult = any> = (
+export type DurableExecutionHandler<TEvent = any, TResult = any, _TLogger extends DurableLogger = DurableLogger> = (
   event: TEvent,
   context: DurableContext,
 ) => Promise<TResult>;

@@ -1,6 +1,6 @@
 import type { Duration } from "./duration.js";
 import type { Serdes } from "./serdes.js";
-import type { DurableContextLogger } from "./logger.js";
+import type { DurableContextLogger, DurableLogger } from "./logger.js";
 
 export interface RetryDecision {
   shouldRetry: boolean;
@@ -38,4 +38,5 @@ export interface StepContext {
   signal: AbortSignal;
 }
 
-export type StepFunc<T> = (context: StepContext) => Promise<T>;
+/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+export type StepFunc<T, _Logger extends DurableLogger = DurableLogger> = (context: StepContext) => Promise<T>;

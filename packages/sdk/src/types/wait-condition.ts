@@ -13,7 +13,10 @@ export interface WaitForConditionContext {
  * Checks the outside world and returns the next state. The state it returns is checkpointed, so
  * the next check (after a suspension, a replay or a crash) starts from it.
  */
-export type WaitForConditionCheckFunc<T> = (state: T, context: WaitForConditionContext) => Promise<T>;
+export type WaitForConditionCheckFunc<T, _Logger extends DurableLogger = DurableLogger> = (
+  state: T,
+  context: WaitForConditionContext,
+) => Promise<T>;
 
 /** Continue polling after `delay` (whole seconds, at least 1), or stop with the current state. */
 export type WaitForConditionDecision = { shouldContinue: true; delay: Duration } | { shouldContinue: false };

@@ -1,0 +1,58 @@
+// Where the SDKs differ on purpose, or in a way docs/compatibility.md records, the outcome is
+// normalised before comparing. Each entry names what it covers, and touches only that part of
+// the outcome: everything else must still be equal.
+import type { SdkName } from "./generate.js";
+import type { Outcome } from "./scenarios.js";
+
+export interface KnownDifference {
+  /** What differs, as docs/compatibility.md words it. */
+  documented: string;
+  normalize(outcome: Outcome, sdk: SdkName): Outcome;
+}
+
+function mapOperations(outcome: Outcome, fn: (line: string) => string): Outcome {
+  return { ...outcome, operations: outcome.operations.map(fn).sort() };
+}
+
+function mapResult<T>(outcome: Outcome, fn: (result: T) => T): Outcome {
+  return { ...outcome, result: fn(structuredClone(outcome.result) as T) };
+}
+
+type ErrorField = { message: string; cause: string | undefined; instanceOf: string[]; errorType: string | undefined };
+
+export const knownDifferences: Record<string, KnownDifference[]> = {
+  waitForCallback: [
+    {
+      documented: "error messages: Cairn's name the operation and the cause (compare errorType and class, not message text)",
+      normalize: (outcome) =>
+        mapResult<{ timedOut: ErrorField }>(outcome, (result) => {
+          result.timedOut.message = "<message>";
+          result.timedOut.cause = "<message>";
+          return result;
+        }),
+    },
+  ],
+  waitForCondition: [
+    {
+      documented: "a failed waitForCondition: usually a StepError on AWS, always WaitForConditionError on Cairn",
+      normalize: (outcome, sdk) =>
+        mapResult<{ broken: ErrorField }>(outcome, (result) => {
+          if (sdk === "aws") {
+            result.broken.instanceOf = result.broken.instanceOf.map((c) => (c === "StepError" ? "WaitForConditionError" : c));
+            result.broken.errorType = "WaitForConditionError";
+          }
+          return result;
+        }),
+    },
+  ],
+  "promise combinators": [
+    {
+      documented: "abandoned work: the losing branch of ctx.promise.race keeps running on AWS, stays STARTED on Cairn once the execution ends",
+      normalize: (outcome) => mapOperations(outcome, (line) => (line.includes("tortoise") ? line.replace(/ (SUCCEEDED|STARTED)$/, " <abandoned>") : line)),
+    },
+  ],
+};
+
+export function normalize(name: string, outcome: Outcome, sdk: SdkName): Outcome {
+  return (knownDifferences[name] ?? []).reduce((current, difference) => difference.normalize(current, sdk), outcome);
+}
