@@ -57,7 +57,7 @@ describe("cairn run", () => {
     expect(run.stdout).toMatch(/OPERATION\s+ID\s+TYPE\s+STATUS\s+ATTEMPT\s+DURATION/);
     expect(run.stdout).toMatch(/\n {2}✓ reserve-stock\s+1\s+STEP\/Step\s+SUCCEEDED\s+1\s/);
     expect(run.stdout).toMatch(/\n {6}✓ email\s+3-1-1\s+STEP\/Step\s+SUCCEEDED/);
-    expect(run.stdout).toMatch(/\n {4}✓ \(unnamed\)\s+3-1\s+CONTEXT\/ParallelBranch/);
+    expect(run.stdout).toMatch(/\n {4}✓ parallel-branch-0\s+3-1\s+CONTEXT\/ParallelBranch/);
     expect(run.stdout).toMatch(new RegExp(`execution ${id}\\s+SUCCEEDED`));
     expect(run.stdout).toContain('"amount": 20');
 

@@ -206,10 +206,11 @@ export class ContextImpl implements DurableContext {
         throw new ValidationError(`parallel${quotedName(name)}: branches must be an array of functions or { name, func } objects.`);
       }
       const units: BatchUnit<TOutput>[] = branches.map((branch, index) => {
-        if (typeof branch === "function") return { name: undefined, run: branch };
+        // Unnamed branches are named by position, as the AWS SDK names them.
+        if (typeof branch === "function") return { name: `parallel-branch-${index}`, run: branch };
         if (branch && typeof branch === "object" && typeof branch.func === "function") {
           checkName(`parallel${quotedName(name)} branch ${index}`, branch.name);
-          return { name: branch.name, run: branch.func };
+          return { name: branch.name || `parallel-branch-${index}`, run: branch.func };
         }
         throw new ValidationError(
           `parallel${quotedName(name)}: branch ${index} must be a function or { name?, func }, got ${typeof branch}.`,

@@ -57,7 +57,7 @@ describe("itemTimeout", () => {
     const lines = eventLines(run.history);
     expect(lines).toContain("WaitCancelled 1-4 itemTimeout"); // item 0 finished first
     expect(lines).toContain("WaitSucceeded 1-5 itemTimeout"); // item 1's deadline
-    expect(lines).toContain("ContextFailed 1-2");
+    expect(lines).toContain("ContextFailed 1-2 map-item-1");
     const item1 = run.operations.find((op) => op.Id === "1-2");
     expect(item1?.ContextDetails?.Error?.ErrorType).toBe("BatchItemTimeoutError");
   });

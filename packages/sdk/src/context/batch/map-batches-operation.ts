@@ -31,7 +31,8 @@ export function runMapBatches<TInput, TOutput>(
     const info = { batchIndex, indexes };
     const batch = (): TInput[] => indexes.map((i) => items[i] as TInput);
     return {
-      name: config.batchNamer ? config.batchNamer(batch(), info) : undefined,
+      // Named by position when unnamed, like map items (`map-item-<i>`).
+      name: (config.batchNamer && config.batchNamer(batch(), info)) || `map-batch-${batchIndex}`,
       run: async (c) => {
         const results = await fn(c, batch(), info);
         if (!Array.isArray(results) || results.length !== indexes.length) {

@@ -20,8 +20,10 @@ export function runMap<TInput, TOutput>(
   const chains = config.partitionKey ? chainPartitions(partitionKeysOf(label, items, config.partitionKey)) : undefined;
   const namer = config.itemNamer;
   const units: BatchUnit<TOutput>[] = items.map((item, index) => ({
-    name: namer ? namer(item, index) : undefined,
-    run: (c) => fn(c, item, index, items),
+    // Unnamed items are named by position, as the AWS SDK names them, so lookups by name port.
+    name: (namer && namer(item, index)) || `map-item-${index}`,
+    // The caller's own array, typed mutable as the AWS SDK types it; map never writes to it.
+    run: (c) => fn(c, item, index, items as TInput[]),
   }));
   return runBatch(ctx, "map", name, units, config, unitLayout<TOutput>(units.length, chains));
 }
