@@ -27,17 +27,19 @@ export interface RequirementOutcome {
   stoppedEarly: boolean;
 }
 
-interface LoaderModule {
-  listRequirementFiles(dir?: string, categories?: readonly string[]): RequirementFile[];
-  loadRequirement(file: string, category: string): Requirement;
-}
-
 interface RunnerModule {
   runRequirement(req: Requirement, mod: HandlerModule, mode: TimeMode, overrides?: { store?: ExecutionStore }): Promise<RequirementOutcome>;
 }
 
-interface MatcherModule {
-  compareSequences(skipped: readonly string[], real: readonly string[], options: { realStoppedEarly: boolean; unordered: boolean }): string[];
+interface SuitePlanModule {
+  TIMEOUT_MS: Readonly<Record<TimeMode, number>>;
+  timeModesFromEnv(): TimeMode[];
+  selectedRequirementFiles(categories?: readonly string[]): RequirementFile[];
+  loadHandler(file: RequirementFile): Promise<HandlerModule>;
+  ConformanceRun: new () => {
+    requirementOf(file: RequirementFile): Requirement;
+    check(file: RequirementFile, mode: TimeMode, outcome: RequirementOutcome): void;
+  };
 }
 
 const CONFORMANCE = new URL("../../../../testing/conformance/", import.meta.url);
@@ -46,25 +48,9 @@ async function load<T>(path: string): Promise<T> {
   return (await import(/* @vite-ignore */ new URL(path, CONFORMANCE).href)) as T;
 }
 
-export interface ConformanceSuite extends LoaderModule, RunnerModule, MatcherModule {
-  loadHandler(file: RequirementFile): Promise<HandlerModule>;
-}
+export type ConformanceSuite = RunnerModule & SuitePlanModule;
 
 export async function loadConformanceSuite(): Promise<ConformanceSuite> {
-  const [loader, runner, matcher] = await Promise.all([
-    load<LoaderModule>("lib/loader.ts"),
-    load<RunnerModule>("lib/run-requirement.ts"),
-    load<MatcherModule>("lib/matcher.ts"),
-  ]);
-  return {
-    listRequirementFiles: loader.listRequirementFiles,
-    loadRequirement: loader.loadRequirement,
-    runRequirement: runner.runRequirement,
-    compareSequences: matcher.compareSequences,
-    loadHandler: async (file) => {
-      const mod = await load<Partial<HandlerModule>>(`handlers/${file.category}/${file.id}.ts`);
-      if (typeof mod.handler !== "function") throw new Error(`conformance handlers/${file.key}.ts does not export a handler`);
-      return mod as HandlerModule;
-    },
-  };
+  const [runner, plan] = await Promise.all([load<RunnerModule>("lib/run-requirement.ts"), load<SuitePlanModule>("lib/suite-plan.ts")]);
+  return { ...plan, runRequirement: runner.runRequirement };
 }
