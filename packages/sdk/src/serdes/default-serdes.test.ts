@@ -64,3 +64,96 @@ describe("default serdes", () => {
     expect(deserializeValue(serializeValue(tricky))).toEqual(tricky);
   });
 });
+
+describe("default serdes: keys that name prototype machinery", () => {
+  const protoSnapshot = () => Object.getOwnPropertyNames(Object.prototype).sort();
+  const before = protoSnapshot();
+  const assertPristine = () => {
+    expect(protoSnapshot()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  };
+
+  it.each([
+    ["constructor at the top", { constructor: "Point", x: 1 }],
+    ["prototype at the top", { prototype: { area: 2 } }],
+    ["both, nested and in arrays", { shape: { constructor: { prototype: { polluted: true } } }, list: [{ constructor: 1 }] }],
+    ["a key that starts with the escape character", { "~constructor": 1, "~": 2, constructor: 3 }],
+  ])("writes plain JSON with %s exactly as JSON.stringify does", (_what, value) => {
+    const text = serializeValue(value);
+    expect(text).toBe(JSON.stringify(value));
+    const back = deserializeValue<Record<string, unknown>>(text);
+    expect(back).toEqual(value);
+    expect(Object.keys(back ?? {})).toEqual(Object.keys(value));
+    assertPristine();
+  });
+
+  it.each([
+    ["next to a Date", { constructor: "Order", placed: new Date(5) }],
+    ["inside a Map value", new Map([["k", { prototype: { d: new Date(1) }, n: 1n }]])],
+    ["inside a Set", new Set([{ constructor: { prototype: { polluted: true } } }, 2n])],
+    ["escaped-looking keys beside them", { constructor: 1, "~x": new Date(2), "~~y": undefined, plain: [new Set([1])] }],
+    ["under an escaped key, nested", { constructor: { prototype: { constructor: new Map([[1, new Date(3)]]) } } }],
+  ])("round-trips typed values with those keys %s", (_what, value) => {
+    const text = serializeValue(value);
+    expect(text).toContain("__superjson");
+    const back = deserializeValue(text);
+    expect(back).toEqual(value);
+    assertPristine();
+  });
+
+  it("keeps the key order of an object it had to escape", () => {
+    const value = { b: 1, constructor: 2, "~a": 3, when: new Date(0) };
+    const back = deserializeValue<Record<string, unknown>>(serializeValue(value));
+    expect(Object.keys(back ?? {})).toEqual(["b", "constructor", "~a", "when"]);
+  });
+
+  it("keeps shared objects and cycles that pass through an escaped object", () => {
+    const shared = { constructor: "shared", at: new Date(7) };
+    const node: Record<string, unknown> = { constructor: { prototype: shared }, again: shared };
+    node.self = node;
+    const back = deserializeValue<{ constructor: { prototype: unknown }; again: unknown; self: unknown }>(serializeValue(node));
+    expect(back?.again).toEqual(shared);
+    expect(back?.constructor.prototype).toBe(back?.again);
+    expect(back?.self).toBe(back);
+    assertPristine();
+  });
+
+  it.each([
+    ["at the top", JSON.parse('{"__proto__": {"polluted": 1}}')],
+    ["nested in an array", { list: [JSON.parse('{"a": {"__proto__": {"polluted": 1}}}')] }],
+    ["inside a Set", new Set([JSON.parse('{"__proto__": {"polluted": 1}}')])],
+    ["as a Map value", new Map([["k", JSON.parse('{"__proto__": {"polluted": 1}}')]])],
+    ["beside a Date", { when: new Date(0), x: JSON.parse('{"__proto__": {"polluted": 1}}') }],
+  ])("refuses an own __proto__ key %s when writing", (_what, value) => {
+    expect(() => serializeValue(value)).toThrow(/own "__proto__" key.*rename the key/);
+    assertPristine();
+  });
+
+  it("stores a Map whose key is the string __proto__: a Map key cannot reach a prototype", () => {
+    const value = new Map([["__proto__", { polluted: true }]]);
+    const back = deserializeValue<Map<string, unknown>>(serializeValue(value));
+    expect(back?.get("__proto__")).toEqual({ polluted: true });
+    assertPristine();
+  });
+
+  it.each([
+    ["plain JSON", '{"__proto__": {"polluted": 1}}'],
+    ["plain JSON, nested in an array", '{"a": [{"b": {"__proto__": {"polluted": 1}}}]}'],
+    ["plain JSON spelling the key with escapes", '{"\\u005f_proto__": {"polluted": 1}}'],
+    ["an envelope's json", '{"__superjson": {"json": {"d": "1970-01-01T00:00:00.000Z", "__proto__": {"polluted": 1}}, "meta": {"values": {"d": ["Date"]}, "v": 1}}}'],
+    ["an envelope whose Set holds one", '{"__superjson": {"json": {"s": [{"__proto__": {"polluted": 1}}]}, "meta": {"values": {"s": ["set"]}, "v": 1}}}'],
+    ["a meta path", '{"__superjson": {"json": {}, "meta": {"values": {"__proto__.polluted": ["Date"]}, "v": 1}}}'],
+    ["a meta path through constructor", '{"__superjson": {"json": {}, "meta": {"values": {"constructor.prototype.polluted": ["Date"]}, "v": 1}}}'],
+    ["an escaped key", '{"__superjson": {"json": {"~__proto__": {"polluted": 1}, "~constructor": 1}, "meta": {"values": [["custom", "cairn:escaped-keys"]], "v": 1}}}'],
+  ])("refuses crafted data with __proto__ in %s when reading, leaving Object.prototype alone", (_what, text) => {
+    expect(() => deserializeValue(text)).toThrow();
+    assertPristine();
+  });
+
+  it("reads crafted constructor/prototype keys as ordinary data", () => {
+    const back = deserializeValue<Record<string, unknown>>('{"constructor": {"prototype": {"polluted": 1}}, "toString": 1}');
+    expect(back).toEqual({ constructor: { prototype: { polluted: 1 } }, toString: 1 });
+    assertPristine();
+  });
+});

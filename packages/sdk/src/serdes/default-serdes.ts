@@ -1,10 +1,11 @@
-import superjson from "superjson";
 import type { Serdes } from "../types/serdes.js";
+import { inspectValue, refuseProtoKeys } from "./value-shape.js";
+import { typedJson } from "./typed-json.js";
 
 // The default serdes is superjson, so Date, Map, Set, BigInt, RegExp and undefined survive a
-// checkpoint. Values that plain JSON already represents exactly are written as plain JSON, so
-// checkpoints stay readable and match what other durable-execution SDKs write; only values that
-// need type metadata are wrapped in an envelope under ENVELOPE_KEY. A plain object that happens to
+// checkpoint. Values that plain JSON already represents exactly are written as plain JSON (what
+// the AWS SDK writes), so checkpoints stay readable by other consumers; only values that need
+// type metadata are wrapped in an envelope under ENVELOPE_KEY. A plain object that happens to
 // have that key is always wrapped, so reading back is never ambiguous.
 const ENVELOPE_KEY = "__superjson";
 
@@ -13,12 +14,13 @@ interface Envelope {
 }
 
 function isEnvelope(value: unknown): value is Envelope {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && ENVELOPE_KEY in value;
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.hasOwn(value, ENVELOPE_KEY);
 }
 
+/** Encodes a value as the default serdes stores it; undefined for undefined. */
 export function serializeValue(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  // Plain JSON scalars need no type metadata: skip superjson's walk for the most common results.
+  // Plain JSON scalars need no type metadata: skip the walk for the most common results.
   if (
     value === null ||
     typeof value === "string" ||
@@ -27,65 +29,34 @@ export function serializeValue(value: unknown): string | undefined {
   ) {
     return JSON.stringify(value);
   }
-  const unserializable = findUnserializable(value);
-  if (unserializable) {
-    throw new TypeError(`${unserializable} cannot be checkpointed; return data, not behaviour (functions and symbols are not data).`);
-  }
-  const { json, meta } = superjson.serialize(value);
+  const shape = inspectValue(value);
+  if (shape.refused) throw new TypeError(shape.refused);
+  // Plain JSON is written as JSON.stringify writes it, whatever its keys are called: superjson
+  // refuses keys named `constructor` and `prototype`, which ordinary JSON data may well have.
+  if (shape.plainJson) return isEnvelope(value) ? JSON.stringify({ [ENVELOPE_KEY]: { json: value } }) : JSON.stringify(value);
+  const { json, meta } = typedJson.serialize(value);
   if (meta === undefined && !isEnvelope(json)) return JSON.stringify(json);
   return JSON.stringify({ [ENVELOPE_KEY]: meta === undefined ? { json } : { json, meta } });
 }
 
 /**
- * Where in `value` a function or symbol sits (superjson would silently drop it), e.g.
- * `value.items[2].onDone (a function)`; undefined when there is none.
+ * Decodes what serializeValue wrote (or any JSON). Refuses own `__proto__` keys anywhere in the
+ * data — a payload can come from outside (a callback result), and such a key would replace an
+ * object's prototype if the handler later copied the value with Object.assign or a deep merge.
  */
-function findUnserializable(value: unknown): string | undefined {
-  const seen = new Set<object>();
-  const visit = (current: unknown, path: string): string | undefined => {
-    if (typeof current === "function") return `${path} (a function)`;
-    if (typeof current === "symbol") return `${path} (a symbol)`;
-    if (current === null || typeof current !== "object" || seen.has(current)) return undefined;
-    seen.add(current);
-    if (current instanceof Map) {
-      for (const [key, entry] of current) {
-        const found = visit(key, `${path} key`) ?? visit(entry, `${path}.get(${String(key)})`);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (current instanceof Set) {
-      for (const entry of current) {
-        const found = visit(entry, `${path} entry`);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (ArrayBuffer.isView(current) || current instanceof Date || current instanceof RegExp) return undefined;
-    if (Array.isArray(current)) {
-      for (let i = 0; i < current.length; i++) {
-        const found = visit(current[i], `${path}[${i}]`);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    for (const key of Object.keys(current)) {
-      const found = visit((current as Record<string, unknown>)[key], `${path}.${key}`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return visit(value, "value");
-}
-
 export function deserializeValue<T>(data: string | undefined): T | undefined {
   if (data === undefined) return undefined;
   const parsed: unknown = JSON.parse(data);
+  // JSON.parse makes "__proto__" an own key (it never sets a prototype); only look for one when
+  // the text could spell it, directly or through a \u escape.
+  if (data.includes("__proto__") || data.includes("\\u")) refuseProtoKeys(parsed);
   if (!isEnvelope(parsed)) return parsed as T;
   const { json, meta } = parsed[ENVELOPE_KEY];
-  return superjson.deserialize<T>({ json: json as never, meta: meta as never });
+  if (meta === undefined) return json as T;
+  return typedJson.deserialize<T>(json, meta);
 }
 
+/** The default serdes: superjson, written as plain JSON when no type information is needed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default accepts any value
 export const defaultSerdes: Serdes<any> = {
   serialize: async (value) => serializeValue(value),
