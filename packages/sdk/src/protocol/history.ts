@@ -29,11 +29,21 @@ export type EventType =
   | "CallbackTimedOut"
   | "InvocationCompleted";
 
+/**
+ * A payload in an event (the service's `EventInput` / `EventResult`). Cairn writes `Truncated`
+ * on every one (always false: payloads are stored whole); `Payload` is absent when there was none.
+ */
 export interface EventPayload {
   Payload?: string | undefined;
   Truncated?: boolean | undefined;
 }
 
+/** The service's name for an input payload in an event. */
+export type EventInput = EventPayload;
+/** The service's name for a result payload in an event. */
+export type EventResult = EventPayload;
+
+/** An error in an event; like {@link EventPayload}, always written with `Truncated`. */
 export interface EventError {
   Payload?: ErrorObject | undefined;
   Truncated?: boolean | undefined;

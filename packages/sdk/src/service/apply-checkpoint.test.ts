@@ -94,10 +94,10 @@ describe("step transitions and attempts", () => {
     const events = h.record.history.filter((e) => e.Id === "1");
     expect(events.map((e) => e.EventType)).toEqual(["StepStarted", "StepFailed", "StepStarted", "StepStarted", "StepSucceeded"]);
     expect(events[1]?.StepFailedDetails).toEqual({
-      Error: { Payload: { ErrorType: "Boom", ErrorMessage: "no" } },
+      Error: { Payload: { ErrorType: "Boom", ErrorMessage: "no" }, Truncated: false },
       RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 3 },
     });
-    expect(events[4]?.StepSucceededDetails).toEqual({ Result: { Payload: '"ok"' }, RetryDetails: { CurrentAttempt: 2 } });
+    expect(events[4]?.StepSucceededDetails).toEqual({ Result: { Payload: '"ok"', Truncated: false }, RetryDetails: { CurrentAttempt: 2 } });
   });
 
   it("stores FAIL errors and emits StepFailed with the current attempt only", () => {
@@ -105,7 +105,7 @@ describe("step transitions and attempts", () => {
     h.checkpoint([step("1", "START"), step("1", "FAIL", { Error: { ErrorMessage: "bad" } })]);
     expect(h.op("1")).toMatchObject({ Status: "FAILED", StepDetails: { Attempt: 1, Error: { ErrorMessage: "bad" } } });
     expect(h.record.history.at(-1)?.StepFailedDetails).toEqual({
-      Error: { Payload: { ErrorMessage: "bad" } },
+      Error: { Payload: { ErrorMessage: "bad" }, Truncated: false },
       RetryDetails: { CurrentAttempt: 1 },
     });
   });
@@ -114,7 +114,7 @@ describe("step transitions and attempts", () => {
     const h = started();
     h.checkpoint([step("1", "START"), step("1", "SUCCEED")]);
     const event = h.record.history.at(-1)!;
-    expect(event.StepSucceededDetails?.Result).toEqual({});
+    expect(event.StepSucceededDetails?.Result).toEqual({ Truncated: false });
     expect("Payload" in event.StepSucceededDetails!.Result!).toBe(false);
     expect(h.op("1")?.StepDetails && "Result" in h.op("1")!.StepDetails!).toBe(false);
   });
@@ -314,9 +314,9 @@ describe("contexts", () => {
     expect(h.op("b")).toMatchObject({ Status: "FAILED", ContextDetails: { Error: { ErrorType: "E" } } });
     expect(h.record.history.slice(1)).toEqual([
       expect.objectContaining({ EventType: "ContextStarted", Name: "A", ContextStartedDetails: {} }),
-      expect.objectContaining({ EventType: "ContextSucceeded", Name: "A", ContextSucceededDetails: { Result: { Payload: '"r"' } } }),
+      expect.objectContaining({ EventType: "ContextSucceeded", Name: "A", ContextSucceededDetails: { Result: { Payload: '"r"', Truncated: false } } }),
       expect.objectContaining({ EventType: "ContextStarted", Id: "b" }),
-      expect.objectContaining({ EventType: "ContextFailed", ContextFailedDetails: { Error: { Payload: { ErrorType: "E" } } } }),
+      expect.objectContaining({ EventType: "ContextFailed", ContextFailedDetails: { Error: { Payload: { ErrorType: "E" }, Truncated: false } } }),
     ]);
     expectInvalid(() => h.checkpoint([context("a", "START")]), /already exists/);
   });
@@ -351,7 +351,7 @@ describe("callbacks, chained invokes and the execution operation", () => {
     h.checkpoint([{ Id: "1", Type: "CHAINED_INVOKE", Action: "START", Payload: "{}", ChainedInvokeOptions: { FunctionName: "f" } }]);
     expect(h.record.history.at(-1)?.ChainedInvokeStartedDetails).toEqual({
       FunctionName: "f",
-      Input: { Payload: "{}" },
+      Input: { Payload: "{}", Truncated: false },
       ExecutedVersion: "$LATEST",
       DurableExecutionArn: expect.stringMatching(/\.invoke-1\/[0-9A-Z]{26}$/),
     });

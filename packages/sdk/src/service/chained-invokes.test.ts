@@ -40,7 +40,7 @@ describe("chained invokes in the service core", () => {
     expect(event?.ChainedInvokeStartedDetails).toEqual({
       FunctionName: "billing",
       TenantId: "t-1",
-      Input: { Payload: '{"amount":5}' },
+      Input: { Payload: '{"amount":5}', Truncated: false },
       ExecutedVersion: "$LATEST",
       DurableExecutionArn: expect.stringMatching(new RegExp(`^arn:cairn:local:execution/${EXECUTION_ID}\\.invoke-1/[0-9A-Z]{26}$`)),
     });
@@ -96,7 +96,7 @@ describe("chained invokes in the service core", () => {
     expect(core.op("1")).toMatchObject({ Status: status, ChainedInvokeDetails: { Error: error } });
     const event = core.record.history.at(-1);
     expect(event?.EventType).toBe(eventType);
-    expect(event?.[detailsKey]).toEqual({ Error: { Payload: error } });
+    expect(event?.[detailsKey]).toEqual({ Error: { Payload: error, Truncated: false } });
   });
 
   it("rejects completing an unknown operation, a non-invoke, a finished invoke, a bad status, or a closed execution", () => {

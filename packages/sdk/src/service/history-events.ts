@@ -1,17 +1,21 @@
 // Builds history events in the GetDurableExecutionHistory shape the conformance vectors expect.
-// Absent values are left out rather than written as undefined-valued keys.
+// Absent values are left out rather than written as undefined-valued keys. Payload wrappers
+// (EventInput / EventResult / EventError) always carry `Truncated`, as the service writes them:
+// Cairn stores payloads whole, so it is always false.
 import type { EventError, EventPayload, EventType, HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { cloneError } from "./clone.js";
 
 type DetailsKey = Extract<keyof HistoryEvent, `${string}Details`>;
 
+/** An EventInput / EventResult: the payload when there is one, and `Truncated: false`. */
 export function payloadOf(payload: string | undefined): EventPayload {
-  return payload === undefined ? {} : { Payload: payload };
+  return payload === undefined ? { Truncated: false } : { Payload: payload, Truncated: false };
 }
 
+/** An EventError: a copy of the error when there is one, and `Truncated: false`. */
 export function errorOf(error: ErrorObject | undefined): EventError {
-  return error === undefined ? {} : { Payload: cloneError(error) };
+  return error === undefined ? { Truncated: false } : { Payload: cloneError(error), Truncated: false };
 }
 
 /** An event about one operation; carries its SubType, Id, Name and ParentId when set. */

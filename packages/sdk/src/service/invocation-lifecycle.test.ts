@@ -25,7 +25,7 @@ describe("startExecution", () => {
       ExecutionDetails: { InputPayload: '{"a":1}' },
     });
     expect(h.record.history).toEqual([
-      expect.objectContaining({ EventType: "ExecutionStarted", EventId: 1, ExecutionStartedDetails: { Input: { Payload: '{"a":1}' } } }),
+      expect.objectContaining({ EventType: "ExecutionStarted", EventId: 1, ExecutionStartedDetails: { Input: { Payload: '{"a":1}', Truncated: false } } }),
     ]);
     expect(h.record.summary).toMatchObject({ status: "RUNNING", invocationCount: 0, input: '{"a":1}', executionName: "test" });
     expect(h.record.summary.executionArn).toMatch(/^arn:cairn:local:execution\/test\//);
@@ -101,7 +101,7 @@ describe("endInvocation", () => {
         EventId: 5,
         Id: EXECUTION_OPERATION_ID,
         EventTimestamp: at(3),
-        ExecutionSucceededDetails: { Result: { Payload: '"x"' } },
+        ExecutionSucceededDetails: { Result: { Payload: '"x"', Truncated: false } },
       },
     ]);
     expect(h.record.summary).toMatchObject({ status: "SUCCEEDED", result: '"x"', endTimestamp: at(3) });
@@ -116,7 +116,7 @@ describe("endInvocation", () => {
     h.checkpoint([{ Id: EXECUTION_OPERATION_ID, Type: "EXECUTION", Action: "SUCCEED", Payload: '"huge"' }]);
     end(h, succeeded(), 1);
     expect(h.record.summary.result).toBe('"huge"');
-    expect(h.record.history.at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"huge"' } });
+    expect(h.record.history.at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"huge"', Truncated: false } });
   });
 
   it("records a FAILED output on InvocationCompleted and ExecutionFailed", () => {
@@ -125,8 +125,8 @@ describe("endInvocation", () => {
     const error = { ErrorType: "Boom", ErrorMessage: "bad" };
     end(h, { kind: "returned", output: { Status: InvocationStatus.FAILED, Error: error } }, 1);
     expect(h.eventTypes().slice(-2)).toEqual(["InvocationCompleted", "ExecutionFailed"]);
-    expect(h.record.history.at(-2)?.InvocationCompletedDetails?.Error).toEqual({ Payload: error });
-    expect(h.record.history.at(-1)?.ExecutionFailedDetails).toEqual({ Error: { Payload: error } });
+    expect(h.record.history.at(-2)?.InvocationCompletedDetails?.Error).toEqual({ Payload: error, Truncated: false });
+    expect(h.record.history.at(-1)?.ExecutionFailedDetails).toEqual({ Error: { Payload: error, Truncated: false } });
     expect(h.record.summary).toMatchObject({ status: "FAILED", error });
   });
 
@@ -135,7 +135,7 @@ describe("endInvocation", () => {
     h.begin();
     end(h, { kind: "crashed", error: { ErrorType: "Runtime.ExitError" } }, 1);
     expect(h.record.summary.status).toBe("RUNNING");
-    expect(h.record.history.at(-1)?.InvocationCompletedDetails?.Error).toEqual({ Payload: { ErrorType: "Runtime.ExitError" } });
+    expect(h.record.history.at(-1)?.InvocationCompletedDetails?.Error).toEqual({ Payload: { ErrorType: "Runtime.ExitError" }, Truncated: false });
     h.begin(2);
     end(h, pending, 3);
     expect(h.record.summary.status).toBe("RUNNING");
@@ -189,7 +189,7 @@ describe("a whole execution's history (conformance parallel/8-14 shape)", () => 
       [13, "InvocationCompleted", undefined, undefined, undefined],
       [14, "ExecutionSucceeded", undefined, "0", undefined],
     ]);
-    expect(h.record.history[4]?.StepSucceededDetails?.Result).toEqual({ Payload: '"b0"' });
+    expect(h.record.history[4]?.StepSucceededDetails?.Result).toEqual({ Payload: '"b0"', Truncated: false });
     expect(h.record.history[9]?.WaitSucceededDetails).toEqual({ Duration: 2 });
     expect(h.record.history[1]?.Name).toBe("replay");
   });
