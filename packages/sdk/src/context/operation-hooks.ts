@@ -49,7 +49,8 @@ export function attemptStarted(engine: InvocationEngine, identity: OperationIden
   const plugins = engine.plugins;
   if (!plugins) return undefined;
   const info = { ...operationInfoOf(identity, engine.operations.get(identity.id), false), attempt };
-  info.startTimestamp ??= new Date();
+  // This attempt's own start, not the operation's (which is the first attempt's).
+  info.startTimestamp = new Date();
   return plugins.attemptStart(info);
 }
 
@@ -68,6 +69,8 @@ export function attemptEnded(
   };
   if (error !== undefined) info.error = asError(error);
   else delete info.error;
+  // An attempt that failed and will be retried leaves the operation open (no EndTimestamp), yet the attempt has ended.
+  info.endTimestamp ??= new Date();
   return plugins.attemptEnd(info);
 }
 

@@ -4,7 +4,7 @@ import { ValidationError } from "../errors/validation-error.js";
 import { createRetryStrategy } from "../retry/retry-strategy.js";
 import { runLocal } from "../test-support/run-local.js";
 import type { DurableExecutionHandler } from "../types/context.js";
-import type { DurableInstrumentationPlugin, OperationInfo } from "../types/plugin.js";
+import type { AttemptEndInfo, AttemptInfo, DurableInstrumentationPlugin, OperationInfo } from "../types/plugin.js";
 import { withDurableExecution } from "./with-durable-execution.js";
 
 /** A plugin that records every hook as a compact line. */
@@ -211,6 +211,33 @@ describe("plugins", () => {
     }, [plugin]);
     expect(changes.at(-1)).toBe("1 SUCCEEDED attempt=1 inMap=true");
     expect(result.logs[0]).toMatchObject({ message: "hello", traceId: "t-1" });
+  });
+
+  it("give each attempt its own start time, and every attempt end an end time, a retried one included", async () => {
+    const starts: AttemptInfo[] = [];
+    const ends: AttemptEndInfo[] = [];
+    const inBody: Date[] = [];
+    const plugin: DurableInstrumentationPlugin = {
+      onOperationAttemptStart: async (info) => void starts.push(info),
+      onOperationAttemptEnd: async (info) => void ends.push(info),
+    };
+    const result = await run(async (_e, ctx) =>
+      ctx.step("flaky", async ({ attempt }) => {
+        inBody.push(new Date());
+        if (attempt < 3) throw new Error(`attempt ${attempt} failed`);
+        return attempt;
+      }, { retryStrategy: createRetryStrategy({ maxAttempts: 3, initialDelay: { seconds: 1 } }) }),
+    [plugin]);
+    expect(result.result).toBe(3);
+    expect(starts.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    expect(ends.map((e) => [e.attempt, e.outcome])).toEqual([[1, "FAILED"], [2, "FAILED"], [3, "SUCCEEDED"]]);
+    for (const [i, end] of ends.entries()) {
+      expect(end.endTimestamp, `attempt ${end.attempt} end`).toBeInstanceOf(Date);
+      const start = starts[i]!;
+      // Taken when this attempt began: before its body ran, and after the previous attempt ended.
+      expect(start.startTimestamp!.getTime()).toBeLessThanOrEqual(inBody[i]!.getTime());
+      if (i > 0) expect(start.startTimestamp!.getTime()).toBeGreaterThanOrEqual(ends[i - 1]!.endTimestamp!.getTime());
+    }
   });
 
   it("rejects a plugins option that is not an array of objects, when the handler is wrapped", () => {
