@@ -14,6 +14,7 @@ import { unitLayout, type BatchLayout } from "./batch-layout.js";
 import { resolveBatchOptions } from "./batch-options.js";
 import { BatchResultImpl } from "./batch-result.js";
 import { decodeSummary, encodeSummary } from "./batch-summary.js";
+import { restoreBatchResult } from "./restore-batch-result.js";
 import { validateBatchConfig } from "./completion.js";
 import { ItemDeadlines, isTimeoutError } from "./item-deadlines.js";
 import { schedule, type UnitOutcome } from "./scheduler.js";
@@ -121,7 +122,8 @@ export async function runBatch<U, R = U>(
   try {
     if (existing?.Status === OperationStatus.SUCCEEDED) {
       if (config.serdes && existing.ContextDetails?.ReplayChildren !== true) {
-        return await deserializePayload(config.serdes, existing.ContextDetails?.Result, serdesContext, what);
+        // A serdes that hands back the plain JSON shape gets a full BatchResult, as on AWS.
+        return restoreBatchResult<R>(await deserializePayload(config.serdes, existing.ContextDetails?.Result, serdesContext, what), layout.totalItems);
       }
       return await rebuild(existing.ContextDetails?.Result);
     }

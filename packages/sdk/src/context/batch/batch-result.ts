@@ -107,25 +107,30 @@ export class BatchResultImpl<T> implements BatchResult<T> {
     return sqsBatchResponse(this.all, this.inputCount, records);
   }
 
-  /** A plain summary for logs and JSON: counts, reason and per-item status. */
-  toJSON(): object {
-    return {
-      completionReason: this.completionReason,
-      status: this.status,
-      successCount: this.successCount,
-      failureCount: this.failureCount,
-      startedCount: this.startedCount,
-      timedOutCount: this.timedOutCount,
-      skippedCount: this.skippedCount,
-      totalCount: this.totalCount,
-      items: this.all.map((item) => ({
-        index: item.index,
-        status: item.status,
-        ...(item.status === BatchItemStatus.SUCCEEDED ? { result: item.result } : {}),
-        ...(item.error ? { error: { type: item.error.errorType, message: item.error.message } } : {}),
-      })),
-    };
+  /**
+   * What `JSON.stringify` writes, as the AWS SDK writes it: `{ all, completionReason }`, each item
+   * `{ result | error, index, status }` with the error as JSON.stringify writes the error itself.
+   * Counts and status are derived, so they are not written; `restoreBatchResult` reads this back.
+   */
+  toJSON(): BatchResultJson<T> {
+    return { all: this.all.map(itemJson), completionReason: this.completionReason };
   }
+}
+
+/** The JSON form of a BatchResult (see BatchResultImpl.toJSON). */
+export interface BatchResultJson<T> {
+  all: Array<BatchItem<T>>;
+  completionReason: CompletionReason;
+}
+
+function itemJson<T>(item: BatchItem<T>): BatchItem<T> {
+  // The AWS SDK's key order, so the JSON text matches too, not only the parsed value.
+  const json: Partial<BatchItem<T>> = {};
+  if (item.result !== undefined) json.result = item.result;
+  if (item.error !== undefined) json.error = item.error;
+  json.index = item.index;
+  json.status = item.status;
+  return json as BatchItem<T>;
 }
 
 /**
