@@ -1,11 +1,14 @@
-import type { CallbackCompletionResult, ErrorObject, HistoryEvent, Operation, OperationStatus, OperationType } from "@cairn/sdk";
+import type { CallbackCompletionResult, ErrorObject, Operation, OperationStatus, OperationType } from "@cairn/sdk";
 import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
+import { asHistoryEvents, type HistoryEvent } from "./history-event.js";
 
+/** What a CONTEXT operation (a child context, a map, a parallel, a waitForCallback) produced. */
 export interface ContextDetails<TResult = unknown> {
   readonly result: TResult | undefined;
   readonly error: TestResultError | undefined;
 }
 
+/** A STEP operation's attempts and outcome. */
 export interface StepDetails<TResult = unknown> {
   /** Attempts completed so far, as checkpointed. */
   readonly attempt: number | undefined;
@@ -14,17 +17,20 @@ export interface StepDetails<TResult = unknown> {
   readonly error: TestResultError | undefined;
 }
 
+/** A CALLBACK operation's id and outcome. */
 export interface CallbackDetails<TResult = unknown> {
   readonly callbackId: string;
   readonly error?: TestResultError;
   readonly result?: TResult;
 }
 
+/** A CHAINED_INVOKE operation's outcome (the invoked function's result or error). */
 export interface ChainedInvokeDetails<TResult = unknown> {
   readonly error?: TestResultError;
   readonly result?: TResult;
 }
 
+/** A WAIT operation's duration and when it is (or was) due to end. */
 export interface WaitResultDetails {
   readonly waitSeconds?: number;
   readonly scheduledEndTimestamp?: Date;
@@ -44,7 +50,8 @@ export enum WaitingOperationStatus {
  * One operation of an execution, looked up by name, index or id. A handle taken from the runner
  * before `run` is filled in as the run stores checkpoints; until then its getters return undefined.
  */
-export interface DurableOperation<TResult = unknown> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+export interface DurableOperation<TResult = any> {
   /** Resolves once the operation has reached `status` (default STARTED); rejects if the run ends first. */
   waitForData(status?: WaitingOperationStatus): Promise<DurableOperation<TResult>>;
   getContextDetails(): ContextDetails<TResult> | undefined;
@@ -242,7 +249,7 @@ export class OperationHandle<TResult = unknown> implements DurableOperation<TRes
 
   getEvents(): HistoryEvent[] | undefined {
     const op = this.data();
-    return op ? [...this.source.snapshot().eventsOf(op.Id)] : undefined;
+    return op ? asHistoryEvents([...this.source.snapshot().eventsOf(op.Id)]) : undefined;
   }
 
   getId(): string | undefined {

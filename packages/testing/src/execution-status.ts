@@ -1,14 +1,20 @@
 import type { ExecutionStatus as ServiceExecutionStatus } from "@cairn/sdk";
 
 /**
- * Execution statuses as values, so tests written as `expect(r.getStatus()).toBe(ExecutionStatus.SUCCEEDED)`
- * against the AWS testing library keep working.
+ * Execution statuses as values, with exactly the members of `ExecutionStatus` in
+ * `@aws-sdk/client-lambda` (which the AWS testing library re-exports), so tests written as
+ * `expect(r.getStatus()).toBe(ExecutionStatus.SUCCEEDED)` port unchanged. A Cairn execution only
+ * ever reports RUNNING, SUCCEEDED, FAILED, TIMED_OUT or STOPPED; the others exist on the service.
  */
 export const ExecutionStatus = {
-  RUNNING: "RUNNING",
-  SUCCEEDED: "SUCCEEDED",
+  DELETING: "DELETING",
   FAILED: "FAILED",
-  TIMED_OUT: "TIMED_OUT",
+  PAUSED: "PAUSED",
+  PAUSING: "PAUSING",
+  RUNNING: "RUNNING",
   STOPPED: "STOPPED",
-} as const satisfies Record<string, ServiceExecutionStatus>;
-export type ExecutionStatus = ServiceExecutionStatus;
+  SUCCEEDED: "SUCCEEDED",
+  TIMED_OUT: "TIMED_OUT",
+} as const satisfies Record<ServiceExecutionStatus, ServiceExecutionStatus> & Record<string, string>;
+/** Any status a durable execution can have on the service; Cairn's runs report {@link ServiceExecutionStatus}. */
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];

@@ -5,6 +5,22 @@ export {
   type LocalDurableTestRunnerSetupParameters,
 } from "./local-durable-test-runner.js";
 export type { Invocation, TestResult } from "./test-result.js";
+export type { DurableTestRunner } from "./durable-test-runner.js";
+export {
+  CloudDurableTestRunner,
+  type CloudDurableTestRunnerConfig,
+  type CloudDurableTestRunnerParameters,
+} from "./cloud-durable-test-runner.js";
+export { InvocationType } from "./invocation-type.js";
+export type {
+  HistoryEvent,
+  EventPayloadDetails,
+  EventErrorDetails,
+  EventResultDetails,
+  EventFailureDetails,
+  EmptyEventDetails,
+} from "./history-event.js";
+export type { WireOperation, WireTimestamp } from "./wire-operation.js";
 export type { TestResultError } from "./execution-snapshot.js";
 export {
   WaitingOperationStatus,
@@ -25,5 +41,5 @@ export {
 export { formatOperationTable, type PrintConfig } from "./print-operations.js";
 export { OperationStatus, OperationType } from "@cairn/sdk";
 export { ExecutionStatus } from "./execution-status.js";
-export type { HistoryEvent, Operation } from "@cairn/sdk";
+export type { Operation } from "@cairn/sdk";
 export { cairnMatchers, type CairnMatchers, type MatcherContext, type MatcherResult } from "./matchers.js";

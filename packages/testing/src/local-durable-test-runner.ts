@@ -25,6 +25,7 @@ import {
   type OperationSelector,
   type OperationSource,
 } from "./durable-operation.js";
+import type { DurableTestRunner } from "./durable-test-runner.js";
 import { SkippedTimeClock } from "./skipped-time-clock.js";
 import { ExecutionSnapshot } from "./execution-snapshot.js";
 import { createFaultInjector, type FaultPlan } from "./fault-injection.js";
@@ -85,8 +86,8 @@ interface CurrentRun {
   service: DurableExecutionService;
   wakeups: CallbackWakeups;
   sleep: (ms: number) => Promise<void>;
-  /** Publishes the latest state to waiting handles; resolves when done. */
-  refresh: () => Promise<void>;
+  /** Publishes the latest state to waiting handles (to every handle with `force`); resolves when done. */
+  refresh: (force?: boolean) => Promise<void>;
 }
 
 interface Waiter {
@@ -101,7 +102,8 @@ interface Waiter {
  * every suspension or crash until the execution finishes, and lets the test inspect the result.
  * Same names and shapes as the AWS testing library's runner, plus fault injection and logs.
  */
-export class LocalDurableTestRunner<TResult = unknown> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<DurableOperation, TResult> {
   static #skipTime = false;
   static #checkpointDelay = 0;
 
@@ -154,8 +156,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
 
     // Keeps pre-fetched handles current while somebody waits for an operation mid-run.
     let refreshing: Promise<void> = Promise.resolve();
-    const refresh = (): void => {
-      if (this.#waiters.size === 0 || executionArn === undefined) return;
+    const refresh = (force = false): void => {
+      if ((this.#waiters.size === 0 && !force) || executionArn === undefined) return;
       const arn = executionArn;
       refreshing = refreshing
         .then(async () => this.#publish(await snapshotOf(service, arn)))
@@ -186,8 +188,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
       service,
       wakeups,
       sleep: (ms) => (skipped ? skipped.sleep(ms) : sleep(ms, undefined, { signal: runEndedSignal() })),
-      refresh: () => {
-        refresh();
+      refresh: (force) => {
+        refresh(force);
         return refreshing;
       },
     };
@@ -196,7 +198,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
       skipped,
       now: () => clock.now(),
       wakeups,
-      publish: () => this.#current?.refresh() ?? Promise.resolve(),
+      publish: (force) => this.#current?.refresh(force) ?? Promise.resolve(),
     });
 
     this.#runsInFlight++;
@@ -207,7 +209,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
         handler: this.#params.handlerFunction,
         target: {
           start: {
-            input: params.payload === undefined ? undefined : JSON.stringify(params.payload),
+            // No payload is `{}`, as the AWS runner (and Lambda) hand it over.
+            input: JSON.stringify(params.payload) ?? "{}",
             executionName: params.executionName,
             functionName: this.#params.functionName,
           },
@@ -222,7 +225,7 @@ export class LocalDurableTestRunner<TResult = unknown> {
         onExecutionStarted: (execution) => {
           executionArn = execution.executionArn;
         },
-        onInvocation: refresh,
+        onInvocation: () => refresh(),
         onWaiting,
         waitForExternalChange: createExternalChangeWatch({ service, now: () => clock.now(), wakeups }),
         functions: this.#functions,
@@ -313,24 +316,29 @@ export class LocalDurableTestRunner<TResult = unknown> {
           ? run.service.sendCallbackFailure(callbackId, completion.error)
           : run.service.sendCallbackHeartbeat(callbackId);
     const result = await run.wakeups.track(send);
+    run.wakeups.acted();
     if (completion.kind !== "heartbeat") run.wakeups.notify();
     await run.refresh();
     return result;
   }
 
-  getOperation<TOperationResult = unknown>(name: string, index = 0): DurableOperation<TOperationResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+  getOperation<TOperationResult = any>(name: string, index = 0): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
 
-  getOperationByIndex<TOperationResult = unknown>(index: number): DurableOperation<TOperationResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+  getOperationByIndex<TOperationResult = any>(index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "index", index });
   }
 
-  getOperationByNameAndIndex<TOperationResult = unknown>(name: string, index: number): DurableOperation<TOperationResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+  getOperationByNameAndIndex<TOperationResult = any>(name: string, index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
 
-  getOperationById<TOperationResult = unknown>(id: string): DurableOperation<TOperationResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+  getOperationById<TOperationResult = any>(id: string): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "id", id });
   }
 
@@ -342,6 +350,8 @@ export class LocalDurableTestRunner<TResult = unknown> {
   }
 
   #handle<T>(selector: OperationSelector): DurableOperation<T> {
+    // Taken mid-run, a handle is often for answering a callback from the test (see ANSWER_GRACE_MS).
+    if (this.#runsInFlight > 0) this.#current?.wakeups.acted();
     return new OperationHandle<T>(this.#source, selector);
   }
 
@@ -372,12 +382,15 @@ export class LocalDurableTestRunner<TResult = unknown> {
     for (const waiter of [...this.#waiters]) {
       if (waiter.ready(snapshot)) {
         this.#waiters.delete(waiter);
+        // The test wakes up to act on what it waited for.
+        this.#current?.wakeups.acted();
         waiter.resolve();
       }
     }
   }
 
   #waitUntil(ready: (snapshot: ExecutionSnapshot) => boolean, what: string): Promise<void> {
+    if (this.#runsInFlight > 0) this.#current?.wakeups.acted();
     if (ready(this.#snapshot)) return Promise.resolve();
     // Before any run, wait for one (a test may take a handle and wait before starting the run).
     if (this.#runsInFlight === 0 && this.#runsFinished > 0) {

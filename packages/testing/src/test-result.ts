@@ -1,13 +1,7 @@
-import type {
-  DurableLogRecord,
-  ExecutionStatus,
-  ExecutionSummary,
-  HistoryEvent,
-  OperationStatus,
-  OrchestrationState,
-} from "@cairn/sdk";
+import type { DurableLogRecord, ExecutionStatus, ExecutionSummary, OperationStatus, OrchestrationState } from "@cairn/sdk";
 import { OperationHandle, type DurableOperation, type OperationSource } from "./durable-operation.js";
 import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
+import { asHistoryEvents, type HistoryEvent } from "./history-event.js";
 import { formatOperationTable, type PrintConfig } from "./print-operations.js";
 
 /** One handler invocation, from its InvocationCompleted history event. */
@@ -18,19 +12,32 @@ export interface Invocation {
   error: TestResultError | undefined;
 }
 
-export interface TestResult<TResult = unknown> {
+/**
+ * What one run of a durable execution produced: its status, result or error, every operation,
+ * every invocation and the history, as the AWS testing library's `TestResult` reports them.
+ *
+ * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library,
+ *   so that ported tests reading into `getResult()` compile unchanged.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
+export interface TestResult<TResult = any> {
+  /** Every operation of the execution (the EXECUTION operation excepted), optionally only those in `status`. */
   getOperations(params?: { status: OperationStatus }): DurableOperation[];
+  /** One entry per handler invocation, from the history's InvocationCompleted events. */
   getInvocations(): Invocation[];
+  /** The execution's status when the run ended. */
   getStatus(): ExecutionStatus;
   /** The handler's JSON result; throws the execution's error unless it SUCCEEDED. */
   getResult(): TResult | undefined;
   /** The execution's error; throws if it SUCCEEDED. */
   getError(): TestResultError;
+  /** The execution's history, typed as `Event` of `@aws-sdk/client-lambda` (see HistoryEvent). */
   getHistoryEvents(): HistoryEvent[];
   /** Prints the operation tree as a table to the console. */
   print(config?: PrintConfig): void;
 
   // Cairn additions.
+  /** The ARN of the execution this result describes. */
   getExecutionArn(): string;
   /** Every structured log line the handler emitted (crashed invocations' lines up to the crash). */
   getLogs(): DurableLogRecord[];
@@ -40,6 +47,7 @@ export interface TestResult<TResult = unknown> {
   getOrchestrationState(): OrchestrationState;
 }
 
+/** What a runner knows about a finished run, from which {@link createTestResult} builds its result. */
 export interface TestResultData {
   execution: ExecutionSummary;
   snapshot: ExecutionSnapshot;
@@ -48,6 +56,7 @@ export interface TestResultData {
   state: OrchestrationState;
 }
 
+/** The result of a run, reading the snapshot taken when it ended. */
 export function createTestResult<TResult>(data: TestResultData): TestResult<TResult> {
   const { execution, snapshot } = data;
   const source: OperationSource = {
@@ -105,7 +114,7 @@ export function createTestResult<TResult>(data: TestResultData): TestResult<TRes
       if (execution.status === "SUCCEEDED") throw new Error("Cannot get the error of a SUCCEEDED execution");
       return errorOf();
     },
-    getHistoryEvents: () => [...snapshot.events],
+    getHistoryEvents: () => asHistoryEvents([...snapshot.events]),
     print(config) {
       console.log(formatOperationTable(snapshot.operations, config));
     },
