@@ -1,10 +1,10 @@
-import { ValidationError } from "../errors/validation-error.js";
 import type { DurableExecutionInvocationOutput } from "../protocol/invocation.js";
 import type {
   AttemptEndInfo,
   AttemptInfo,
   ChildContextFnInfo,
   DurableInstrumentationPlugin,
+  DurableInstrumentationPluginFactory,
   InvocationEndInfo,
   InvocationInfo,
   OperationChangeInfo,
@@ -27,35 +27,29 @@ export interface BusyTracker {
   bodyEnded(): void;
 }
 
+/** A configured plugin: used as is, or a factory that makes one per invocation. */
+export type PluginRegistration =
+  | { plugin: DurableInstrumentationPlugin }
+  | { factory: DurableInstrumentationPluginFactory; label: string };
+
 /**
  * Dispatches lifecycle events to the registered plugins. Hooks of different plugins run
  * concurrently; each dispatch settles when all of them have, and never rejects: a plugin that
  * throws (synchronously or by rejecting) is reported as a process warning and otherwise ignored.
  *
  * The engine holds no runner at all when no plugin is registered, so operations pay nothing for
- * the feature unless it is used.
+ * the feature unless it is used. Plugins come from a PluginSource (see plugin-source.ts).
  */
 export class PluginRunner {
-  readonly #plugins: readonly DurableInstrumentationPlugin[];
+  #plugins: DurableInstrumentationPlugin[];
+  readonly #registrations: readonly PluginRegistration[];
   readonly #pending = new Set<Promise<void>>();
   #busy: BusyTracker | undefined;
 
-  private constructor(plugins: readonly DurableInstrumentationPlugin[]) {
-    this.#plugins = plugins;
-  }
-
-  /** A runner for the given plugins, or undefined when there are none. Validates the list. */
-  static of(plugins: readonly DurableInstrumentationPlugin[] | undefined): PluginRunner | undefined {
-    if (plugins === undefined) return undefined;
-    if (!Array.isArray(plugins)) {
-      throw new ValidationError("withDurableExecution: plugins must be an array of plugin objects, e.g. { plugins: [myPlugin] }.");
-    }
-    plugins.forEach((plugin, index) => {
-      if (plugin === null || typeof plugin !== "object") {
-        throw new ValidationError(`withDurableExecution: plugins[${index}] must be an object with hook methods, got ${plugin === null ? "null" : typeof plugin}.`);
-      }
-    });
-    return plugins.length === 0 ? undefined : new PluginRunner(plugins);
+  /** One runner serves one invocation, so the plugins its factories create serve only that invocation. */
+  constructor(registrations: readonly PluginRegistration[]) {
+    this.#registrations = registrations;
+    this.#plugins = registrations.flatMap((r) => ("plugin" in r ? [r.plugin] : []));
   }
 
   /** Hooks running while the handler could otherwise suspend keep the invocation alive. */
@@ -67,8 +61,23 @@ export class PluginRunner {
     return this.#plugins.some((p) => typeof p.onOperationChange === "function");
   }
 
+  /** Creates the factories' plugins (with this same info, as the AWS SDK does), then notifies. */
   invocationStart(info: InvocationInfo): Promise<void> {
+    if (this.#registrations.some((r) => "factory" in r)) this.#plugins = this.#registrations.flatMap((r) => this.#instantiate(r, info));
     return this.#notify("onInvocationStart", info);
+  }
+
+  #instantiate(registration: PluginRegistration, info: InvocationInfo): DurableInstrumentationPlugin[] {
+    if ("plugin" in registration) return [registration.plugin];
+    // A factory that fails sits this invocation out, like a failing hook: plugins never decide an outcome.
+    try {
+      const plugin = registration.factory.createPlugin(info);
+      if (plugin !== null && typeof plugin === "object") return [plugin];
+      warn("createPlugin", new Error(`${registration.label}.createPlugin(info) returned ${plugin === null ? "null" : typeof plugin}, not a plugin`));
+    } catch (error) {
+      warn("createPlugin", error);
+    }
+    return [];
   }
 
   invocationEnd(info: InvocationEndInfo): Promise<void> {

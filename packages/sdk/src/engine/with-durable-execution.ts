@@ -3,7 +3,7 @@ import { LazyAbort } from "../context/lazy-abort.js";
 import { SerdesError } from "../errors/engine-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
-import type { CheckpointBackend } from "../protocol/backend.js";
+import { checkBackend, type CheckpointBackend } from "../protocol/backend.js";
 import {
   InvocationStatus,
   type DurableExecutionInvocationInput,
@@ -13,8 +13,8 @@ import type { DurableExecutionHandler, LambdaContextLike } from "../types/contex
 import { invocationEnvironmentOf } from "./invocation-environment.js";
 import { InvocationEngine, type Termination } from "./invocation-engine.js";
 import { runWithPlugins } from "./invocation-hooks.js";
-import { PluginRunner } from "./plugin-runner.js";
-import type { DurableInstrumentationPlugin } from "../types/plugin.js";
+import { PluginSource } from "./plugin-source.js";
+import type { DurableInstrumentationPluginEntry } from "../types/plugin.js";
 import { MAX_EXECUTION_RESULT_BYTES } from "../protocol/limits.js";
 import { OperationAction, OperationType, type OperationUpdate } from "../protocol/wire.js";
 import { failsExecution } from "../errors/durable-execution-client-error.js";
@@ -24,15 +24,21 @@ import { installTimeBudget, validYieldMargin } from "./time-budget.js";
 export interface DurableExecutionConfig {
   /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */
   backend?: CheckpointBackend;
-  /** Same as `backend`; the name used by the AWS SDK. */
+  /**
+   * Same as `backend`; the name used by the AWS SDK, whose `DurableExecutionClient` has this shape.
+   * It may throw a `DurableExecutionClientError`: scope EXECUTION fails the execution, INVOCATION
+   * (the default, and any other error) ends only this invocation so the execution carries on.
+   */
   durableExecutionClient?: CheckpointBackend;
   /** Bounds of one checkpoint call (defaults: 250 updates, 750 KiB). */
   checkpointBatch?: { maxUpdates?: number; maxBytes?: number };
   /**
    * Instrumentation plugins (tracing, metrics, log enrichment), called in order at invocation,
-   * operation and attempt boundaries. A plugin's errors never affect the execution.
+   * operation and attempt boundaries. A plugin's errors never affect the execution. Entries are
+   * plugin objects, factories `{ createPlugin(info) }` (one plugin per invocation) or 2.4-style
+   * providers; modules listed in `DURABLE_EXECUTION_PLUGINS` are added after them.
    */
-  plugins?: DurableInstrumentationPlugin[];
+  plugins?: DurableInstrumentationPluginEntry[];
   /**
    * Yield before the timeout: once the invocation has less than this many milliseconds left
    * (`getRemainingTimeInMillis`), no new step, map/parallel item, waitForCondition check or
@@ -62,7 +68,9 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   if (typeof handler !== "function") {
     throw new ValidationError("withDurableExecution: pass the handler function, e.g. withDurableExecution(async (event, ctx) => ...).");
   }
-  const plugins = PluginRunner.of(config.plugins);
+  checkBackend(config.backend, "backend");
+  checkBackend(config.durableExecutionClient, "durableExecutionClient");
+  const pluginSource = PluginSource.of(config.plugins);
   const yieldMarginMs = validYieldMargin(config.yieldMarginMs);
   return async (input, lambdaContext = {}) => {
     checkInput(input);
@@ -73,6 +81,13 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
         "No checkpoint backend for this invocation: run the handler with the local runner (@cairn/testing), " +
           "the cairn CLI, or pass { backend } to withDurableExecution.",
       );
+    }
+    let plugins: Awaited<ReturnType<PluginSource["forInvocation"]>>;
+    try {
+      plugins = await pluginSource?.forInvocation();
+    } catch (error) {
+      // A plugin module that cannot be loaded is a configuration error: retrying cannot fix it.
+      return { Status: InvocationStatus.FAILED, Error: toErrorObject(error) };
     }
     let engine: InvocationEngine;
     try {

@@ -1,4 +1,4 @@
 export * from "./wire.js";
 export * from "./invocation.js";
 export * from "./history.js";
-export type { CheckpointBackend } from "./backend.js";
+export type { CheckpointBackend, DurableExecutionClient } from "./backend.js";

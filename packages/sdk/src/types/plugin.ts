@@ -3,6 +3,12 @@ import type { DurableExecutionInvocationOutput } from "../protocol/invocation.js
 // Instrumentation plugins: the same hook names and info shapes as the AWS SDK's plugin API, so a
 // tracing or metrics plugin written for it runs on Cairn. Cairn adds a few fields (marked below).
 
+/**
+ * The contract version of a 2.4-style plugin provider (`{ pluginApiVersion, pluginType,
+ * createPlugin() }`): such a provider's plugin is created once, when the handler is wrapped.
+ */
+export const DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION = 1;
+
 /** How an invocation ended, as a plugin sees it. RETRYING: the invocation failed for a reason outside the handler and will be retried. */
 export const PluginInvocationStatus = {
   SUCCEEDED: "SUCCEEDED",
@@ -137,3 +143,44 @@ export interface DurableInstrumentationPlugin {
   /** Extra fields stamped on every line of `ctx.logger` (e.g. a trace id). */
   enrichLogContext?(): Record<string, string | number | boolean> | undefined;
 }
+
+/** The class of a plugin, as a 2.4-style provider declares it. */
+export type DurableInstrumentationPluginType<Plugin extends DurableInstrumentationPlugin = DurableInstrumentationPlugin> =
+  abstract new (...args: never[]) => Plugin;
+
+/**
+ * A 2.4-style provider (the `durableExecutionPluginProvider` export of a module named in
+ * `DURABLE_EXECUTION_PLUGINS`, or an entry of `config.plugins`): `createPlugin()` is called once,
+ * when the handler is wrapped, and must return an instance of `pluginType`.
+ */
+export interface DurableInstrumentationPluginProvider<Plugin extends DurableInstrumentationPlugin = DurableInstrumentationPlugin> {
+  readonly pluginApiVersion: typeof DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION;
+  readonly pluginType: DurableInstrumentationPluginType<Plugin>;
+  createPlugin(): Plugin;
+}
+
+/**
+ * A plugin factory (the AWS SDK 3.0 form): `createPlugin(info)` is called once per invocation,
+ * before any of its hooks, with the same info `onInvocationStart` then receives, so the plugin can
+ * keep per-invocation state in plain fields. A factory that throws or returns nothing leaves its
+ * plugin out of that invocation (with a process warning); the execution is not affected.
+ *
+ * @example
+ * ```ts
+ * withDurableExecution(handler, {
+ *   plugins: [{ createPlugin: (info) => new TracingPlugin(info.executionArn) }],
+ * });
+ * ```
+ */
+export interface DurableInstrumentationPluginFactory<Plugin extends DurableInstrumentationPlugin = DurableInstrumentationPlugin> {
+  createPlugin(info: InvocationInfo): Plugin | null | undefined;
+}
+
+/**
+ * What `config.plugins` accepts: plugin objects (AWS SDK 2.4), factories (3.0) and 2.4-style
+ * providers, in any mix; hooks run in the order given.
+ */
+export type DurableInstrumentationPluginEntry =
+  | DurableInstrumentationPlugin
+  | DurableInstrumentationPluginFactory
+  | DurableInstrumentationPluginProvider;
