@@ -1,6 +1,15 @@
+import { performance } from "node:perf_hooks";
 import { setImmediate as nextMacrotask, setTimeout as sleep } from "node:timers/promises";
 import type { DurableExecutionService, WaitForExternalChange, WaitingInfo } from "@cairn/sdk";
 import type { SkippedTimeClock } from "./skipped-time-clock.js";
+
+/**
+ * In skipped time, how long (real milliseconds) after the test last acted on a run time keeps
+ * running at real speed while a callback is open, instead of jumping to the next timer: the
+ * window in which a test answering or heartbeating from its own body in real time (as tests
+ * written for the AWS runner do) gets its turn. Quiet longer than this, and time jumps again.
+ */
+export const ANSWER_GRACE_MS = 1000;
 
 /**
  * Connects callbacks sent from a test to a run that waits for them: a send wakes the waiting run
@@ -9,6 +18,22 @@ import type { SkippedTimeClock } from "./skipped-time-clock.js";
 export class CallbackWakeups {
   readonly #listeners = new Set<() => void>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Real time (performance.now) of the test's latest act on the run. */
+  #lastActed: number | undefined;
+
+  /**
+   * The test acted on the run (sent to a callback, waited for or took an operation): it may act
+   * again soon, in real time.
+   */
+  acted(): void {
+    this.#lastActed = performance.now();
+  }
+
+  /** Real milliseconds left of `graceMs` since the test's latest act; 0 when it has been quiet longer (or never acted). */
+  graceLeft(graceMs: number): number {
+    if (this.#lastActed === undefined) return 0;
+    return Math.max(0, this.#lastActed + graceMs - performance.now());
+  }
 
   /** Runs a send, so a skipped-time run does not move time on while it is in flight. */
   track<T>(send: Promise<T>): Promise<T> {
@@ -56,20 +81,28 @@ export interface WaitingHookOptions {
   skipped: SkippedTimeClock | undefined;
   now: () => Date;
   wakeups: CallbackWakeups;
-  /** Publishes the latest state to handles that wait for it (waitForData). */
-  publish: () => Promise<void>;
+  /**
+   * Publishes the latest state to handles that wait for it (waitForData); with `force`, to every
+   * handle, so one read without waiting (e.g. to answer a callback from a timer) is current.
+   */
+  publish: (force: boolean) => Promise<void>;
 }
 
 /**
  * The runner's `onWaiting`: waits for the next timer, a test's sleep falling before it, or a
  * callback sent meanwhile — whichever comes first. In skipped time, time moves only once the
  * test has had its turn to react to the latest state (so a callback sent in reply to
- * `waitForData` arrives before a timeout is skipped past).
+ * `waitForData` arrives before a timeout is skipped past), and it jumps only when the test is not
+ * answering callbacks in real time: while a callback is open, the test acted within the last
+ * ANSWER_GRACE_MS and it has not slept on the run's clock (`runner.sleep`, with which a test
+ * drives time itself), time runs at real speed instead, so its answers and heartbeats land as
+ * they would in real time (the same events, in the same order).
  */
 export function createWaitingHook(options: WaitingHookOptions): (info: WaitingInfo) => Promise<boolean> {
   const { service, skipped, wakeups } = options;
   const settle = async (): Promise<void> => {
-    await options.publish();
+    // A test acting in real time may read a handle without waiting for it first.
+    await options.publish(wakeups.graceLeft(ANSWER_GRACE_MS) > 0);
     await nextMacrotask();
     await wakeups.idle();
   };
@@ -91,6 +124,13 @@ export function createWaitingHook(options: WaitingHookOptions): (info: WaitingIn
             continue;
           }
           if (until !== undefined) {
+            // Real-speed time reached the timer: the orchestrator fires it.
+            if (skipped.now().getTime() >= until.getTime()) return false;
+            const grace = skipped.slept ? 0 : await answerGrace(service, executionArn, wakeups);
+            if (grace > 0) {
+              await followRealTime(skipped, until, grace, [wake.promise, aborted.promise]);
+              continue;
+            }
             await skipped.sleepUntil(until);
             return false;
           }
@@ -99,6 +139,7 @@ export function createWaitingHook(options: WaitingHookOptions): (info: WaitingIn
           return wake.woken;
         }
       }
+      if (wakeups.graceLeft(ANSWER_GRACE_MS) > 0) await options.publish(true);
       const timer = new AbortController();
       try {
         await Promise.race([
@@ -134,6 +175,43 @@ export function createExternalChangeWatch(options: Pick<WaitingHookOptions, "ser
       aborted.dispose();
     }
   };
+}
+
+/**
+ * How long time should run at real speed before jumping: what is left of the grace since the
+ * test's latest act, provided a callback is open for it to answer; otherwise 0.
+ */
+async function answerGrace(service: DurableExecutionService, executionArn: string, wakeups: CallbackWakeups): Promise<number> {
+  const left = wakeups.graceLeft(ANSWER_GRACE_MS);
+  if (left <= 0) return 0;
+  // Read only when the test is active, so runs nobody answers pay nothing for the check.
+  const operations = await service.getOperations(executionArn);
+  return operations.some((op) => op.Type === "CALLBACK" && op.Status === "STARTED") ? left : 0;
+}
+
+/**
+ * Lets skipped time run at real speed for up to `graceMs`, stopping early at the timer, when the
+ * test sleeps on the run's clock (it has said when it acts), or when `interrupts` settles.
+ */
+async function followRealTime(
+  skipped: SkippedTimeClock,
+  until: Date,
+  graceMs: number,
+  interrupts: readonly Promise<void>[],
+): Promise<void> {
+  skipped.followRealTime(until);
+  const timer = new AbortController();
+  try {
+    const toTimer = until.getTime() - skipped.now().getTime();
+    await Promise.race([
+      ...interrupts,
+      skipped.nextSleepCall(),
+      sleep(Math.max(1, Math.min(graceMs, toTimer)), undefined, { signal: timer.signal }).catch(() => undefined),
+    ]);
+  } finally {
+    timer.abort();
+    skipped.stopFollowing();
+  }
 }
 
 function abortPromise(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
