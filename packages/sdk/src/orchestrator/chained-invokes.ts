@@ -160,7 +160,7 @@ export class ChainedInvokeDispatcher {
         start: {
           executionName: invoke.targetExecutionName,
           executionId: invoke.targetExecutionId,
-          input: invoke.input,
+          input: targetInput(invoke),
           functionName: invoke.functionName,
         },
         functions: this.functions,
@@ -190,13 +190,21 @@ async function runPlain(
   invoke: PendingChainedInvoke,
 ): Promise<ChainedInvokeOutcome> {
   try {
-    const event: unknown = invoke.input === undefined ? undefined : JSON.parse(invoke.input);
+    const event: unknown = JSON.parse(targetInput(invoke));
     const context: LambdaContextLike = { functionName: invoke.functionName };
     const value = await handler(event, context);
     return { status: "SUCCEEDED", result: value === undefined ? undefined : JSON.stringify(value) };
   } catch (error) {
     return { status: "FAILED", error: toErrorObject(error) };
   }
+}
+
+/**
+ * The event a target is started with. An invoke without input stores no payload (as the AWS SDK
+ * writes it), and its target gets `{}`, as a Lambda function invoked without a payload does.
+ */
+function targetInput(invoke: PendingChainedInvoke): string {
+  return invoke.input ?? "{}";
 }
 
 function unknownFunction(invoke: PendingChainedInvoke): ErrorObject {
