@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CheckpointBackend, DurableExecutionService, ErrorObject } from "@cairn/sdk";
+import type { CheckpointBackend, Clock, DurableExecutionService, DurableLambdaHandler, ErrorObject } from "@cairn/sdk";
+import { DurableFunctionHost, FunctionNotFound, type DurableInvokeAnswer, type LambdaInvocationType } from "./durable-function-host.js";
 
 const API = "/2025-12-01";
+const INVOKE_API = "/2015-03-31";
 
 /** A failure to answer a request with instead of serving it (tests of retry and classification). */
 export interface InjectedFailure {
@@ -25,6 +27,17 @@ export interface LocalLambdaEndpointOptions {
   port?: number;
   /** Consulted before each request; return a failure to answer with it instead. */
   injectFailure?: (request: { method: string; path: string; operation: string }) => InjectedFailure | undefined;
+  /**
+   * Durable functions the Invoke API serves, by function name (see `registerFunction`). Build
+   * each with `@cairn/aws-lambda`'s `withDurableExecution` and a `client` pointed at the
+   * endpoint, so that it checkpoints through the endpoint as a deployed function does.
+   */
+  functions?: Readonly<Record<string, DurableLambdaHandler>>;
+  /**
+   * The service's clock: executions started through Invoke are driven on it (their waits and
+   * retry delays sleep until it reaches them). Default real time.
+   */
+  clock?: Clock;
 }
 
 export interface LocalLambdaEndpoint {
@@ -32,25 +45,62 @@ export interface LocalLambdaEndpoint {
   readonly url: string;
   /** Requests served, by API operation name (for tests). */
   readonly requests: ReadonlyMap<string, number>;
+  /**
+   * Deploys a durable function under `name` for the Invoke API
+   * (POST /2015-03-31/functions/{name}/invocations). Invoke starts a durable execution and drives
+   * it as Lambda does: the handler is invoked with the plain JSON input (so it checkpoints through
+   * its own client), and again after each suspension once a wait or retry is due or a callback
+   * was answered. `RequestResponse` answers when the execution has ended, with its result (or,
+   * with `X-Amz-Function-Error: Unhandled`, its error); `Event` answers 202 at once; both carry the
+   * execution ARN in `X-Amz-Durable-Execution-Arn`. Other functions can reach it with `ctx.invoke`.
+   */
+  registerFunction(name: string, handler: DurableLambdaHandler): void;
+  /** Stops driving executions (they stay RUNNING) and closes the server. */
   close(): Promise<void>;
+}
+
+/** What a route sees of the request and the endpoint beyond its path parameters. */
+interface RouteContext {
+  headers: IncomingMessage["headers"];
+  host: DurableFunctionHost;
 }
 
 interface Route {
   operation: string;
   method: string;
   pattern: RegExp;
-  handle: (service: DurableExecutionService, params: string[], query: URLSearchParams, body: Buffer, backendFor: (arn: string) => CheckpointBackend) => Promise<unknown>;
+  handle: (
+    service: DurableExecutionService,
+    params: string[],
+    query: URLSearchParams,
+    body: Buffer,
+    backendFor: (arn: string) => CheckpointBackend,
+    context: RouteContext,
+  ) => Promise<unknown>;
+}
+
+/** A route's answer that is not the API's usual 200 with a JSON body (the Invoke API's). */
+class RawAnswer {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: string,
+  ) {}
 }
 
 /**
  * Serves a Cairn checkpoint service over HTTP with the paths, methods and JSON shapes of the AWS
  * Lambda durable-execution API (CheckpointDurableExecution, GetDurableExecutionState,
  * GetDurableExecution, GetDurableExecutionHistory, SendDurableExecutionCallback*), so the real
- * `@aws-sdk/client-lambda` can talk to it on loopback: a Lambda backend tested without AWS.
+ * `@aws-sdk/client-lambda` can talk to it on loopback: a Lambda backend tested without AWS. With
+ * functions registered, it also serves Invoke for them as Lambda does for durable functions, so
+ * a test can run against "deployed" functions (e.g. with @cairn/testing's CloudDurableTestRunner).
  */
 export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptions): Promise<LocalLambdaEndpoint> {
   const { service } = options;
   const requests = new Map<string, number>();
+  const functions = new DurableFunctionHost(service, options.clock);
+  for (const [name, handler] of Object.entries(options.functions ?? {})) functions.register(name, handler);
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => sendError(res, mapError(error)));
   });
@@ -67,7 +117,8 @@ export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptio
       if (injected) return sendError(res, injected);
       const params = match.slice(1).map((p) => decodeURIComponent(p));
       const backendFor = (arn: string): CheckpointBackend => options.checkpointBackendFor?.(arn) ?? service;
-      const result = await route.handle(service, params, url.searchParams, body, backendFor);
+      const result = await route.handle(service, params, url.searchParams, body, backendFor, { headers: req.headers, host: functions });
+      if (result instanceof RawAnswer) return sendRaw(res, result);
       return sendJson(res, 200, result ?? {});
     }
     sendError(res, { status: 404, errorType: "UnknownOperationException", message: `No operation at ${method} ${url.pathname}` });
@@ -82,8 +133,10 @@ export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptio
   return {
     url: `http://${host}:${address.port}`,
     requests,
+    registerFunction: (name, handler) => functions.register(name, handler),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        functions.close();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
@@ -91,6 +144,20 @@ export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptio
 }
 
 const ROUTES: Route[] = [
+  {
+    operation: "Invoke",
+    method: "POST",
+    pattern: new RegExp(`^${INVOKE_API}/functions/([^/]+)/invocations$`),
+    handle: async (_service, [functionName], _query, body, _backendFor, { headers, host }) => {
+      const answer = await host.invoke({
+        functionName: functionName as string,
+        invocationType: invocationTypeOf(headers["x-amz-invocation-type"]),
+        payload: invokePayloadOf(body),
+        executionName: headerOf(headers["x-amz-durable-execution-name"]),
+      });
+      return invokeAnswer(answer);
+    },
+  },
   {
     operation: "CheckpointDurableExecution",
     method: "POST",
@@ -149,16 +216,18 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${API}/durable-execution-callbacks/([^/]+)/succeed$`),
     // The result is the raw request body (bytes); the handler reads it as text.
-    handle: async (service, [id], _query, body) => {
-      await service.sendCallbackSuccess(id as string, body.length === 0 ? undefined : body.toString("utf8"));
+    handle: async (service, [id], _query, body, _backendFor, { host }) => {
+      const { executionArn } = await service.sendCallbackSuccess(id as string, body.length === 0 ? undefined : body.toString("utf8"));
+      host.changed(executionArn);
     },
   },
   {
     operation: "SendDurableExecutionCallbackFailure",
     method: "POST",
     pattern: new RegExp(`^${API}/durable-execution-callbacks/([^/]+)/fail$`),
-    handle: async (service, [id], _query, body) => {
-      await service.sendCallbackFailure(id as string, body.length === 0 ? undefined : (parseJson(body) as ErrorObject));
+    handle: async (service, [id], _query, body, _backendFor, { host }) => {
+      const { executionArn } = await service.sendCallbackFailure(id as string, body.length === 0 ? undefined : (parseJson(body) as ErrorObject));
+      host.changed(executionArn);
     },
   },
   {
@@ -172,6 +241,55 @@ const ROUTES: Route[] = [
 ];
 
 class BadRequest extends Error {}
+
+/** A request body that Invoke cannot hand to a function (Lambda's InvalidRequestContentException). */
+class InvalidRequestContent extends Error {}
+
+const INVOCATION_TYPES: ReadonlySet<string> = new Set<LambdaInvocationType>(["RequestResponse", "Event", "DryRun"]);
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function invocationTypeOf(header: string | string[] | undefined): LambdaInvocationType {
+  const value = headerOf(header) ?? "RequestResponse";
+  if (!INVOCATION_TYPES.has(value)) {
+    throw new BadRequest(`X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got "${value}"`);
+  }
+  return value as LambdaInvocationType;
+}
+
+/** The event as JSON text; no payload is the event `{}`, as Lambda hands it to a function. */
+function invokePayloadOf(body: Buffer): string {
+  if (body.length === 0) return "{}";
+  const text = body.toString("utf8");
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRequestContent(`Could not parse request body into json: ${(error as Error).message}`);
+  }
+  return text;
+}
+
+/** Invoke's answer as Lambda gives it for a durable function. */
+function invokeAnswer(answer: DurableInvokeAnswer): RawAnswer {
+  if (answer.kind === "dry-run") return new RawAnswer(204, {}, "");
+  const { execution } = answer;
+  const headers = { "x-amz-durable-execution-arn": execution.executionArn, "x-amz-executed-version": "$LATEST" };
+  if (answer.kind === "started") return new RawAnswer(202, headers, "");
+  if (execution.status === "SUCCEEDED") return new RawAnswer(200, headers, execution.result ?? "null");
+  if (execution.status === "RUNNING") {
+    throw new Error(`The execution ${execution.executionArn} is still RUNNING: the endpoint stopped driving it (it was closed)`);
+  }
+  // A function error: the error object the runtime reports, flagged as unhandled.
+  const error = execution.error;
+  const payload = {
+    errorType: error?.ErrorType ?? `Execution.${execution.status}`,
+    errorMessage: error?.ErrorMessage ?? `The durable execution ended ${execution.status}`,
+    trace: error?.StackTrace ?? [],
+  };
+  return new RawAnswer(200, { ...headers, "x-amz-function-error": "Unhandled" }, JSON.stringify(payload));
+}
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== "string" || value.length === 0) throw new BadRequest(`${field} is required`);
@@ -200,6 +318,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function mapError(error: unknown): InjectedFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof BadRequest) return { status: 400, errorType: "InvalidParameterValueException", message };
+  if (error instanceof InvalidRequestContent) return { status: 400, errorType: "InvalidRequestContentException", message };
+  if (error instanceof FunctionNotFound) return { status: 404, errorType: "ResourceNotFoundException", message };
   const type = (error as { errorType?: unknown })?.errorType;
   switch (type) {
     case "InvalidCheckpointToken":
@@ -223,6 +343,12 @@ function sendError(res: ServerResponse, failure: InjectedFailure): void {
   res.setHeader("x-amzn-errortype", failure.errorType);
   // Both spellings: the API uses `message` on some exceptions and `Message` on others.
   sendJson(res, failure.status, { Type: failure.status >= 500 ? "Service" : "User", message: failure.message, Message: failure.message });
+}
+
+function sendRaw(res: ServerResponse, answer: RawAnswer): void {
+  const type = answer.body.length > 0 ? { "content-type": "application/json" } : {};
+  res.writeHead(answer.status, { ...answer.headers, ...type, "content-length": Buffer.byteLength(answer.body) });
+  res.end(answer.body);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
