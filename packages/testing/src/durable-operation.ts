@@ -209,7 +209,7 @@ export class OperationHandle<TResult = unknown> implements DurableOperation<TRes
     if (!callback || callback.Type !== "CALLBACK") {
       throw new Error(`getCallbackDetails: ${describeSelector(this.selector)} is not a callback operation`);
     }
-    const error = toTestResultError(callback.CallbackDetails?.Error);
+    const error = toTestResultError(callback.CallbackDetails?.Error, "external");
     const result = this.result(callback);
     return {
       callbackId: callback.CallbackDetails?.CallbackId ?? "",

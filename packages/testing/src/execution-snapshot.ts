@@ -1,21 +1,70 @@
-import { deserializeValue, type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
+import { DurableOperationError, deserializeValue, type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
 
-/** Error details in the shape the AWS testing library reports them. */
+/**
+ * Error details in the shape the AWS testing library reports them: exactly these four keys, so a
+ * ported `expect(error).toEqual({ ... })` compares the same thing on both runners.
+ */
 export interface TestResultError {
   errorMessage: string | undefined;
   errorType: string | undefined;
   errorData: string | undefined;
+  /**
+   * As the AWS testing library fills it: the frames an external sender gave with a callback
+   * failure; undefined for errors the SDK recorded (steps, contexts, invokes, the execution),
+   * which the AWS SDK records without frames. Cairn's recorded frames stay in the history events.
+   */
   stackTrace: string[] | undefined;
 }
 
-export function toTestResultError(error: ErrorObject | undefined): TestResultError | undefined {
+/** Who wrote an error: the SDK (a failed operation or execution) or an external sender (a callback failure). */
+export type ErrorOrigin = "sdk" | "external";
+
+type RebuiltError = Error & { errorType?: unknown; errorData?: unknown };
+
+/** The AWS-shaped error details of a recorded ErrorObject; see TestResultError and getErrorCause. */
+export function toTestResultError(error: ErrorObject | undefined, origin: ErrorOrigin = "sdk"): TestResultError | undefined {
   if (error === undefined) return undefined;
-  return {
+  const result: TestResultError = {
     errorMessage: error.ErrorMessage,
     errorType: error.ErrorType,
     errorData: error.ErrorData,
-    stackTrace: error.StackTrace,
+    stackTrace: origin === "external" && error.StackTrace ? Array.from(error.StackTrace) : undefined,
   };
+  // The SDK records a cause chain with the error; rebuilding it through the public API keeps the
+  // encoding in one place.
+  if (origin === "sdk") withCause(result, (DurableOperationError.fromErrorObject(error) as RebuiltError).cause);
+  return result;
+}
+
+// Symbol.for: the CommonJS and ESM builds of this package must agree on it.
+const CAUSE = Symbol.for("cairn.testing.errorCause");
+
+/**
+ * Cairn addition: the cause recorded with an error from a test result (`getError()`, an
+ * operation's details), in the same shape — e.g. the `StepError` inside a `ChildContextError`,
+ * and under it what the step threw. Kept off the error object's own keys, so a ported
+ * `expect(error).toEqual({ ... })` compares exactly what it compares on the AWS runner.
+ *
+ * @example
+ * const error = result.getError();
+ * expect(getErrorCause(error)?.errorType).toBe("StepError");
+ */
+export function getErrorCause(error: TestResultError | undefined): TestResultError | undefined {
+  return error === undefined ? undefined : (error as { [CAUSE]?: TestResultError })[CAUSE];
+}
+
+function withCause(target: TestResultError, cause: unknown, depth = 0): void {
+  if (!(cause instanceof Error) || depth >= 16) return;
+  const rebuilt = cause as RebuiltError;
+  const details: TestResultError = {
+    errorMessage: rebuilt.message,
+    errorType: typeof rebuilt.errorType === "string" ? rebuilt.errorType : rebuilt.name,
+    errorData: typeof rebuilt.errorData === "string" ? rebuilt.errorData : undefined,
+    stackTrace: undefined,
+  };
+  withCause(details, rebuilt.cause, depth + 1);
+  // A non-enumerable symbol: invisible to toEqual/toStrictEqual, JSON and object spread.
+  Object.defineProperty(target, CAUSE, { value: details, enumerable: false, writable: false, configurable: true });
 }
 
 /** A payload as stored, and decoded the way the handler would read it. */

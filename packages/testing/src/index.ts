@@ -22,6 +22,7 @@ export type {
 } from "./history-event.js";
 export type { WireOperation, WireTimestamp } from "./wire-operation.js";
 export type { TestResultError } from "./execution-snapshot.js";
+export { getErrorCause } from "./execution-snapshot.js";
 export {
   WaitingOperationStatus,
   type CallbackDetails,

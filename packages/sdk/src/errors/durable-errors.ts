@@ -159,7 +159,7 @@ function single(object: ErrorObject, cause: Error | undefined): Error {
   const type = object.ErrorType ?? "Error";
   const message = object.ErrorMessage ?? "";
   const known = DURABLE_ERROR_CLASSES[type];
-  let error: Error & { errorData?: string; errorType?: string; stackTrace?: string[] };
+  let error: Error & { errorData?: string; errorType?: string };
   if (known) {
     error = new known(message, cause, object.ErrorData);
   } else if (type === "BatchCompletionError") {
@@ -169,8 +169,9 @@ function single(object: ErrorObject, cause: Error | undefined): Error {
     error.name = type;
     if (object.ErrorData !== undefined) error.errorData = object.ErrorData;
   }
+  // The recorded frames go to `stack` only: the AWS SDK never fills `stackTrace`, so the rebuilt
+  // error serializes (JSON.stringify, toEqual) with the same keys as on AWS.
   if (object.StackTrace) {
-    error.stackTrace = object.StackTrace;
     error.stack = `${type}: ${message}\n    ${object.StackTrace.join("\n    ")}`;
   }
   return error;

@@ -45,7 +45,7 @@ describe("restoreBatchResult", () => {
     const [error] = restored.getErrors();
     expect(error).toBeInstanceOf(ChildContextError);
     expect(error?.cause).toBeInstanceOf(StepError);
-    expect(error?.cause?.cause?.name).toBe("TypeError");
+    expect((error?.cause?.cause as Error | undefined)?.name).toBe("TypeError");
     expect(() => restored.throwIfError()).toThrow(ChildContextError);
     expect(JSON.stringify(restored)).toBe(JSON.stringify(sampleResult()));
   });
