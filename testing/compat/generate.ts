@@ -7,19 +7,24 @@ import { fileURLToPath } from "node:url";
 
 export const AWS_SDK = "@aws/durable-execution-sdk-js";
 export const CAIRN_SDK = "@cairn/sdk";
+export const AWS_TESTING = "@aws/durable-execution-sdk-js-testing";
+export const CAIRN_TESTING = "@cairn/testing";
 export type SdkName = "aws" | "cairn";
+
+/** The only edit a port makes: each AWS module specifier and its Cairn counterpart. */
+export const cairnSpecifiers: Record<string, string> = { [AWS_SDK]: CAIRN_SDK, [AWS_TESTING]: CAIRN_TESTING };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = join(here, "..", "..");
 export const handlersDir = join(here, "handlers");
 export const generatedDir = join(here, ".generated");
 
-// Only `... from "<sdk>";` at the end of an import line is rewritten; a mention in a comment or
-// string stays, so the copy cannot differ anywhere but its imports.
-const importFrom = new RegExp(`^(import .* from |\\} from )"${AWS_SDK.replaceAll("/", "\\/")}";$`, "gm");
+// Only `... from "<specifier>";` at the end of an import line is rewritten; a mention in a
+// comment or string stays, so the copy cannot differ anywhere but its imports.
+const importFrom = /^(import .* from |\} from )"(@aws\/durable-execution-sdk-js(?:-testing)?)";$/gm;
 
 export function toCairn(source: string): string {
-  return source.replace(importFrom, (_line, head: string) => `${head}"${CAIRN_SDK}";`);
+  return source.replace(importFrom, (_line, head: string, specifier: string) => `${head}"${cairnSpecifiers[specifier]}";`);
 }
 
 export interface GeneratedCopies {

@@ -56,3 +56,11 @@ export const knownDifferences: Record<string, KnownDifference[]> = {
 export function normalize(name: string, outcome: Outcome, sdk: SdkName): Outcome {
   return (knownDifferences[name] ?? []).reduce((current, difference) => difference.normalize(current, sdk), outcome);
 }
+
+/**
+ * Ported test files (test-files/): a test that passes on AWS's runner but must fail on Cairn's,
+ * keyed as `<file> > <describe…> > <title>`, with the reason docs/compatibility.md gives. A
+ * listed test that starts passing on Cairn fails the suite until its entry is removed, so the
+ * list never outlives the difference.
+ */
+export const knownTestFileDifferences: Record<string, { documented: string }> = {};
