@@ -7,7 +7,7 @@ import { wholeSeconds, type Duration } from "../types/duration.js";
 import { DurablePromise } from "../types/durable-promise.js";
 import { deserializeCallbackPayload } from "./callback-payload.js";
 import type { ContextImpl } from "./durable-context-impl.js";
-import { operationReplayed, operationStarted } from "./operation-hooks.js";
+import { isTerminalStatus, operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, quotedName } from "./payloads.js";
 
 /** Validated timeouts of a callback, as the wire carries them. */
@@ -69,9 +69,15 @@ export async function runCreateCallback<T>(
   }
   const deserializer = (config.serdes ?? engine.defaultCallbackDeserializer) as CallbackDeserializer<T>;
   const serdesContext = { entityId: id, durableExecutionArn: engine.executionArn };
-  const result = new LazyDurablePromise<T>(async () => {
+  // An end found at replay was reported by operationReplayed; one that comes later is reported here.
+  let endToReport = engine.plugins !== undefined && !isTerminalStatus(existing?.Status);
+  const settle = async (): Promise<T> => {
     if (engine.ended || ctx.closed) return never();
     const op = engine.operations.get(id);
+    if (endToReport && isTerminalStatus(op?.Status)) {
+      endToReport = false;
+      await operationEnded(engine, identity);
+    }
     switch (op?.Status) {
       case OperationStatus.SUCCEEDED:
         return deserializeCallbackPayload(deserializer, op.CallbackDetails?.Result, serdesContext, what);
@@ -80,10 +86,13 @@ export async function runCreateCallback<T>(
       case OperationStatus.TIMED_OUT:
         throw timeoutError(op.CallbackDetails?.Error, what);
       default:
-        // Only an external system (or the callback's timeout) can complete it: suspend.
-        return engine.block();
+        // Only an external system (or the callback's timeout) completes it. The service reports
+        // it to this invocation if a step body keeps it alive; otherwise the invocation suspends.
+        await engine.block(id);
+        return settle();
     }
-  });
+  };
+  const result = new LazyDurablePromise<T>(settle);
   return [result, callbackId];
 }
 

@@ -1,12 +1,12 @@
 import { InvokeError, errorFromObject } from "../errors/durable-errors.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
 import { jsonSerdes } from "../serdes/default-serdes.js";
 import type { InvokeConfig } from "../types/invoke.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
 import type { ContextImpl } from "./durable-context-impl.js";
-import { operationReplayed, operationStarted } from "./operation-hooks.js";
+import { operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, deserializePayload, fitsInline, serializePayload } from "./payloads.js";
 
 // ctx.invoke is a CHAINED_INVOKE operation: START records the target and its input; whoever runs
@@ -79,7 +79,7 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
         throw invokeError(details?.Error, existing.Status, funcId);
       default:
         // Started in an earlier invocation and still running: never start the target twice.
-        return engine.block();
+        return invokeOutcome(await engine.block(id));
     }
   }
   if (ctx.closed) return never();
@@ -104,7 +104,17 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
     ChainedInvokeOptions: { FunctionName: funcId, ...(config.tenantId === undefined ? {} : { TenantId: config.tenantId }) },
   });
   if (engine.plugins) await operationStarted(engine, identity);
-  return engine.block();
+  // The target's outcome comes from outside: in this invocation if a step body keeps it alive.
+  return invokeOutcome(await engine.block(id));
+
+  async function invokeOutcome(op: Operation): Promise<O> {
+    if (engine.plugins) await operationEnded(engine, identity);
+    const details = op.ChainedInvokeDetails;
+    if (op.Status === OperationStatus.SUCCEEDED) {
+      return deserializePayload((config.resultSerdes ?? jsonSerdes) as Serdes<O>, details?.Result, serdesContext, what) as Promise<O>;
+    }
+    throw invokeError(details?.Error, op.Status, funcId);
+  }
 }
 
 const DEFAULT_MESSAGES: Partial<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import { StepError, StepInterruptedError, errorFromObject } from "../errors/durable-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { DurableContextLogger } from "../types/logger.js";
@@ -12,15 +12,26 @@ import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from
 import { describeOperation, deserializeAt, fitsInline, serializeAt } from "./payloads.js";
 import { StepOperationRun } from "./step-operation-run.js";
 
-export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> {
+/**
+ * Runs ctx.step. `resumed`: the step's operation as the service reported it once its scheduled
+ * retry came due while this invocation was alive (see InvocationEngine.block); the step carries on
+ * with the next attempt.
+ */
+export async function runStep<T>(
+  ctx: ContextImpl,
+  name: string | undefined,
+  fn: StepFunc<T>,
+  config: StepConfig<T>,
+  resumed?: Operation,
+): Promise<T> {
   const engine = ctx.engine;
-  const id = ctx.nextId();
-  const existing = engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.STEP, name });
+  const id = resumed?.Id ?? ctx.nextId();
+  const existing = resumed ?? engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.STEP, name });
   if (engine.ended) return never();
   const step = new StepRun(ctx, id, name, config);
   // Replay's common case first, before anything a first run needs.
   if (existing?.Status === OperationStatus.SUCCEEDED) return step.decode(existing.StepDetails?.Result);
-  if (engine.plugins && existing) await operationReplayed(engine, step.identity, existing);
+  if (engine.plugins && existing && !resumed) await operationReplayed(engine, step.identity, existing);
 
   let attempt = 1;
   if (existing) {
@@ -29,13 +40,13 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
       case OperationStatus.FAILED:
         throw stepError(details?.Error ?? { ErrorType: "StepError", ErrorMessage: `${step.what} failed` });
       case OperationStatus.PENDING:
-        // A retry is scheduled and not yet due: the orchestrator re-invokes when it is.
-        return engine.block();
+        // A retry is scheduled and not yet due: it runs once the service says it is.
+        return runStep(ctx, name, fn, config, await engine.block(id));
       case OperationStatus.STARTED:
         attempt = details?.Attempt ?? 1;
         if (step.semantics === StepSemantics.AtMostOncePerRetry) {
           // The body may have run; never run it again. The interruption is this attempt's failure.
-          return step.fail(attempt, new StepInterruptedError(id, name));
+          return step.fail(attempt, new StepInterruptedError(id, name), fn);
         }
         break;
       default:
@@ -66,7 +77,7 @@ export async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn:
   } catch (error) {
     engine.suspension.bodyEnded();
     if (engine.ended || ctx.closed) return never();
-    return step.fail(attempt, error);
+    return step.fail(attempt, error, fn);
   }
   engine.suspension.bodyEnded();
   if (engine.ended || ctx.closed) return never();
@@ -120,7 +131,7 @@ class StepRun<T> extends StepOperationRun<T, StepConfig<T>> {
   }
 
   /** A failed attempt: retry as the strategy decides, or fail the step for good. */
-  async fail(attempt: number, error: unknown): Promise<T> {
+  async fail(attempt: number, error: unknown, fn: StepFunc<T>): Promise<T> {
     let errorObject = toErrorObject(error);
     const decision = decideRetry(this.config, error, attempt, this.what, this.ctx.defaultRetryStrategy);
     if (decision.shouldRetry) {
@@ -134,7 +145,8 @@ class StepRun<T> extends StepOperationRun<T, StepConfig<T>> {
       if (delay !== undefined) {
         await this.ctx.checkpoint(this.update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
         if (this.ctx.engine.plugins) await this.reportEnd(attempt, error, false);
-        return this.ctx.engine.block();
+        // The next attempt runs once the retry is due: in this invocation if it is still alive.
+        return runStep(this.ctx, this.name, fn, this.config, await this.ctx.engine.block(this.id));
       }
     }
     await this.ctx.checkpoint(this.update(OperationAction.FAIL, { Error: errorObject }));

@@ -2,7 +2,7 @@ import { WaitForConditionError, errorFromObject } from "../errors/durable-errors
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
 import { createContextLogger } from "./context-logger.js";
@@ -38,19 +38,24 @@ export function validateWaitForCondition<T>(
   }
 }
 
+/**
+ * Runs ctx.waitForCondition. `resumed`: its operation as the service reported it once the next
+ * check came due while this invocation was alive (see InvocationEngine.block).
+ */
 export async function runWaitForCondition<T>(
   ctx: ContextImpl,
   name: string | undefined,
   check: WaitForConditionCheckFunc<T>,
   config: WaitForConditionConfig<T>,
+  resumed?: Operation,
 ): Promise<T> {
   const engine = ctx.engine;
-  const id = ctx.nextId();
-  const existing = engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, name });
+  const id = resumed?.Id ?? ctx.nextId();
+  const existing = resumed ?? engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.WAIT_FOR_CONDITION, name });
   if (engine.ended) return never();
   const poll = new Poll(ctx, id, name, config);
   if (existing?.Status === OperationStatus.SUCCEEDED) return poll.decode(existing.StepDetails?.Result);
-  if (engine.plugins && existing) await operationReplayed(engine, poll.identity, existing);
+  if (engine.plugins && existing && !resumed) await operationReplayed(engine, poll.identity, existing);
 
   let attempt = 1;
   let state: T = config.initialState;
@@ -60,8 +65,8 @@ export async function runWaitForCondition<T>(
       case OperationStatus.FAILED:
         throw conditionError(details?.Error ?? { ErrorType: "WaitForConditionError", ErrorMessage: `${poll.what} failed` });
       case OperationStatus.PENDING:
-        // The next check is scheduled: the orchestrator invokes again when it is due.
-        return engine.block();
+        // The next check is scheduled: it runs once the service says it is due.
+        return runWaitForCondition(ctx, name, check, config, await engine.block(id));
       case OperationStatus.STARTED:
         // A check was interrupted (crash): run the same attempt again, from the state it started with.
         attempt = details?.Attempt ?? 1;
@@ -143,7 +148,8 @@ export async function runWaitForCondition<T>(
   );
   // The check succeeded and asked for another one: the attempt ends, the operation goes on.
   if (engine.plugins) await poll.reportEnd(attempt, undefined, false);
-  return engine.block();
+  // In this invocation if it is still alive (a step body runs elsewhere), else in a later one.
+  return runWaitForCondition(ctx, name, check, config, await engine.block(id));
 }
 
 /** One call of ctx.waitForCondition (see StepOperationRun); its attempts are checks. */

@@ -77,6 +77,22 @@ export class CheckpointBatcher {
     return batch.acknowledged;
   }
 
+  /**
+   * Asks the service what changed, as the AWS SDK's "force checkpoint" does: resolves once a
+   * checkpoint call issued after now is answered (its response reports what the service changed).
+   * Rides on updates already queued; sends a call with no updates when there are none.
+   */
+  refresh(): Promise<void> {
+    if (this.#failed !== undefined) return handledRejection(this.#failed);
+    const last = this.#batches[this.#batches.length - 1];
+    const sending = this.#inFlight && last === this.#batches[0];
+    if (last && !sending) return last.acknowledged;
+    const batch = newBatch();
+    this.#batches.push(batch);
+    this.#schedule();
+    return batch.acknowledged;
+  }
+
   #schedule(): void {
     if (this.#scheduled || this.#inFlight) return;
     this.#scheduled = true;

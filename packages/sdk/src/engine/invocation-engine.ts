@@ -13,6 +13,7 @@ import type { DurableLogRecord } from "./invocation-environment.js";
 import { operationMap, withLazyOperations } from "./operation-info.js";
 import type { PluginRunner } from "./plugin-runner.js";
 import { projectUpdate } from "./operation-projection.js";
+import { ServiceWaits, movedOn, realServiceClock, type ServiceClock } from "./service-waits.js";
 import { SuspensionTracker } from "./suspension.js";
 import { isYieldMarker, type TimeBudget } from "./time-budget.js";
 
@@ -31,6 +32,8 @@ export interface EngineOptions {
   maxBytesPerCheckpoint?: number | undefined;
   /** Registered instrumentation plugins; undefined when there are none. */
   plugins?: PluginRunner | undefined;
+  /** The service's clock, to poll at a wait's end or a retry's time (default: real time). */
+  clock?: ServiceClock | undefined;
 }
 
 /** Identity of an operation as the handler calls it, checked against its checkpoint on replay. */
@@ -71,6 +74,7 @@ export class InvocationEngine {
 
   /** Checkpointed children per parent id (ROOT for top level), for replay-mode detection. */
   readonly #childCounts = new Map<string, number>();
+  readonly #waits: ServiceWaits;
   #termination: Termination | undefined;
   #terminate!: (termination: Termination) => void;
   readonly terminated: Promise<Termination>;
@@ -93,7 +97,10 @@ export class InvocationEngine {
         this.yieldMarkers++;
         continue;
       }
-      const parent = op.ParentId ?? ROOT;
+      // Counted by the context whose position the id extends (`3-2` belongs to `3`): that is the
+      // parent, except for a flat map item or branch, whose operations name the map as parent.
+      const dash = op.Id.lastIndexOf("-");
+      const parent = dash > 0 ? op.Id.slice(0, dash) : (op.ParentId ?? ROOT);
       this.#childCounts.set(parent, (this.#childCounts.get(parent) ?? 0) + 1);
     }
     this.executionOperation = execution;
@@ -103,6 +110,7 @@ export class InvocationEngine {
       maxBytes: options.maxBytesPerCheckpoint,
       onAcknowledged: (changed) => {
         for (const op of changed) this.operations.set(op.Id, op);
+        this.#waits.reported(changed);
       },
       // Only plugins need the state this invocation's own updates produce (see operation-projection).
       onUpdatesStored: options.plugins ? (updates) => this.#project(updates) : undefined,
@@ -125,7 +133,13 @@ export class InvocationEngine {
     this.suspension = new SuspensionTracker(
       () => this.batcher.idle,
       () => this.end({ kind: "suspended" }),
+      (running) => this.#waits.bodiesRunning(running),
     );
+    this.#waits = new ServiceWaits({
+      clock: options.clock ?? realServiceClock,
+      refresh: () => (this.ended ? never() : this.batcher.refresh()),
+      onWake: () => this.suspension.unblocked(),
+    });
     this.plugins?.attach(this.suspension);
   }
 
@@ -175,16 +189,19 @@ export class InvocationEngine {
     if (this.#termination) return;
     this.#termination = termination;
     this.suspension.stop();
+    this.#waits.stop();
     this.#terminate(termination);
   }
 
   /** The handler settled and its checkpoints are stored: nothing may suspend the invocation now. */
   finish(): void {
     this.suspension.stop();
+    this.#waits.stop();
   }
 
-  checkpointedChildCount(parentId: string | undefined): number {
-    return this.#childCounts.get(parentId ?? ROOT) ?? 0;
+  /** Checkpointed operations whose ids extend `idPrefix` (undefined: the handler's root). */
+  checkpointedChildCount(idPrefix: string | undefined): number {
+    return this.#childCounts.get(idPrefix ?? ROOT) ?? 0;
   }
 
   /**
@@ -226,10 +243,25 @@ export class InvocationEngine {
     return this.batcher.enqueue(update);
   }
 
-  /** Marks an operation as waiting on time or an external event, and never settles. */
-  block<T>(): Promise<T> {
+  /**
+   * Marks an operation as waiting on time or an external event. Without an id it never settles
+   * (the work is left to the next invocation). With the id of an operation only the service moves
+   * on (a wait, a step's scheduled retry, a callback, an invoke) it resolves with that operation
+   * once the service reports it moved on while this invocation is still alive — a step body kept
+   * it running — and never settles if the invocation suspends first.
+   */
+  block<T>(): Promise<T>;
+  block(id: string): Promise<Operation>;
+  block(id?: string): Promise<unknown> {
+    if (id === undefined) {
+      this.suspension.blocked();
+      return never();
+    }
+    if (this.ended) return never();
+    const current = this.operations.get(id);
+    if (current && movedOn(current)) return Promise.resolve(current);
     this.suspension.blocked();
-    return never();
+    return this.#waits.waitFor(id, current);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
+import type { ServiceClock } from "./service-waits.js";
 
 /** One structured log line from `ctx.logger` / a step's logger. */
 export interface DurableLogRecord {
@@ -40,6 +41,12 @@ export interface InvocationEnvironment {
    * engine checkpoints a one-second wait instead, so the service has a timer to invoke on.
    */
   onYield?: () => void;
+  /**
+   * The service's clock (virtual when time is skipped): while a step body keeps the invocation
+   * alive, the engine sleeps on it until a wait's end or a retry's time, then asks the service.
+   * Without it, real time.
+   */
+  clock?: ServiceClock;
 }
 
 const ENVIRONMENT = Symbol.for("cairn.invocationEnvironment");

@@ -2,7 +2,8 @@
  * Decides when an invocation may end PENDING (DESIGN invariant 3): no step body is running, no
  * checkpoint is queued or in flight, and at least one operation is blocked on time or an external
  * event. The check runs after the event loop has drained pending microtasks, so handler code that
- * is merely between two operations is never cut off.
+ * is merely between two operations is never cut off. While a body runs, blocked operations may
+ * move on in this invocation (see ServiceWaits) and are then unblocked.
  */
 export class SuspensionTracker {
   #runningBodies = 0;
@@ -13,20 +14,28 @@ export class SuspensionTracker {
   constructor(
     private readonly checkpointsIdle: () => boolean,
     private readonly suspend: () => void,
+    /** Told when the first body starts running and when the last one ends. */
+    private readonly onBodiesRunning?: (running: boolean) => void,
   ) {}
 
   bodyStarted(): void {
-    this.#runningBodies++;
+    if (this.#runningBodies++ === 0) this.onBodiesRunning?.(true);
   }
 
   bodyEnded(): void {
-    this.#runningBodies--;
+    if (--this.#runningBodies === 0) this.onBodiesRunning?.(false);
     this.changed();
   }
 
   /** An operation now waits for time or an external event; it cannot finish in this invocation. */
   blocked(): void {
     this.#blocked++;
+    this.changed();
+  }
+
+  /** A blocked operation moved on (the service reported it while the invocation was alive). */
+  unblocked(): void {
+    this.#blocked--;
     this.changed();
   }
 

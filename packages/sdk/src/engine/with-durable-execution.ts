@@ -97,6 +97,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
         maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
         maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
         plugins,
+        clock: environment?.clock,
       });
     } catch (error) {
       // The backend said the execution cannot go on (e.g. it no longer exists): report it failed.

@@ -16,6 +16,7 @@ import type {
   InvocationTicket,
 } from "../service/service-api.js";
 import type { LambdaContextLike } from "../types/context.js";
+import { toOrchestratorClock } from "./clock.js";
 
 /** A durable Lambda-style handler, e.g. what `withDurableExecution(...)` returns. */
 export type DurableInvocationHandler = (
@@ -174,7 +175,17 @@ export async function invokeOnce(
   const onYield = (): void => {
     if (!control.stopped) yielded = true;
   };
-  const input = attachInvocationEnvironment(ticket.input, logSink ? { backend, logSink, onYield } : { backend, onYield });
+  // The engine sleeps on the service's clock while a body runs (see ServiceWaits); a sleep must not
+  // outlive the invocation (a shared virtual clock would wait for it).
+  const ended = new AbortController();
+  const serviceClock = toOrchestratorClock(clock);
+  const engineClock = {
+    now: () => clock.now(),
+    sleepUntil: (until: Date, signal?: AbortSignal) =>
+      control.stopped ? never<void>() : serviceClock.sleepUntil(until, signal ? AbortSignal.any([signal, ended.signal]) : ended.signal),
+  };
+  const environment = { backend, onYield, clock: engineClock };
+  const input = attachInvocationEnvironment(ticket.input, logSink ? { ...environment, logSink } : environment);
   let running: Promise<DurableExecutionInvocationOutput>;
   try {
     running = Promise.resolve(options.handler(input, lambdaContext));
@@ -200,6 +211,7 @@ export async function invokeOnce(
   ]);
   // Whatever the abandoned handler does later is of no interest (a dead process reports nothing).
   control.end();
+  ended.abort();
   running.catch(() => undefined);
 
   const execution = await service.endInvocation(executionArn, ticket, outcome);

@@ -8,7 +8,7 @@ import { sameCallbackId, parseCallbackId } from "./callback-ids.js";
 import { cloneError, cloneOperation } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { CallbackAlreadyCompletedError, CallbackNotFoundError, ExecutionClosedError, InvalidRequestError } from "./errors.js";
-import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
+import { withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, payloadOf } from "./history-events.js";
 
 export type CallbackCompletion =
@@ -110,6 +110,9 @@ export function planCallbackCompletion(
     // The handler may be blocked on this callback: whoever drives the execution invokes it again.
     wakePending: true,
   };
+  // A running invocation hears of it in its next checkpoint response.
+  const invocation = withChangedOutside(record, [operationId]);
+  if (invocation) mutation.invocation = invocation;
   return { mutation, operationId };
 }
 

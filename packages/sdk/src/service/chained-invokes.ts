@@ -6,7 +6,7 @@ import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { cloneError, cloneOperation } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError, InvalidRequestError } from "./errors.js";
-import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
+import { withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, payloadOf } from "./history-events.js";
 import { executionArnOf, executionIdOfArn, newExecutionId } from "./ids.js";
 
@@ -149,5 +149,9 @@ export function planCompleteChainedInvoke(
           : "ChainedInvokeStoppedDetails";
     event = operationEvent(eventType, op, eventId, now, key, { Error: errorOf(error) });
   }
-  return { seq: record.seq + 1, operations: [op], events: [event], wakePending: true };
+  const mutation: ExecutionMutation = { seq: record.seq + 1, operations: [op], events: [event], wakePending: true };
+  // A running invocation hears of it in its next checkpoint response.
+  const invocation = withChangedOutside(record, [operationId]);
+  if (invocation) mutation.invocation = invocation;
+  return mutation;
 }

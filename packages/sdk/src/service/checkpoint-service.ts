@@ -29,6 +29,7 @@ import {
   planEndInvocation,
   planStartExecution,
 } from "./invocation-lifecycle.js";
+import { planLiveCheckpoint } from "./live-invocation.js";
 import { pageOperations } from "./operation-paging.js";
 import type {
   CallbackCompletionResult,
@@ -153,14 +154,14 @@ export class CheckpointService implements DurableExecutionService {
     if (!Array.isArray(updates)) throw new InvalidRequestError("Updates must be an array of OperationUpdate.");
     return this.update(request.DurableExecutionArn, (record) => {
       const plan = planCheckpoint(record, request.CheckpointToken, updates, ctx);
+      // Beyond what the caller wrote itself: values only the service assigns, timers due by now,
+      // and what changed outside the invocation since its last checkpoint (see live-invocation.ts).
+      const live = planLiveCheckpoint(record, plan, ctx);
       return {
-        mutation: plan.mutation,
+        mutation: live.mutation,
         result: {
           CheckpointToken: plan.checkpointToken,
-          // What changed beyond what the caller wrote itself: values only the service assigns
-          // (a callback's id). A callback completed or timed out meanwhile is not reported here:
-          // it sets wakePending, and the next invocation sees it.
-          NewExecutionState: { Operations: plan.changedOperations.filter(hasServiceAssignedValues).map(cloneOperation) },
+          NewExecutionState: { Operations: live.reported.map(cloneOperation) },
         },
       };
     });
@@ -262,8 +263,4 @@ export class CheckpointService implements DurableExecutionService {
       return { mutation, result: firedOperationIds };
     });
   }
-}
-
-function hasServiceAssignedValues(op: Operation): boolean {
-  return op.Type === "CALLBACK";
 }

@@ -15,6 +15,12 @@ export interface ActiveInvocation {
   startTimestamp: Date;
   /** Prefix of every checkpoint token issued to this invocation. */
   invocationKey: string;
+  /**
+   * Operations changed outside this invocation (a callback completed, an invoke finished, a timer
+   * fired by an orchestrator) that it has not been told of yet: its next checkpoint response
+   * reports them (see live-invocation.ts).
+   */
+  changedOutside?: string[];
 }
 
 /**
@@ -92,6 +98,18 @@ export function createEmptyRecord(executionId: string): ExecutionRecord {
     timers: new Set(),
     wakePending: false,
   };
+}
+
+/**
+ * The running invocation with `ids` added to what it has yet to be told of, or undefined when no
+ * invocation runs (the next one reads every operation anyway).
+ */
+export function withChangedOutside(record: ExecutionRecord, ids: readonly string[]): ActiveInvocation | undefined {
+  const invocation = record.invocation;
+  if (!invocation || ids.length === 0) return undefined;
+  const changed = new Set(invocation.changedOutside ?? []);
+  for (const id of ids) changed.add(id);
+  return { ...invocation, changedOutside: [...changed] };
 }
 
 /** When the operation's timer fires (a STARTED wait's end, a PENDING step's retry, a STARTED callback's timeout); undefined when it has none. */

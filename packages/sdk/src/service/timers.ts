@@ -6,7 +6,7 @@ import { callbackTimeoutError, callbackTimeoutOf } from "./callback-deadlines.js
 import { timedOutCallback } from "./callbacks.js";
 import { cloneOperation } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
-import { pendingTimerOf, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
+import { pendingTimerOf, withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, waitDurationSeconds } from "./history-events.js";
 
 /** Earliest pending timer of a RUNNING execution. O(number of pending timers). */
@@ -34,44 +34,63 @@ export interface FireTimersPlan {
  */
 export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): FireTimersPlan {
   if (record.summary.status !== "RUNNING") return { mutation: undefined, firedOperationIds: [] };
-  const now = new Date(ctx.now.getTime());
+  const fired = fireDueTimers(
+    [...record.timers].map((id) => record.operations.get(id)),
+    ctx.now,
+    record.history.length + 1,
+  );
+  if (fired.operations.length === 0) return { mutation: undefined, firedOperationIds: [] };
+  const mutation: ExecutionMutation = { seq: record.seq + 1, operations: fired.operations };
+  if (fired.events.length > 0) mutation.events = fired.events;
+  const firedOperationIds = fired.operations.map((op) => op.Id);
+  // A running invocation learns of them in its next checkpoint response.
+  const invocation = withChangedOutside(record, firedOperationIds);
+  if (invocation) mutation.invocation = invocation;
+  return { mutation, firedOperationIds };
+}
+
+/**
+ * Fires the timers among `candidates` that are due at `now`, earliest first (ties in the order
+ * given, which every store replays identically): the new operation versions and their events,
+ * numbered from `firstEventId`.
+ */
+export function fireDueTimers(
+  candidates: Iterable<Operation | undefined>,
+  now: Date,
+  firstEventId: number,
+): { operations: Operation[]; events: HistoryEvent[] } {
+  const at = new Date(now.getTime());
   const due: { op: Operation; at: number }[] = [];
-  for (const id of record.timers) {
-    const op = record.operations.get(id);
-    const at = op && pendingTimerOf(op);
-    if (op && at && at.getTime() <= now.getTime()) due.push({ op, at: at.getTime() });
+  for (const op of candidates) {
+    const timer = op && pendingTimerOf(op);
+    if (op && timer && timer.getTime() <= at.getTime()) due.push({ op, at: timer.getTime() });
   }
-  if (due.length === 0) return { mutation: undefined, firedOperationIds: [] };
-  // Stable sort: equal times keep the order the timers were set in, which every store replays
-  // identically.
   due.sort((a, b) => a.at - b.at);
 
-  let nextEventId = record.history.length + 1;
+  let nextEventId = firstEventId;
   const operations: Operation[] = [];
   const events: HistoryEvent[] = [];
   for (const { op: current } of due) {
     const callback = callbackTimeoutOf(current);
     if (callback) {
       const error = callbackTimeoutError(current, callback);
-      const op = timedOutCallback(current, error, now);
-      events.push(operationEvent("CallbackTimedOut", op, nextEventId++, now, "CallbackTimedOutDetails", { Error: errorOf(error) }));
+      const op = timedOutCallback(current, error, at);
+      events.push(operationEvent("CallbackTimedOut", op, nextEventId++, at, "CallbackTimedOutDetails", { Error: errorOf(error) }));
       operations.push(op);
       continue;
     }
     const op = cloneOperation(current);
     if (op.Type === "WAIT") {
       op.Status = "SUCCEEDED";
-      op.EndTimestamp = now;
+      op.EndTimestamp = at;
       const duration = waitDurationSeconds(op);
       events.push(
-        operationEvent("WaitSucceeded", op, nextEventId++, now, "WaitSucceededDetails", duration === undefined ? {} : { Duration: duration }),
+        operationEvent("WaitSucceeded", op, nextEventId++, at, "WaitSucceededDetails", duration === undefined ? {} : { Duration: duration }),
       );
     } else {
       op.Status = "READY";
     }
     operations.push(op);
   }
-  const mutation: ExecutionMutation = { seq: record.seq + 1, operations };
-  if (events.length > 0) mutation.events = events;
-  return { mutation, firedOperationIds: operations.map((op) => op.Id) };
+  return { operations, events };
 }
