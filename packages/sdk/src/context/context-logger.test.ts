@@ -141,31 +141,91 @@ describe("ctx.logger", () => {
     });
     expect(run.result).toEqual(["ValidationError", expect.stringContaining("missing debug, warn, error"), true]);
   });
+});
 
-  it("writes one JSON object per line to stdout when no orchestrator collects the lines", async () => {
+describe("the default logger outside an orchestrator that collects lines", () => {
+  /** Runs `handler` with no log sink and returns the JSON lines it wrote to stdout and stderr. */
+  async function capture(handler: Parameters<typeof withDurableExecution>[0], logLevel?: string) {
     const clock = new VirtualClock(new Date("2026-01-01T00:00:00Z"));
     const service = new CheckpointService({ store: new MemoryExecutionStore(), clock });
-    const written: string[] = [];
-    const original = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      if (typeof chunk === "string" && chunk.includes("to stdout")) {
-        written.push(chunk);
-        return true;
-      }
-      return original(chunk, ...rest);
-    }) as typeof process.stdout.write;
-    try {
-      await runExecution({
-        service,
-        clock,
-        handler: withDurableExecution(async (_e, ctx) => ctx.logger.info("to stdout", { n: 1 })),
-        target: { start: {} },
-      });
-    } finally {
-      process.stdout.write = original;
+    const lines = { stdout: [] as Record<string, unknown>[], stderr: [] as Record<string, unknown>[] };
+    const originals = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+    const previousLevel = process.env.AWS_LAMBDA_LOG_LEVEL;
+    if (logLevel === undefined) delete process.env.AWS_LAMBDA_LOG_LEVEL;
+    else process.env.AWS_LAMBDA_LOG_LEVEL = logLevel;
+    for (const name of ["stdout", "stderr"] as const) {
+      process[name].write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+        if (typeof chunk === "string" && chunk.includes('"executionArn"')) {
+          expect(chunk.endsWith("\n")).toBe(true);
+          lines[name].push(JSON.parse(chunk) as Record<string, unknown>);
+          return true;
+        }
+        return originals[name](chunk, ...rest);
+      }) as typeof process.stdout.write;
     }
-    expect(written).toHaveLength(1);
-    expect(written[0]?.endsWith("\n")).toBe(true);
-    expect(JSON.parse(written[0]!)).toMatchObject({ level: "INFO", message: 'to stdout {"n":1}', executionArn: expect.stringMatching(/^arn:/) });
+    try {
+      await runExecution({ service, clock, handler: withDurableExecution(handler), target: { start: {} } });
+    } finally {
+      process.stdout.write = originals.stdout;
+      process.stderr.write = originals.stderr;
+      if (previousLevel === undefined) delete process.env.AWS_LAMBDA_LOG_LEVEL;
+      else process.env.AWS_LAMBDA_LOG_LEVEL = previousLevel;
+    }
+    return lines;
+  }
+
+  it("writes the AWS SDK's JSON lines: DEBUG and INFO to stdout, WARN and ERROR to stderr", async () => {
+    const { stdout, stderr } = await capture(async (_e, ctx) => {
+      ctx.logger.debug("checking");
+      ctx.logger.info("to stdout", { n: 1 }, [1, 2]);
+      ctx.logger.warn("careful %s", "now");
+      await ctx.step("charge", async (step) => step.logger.error("declined", new TypeError("card")));
+    });
+    expect(stdout.map((line) => [line.level, line.message])).toEqual([
+      ["DEBUG", "checking"],
+      ["INFO", "to stdout { n: 1 } [ 1, 2 ]"],
+    ]);
+    expect(Object.keys(stdout[1] ?? {})).toEqual(["requestId", "timestamp", "level", "executionArn", "message"]);
+    expect(stdout[1]).toMatchObject({ executionArn: expect.stringMatching(/^arn:/), requestId: expect.any(String) });
+    expect(Date.parse(stdout[1]?.timestamp as string)).not.toBeNaN();
+    expect(stderr).toEqual([
+      expect.objectContaining({ level: "WARN", message: "careful now" }),
+      expect.objectContaining({
+        level: "ERROR",
+        operationId: "1",
+        operationName: "charge",
+        attempt: 1,
+        message: expect.stringMatching(/^declined TypeError: card\n/),
+        errorType: "TypeError",
+        errorMessage: "card",
+        stackTrace: expect.arrayContaining(["TypeError: card"]),
+      }),
+    ]);
+  });
+
+  it("keeps a single logged value as the message itself, an Error as errorType/errorMessage/stackTrace", async () => {
+    const { stdout, stderr } = await capture(async (_e, ctx) => {
+      ctx.logger.info({ orderId: "o-1", items: 2 });
+      ctx.logger.error(new RangeError("too many"));
+      ctx.logger.info();
+    });
+    expect(stdout.map((line) => line.message)).toEqual([{ orderId: "o-1", items: 2 }, ""]);
+    expect(stderr[0]?.message).toEqual({ errorType: "RangeError", errorMessage: "too many", stackTrace: expect.arrayContaining(["RangeError: too many"]) });
+  });
+
+  it.each([
+    ["WARN", ["WARN", "ERROR"]],
+    ["error", ["ERROR"]],
+    ["info", ["INFO", "WARN", "ERROR"]],
+    ["not-a-level", ["DEBUG", "INFO", "WARN", "ERROR"]],
+    [undefined, ["DEBUG", "INFO", "WARN", "ERROR"]],
+  ])("honours AWS_LAMBDA_LOG_LEVEL=%s", async (level, expected) => {
+    const { stdout, stderr } = await capture(async (_e, ctx) => {
+      ctx.logger.debug("d");
+      ctx.logger.info("i");
+      ctx.logger.log("WARN", "w");
+      ctx.logger.error("e");
+    }, level);
+    expect([...stdout, ...stderr].map((line) => line.level)).toEqual(expected);
   });
 });

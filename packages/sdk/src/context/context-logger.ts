@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/validation-error.js";
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
 import type { InvocationEngine } from "../engine/invocation-engine.js";
+import { defaultLogLevelEnabled, formatDefaultLogLine, writeDefaultLogLine } from "./default-log-line.js";
 import type { DurableContextLogger, DurableLogData, DurableLogger, DurableLogLevel, LoggerConfig } from "../types/logger.js";
 
 export interface LogScope {
@@ -16,7 +17,8 @@ const LEVELS = new Set<string>(["DEBUG", "INFO", "WARN", "ERROR"]);
  * code that is only replaying are dropped, so each line appears once per real execution of it.
  *
  * Lines go to a custom logger if one is configured, else to the orchestrator's log sink (the local
- * runner, the CLI), else to stdout as one JSON object per line.
+ * runner, the CLI), else to stdout/stderr as the AWS SDK's default logger writes them
+ * (see default-log-line.ts).
  */
 export function createContextLogger(
   engine: InvocationEngine,
@@ -32,6 +34,14 @@ export function createContextLogger(
       callCustom(custom, level, params, durableData(engine, scope, enriched));
       if (!engine.logSink) return;
     }
+    if (!engine.logSink) {
+      if (defaultLogLevelEnabled(level)) {
+        // Like the AWS logger, a leading undefined (`logger.info(undefined, x)`) is not a value.
+        const values = params[0] === undefined ? params.slice(1) : params;
+        writeDefaultLogLine(level, formatDefaultLogLine(level, durableData(engine, scope, enriched), values));
+      }
+      return;
+    }
     const record: DurableLogRecord = {
       ...enriched,
       level,
@@ -46,8 +56,7 @@ export function createContextLogger(
     const error = params.find((p): p is Error => p instanceof Error);
     if (error) record.error = { errorType: error.name, errorMessage: error.message, stackTrace: error.stack?.split("\n") };
     if (replaying) record.replaying = true;
-    if (engine.logSink) engine.logSink(record);
-    else if (!custom) process.stdout.write(`${JSON.stringify(record)}\n`);
+    engine.logSink(record);
   };
   return {
     log: (level, ...params) => emit(LEVELS.has(level) ? level : "INFO", params),
