@@ -2,7 +2,7 @@
 // its CloudDurableTestRunner invokes the same handler "deployed" on the local Lambda endpoint
 // through the real @aws-sdk/client-lambda (Invoke, GetDurableExecutionHistory, GetDurableExecution,
 // SendDurableExecutionCallback*), and the handler checkpoints through the endpoint as on Lambda.
-import { GetDurableExecutionCommand, InvokeCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { CheckpointService, MemoryExecutionStore, type DurableContext } from "@cairn/sdk";
 import {
   CloudDurableTestRunner,
@@ -42,6 +42,17 @@ beforeAll(async () => {
     { client },
   );
   endpoint.registerFunction("greeter", greeter);
+  // Over 1000 history events: the cloud runner has to read the history in pages.
+  endpoint.registerFunction(
+    "fan-out",
+    withDurableExecution(
+      async (_event: unknown, ctx: DurableContext) => {
+        const doubled = await ctx.map("double", Array.from({ length: 300 }, (_, i) => i), (c, x) => c.step(async () => x * 2));
+        return doubled.getResults().reduce((sum, x) => sum + x, 0);
+      },
+      { client },
+    ),
+  );
   runners.local = () => new LocalDurableTestRunner<Greeting>({ handlerFunction: greeter });
   runners.cloud = (invocationType = InvocationType.Event) =>
     new CloudDurableTestRunner<Greeting>({ functionName: "greeter", client, config: { invocationType, pollInterval: 25 } });
@@ -133,6 +144,17 @@ describe("CloudDurableTestRunner", () => {
     expect(cloud.getError()).toEqual(local.getError());
   });
 
+  it("reads a history of more than one page", async () => {
+    const runner = new CloudDurableTestRunner<number>({ functionName: "fan-out", client, config: { invocationType: InvocationType.Event, pollInterval: 25 } });
+    const result = await runner.run();
+    expect(result.getResult()).toBe(299 * 300);
+    const events = result.getHistoryEvents();
+    expect(events.length).toBeGreaterThan(1000);
+    expect(events.map((e) => e.EventId)).toEqual(events.map((_, i) => i + 1));
+    expect(runner.getOperation("double").getChildOperations()).toHaveLength(300);
+    expect(endpoint.requests.get("GetDurableExecutionHistory")).toBeGreaterThan(1);
+  });
+
   it("fails clearly when Invoke returns no execution ARN (DryRun)", async () => {
     const runner = runners.cloud!(InvocationType.DryRun);
     await expect(runner.run()).rejects.toThrow(/carries no DurableExecutionArn/);
@@ -168,6 +190,21 @@ describe("the endpoint's Invoke API", () => {
       if (status !== "FAILED") await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(status, "the Event-invoked execution did not reach FAILED within 200 polls").toBe("FAILED");
+  });
+
+  it("pages the history by MaxItems and Marker", async () => {
+    const { DurableExecutionArn } = await client.send(new InvokeCommand({ FunctionName: "greeter", Payload: JSON.stringify({ name: "gus", fail: true }) }));
+    const all = await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn }));
+    const pages: number[][] = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn, MaxItems: 2, Marker: marker }));
+      pages.push((page.Events ?? []).map((e) => e.EventId as number));
+      marker = page.NextMarker;
+    } while (marker);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(pages.flat()).toEqual((all.Events ?? []).map((e) => e.EventId));
+    expect(all.NextMarker).toBeUndefined();
   });
 
   it("answers an unknown function with ResourceNotFoundException and a body that is not JSON with 400", async () => {

@@ -189,7 +189,12 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${API}/durable-executions/([^/]+)/history$`),
     handle: async (service, [arn], query) => {
       const events = await service.getHistory(arn as string);
-      return { Events: query.get("ReverseOrder") === "true" ? events.reverse() : events };
+      const ordered = query.get("ReverseOrder") === "true" ? events.reverse() : events;
+      // Pages of MaxItems (the API's limit is 1000); the marker is where the next page starts.
+      const maxItems = integerParam(query.get("MaxItems"), "MaxItems", 1, 1000) ?? 1000;
+      const start = integerParam(query.get("Marker"), "Marker", 0, ordered.length) ?? 0;
+      const end = start + maxItems;
+      return { Events: ordered.slice(start, end), ...(end < ordered.length ? { NextMarker: String(end) } : {}) };
     },
   },
   {
@@ -289,6 +294,16 @@ function invokeAnswer(answer: DurableInvokeAnswer): RawAnswer {
     trace: error?.StackTrace ?? [],
   };
   return new RawAnswer(200, { ...headers, "x-amz-function-error": "Unhandled" }, JSON.stringify(payload));
+}
+
+/** An integer query parameter within [min, max], or undefined when absent. */
+function integerParam(value: string | null, field: string, min: number, max: number): number | undefined {
+  if (value === null || value === "") return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new BadRequest(`${field} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
 }
 
 function requireString(value: unknown, field: string): string {

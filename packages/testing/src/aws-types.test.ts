@@ -63,6 +63,15 @@ describe("types a ported test relies on", () => {
     expectTypeOf<Aws.CloudDurableTestRunnerParameters>().toMatchTypeOf<CloudDurableTestRunnerParameters>();
     expectTypeOf<Aws.CloudDurableTestRunnerConfig>().toMatchTypeOf<NonNullable<CloudDurableTestRunnerParameters["config"]>>();
     expectTypeOf<Aws.Invocation>().toEqualTypeOf<import("./index.js").Invocation>();
+    // What a ported test passes in is accepted.
+    expectTypeOf<Aws.InvokeRequest>().toMatchTypeOf<import("./index.js").InvokeRequest>();
+    expectTypeOf<Aws.LocalDurableTestRunnerSetupParameters>().toMatchTypeOf<import("./index.js").LocalDurableTestRunnerSetupParameters>();
+    expectTypeOf<NonNullable<Parameters<Aws.TestResult["print"]>[0]>>().toMatchTypeOf<NonNullable<Parameters<TestResult["print"]>[0]>>();
+    expectTypeOf<Aws.WaitResultDetails>().toEqualTypeOf<import("./index.js").WaitResultDetails>();
+    expectTypeOf<Aws.StepDetails<number>>().toEqualTypeOf<import("./index.js").StepDetails<number>>();
+    expectTypeOf<Aws.ContextDetails<number>>().toEqualTypeOf<import("./index.js").ContextDetails<number>>();
+    expectTypeOf<Aws.CallbackDetails<number>>().toEqualTypeOf<import("./index.js").CallbackDetails<number>>();
+    expectTypeOf<Aws.ChainedInvokeDetails<number>>().toEqualTypeOf<import("./index.js").ChainedInvokeDetails<number>>();
   });
 
   it("results and operations default to any, as in the AWS library", () => {
