@@ -218,8 +218,11 @@ describe.each([true, false])("a map of waitForCallback items (skipTime %s)", (sk
     }
     const result = await running;
     expect(result.getResult()).toEqual(["ok-a", "ok-b", "ok-c"]);
-    // The first invocation blocks on all three; then one invocation per answer.
-    expect(result.getInvocations()).toHaveLength(4);
+    // The first invocation blocks on all three. An answer is seen by the invocation still running
+    // when it arrives (in a checkpoint response, as on AWS) or else by the next one: at most one
+    // invocation per answer.
+    expect(result.getInvocations().length).toBeGreaterThanOrEqual(2);
+    expect(result.getInvocations().length).toBeLessThanOrEqual(4);
     const events = result.getHistoryEvents();
     expect(events.filter((e) => e.EventType === "CallbackTimedOut")).toHaveLength(0);
     const started = events.find((e) => e.EventType === "ExecutionStarted")!.EventTimestamp.getTime();
