@@ -16,7 +16,13 @@
 // entry that imports an ESM-only peer, e.g. vitest) get an ESM file instead of a wrapper: the tsc
 // output with its relative imports pointed at the CommonJS tree, so it still shares that tree.
 //
-// Usage (from a package folder): node ../../scripts/build-cjs.mjs [--esm-only <entry>]...
+//
+// Dynamic import() becomes require() in the CommonJS build: jest's CommonJS runtime cannot execute
+// import() without experimental flags. A file named with `--keep-import <src path>` keeps its
+// import() calls (the CLI importing a user's handler file by URL, which require cannot load).
+//
+// Usage (from a package folder):
+//   node ../../scripts/build-cjs.mjs [--esm-only <entry>]... [--keep-import <src/file.ts>]...
 import { build } from "esbuild";
 import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,9 +37,11 @@ const cjsDir = join(distDir, "cjs");
 const started = Date.now();
 
 const esmOnly = new Set();
+const keepImport = new Set();
 for (let i = 2; i < process.argv.length; i++) {
   if (process.argv[i] === "--esm-only" && process.argv[i + 1]) esmOnly.add(process.argv[++i]);
-  else fail(`unknown argument ${process.argv[i]}; usage: build-cjs.mjs [--esm-only <entry>]...`);
+  else if (process.argv[i] === "--keep-import" && process.argv[i + 1]) keepImport.add(resolve(pkgDir, process.argv[++i]));
+  else fail(`unknown argument ${process.argv[i]}; usage: build-cjs.mjs [--esm-only <entry>]... [--keep-import <src/file.ts>]...`);
 }
 
 function fail(message) {
@@ -114,12 +122,11 @@ const reached = Object.keys(graph.metafile.inputs)
   .map((input) => resolve(pkgDir, input))
   .filter((file) => file.startsWith(srcDir + sep) && file.endsWith(".ts"));
 
-// Files that import a computed specifier (the CLI importing a user's handler file) keep import():
-// it loads ESM and CommonJS files alike, and CommonJS can call it. Everywhere else a dynamic
-// import names a package and becomes require(), which jest's CommonJS runtime can execute.
-const computedImport = /\bimport\(\s*(?!["'`\s])/;
-const keepsImport = reached.filter((file) => computedImport.test(readFileSync(file, "utf8")));
-const lowersImport = reached.filter((file) => !keepsImport.includes(file));
+for (const file of keepImport) {
+  if (!reached.includes(file)) fail(`--keep-import ${relative(pkgDir, file)}: not a module the entries reach`);
+}
+const keepsImport = reached.filter((file) => keepImport.has(file));
+const lowersImport = reached.filter((file) => !keepImport.has(file));
 
 // ---- the CommonJS tree ----------------------------------------------------------------------------
 rmSync(cjsDir, { recursive: true, force: true });
@@ -214,11 +221,21 @@ await Promise.all([
   keepsImport.length > 0 && build({ ...common, entryPoints: keepsImport }),
 ]);
 
-// A literal dynamic import of a package left in the CommonJS output would fail under jest.
-for (const file of listFiles(cjsDir).filter((f) => f.endsWith(".js") && !f.includes(`${sep}vendor${sep}`))) {
-  const code = readFileSync(file, "utf8");
+// The facades are inlined; their lines belong to the vendored bundle, which is published.
+for (const file of listFiles(cjsDir).filter((f) => f.endsWith(".js.map"))) {
+  const map = JSON.parse(readFileSync(file, "utf8"));
+  if (!map.sources.some((source) => source.startsWith("vendor-facade:"))) continue;
+  map.sources = map.sources.map((source) =>
+    source.startsWith("vendor-facade:") ? relativeImport(dirname(file), vendored.get(source.slice("vendor-facade:".length))) : source,
+  );
+  writeFileSync(file, JSON.stringify(map));
+}
+
+// A file that keeps import() must not use it for a package: that import would fail under jest.
+for (const file of keepsImport) {
+  const code = readFileSync(join(cjsDir, relative(srcDir, file)).replace(/\.ts$/, ".js"), "utf8");
   const literal = /\bimport\(\s*["'`]([^"'`]+)/.exec(code);
-  if (literal) fail(`${relative(pkgDir, file)} still has import("${literal[1]}"): write it with a string literal in a file without computed imports`);
+  if (literal) fail(`${relative(pkgDir, file)} keeps import() but imports "${literal[1]}" with it; move that import to another file`);
 }
 
 // Declarations, read as CommonJS under dist/cjs (maps re-pointed from their new folder).
