@@ -9,7 +9,7 @@ export type StreamAttributeValue =
   | { S: string }
   | { N: string }
   | { BOOL: boolean }
-  | { NULL: true }
+  | { NULL: boolean } // DynamoDB always sends true; false is refused when unmarshalling
   | { M: StreamAttributeMap }
   | { L: StreamAttributeValue[] }
   | { SS: string[] }

@@ -1,4 +1,5 @@
-import type { KinesisStreamRecord } from "./stream-records.js";
+/** What the decoders read: a record's `kinesis.data` (and its sequence number for messages). */
+type KinesisPayloadRecord = { kinesis: { data: string; sequenceNumber?: string } };
 
 /**
  * A Kinesis record's payload could not be decoded. Thrown inside the record's item, it fails that
@@ -16,8 +17,8 @@ export class StreamRecordDecodeError extends Error {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The raw bytes of a Kinesis record's payload (`kinesis.data`, base64 in the event). */
-export function kinesisDataBytes(record: KinesisStreamRecord): Uint8Array {
-  const data = (record as Partial<KinesisStreamRecord> | null)?.kinesis?.data;
+export function kinesisDataBytes(record: KinesisPayloadRecord): Uint8Array {
+  const data = (record as Partial<KinesisPayloadRecord> | null)?.kinesis?.data;
   if (typeof data !== "string" || !BASE64.test(data) || data.length % 4 === 1) {
     throw new StreamRecordDecodeError(`Kinesis record ${describe(record)}: kinesis.data is not base64.`);
   }
@@ -25,7 +26,7 @@ export function kinesisDataBytes(record: KinesisStreamRecord): Uint8Array {
 }
 
 /** A Kinesis record's payload as UTF-8 text. Throws a StreamRecordDecodeError for bytes that are not UTF-8. */
-export function kinesisDataText(record: KinesisStreamRecord): string {
+export function kinesisDataText(record: KinesisPayloadRecord): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(kinesisDataBytes(record));
   } catch (error) {
@@ -38,7 +39,7 @@ export function kinesisDataText(record: KinesisStreamRecord): string {
  * A Kinesis record's payload parsed as JSON (UTF-8). Throws a StreamRecordDecodeError when it is
  * not JSON. `T` is the caller's claim about the payload's shape; nothing checks it.
  */
-export function kinesisDataJson<T = unknown>(record: KinesisStreamRecord): T {
+export function kinesisDataJson<T = unknown>(record: KinesisPayloadRecord): T {
   const text = kinesisDataText(record);
   try {
     return JSON.parse(text) as T;
@@ -47,7 +48,7 @@ export function kinesisDataJson<T = unknown>(record: KinesisStreamRecord): T {
   }
 }
 
-function describe(record: KinesisStreamRecord): string {
-  const sequenceNumber = (record as Partial<KinesisStreamRecord> | null)?.kinesis?.sequenceNumber;
+function describe(record: KinesisPayloadRecord): string {
+  const sequenceNumber = (record as Partial<KinesisPayloadRecord> | null)?.kinesis?.sequenceNumber;
   return typeof sequenceNumber === "string" ? sequenceNumber : "(no sequence number)";
 }

@@ -3,6 +3,7 @@ import type { DurableContext } from "../types/context.js";
 import type { Duration } from "../types/duration.js";
 import type { Serdes } from "../types/serdes.js";
 import type { RetryStrategy } from "../types/step.js";
+import { recordRetryStrategy } from "./record-retry.js";
 
 /** The options of processSqsBatch / processKinesisBatch / processDynamoDbStreamBatch that go to the map as they are. */
 export interface RecordMapOptions<TResult> {
@@ -25,7 +26,7 @@ export interface RecordMapShape<TRecord> {
  * Runs a queue or stream batch as one durable map over its (already checked) records, one child
  * context per record. Unless told otherwise every record runs whatever the others do
  * (toleratedFailurePercentage 100), so each record gets its own verdict in the partial-batch
- * response.
+ * response, and steps that set no retry strategy use recordRetryStrategy (a few quick attempts).
  */
 export function mapRecords<TRecord, TResult>(
   context: DurableContext,
@@ -40,7 +41,7 @@ export function mapRecords<TRecord, TResult>(
     completionConfig: options.completionConfig ?? { toleratedFailurePercentage: 100 },
     ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
     ...(options.itemTimeout === undefined ? {} : { itemTimeout: options.itemTimeout }),
-    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+    retryStrategy: options.retryStrategy ?? recordRetryStrategy,
     ...(options.itemSerdes === undefined ? {} : { itemSerdes: options.itemSerdes }),
     ...(partitionKey === undefined ? {} : { partitionKey }),
   });

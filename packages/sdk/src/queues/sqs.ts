@@ -6,9 +6,18 @@ import type { Serdes } from "../types/serdes.js";
 import type { RetryStrategy } from "../types/step.js";
 import { mapRecords } from "./record-map.js";
 
-/** The fields of an SQS record that Cairn reads (Lambda delivers more; they pass through). */
-export interface SqsRecord {
+/**
+ * What processSqsBatch needs of a record type: the fields every SQS record type has, so
+ * `SQSRecord` of `@types/aws-lambda` is accepted as it is (the record handler then gets that type).
+ */
+export interface SqsRecordFields {
   messageId: string;
+  attributes?: { MessageGroupId?: string | undefined } | undefined;
+  eventSourceARN?: string | undefined;
+}
+
+/** An SQS record: the fields Cairn reads (Lambda delivers more; they pass through). */
+export interface SqsRecord extends SqsRecordFields {
   body: string;
   attributes?: { MessageGroupId?: string; [name: string]: string | undefined };
   eventSourceARN?: string;
@@ -19,14 +28,23 @@ export interface SqsEvent {
   Records: SqsRecord[];
 }
 
-export type SqsRecordHandler<TResult> = (context: DurableContext, record: SqsRecord, index: number) => Promise<TResult>;
+/** Processes one record of a batch inside its own child context. */
+export type SqsRecordHandler<TResult, TRecord extends SqsRecordFields = SqsRecord> = (
+  context: DurableContext,
+  record: TRecord,
+  index: number,
+) => Promise<TResult>;
 
 export interface ProcessSqsBatchOptions<TResult> {
   /** Name of the map operation; default "sqs-batch". */
   name?: string;
   maxConcurrency?: number;
   itemTimeout?: Duration;
-  /** Retry strategy of steps in the record handler that set none. */
+  /**
+   * Retry strategy of steps in the record handler that set none. Default: three attempts, 1 s then
+   * 2 s apart, and none for a `SyntaxError` or `StreamRecordDecodeError` (malformed data); the
+   * partial-batch response already has the queue redeliver a failed record.
+   */
   retryStrategy?: RetryStrategy;
   /**
    * FIFO processing: records of one MessageGroupId run one after another in delivery order, and
@@ -46,10 +64,10 @@ export interface ProcessSqsBatchOptions<TResult> {
  * after a crash. The function's event source mapping must report batch item failures
  * (FunctionResponseTypes: ReportBatchItemFailures).
  */
-export async function processSqsBatch<TResult>(
+export async function processSqsBatch<TResult, TRecord extends SqsRecordFields = SqsRecord>(
   context: DurableContext,
-  event: SqsEvent,
-  handler: SqsRecordHandler<TResult>,
+  event: { Records: TRecord[] },
+  handler: SqsRecordHandler<TResult, TRecord>,
   options: ProcessSqsBatchOptions<TResult> = {},
 ): Promise<SqsBatchResponse> {
   const records = checkRecords(event);
@@ -73,14 +91,14 @@ export async function processSqsBatch<TResult>(
   return result.toSqsBatchResponse(records);
 }
 
-function checkRecords(event: SqsEvent): SqsRecord[] {
-  const records = (event as Partial<SqsEvent> | null | undefined)?.Records;
+function checkRecords<TRecord extends SqsRecordFields>(event: { Records: TRecord[] }): TRecord[] {
+  const records = (event as Partial<{ Records: TRecord[] }> | null | undefined)?.Records;
   if (!Array.isArray(records)) {
     throw new ValidationError("processSqsBatch: the event has no Records array; pass the SQS event Lambda delivered.");
   }
   const seen = new Set<string>();
   records.forEach((record, index) => {
-    const messageId = (record as Partial<SqsRecord> | null)?.messageId;
+    const messageId = (record as Partial<SqsRecordFields> | null)?.messageId;
     if (typeof messageId !== "string" || messageId.length === 0) {
       throw new ValidationError(`processSqsBatch: record ${index} has no messageId; pass SQS records as Lambda delivers them.`);
     }
@@ -93,7 +111,7 @@ function checkRecords(event: SqsEvent): SqsRecord[] {
   return records;
 }
 
-function isFifo(records: readonly SqsRecord[], setting: boolean | "auto"): boolean {
+function isFifo(records: readonly SqsRecordFields[], setting: boolean | "auto"): boolean {
   if (setting === true || setting === false) return setting;
   if (setting !== "auto") throw new ValidationError(`processSqsBatch: fifo must be true, false or "auto", got ${String(setting)}.`);
   return records.some((r) => r.eventSourceARN?.endsWith(".fifo") === true || typeof r.attributes?.MessageGroupId === "string");

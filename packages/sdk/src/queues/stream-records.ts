@@ -25,6 +25,18 @@ export interface KinesisStreamEvent {
   Records: KinesisStreamRecord[];
 }
 
+/**
+ * What processKinesisBatch needs of a record type: the fields every Kinesis record type has, so
+ * `KinesisStreamRecord` of `@types/aws-lambda` is accepted as it is (the record handler then gets
+ * that type).
+ */
+export interface KinesisStreamRecordFields {
+  eventSource?: string | undefined;
+  eventID?: string | undefined;
+  eventSourceARN?: string | undefined;
+  kinesis: { partitionKey: string; sequenceNumber: string; data: string };
+}
+
 /** A DynamoDB Streams record as a Lambda event source mapping delivers it (the fields Cairn reads; the rest pass through). */
 export interface DynamoDbStreamRecord {
   /** "aws:dynamodb". */
@@ -51,6 +63,22 @@ export interface DynamoDbStreamRecord {
 export interface DynamoDbStreamEvent {
   Records: DynamoDbStreamRecord[];
 }
+
+/**
+ * What processDynamoDbStreamBatch needs of a record type. Every field is optional, as in
+ * `DynamoDBRecord` of `@types/aws-lambda`, which is accepted as it is: the batch checks at run
+ * time that each record has its `dynamodb.SequenceNumber` (and `Keys` when they order the batch).
+ */
+export interface DynamoDbStreamRecordFields {
+  eventSource?: string | undefined;
+  eventID?: string | undefined;
+  eventName?: string | undefined;
+  eventSourceARN?: string | undefined;
+  dynamodb?: { SequenceNumber?: string | undefined; Keys?: { [name: string]: object } | undefined } | undefined;
+}
+
+/** A record of either stream, as the shared stream helpers take it. */
+export type StreamRecordFields = KinesisStreamRecordFields | DynamoDbStreamRecordFields;
 
 /**
  * The Lambda response that acknowledges a stream batch partially. Lambda checkpoints the shard
@@ -167,10 +195,10 @@ function checkRecord(operation: string, record: Record<string, unknown>, index: 
 }
 
 /** The record's sequence number (validated by checkStreamRecords). */
-export function sequenceNumberOf(record: KinesisStreamRecord | DynamoDbStreamRecord): string {
+export function sequenceNumberOf(record: StreamRecordFields): string {
   return "kinesis" in record && record.kinesis !== undefined
-    ? (record as KinesisStreamRecord).kinesis.sequenceNumber
-    : (record as DynamoDbStreamRecord).dynamodb.SequenceNumber;
+    ? record.kinesis.sequenceNumber
+    : ((record as DynamoDbStreamRecordFields).dynamodb?.SequenceNumber as string);
 }
 
 /** Compares decimal-digit sequence numbers by value (they differ in length, so not as text). */
@@ -185,7 +213,7 @@ export function compareSequenceNumbers(a: string, b: string): number {
  * A DynamoDB item's identity from its Keys: attribute names in sorted order with their typed
  * values, so the same item always gives the same key whatever order the attributes arrive in.
  */
-export function itemKeyOf(keys: StreamAttributeMap): string {
+export function itemKeyOf(keys: StreamAttributeMap | { [name: string]: object }): string {
   return JSON.stringify(
     Object.keys(keys)
       .sort()

@@ -10,11 +10,12 @@ import {
   compareSequenceNumbers,
   itemKeyOf,
   sequenceNumberOf,
-  type DynamoDbStreamEvent,
   type DynamoDbStreamRecord,
-  type KinesisStreamEvent,
+  type DynamoDbStreamRecordFields,
   type KinesisStreamRecord,
+  type KinesisStreamRecordFields,
   type StreamBatchResponse,
+  type StreamRecordFields,
   type StreamSource,
 } from "./stream-records.js";
 
@@ -26,7 +27,11 @@ export interface ProcessStreamBatchOptions<TRecord, TResult> {
   /** Records (of different keys) processed at once, counting records that wait or back off; unbounded when absent. */
   maxConcurrency?: number;
   itemTimeout?: Duration;
-  /** Retry strategy of steps in the record handler that set none. */
+  /**
+   * Retry strategy of steps in the record handler that set none. Default: three attempts, 1 s then
+   * 2 s apart, and none for a `SyntaxError` or `StreamRecordDecodeError` (malformed data); the
+   * partial-batch response already has Lambda redeliver from a failed record.
+   */
   retryStrategy?: RetryStrategy;
   /**
    * What orders the batch: records with equal keys run one after another in delivery order, and
@@ -46,11 +51,11 @@ export interface ProcessStreamBatchOptions<TRecord, TResult> {
  * redelivers the shard. The event source mapping must report batch item failures
  * (FunctionResponseTypes: ReportBatchItemFailures).
  */
-export function processKinesisBatch<TResult>(
+export function processKinesisBatch<TResult, TRecord extends KinesisStreamRecordFields = KinesisStreamRecord>(
   context: DurableContext,
-  event: KinesisStreamEvent,
-  handler: StreamRecordHandler<KinesisStreamRecord, TResult>,
-  options: ProcessStreamBatchOptions<KinesisStreamRecord, TResult> = {},
+  event: { Records: TRecord[] },
+  handler: StreamRecordHandler<TRecord, TResult>,
+  options: ProcessStreamBatchOptions<TRecord, TResult> = {},
 ): Promise<StreamBatchResponse> {
   return processStreamBatch("processKinesisBatch", "kinesis", "kinesis-batch", (r) => r.kinesis.partitionKey, context, event, handler, options);
 }
@@ -59,17 +64,18 @@ export function processKinesisBatch<TResult>(
  * Processes a DynamoDB Streams batch like `processKinesisBatch`, ordering the records of one item
  * (equal `dynamodb.Keys`) and reporting the lowest `dynamodb.SequenceNumber` that did not succeed.
  */
-export function processDynamoDbStreamBatch<TResult>(
+export function processDynamoDbStreamBatch<TResult, TRecord extends DynamoDbStreamRecordFields = DynamoDbStreamRecord>(
   context: DurableContext,
-  event: DynamoDbStreamEvent,
-  handler: StreamRecordHandler<DynamoDbStreamRecord, TResult>,
-  options: ProcessStreamBatchOptions<DynamoDbStreamRecord, TResult> = {},
+  event: { Records: TRecord[] },
+  handler: StreamRecordHandler<TRecord, TResult>,
+  options: ProcessStreamBatchOptions<TRecord, TResult> = {},
 ): Promise<StreamBatchResponse> {
   return processStreamBatch(
     "processDynamoDbStreamBatch",
     "dynamodb",
     "dynamodb-stream-batch",
-    (r) => itemKeyOf(r.dynamodb.Keys),
+    // checkStreamRecords has made sure every record has Keys when they order the batch.
+    (r) => itemKeyOf(r.dynamodb?.Keys as { [name: string]: object }),
     context,
     event,
     handler,
@@ -77,7 +83,7 @@ export function processDynamoDbStreamBatch<TResult>(
   );
 }
 
-async function processStreamBatch<TRecord extends KinesisStreamRecord | DynamoDbStreamRecord, TResult>(
+async function processStreamBatch<TRecord extends StreamRecordFields, TResult>(
   operation: string,
   source: StreamSource,
   defaultName: string,
@@ -114,7 +120,7 @@ async function processStreamBatch<TRecord extends KinesisStreamRecord | DynamoDb
  */
 export function streamBatchResponse(
   result: BatchResult<unknown>,
-  records: ReadonlyArray<KinesisStreamRecord | DynamoDbStreamRecord>,
+  records: ReadonlyArray<StreamRecordFields>,
 ): StreamBatchResponse {
   if (!Array.isArray(records)) throw new ValidationError("streamBatchResponse: pass the stream records the batch ran over (event.Records).");
   checkStreamRecords("streamBatchResponse", records, "any", false);
@@ -129,7 +135,7 @@ export function streamBatchResponse(
   }
   let lowest: string | undefined;
   for (const { itemIdentifier } of notSucceeded) {
-    const sequenceNumber = sequenceNumberOf(records[Number(itemIdentifier)] as KinesisStreamRecord | DynamoDbStreamRecord);
+    const sequenceNumber = sequenceNumberOf(records[Number(itemIdentifier)] as StreamRecordFields);
     if (lowest === undefined || compareSequenceNumbers(sequenceNumber, lowest) < 0) lowest = sequenceNumber;
   }
   return { batchItemFailures: lowest === undefined ? [] : [{ itemIdentifier: lowest }] };
