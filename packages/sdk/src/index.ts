@@ -21,6 +21,7 @@ export {
   processSqsBatch,
   type SqsEvent,
   type SqsRecord,
+  type SqsRecordFields,
   type SqsRecordHandler,
   type ProcessSqsBatchOptions,
 } from "./queues/sqs.js";

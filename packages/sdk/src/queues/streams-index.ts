@@ -9,8 +9,10 @@ export {
 export {
   type KinesisStreamEvent,
   type KinesisStreamRecord,
+  type KinesisStreamRecordFields,
   type DynamoDbStreamEvent,
   type DynamoDbStreamRecord,
+  type DynamoDbStreamRecordFields,
   type StreamBatchResponse,
 } from "./stream-records.js";
 export { kinesisDataBytes, kinesisDataText, kinesisDataJson, StreamRecordDecodeError } from "./kinesis-data.js";
