@@ -11,6 +11,7 @@ import { generatedDir, toCairn, type SdkName } from "./generate.js";
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const testFilesDir = join(here, "test-files");
 export const testFileCopiesDir = join(generatedDir, "test-files");
+const repoRoot = join(here, "..", "..");
 
 /** Upper bound for one test in either runner: a hung run fails with jest's/vitest's timeout message. */
 export const TEST_TIMEOUT_MS = 30_000;
@@ -31,7 +32,7 @@ export function generateTestFileCopies(): TestFileCopies {
       const source = readFileSync(join(testFilesDir, file), "utf8");
       writeFileSync(join(dir, file), sdk === "aws" ? source : toCairn(source));
     }
-    writeProject(dir);
+    writeProject(dir, sdk);
   }
   return { files, dirs };
 }
@@ -40,7 +41,7 @@ function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function writeProject(dir: string): void {
+function writeProject(dir: string, sdk: SdkName): void {
   writeJson(join(dir, "package.json"), { name: "ported-tests", private: true, type: "commonjs" });
   // What a ts-jest project in CommonJS mode compiles with: packages resolved the Node 10 way
   // (`main`/`types`; jest itself loads them through the `require` condition of `exports`).
@@ -83,6 +84,15 @@ module.exports = {
 };
 `,
   );
+  // COMPAT_CAIRN_FROM_SOURCE=1 (Cairn copy only) loads @cairn/* from the package sources instead
+  // of their builds: for reading a difference while a package does not build.
+  const fromSource =
+    sdk === "cairn"
+      ? `process.env.COMPAT_CAIRN_FROM_SOURCE ? ${JSON.stringify({
+          "@cairn/sdk": join(repoRoot, "packages/sdk/src/index.ts"),
+          "@cairn/testing": join(repoRoot, "packages/testing/src/index.ts"),
+        })} : {}`
+      : "{}";
   writeFileSync(
     join(dir, "vitest.config.mjs"),
     `// vitest as an ESM project runs the same test files: globals on, packages loaded through
@@ -92,7 +102,11 @@ import { fileURLToPath } from "node:url";
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
+  resolve: { alias: ${fromSource} },
   test: {
+    // Loaded by Node as an installed dependency is: the workspace links resolve outside
+    // node_modules, where vitest would otherwise transform them as the project's own code.
+    server: { deps: { external: [/\\/packages\\/[^/]+\\/dist\\//] } },
     globals: true,
     include: ["*.spec.ts"],
     testTimeout: ${TEST_TIMEOUT_MS},

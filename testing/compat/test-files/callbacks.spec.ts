@@ -88,24 +88,25 @@ describe("callbacks", () => {
 
     const result = await running;
     expect(result.getStatus()).toBe(ExecutionStatus.FAILED);
+    expect(task.getStatus()).toBe(OperationStatus.TIMED_OUT);
     expect(result.getError()).toEqual({
       errorType: "CallbackTimeoutError",
       errorMessage: "Callback timed out on heartbeat",
       errorData: undefined,
       stackTrace: undefined,
     });
-    expect(task.getStatus()).toBe(OperationStatus.TIMED_OUT);
   });
 
   it("times a callback out when nobody answers", async () => {
     const runner = new LocalDurableTestRunner({ handlerFunction: unanswered });
     const result = await runner.run();
 
-    expect(result.getResult()).toEqual({ name: "CallbackTimeoutError", message: "Callback timed out" });
     const callback = runner.getOperation("never-answered");
     expect(callback.getStatus()).toBe(OperationStatus.TIMED_OUT);
-    expect(callback.getCallbackDetails()?.error?.errorMessage).toBe("Callback timed out");
     expect(result.getHistoryEvents().map((event) => event.EventType)).toContain("CallbackTimedOut");
+    expect((result.getResult() as { name: string }).name).toBe("CallbackTimeoutError");
+    expect(callback.getCallbackDetails()?.error?.errorMessage).toBe("Callback timed out");
+    expect(result.getResult()).toEqual({ name: "CallbackTimeoutError", message: "Callback timed out" });
   });
 
   it("runs the waitForCallback submitter and resumes with the answer", async () => {

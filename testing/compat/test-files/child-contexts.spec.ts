@@ -37,11 +37,11 @@ describe("child contexts", () => {
     expect(result.getStatus()).toBe(ExecutionStatus.FAILED);
     expect(result.getError()).toEqual({
       errorType: "Error",
-      errorMessage: expect.stringContaining('"step"'),
+      errorMessage: expect.stringContaining("Context usage error"),
       errorData: undefined,
       stackTrace: undefined,
     });
-    expect(result.getError().errorMessage).toMatch(/child context/);
+    expect(result.getError().errorMessage).toMatch(/step/);
     expect(result.getOperations().map((op) => [op.getName(), op.getStatus()])).toEqual([["child", OperationStatus.STARTED]]);
     expect(result.getInvocations()).toHaveLength(1);
     expect(result.getHistoryEvents().map((event) => event.EventType)).toEqual([
@@ -58,7 +58,7 @@ describe("child contexts", () => {
 
     expect(result.getStatus()).toBe(ExecutionStatus.FAILED);
     expect(result.getError().errorType).toBe("Error");
-    expect(result.getError().errorMessage).toContain('"wait"');
+    expect(result.getError().errorMessage).toMatch(/Context usage error.*wait/);
     expect(runner.getOperation("outer").getStatus()).toBe(OperationStatus.STARTED);
     expect(result.getOperations()).toHaveLength(1);
     expect(result.getInvocations()).toHaveLength(1);
@@ -70,7 +70,7 @@ describe("child contexts", () => {
 
     expect(result.getStatus()).toBe(ExecutionStatus.FAILED);
     expect(result.getError().errorType).toBe("Error");
-    expect(result.getError().errorMessage).toContain('"step"');
+    expect(result.getError().errorMessage).toMatch(/Context usage error.*step/);
     expect(result.getOperations().map((op) => op.getName())).toEqual(["poll"]);
     expect(result.getInvocations()).toHaveLength(1);
   });
