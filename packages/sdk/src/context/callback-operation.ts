@@ -9,6 +9,7 @@ import { deserializeCallbackPayload } from "./callback-payload.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { isTerminalStatus, operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, quotedName } from "./payloads.js";
+import { customSubType } from "./sub-type.js";
 
 /** Validated timeouts of a callback, as the wire carries them. */
 export function callbackOptions(
@@ -40,11 +41,12 @@ export async function runCreateCallback<T>(
   // Validate before the id is taken and before anything is written.
   const options = callbackOptions(label, config);
   checkDeserializer(label, config.serdes);
+  const subType = customSubType(label, config.subType) ?? OperationSubType.CALLBACK;
   const id = ctx.nextId();
   const what = describeOperation("callback", id, name);
-  const existing = engine.replayCheck({ id, type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, name });
+  const existing = engine.replayCheck({ id, type: OperationType.CALLBACK, subType, name });
   if (engine.ended) return never();
-  const identity = { id, name, type: OperationType.CALLBACK, subType: OperationSubType.CALLBACK, parentId: ctx.operationId };
+  const identity = { id, name, type: OperationType.CALLBACK, subType, parentId: ctx.operationId };
   // A callback ends outside any invocation; its end is reported by the first invocation that
   // finds it completed (operationReplayed), like a wait's.
   if (engine.plugins && existing) await operationReplayed(engine, identity, existing);
@@ -55,7 +57,7 @@ export async function runCreateCallback<T>(
       ParentId: ctx.operationId,
       Name: name,
       Type: OperationType.CALLBACK,
-      SubType: OperationSubType.CALLBACK,
+      SubType: subType,
       Action: OperationAction.START,
       ...(options.TimeoutSeconds || options.HeartbeatTimeoutSeconds ? { CallbackOptions: options } : {}),
     });

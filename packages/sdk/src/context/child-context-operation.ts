@@ -12,6 +12,7 @@ import {
 } from "../protocol/wire.js";
 import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
+import { runInScope } from "./active-scope.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import type { LazyAbort } from "./lazy-abort.js";
 import { operationEnded, operationReplayed, operationStarted, wrapContextFn, type OperationIdentityInfo } from "./operation-hooks.js";
@@ -60,7 +61,7 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   try {
     value = identity
       ? await childInPlugins(spec, identity, child, { isReplay: existing !== undefined, isReplayingChildren: child.replaying })
-      : await spec.fn(child);
+      : await runInScope(child, spec.fn, child);
   } catch (error) {
     if (engine.ended || child.closed) return never();
     const errorObject = toErrorObject(error);
@@ -92,6 +93,34 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
 }
 
 /**
+ * Runs a map item or parallel branch with `nesting: FLAT`, in a context that has no operation of
+ * its own: nothing is checkpointed for it, its outcome is what its function returns or throws, and
+ * a replay runs the function again while its operations answer from their own checkpoints.
+ */
+export async function executeVirtualChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<T>> {
+  const { owner } = spec;
+  const engine = owner.engine;
+  if (owner.closed) return never();
+  const child = owner.virtualChild(spec.id, spec.abort);
+  let value: T;
+  try {
+    value = await runInScope(child, spec.fn, child);
+  } catch (error) {
+    if (engine.ended || child.closed) return never();
+    return { status: "FAILED", error: childError(toErrorObject(error), whatOf(spec)) };
+  }
+  if (engine.ended || child.closed) return never();
+  // Through the item serdes, as a nested item's result is, so both nestings and every replay
+  // hand back the same value.
+  try {
+    const site = new ChildSite(spec);
+    return { status: "SUCCEEDED", value: await deserializeAt(site, spec.serdes, await serializeAt(site, spec.serdes, value)) };
+  } catch (error) {
+    return { status: "FAILED", error: childError(toErrorObject(error), whatOf(spec)) };
+  }
+}
+
+/**
  * The child's function inside the plugins' wrappers. Its closure lives here, not in executeChild:
  * a closure there would give every child (every map item) a heap-allocated scope, plugins or not.
  */
@@ -101,7 +130,7 @@ function childInPlugins<T>(
   child: ContextImpl,
   flags: { isReplay: boolean; isReplayingChildren: boolean },
 ): Promise<T> {
-  return wrapContextFn(spec.owner.engine, identity, flags, async () => spec.fn(child));
+  return wrapContextFn(spec.owner.engine, identity, flags, async () => runInScope(child, spec.fn, child));
 }
 
 function whatOf(spec: Pick<ChildSpec<unknown>, "id" | "name">): string {

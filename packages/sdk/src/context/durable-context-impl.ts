@@ -26,6 +26,7 @@ import { checkLoggerConfig, createContextLogger } from "./context-logger.js";
 import { createPromiseCombinators } from "./promise-combinators.js";
 import type { DurablePromiseCombinators } from "../types/promise-combinators.js";
 import type { LazyAbort } from "./lazy-abort.js";
+import { misusedContext, type Scope } from "./active-scope.js";
 import { childOperationId } from "./operation-ids.js";
 import { quotedName } from "./payloads.js";
 import { runStep } from "./step-operation.js";
@@ -42,9 +43,11 @@ const MAX_NAME_LENGTH = 256;
 
 /**
  * A node in the tree of contexts. A context is closed when the batch it belongs to completed
- * without it: its operations then freeze instead of writing checkpoints.
+ * without it: its operations then freeze instead of writing checkpoints. A virtual context (a map
+ * item or parallel branch run with `nesting: FLAT`) has no operation of its own: its operations
+ * take their ids from its position but record the enclosing context as their parent.
  */
-export class ContextImpl implements DurableContext {
+export class ContextImpl implements DurableContext, Scope {
   readonly executionContext: { readonly durableExecutionArn: string };
   #logger: DurableContextLogger | undefined;
   #promise: DurablePromiseCombinators | undefined;
@@ -55,7 +58,10 @@ export class ContextImpl implements DurableContext {
 
   constructor(
     readonly engine: InvocationEngine,
-    /** Id of the CONTEXT operation this context runs in; undefined for the handler's root. */
+    /**
+     * Id of the CONTEXT operation this context's operations belong to (their ParentId); undefined
+     * for the handler's root.
+     */
     readonly operationId: string | undefined,
     readonly lambdaContext: LambdaContextLike,
     /** Aborted when this context's result is no longer needed (see DurableContext.signal). */
@@ -63,9 +69,20 @@ export class ContextImpl implements DurableContext {
     private readonly parent: ContextImpl | undefined,
     /** The context re-runs only to rebuild a result too large to checkpoint: it writes nothing. */
     readonly rebuilding = false,
+    /** What its operations' ids start with: its own id, which differs from operationId only when virtual. */
+    readonly idPrefix: string | undefined = operationId,
   ) {
     this.executionContext = engine.executionContext; // shared: a map makes thousands of contexts
-    this.#checkpointedChildren = engine.checkpointedChildCount(operationId);
+    this.#checkpointedChildren = engine.checkpointedChildCount(idPrefix);
+  }
+
+  get isBody(): boolean {
+    return false;
+  }
+
+  get scopeDescription(): string {
+    if (this.idPrefix === undefined) return "the handler's context";
+    return this.idPrefix === this.operationId ? `the context of operation ${this.idPrefix}` : `the flat item or branch ${this.idPrefix}`;
   }
 
   get promise(): DurablePromiseCombinators {
@@ -87,7 +104,7 @@ export class ContextImpl implements DurableContext {
   }
 
   get logger(): DurableContextLogger {
-    this.#logger ??= createContextLogger(this.engine, { operationId: this.operationId }, () => this.replaying);
+    this.#logger ??= createContextLogger(this.engine, { operationId: this.idPrefix }, () => this.replaying);
     return this.#logger;
   }
 
@@ -106,11 +123,16 @@ export class ContextImpl implements DurableContext {
 
   /** Allocates the next positional operation id; synchronous, at the moment of the call. */
   nextId(): string {
-    return childOperationId(this.operationId, ++this.#counter);
+    return childOperationId(this.idPrefix, ++this.#counter);
   }
 
   child(operationId: string, abort: LazyAbort, rebuilding = false): ContextImpl {
     return new ContextImpl(this.engine, operationId, this.lambdaContext, abort, this, rebuilding || this.rebuilding);
+  }
+
+  /** A context without an operation of its own, at position `id`; its operations belong to this context's. */
+  virtualChild(id: string, abort: LazyAbort): ContextImpl {
+    return new ContextImpl(this.engine, this.operationId, this.lambdaContext, abort, this, this.rebuilding, id);
   }
 
   /** Writes an update unless this context was closed or is only rebuilding; then it freezes. */
@@ -123,7 +145,7 @@ export class ContextImpl implements DurableContext {
   step<T>(name: string | undefined, fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(a: string | undefined | StepFunc<T>, b?: StepFunc<T> | StepConfig<T>, c?: StepConfig<T>): DurablePromise<T> {
-    return this.#operation(() => {
+    return this.#operation("step", a, () => {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as StepConfig<T> | undefined] : [a, b, c];
       checkName("step", name);
       if (typeof fn !== "function") throw new ValidationError(`step${quotedName(name)}: the step function is missing; pass step(name, async () => ...).`);
@@ -134,7 +156,7 @@ export class ContextImpl implements DurableContext {
   wait(name: string | undefined, duration: Duration): DurablePromise<void>;
   wait(duration: Duration): DurablePromise<void>;
   wait(a: string | undefined | Duration, b?: Duration): DurablePromise<void> {
-    return this.#operation(() => {
+    return this.#operation("wait", a, () => {
       const [name, duration] = typeof a === "object" && a !== null ? [undefined, a] : [a as string | undefined, b];
       checkName("wait", name);
       return runWait(this, name, duration as Duration);
@@ -148,7 +170,7 @@ export class ContextImpl implements DurableContext {
     b?: ChildFunc<T> | ChildConfig<T>,
     c?: ChildConfig<T>,
   ): DurablePromise<T> {
-    return this.#operation(() => {
+    return this.#operation("runInChildContext", a, () => {
       const [name, fn, config] = typeof a === "function" ? [undefined, a, b as ChildConfig<T> | undefined] : [a, b, c];
       checkName("runInChildContext", name);
       if (typeof fn !== "function") {
@@ -164,7 +186,7 @@ export class ContextImpl implements DurableContext {
     c?: MapFunc<TInput, TOutput> | MapConfig<TInput, TOutput>,
     d?: MapConfig<TInput, TOutput>,
   ): DurablePromise<BatchResult<TOutput>> {
-    return this.#operation(() => {
+    return this.#operation("map", a, () => {
       const [name, items, fn, config] = Array.isArray(a)
         ? [undefined, a as readonly TInput[], b as MapFunc<TInput, TOutput>, c as MapConfig<TInput, TOutput> | undefined]
         : [a as string | undefined, b as readonly TInput[], c as MapFunc<TInput, TOutput>, d];
@@ -181,7 +203,7 @@ export class ContextImpl implements DurableContext {
     c: MapBatchFunc<TInput, TOutput> | MapBatchesConfig<TInput, TOutput>,
     d?: MapBatchesConfig<TInput, TOutput>,
   ): DurablePromise<BatchResult<TOutput>> {
-    return this.#operation(() => {
+    return this.#operation("mapBatches", a, () => {
       const [name, items, fn, config] = Array.isArray(a)
         ? [undefined, a as readonly TInput[], b as MapBatchFunc<TInput, TOutput>, c as MapBatchesConfig<TInput, TOutput>]
         : [a as string | undefined, b as readonly TInput[], c as MapBatchFunc<TInput, TOutput>, d];
@@ -197,7 +219,7 @@ export class ContextImpl implements DurableContext {
     b?: ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>> | ParallelConfig<TOutput>,
     c?: ParallelConfig<TOutput>,
   ): DurablePromise<BatchResult<TOutput>> {
-    return this.#operation(() => {
+    return this.#operation("parallel", a, () => {
       const [name, branches, config] = Array.isArray(a)
         ? [undefined, a as ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>>, b as ParallelConfig<TOutput> | undefined]
         : [a as string | undefined, b as ReadonlyArray<ParallelFunc<TOutput> | NamedParallelBranch<TOutput>>, c];
@@ -227,7 +249,7 @@ export class ContextImpl implements DurableContext {
     b: WaitForConditionCheckFunc<T> | WaitForConditionConfig<T>,
     c?: WaitForConditionConfig<T>,
   ): DurablePromise<T> {
-    return this.#operation(() => {
+    return this.#operation("waitForCondition", a, () => {
       const [name, check, config] = typeof a === "function" ? [undefined, a, b] : [a, b, c];
       checkName("waitForCondition", name);
       validateWaitForCondition<T>(name, check, config);
@@ -238,7 +260,7 @@ export class ContextImpl implements DurableContext {
   invoke<TInput, TOutput>(name: string, funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
   invoke<TInput, TOutput>(funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
   invoke<TInput, TOutput>(a: string, b?: unknown, c?: unknown, d?: unknown): DurablePromise<TOutput> {
-    return this.#operation(() => {
+    return this.#operation("invoke", undefined, () => {
       const call = parseInvokeArguments<TInput, TOutput>(a, b, c, d);
       checkName("invoke", call.name);
       validateInvoke(call);
@@ -250,7 +272,7 @@ export class ContextImpl implements DurableContext {
     a?: string | CreateCallbackConfig<TOutput>,
     b?: CreateCallbackConfig<TOutput>,
   ): DurablePromise<CreateCallbackResult<TOutput>> {
-    return this.#operation(() => {
+    return this.#operation("createCallback", a, () => {
       const [name, config] = typeof a === "object" && a !== null ? [undefined, a] : [a, b];
       checkName("createCallback", name);
       return runCreateCallback<TOutput>(this, name, config ?? {});
@@ -262,7 +284,7 @@ export class ContextImpl implements DurableContext {
     b?: WaitForCallbackSubmitterFunc | WaitForCallbackConfig<TOutput>,
     c?: WaitForCallbackConfig<TOutput>,
   ): DurablePromise<TOutput> {
-    return this.#operation(() => {
+    return this.#operation("waitForCallback", a, () => {
       const [name, submitter, config] =
         typeof a === "function" ? [undefined, a, b as WaitForCallbackConfig<TOutput> | undefined] : [a, b as WaitForCallbackSubmitterFunc, c];
       checkName("waitForCallback", name);
@@ -279,15 +301,23 @@ export class ContextImpl implements DurableContext {
     if (config.defaultCallbackDeserializer) this.engine.defaultCallbackDeserializer = config.defaultCallbackDeserializer;
   }
 
-  /** Runs an operation; validation errors reject its promise (nothing was written). */
-  #operation<T>(start: () => Promise<T>): DurablePromise<T> {
+  /**
+   * Runs an operation; validation errors reject its promise (nothing was written). Called on the
+   * wrong context (see active-scope.ts), it fails the execution and starts nothing.
+   */
+  #operation<T>(kind: string, nameArgument: unknown, start: () => Promise<T>): DurablePromise<T> {
     let promise: Promise<T>;
     try {
-      promise = this.engine.ended ? never() : start();
+      promise = this.engine.ended || this.misused(kind, nameArgument) ? never() : start();
     } catch (error) {
       promise = Promise.reject(error);
     }
     return new DurablePromise(promise);
+  }
+
+  /** See misusedContext; the operation's label is only built when there is an error to report. */
+  misused(kind: string, nameArgument: unknown): boolean {
+    return misusedContext(this.engine, this, kind, nameArgument);
   }
 }
 

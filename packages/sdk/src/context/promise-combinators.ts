@@ -35,7 +35,7 @@ export function createPromiseCombinators(ctx: ContextImpl): DurablePromiseCombin
 
 function start(ctx: ContextImpl, kind: Kind, a: string | undefined | Inputs, b: Inputs | undefined): Promise<unknown> {
   try {
-    return ctx.engine.ended ? never() : run(ctx, kind, a, b);
+    return ctx.engine.ended || ctx.misused(`promise.${kind}`, a) ? never() : run(ctx, kind, a, b);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -1,5 +1,6 @@
 import { OperationType, type OperationUpdate } from "../protocol/wire.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
+import type { Scope } from "./active-scope.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { attemptEnded, operationEnded, type OperationIdentityInfo } from "./operation-hooks.js";
 import type { PayloadSite } from "./payloads.js";
@@ -10,7 +11,7 @@ import type { PayloadSite } from "./payloads.js";
  * live at once (a map's items), so what only a custom serdes, an error message or a plugin reads
  * is derived on demand rather than stored, and the sub-type is a getter, not a field.
  */
-export abstract class StepOperationRun<T, C extends { readonly serdes?: Serdes<T> | undefined }> implements PayloadSite {
+export abstract class StepOperationRun<T, C extends { readonly serdes?: Serdes<T> | undefined }> implements PayloadSite, Scope {
   /** An attempt's body started in this invocation (only tracked when plugins are registered). */
   attemptRunning = false;
 
@@ -25,6 +26,15 @@ export abstract class StepOperationRun<T, C extends { readonly serdes?: Serdes<T
 
   /** The operation as error messages name it, e.g. `step "charge" (id 3)`. */
   abstract get what(): string;
+
+  /** Its attempts run user code (a step body, a check) that must not start durable operations. */
+  get isBody(): boolean {
+    return true;
+  }
+
+  get scopeDescription(): string {
+    return `the body of ${this.what}`;
+  }
 
   get serdesContext(): SerdesContext {
     return { entityId: this.id, durableExecutionArn: this.ctx.engine.executionArn };

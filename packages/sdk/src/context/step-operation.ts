@@ -8,9 +8,11 @@ import type { DurableContextLogger } from "../types/logger.js";
 import { StepSemantics, type RetryDecision, type RetryStrategy, type StepConfig, type StepContext, type StepFunc } from "../types/step.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { runInScope } from "./active-scope.js";
 import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from "./operation-hooks.js";
-import { describeOperation, deserializeAt, fitsInline, serializeAt } from "./payloads.js";
+import { describeOperation, deserializeAt, fitsInline, quotedName, serializeAt } from "./payloads.js";
 import { StepOperationRun } from "./step-operation-run.js";
+import { customSubType } from "./sub-type.js";
 
 /**
  * Runs ctx.step. `resumed`: the step's operation as the service reported it once its scheduled
@@ -25,8 +27,9 @@ export async function runStep<T>(
   resumed?: Operation,
 ): Promise<T> {
   const engine = ctx.engine;
+  const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;
   const id = resumed?.Id ?? ctx.nextId();
-  const existing = resumed ?? engine.replayCheck({ id, type: OperationType.STEP, subType: OperationSubType.STEP, name });
+  const existing = resumed ?? engine.replayCheck({ id, type: OperationType.STEP, subType, name });
   if (engine.ended) return never();
   const step = new StepRun(ctx, id, name, config);
   // Replay's common case first, before anything a first run needs.
@@ -58,9 +61,12 @@ export async function runStep<T>(
   if (engine.timeBudget?.exhausted()) return engine.block();
 
   // Not awaited at least once per retry: a failed checkpoint ends the invocation on its own (and
-  // the batcher's promise is never an unhandled rejection).
-  const started = ctx.checkpoint(step.update(OperationAction.START));
-  if (step.semantics === StepSemantics.AtMostOncePerRetry) await started;
+  // the batcher's promise is never an unhandled rejection). An at-least-once attempt interrupted
+  // mid-body is already STARTED: it runs again without a second start, as on AWS.
+  if (existing?.Status !== OperationStatus.STARTED) {
+    const started = ctx.checkpoint(step.update(OperationAction.START));
+    if (step.semantics === StepSemantics.AtMostOncePerRetry) await started;
+  }
   if (engine.plugins && !existing) await operationStarted(engine, step.identity);
 
   let result: T;
@@ -72,7 +78,7 @@ export async function runStep<T>(
       await attemptStarted(engine, step.identity, attempt);
       result = await attemptInPlugins(step, attempt, fn, stepContext);
     } else {
-      result = await fn(stepContext);
+      result = await runInScope(step, fn, stepContext);
     }
   } catch (error) {
     engine.suspension.bodyEnded();
@@ -109,13 +115,13 @@ export async function runStep<T>(
  * runStep would give every step call a heap-allocated scope, plugins or not.
  */
 function attemptInPlugins<T>(step: StepRun<T>, attempt: number, fn: StepFunc<T>, stepContext: StepContext): Promise<T> {
-  return wrapAttempt(step.ctx.engine, step.identity, attempt, async () => fn(stepContext));
+  return wrapAttempt(step.ctx.engine, step.identity, attempt, async () => runInScope(step, fn, stepContext));
 }
 
 /** One call of ctx.step (see StepOperationRun). */
 class StepRun<T> extends StepOperationRun<T, StepConfig<T>> {
   get subType(): string {
-    return OperationSubType.STEP;
+    return this.config.subType ?? OperationSubType.STEP;
   }
 
   get what(): string {

@@ -7,6 +7,7 @@ import { wholeSeconds } from "../types/duration.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
 import { createContextLogger } from "./context-logger.js";
 import type { ContextImpl } from "./durable-context-impl.js";
+import { runInScope } from "./active-scope.js";
 import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from "./operation-hooks.js";
 import { describeOperation, deserializeAt, fitsInline, quotedName, serializeAt } from "./payloads.js";
 import { StepOperationRun } from "./step-operation-run.js";
@@ -82,7 +83,9 @@ export async function runWaitForCondition<T>(
   // Too close to the invocation's timeout to run a check: hold it for the next invocation.
   if (engine.timeBudget?.exhausted()) return engine.block();
 
-  ctx.checkpoint(poll.update(OperationAction.START)); // a failed checkpoint ends the invocation
+  // A failed checkpoint ends the invocation. An interrupted check is already STARTED: it runs again
+  // without a second start, as on AWS.
+  if (existing?.Status !== OperationStatus.STARTED) ctx.checkpoint(poll.update(OperationAction.START));
   if (engine.plugins && !existing) await operationStarted(engine, poll.identity);
 
   let payload: string | undefined;
@@ -100,9 +103,9 @@ export async function runWaitForCondition<T>(
       // Each check is one attempt of the operation, as each run of a step body is.
       poll.attemptRunning = true;
       await attemptStarted(engine, poll.identity, attempt);
-      next = await wrapAttempt(engine, poll.identity, attempt, async () => check(state, checkContext));
+      next = await wrapAttempt(engine, poll.identity, attempt, async () => runInScope(poll, (s: T) => check(s, checkContext), state));
     } else {
-      next = await check(state, checkContext);
+      next = await runInScope(poll, (s: T) => check(s, checkContext), state);
     }
     checking = false;
     engine.suspension.bodyEnded();
@@ -160,6 +163,10 @@ class Poll<T> extends StepOperationRun<T, WaitForConditionConfig<T>> {
 
   get what(): string {
     return describeOperation("waitForCondition", this.id, this.name);
+  }
+
+  override get scopeDescription(): string {
+    return `the check of ${this.what}`;
   }
 
   async decode(payload: string | undefined): Promise<T> {

@@ -1,5 +1,6 @@
 import { ContextImpl } from "../context/durable-context-impl.js";
 import { LazyAbort } from "../context/lazy-abort.js";
+import { runInScope } from "../context/active-scope.js";
 import { SerdesError } from "../errors/engine-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -116,7 +117,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   async function runHandler(engine: InvocationEngine, root: ContextImpl, event: TEvent): Promise<DurableExecutionInvocationOutput> {
     const settled = (async (): Promise<DurableExecutionInvocationOutput> => {
       try {
-        const result = await handler(event, root);
+        // The handler runs in its root context's scope, so using a child context there is caught.
+        const result = await runInScope(root, (context) => handler(event, context), root);
         const encoded = encodeResult(result);
         if (encoded.Result !== undefined && Buffer.byteLength(encoded.Result, "utf8") > MAX_EXECUTION_RESULT_BYTES) {
           // Too large for the invocation response: checkpoint it as the execution's result.

@@ -141,6 +141,24 @@ export type MapFunc<TInput, TOutput, _Logger extends DurableLogger = DurableLogg
 /** Keys that order a map's items: equal keys run one after another in input order. */
 export type PartitionKey = string | number;
 
+/**
+ * How a map or parallel records its items or branches (the AWS SDK's values).
+ *
+ * - `NESTED` (default): each item/branch runs in a child context with a CONTEXT operation of its
+ *   own (sub-type MapIteration / ParallelBranch), which holds its result or error; its operations
+ *   are that context's children.
+ * - `FLAT`: an item/branch has no operation of its own. Its operations keep their positional ids
+ *   (`<map id>-<item>-<n>`) but record the map/parallel itself as their parent, so the execution
+ *   has fewer operations and its history fewer events. Results, errors, completion and
+ *   `BatchResult` are the same; on replay an item's function runs again and its operations answer
+ *   from their checkpoints. An item should make at least one durable operation (a step):
+ *   computation outside operations is not checkpointed and runs again on every replay.
+ */
+export enum NestingType {
+  NESTED = "NESTED",
+  FLAT = "FLAT",
+}
+
 /** Options that map, parallel and mapBatches share beyond the AWS SDK's (Cairn additions). */
 export interface BatchExecutionOptions {
   /**
@@ -171,6 +189,13 @@ export interface MapConfig<TItem, TResult> extends BatchExecutionOptions {
    * its key are not run and end SKIPPED. Must return a string or a finite number.
    */
   partitionKey?: (item: TItem, index: number) => PartitionKey;
+  /** Whether each item gets a CONTEXT operation of its own (NESTED, the default) or not (FLAT); see NestingType. */
+  nesting?: NestingType;
+  /**
+   * A description of the result, kept (as `summary`) with the map's checkpointed summary for
+   * people and tools reading the execution; replay never reads it. Not used with `serdes`.
+   */
+  summaryGenerator?: (result: BatchResult<TResult>) => string;
 }
 
 /** How mapBatches groups items into chunks, in input order. */
@@ -230,4 +255,8 @@ export interface ParallelConfig<TResult> extends BatchExecutionOptions {
   serdes?: Serdes<BatchResult<TResult>>;
   itemSerdes?: Serdes<TResult>;
   completionConfig?: CompletionConfig;
+  /** Whether each branch gets a CONTEXT operation of its own (NESTED, the default) or not (FLAT); see NestingType. */
+  nesting?: NestingType;
+  /** As MapConfig.summaryGenerator. */
+  summaryGenerator?: (result: BatchResult<TResult>) => string;
 }

@@ -19,6 +19,11 @@ export interface CreateCallbackConfig<TOutput = string> {
   heartbeatTimeout?: Duration;
   /** Reads the success payload. Default: the raw string as sent (no parsing). */
   serdes?: CallbackDeserializer<TOutput>;
+  /**
+   * Sub-type recorded on the callback's operation instead of `Callback` (see StepConfig.subType):
+   * 1 to 32 characters from A-Z, a-z, 0-9, `-` and `_`, the same on every replay.
+   */
+  subType?: string;
 }
 
 export interface WaitForCallbackConfig<TOutput = string> {

@@ -28,6 +28,12 @@ export interface StepConfig<T> {
   retryStrategy?: RetryStrategy;
   semantics?: StepSemantics;
   serdes?: Serdes<T>;
+  /**
+   * Sub-type recorded on the step's operation in checkpoints, history and plugin info instead of
+   * `Step`, so the parts of a composed operation can be told apart (e.g. `"Payment"`). 1 to 32
+   * characters from A-Z, a-z, 0-9, `-` and `_`; it must stay the same on every replay.
+   */
+  subType?: string;
 }
 
 export interface StepContext {

@@ -1,17 +1,18 @@
 import { NonDeterministicExecutionError } from "../../errors/engine-errors.js";
 import { never } from "../../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type OperationUpdate } from "../../protocol/wire.js";
-import { BatchItemStatus, type BatchExecutionOptions, type BatchResult, type CompletionConfig } from "../../types/batch.js";
+import { BatchItemStatus, type BatchExecutionOptions, type BatchResult, type CompletionConfig, type NestingType } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
 import { operationEnded, operationReplayed, operationStarted } from "../operation-hooks.js";
-import { childError, contextUpdate, executeChild, type ChildSpec } from "../child-context-operation.js";
+import { toErrorObject } from "../../errors/error-object.js";
+import { childError, contextUpdate, executeChild, executeVirtualChild, type ChildSpec } from "../child-context-operation.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { LazyAbort } from "../lazy-abort.js";
 import { childOperationId } from "../operation-ids.js";
 import { describeOperation, deserializePayload, fitsInline, quotedName, serializePayload } from "../payloads.js";
 import { unitLayout, type BatchLayout } from "./batch-layout.js";
-import { resolveBatchOptions } from "./batch-options.js";
+import { checkSummaryGenerator, isFlat, resolveBatchOptions } from "./batch-options.js";
 import { BatchResultImpl } from "./batch-result.js";
 import { decodeSummary, encodeSummary } from "./batch-summary.js";
 import { restoreBatchResult } from "./restore-batch-result.js";
@@ -30,6 +31,8 @@ export interface BatchConfig<U, R = U> extends BatchExecutionOptions {
   completionConfig?: CompletionConfig | undefined;
   serdes?: Serdes<BatchResult<R>> | undefined;
   itemSerdes?: Serdes<U> | undefined;
+  nesting?: NestingType | undefined;
+  summaryGenerator?: ((result: BatchResult<R>) => string) | undefined;
 }
 
 const UNIT_NOUN = { map: "item", parallel: "branch", mapBatches: "chunk" } as const;
@@ -67,6 +70,8 @@ export async function runBatch<U, R = U>(
   const label = `${kind}${quotedName(name)}`;
   validateBatchConfig(label, layout.totalItems, config.maxConcurrency, config.completionConfig);
   const options = resolveBatchOptions(label, config);
+  const flat = kind !== "mapBatches" && isFlat(label, config.nesting, options.itemTimeoutSeconds);
+  checkSummaryGenerator(label, config.summaryGenerator);
 
   const engine = ctx.engine;
   const id = ctx.nextId();
@@ -97,18 +102,22 @@ export async function runBatch<U, R = U>(
   const runItem = async (index: number): Promise<UnitOutcome<U>> => {
     const unit = units[index] as BatchUnit<U>;
     const itemId = childOperationId(id, index + 1);
-    const itemExisting = engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
+    // A flat item has no operation to check; whether it ran before shows in its first operation.
+    const itemExisting = flat ? undefined : engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
     if (engine.ended) return never();
+    const ranBefore = flat ? engine.operations.has(childOperationId(itemId, 1)) : itemExisting !== undefined;
     // Near the timeout no new item starts; the next invocation starts it (and replays the rest).
-    if (!itemExisting && engine.timeBudget?.exhausted()) return engine.block();
+    if (!ranBefore && engine.timeBudget?.exhausted()) return engine.block();
     const abort = new LazyAbort();
     if (ctx.abort.aborted) abort.abort("the enclosing context is no longer needed");
     live.set(index, abort);
     try {
       const spec = { owner: batchContext, id: itemId, name: unit.name, subType: itemSubType, fn: unit.run, serdes: itemSerdes, abort, existing: itemExisting };
-      const outcome = deadlines
-        ? await runUnderDeadline(deadlines, spec, index, `${label} ${UNIT_NOUN[kind]} ${index}`)
-        : await executeChild(spec);
+      const outcome = flat
+        ? await executeVirtualChild(spec)
+        : deadlines
+          ? await runUnderDeadline(deadlines, spec, index, `${label} ${UNIT_NOUN[kind]} ${index}`)
+          : await executeChild(spec);
       // A timeout recorded by an earlier run stays one, even if the config no longer sets itemTimeout.
       if (outcome.status === "FAILED" && isTimeoutError(itemExisting?.ContextDetails?.Error)) {
         return { status: "TIMED_OUT", error: outcome.error };
@@ -150,6 +159,16 @@ export async function runBatch<U, R = U>(
     const result = new BatchResultImpl(layout.build(statuses, outcomes), reason, layout.totalItems);
 
     let payload: string | undefined = encodeSummary(reason, statuses);
+    if (config.summaryGenerator && !config.serdes) {
+      try {
+        payload = withCustomSummary(payload, config.summaryGenerator(result), what);
+      } catch (error) {
+        const failure = childError(toErrorObject(error), what);
+        await ctx.checkpoint(update(OperationAction.FAIL, { Error: failure.toErrorObject() }));
+        if (engine.plugins) await operationEnded(engine, identity, failure);
+        throw failure;
+      }
+    }
     if (config.serdes) {
       try {
         payload = await serializePayload(config.serdes, result, serdesContext, what);
@@ -198,6 +217,13 @@ export async function runBatch<U, R = U>(
 
   /** Only when the summary was too large to store: each unit's own checkpoint says how it ended. */
   function statusesFromCheckpoints(): (BatchItemStatus | undefined)[] {
+    // A flat unit has no checkpoint of its own: one that has operations is run again, and its
+    // outcome comes from that run (its operations answer from their checkpoints).
+    if (flat) {
+      return units.map((_, index) =>
+        engine.operations.has(childOperationId(childOperationId(id, index + 1), 1)) ? BatchItemStatus.SUCCEEDED : undefined,
+      );
+    }
     const statuses = units.map((_, index): BatchItemStatus | undefined => {
       const op = engine.operations.get(childOperationId(id, index + 1));
       if (!op) return undefined;
@@ -218,4 +244,17 @@ export async function runBatch<U, R = U>(
     }
     return statuses;
   }
+}
+
+/**
+ * The summary with the handler's own description of the result added as `summary`, for readers of
+ * the execution; replay reads only the fields Cairn wrote. A description that would make the
+ * checkpoint too large is left out rather than costing the summary itself.
+ */
+function withCustomSummary(payload: string, summary: unknown, what: string): string {
+  if (typeof summary !== "string") {
+    throw new TypeError(`The summaryGenerator of ${what} must return a string, got ${typeof summary}.`);
+  }
+  const combined = JSON.stringify({ ...(JSON.parse(payload) as object), summary });
+  return fitsInline(combined) ? combined : payload;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from "../../errors/validation-error.js";
-import type { BatchExecutionOptions, ItemBatcher } from "../../types/batch.js";
+import { NestingType, type BatchExecutionOptions, type ItemBatcher } from "../../types/batch.js";
 import { wholeSeconds } from "../../types/duration.js";
 import type { RetryStrategy } from "../../types/step.js";
 
@@ -49,4 +49,27 @@ export function checkItemBatcher(operation: string, batcher: ItemBatcher | undef
     );
   }
   return batcher;
+}
+
+/**
+ * Whether the batch runs its units FLAT (without CONTEXT operations of their own). Checked before
+ * anything is written; itemTimeout needs NESTED, as a timed-out item is recorded on its own operation.
+ */
+export function isFlat(operation: string, nesting: unknown, itemTimeoutSeconds: number | undefined): boolean {
+  if (nesting === undefined || nesting === null || nesting === NestingType.NESTED) return false;
+  if (nesting !== NestingType.FLAT) {
+    throw new ValidationError(`${operation}: nesting must be NestingType.NESTED or NestingType.FLAT, got ${JSON.stringify(nesting)}.`);
+  }
+  if (itemTimeoutSeconds !== undefined) {
+    throw new ValidationError(
+      `${operation}: itemTimeout needs nesting NESTED (a timed-out item is recorded on its own context operation, which FLAT leaves out); remove one of them.`,
+    );
+  }
+  return true;
+}
+
+export function checkSummaryGenerator(operation: string, summaryGenerator: unknown): void {
+  if (summaryGenerator !== undefined && typeof summaryGenerator !== "function") {
+    throw new ValidationError(`${operation}: summaryGenerator must be a function (result) => string, got ${typeof summaryGenerator}.`);
+  }
 }
