@@ -27,9 +27,9 @@ export function runInScope<A, R>(scope: Scope, fn: (arg: A) => R, arg: A): R {
 
 /**
  * Whether calling the operation `kind` (named `nameArgument` when that is a string) on `context`
- * here is a misuse; if it is, fails the execution with a
- * ContextUsageError (which the handler cannot catch) and the caller must start nothing. Code not
- * run under any scope (e.g. a test calling a context directly) is not checked.
+ * here is a misuse. If it is, the execution fails with a ContextUsageError (which the handler
+ * cannot catch) and the caller must start nothing. Code run under no scope (e.g. a test calling a
+ * context directly) is not checked.
  */
 export function misusedContext(engine: InvocationEngine, context: Scope, kind: string, nameArgument: unknown): boolean {
   const active = storage.getStore();
