@@ -1,19 +1,32 @@
 #!/usr/bin/env node
 // `npm test`: build, typecheck and lint every workspace, run every workspace's tests (the
-// conformance run included), then print one total over all of them as `N passed, M failed`.
-// Each vitest run writes a JSON report next to its package (.vitest-report*.json), read here.
+// conformance run included) and the consumer fixtures (testing/consumers: the packed packages
+// installed into a CommonJS jest project and an ESM vitest project), then print one total over
+// all of them as `N passed, M failed`. Each run writes a jest-format JSON report next to its
+// package (.vitest-report*.json, .jest-report*.json), read here.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const workspaces = ["packages/sdk", "packages/testing", "packages/cli", "packages/aws-lambda", "packages/dynamodb", "examples", "testing"];
+const workspaces = [
+  "packages/sdk",
+  "packages/testing",
+  "packages/cli",
+  "packages/aws-lambda",
+  "packages/dynamodb",
+  "examples",
+  "testing",
+  "testing/consumers",
+];
+// Packing, two npm installs and two test runs; run.mjs has its own per-step timeouts below this.
+const CONSUMERS_TIMEOUT_MS = 25 * 60_000;
 
 function reports() {
   return workspaces.flatMap((dir) =>
     existsSync(join(root, dir))
       ? readdirSync(join(root, dir))
-          .filter((f) => /^\.vitest-report.*\.json$/.test(f))
+          .filter((f) => /^\.(vitest|jest)-report.*\.json$/.test(f))
           .map((f) => join(root, dir, f))
       : [],
   );
@@ -24,9 +37,23 @@ function run(args) {
   return result.status ?? 1;
 }
 
+function runConsumers() {
+  const result = spawnSync(process.execPath, ["testing/consumers/run.mjs"], { cwd: root, stdio: "inherit", timeout: CONSUMERS_TIMEOUT_MS });
+  if (result.error?.code === "ETIMEDOUT") {
+    console.error(`\nConsumer fixtures (testing/consumers/run.mjs) did not finish within ${CONSUMERS_TIMEOUT_MS / 60_000} min: stopped.`);
+    return 1;
+  }
+  return result.status ?? 1;
+}
+
 for (const file of reports()) rmSync(file);
 let status = run(["run", "build", "typecheck", "lint"]);
-if (status === 0) status = run(["run", "test", "--concurrency=1"]);
+if (status === 0) {
+  const tests = run(["run", "test", "--concurrency=1"]);
+  console.log("\n== consumer fixtures: packed packages in a CommonJS (jest) and an ESM (vitest) project");
+  const consumers = runConsumers();
+  status = tests !== 0 ? tests : consumers;
+}
 
 let passed = 0;
 let failed = 0;
