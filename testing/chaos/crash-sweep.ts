@@ -120,11 +120,20 @@ export function outcomesOf(events: readonly HistoryEvent[]): string[] {
         | { Result?: { Payload?: string }; Error?: { Payload?: { ErrorType?: string } }; RetryDetails?: { CurrentAttempt?: number } }
         | undefined;
       const parts = [e.EventType, e.Id ?? "", e.Name ?? ""];
-      if (details?.Result?.Payload !== undefined) parts.push(`=${details.Result.Payload}`);
+      if (details?.Result?.Payload !== undefined) parts.push(`=${withoutStackTraces(details.Result.Payload)}`);
       if (details?.Error?.Payload?.ErrorType !== undefined) parts.push(`!${details.Error.Payload.ErrorType}`);
       if (details?.RetryDetails?.CurrentAttempt !== undefined) parts.push(`#${details.RetryDetails.CurrentAttempt}`);
       return parts.join(" ");
     });
+}
+
+/**
+ * A payload without the stack traces of the errors it holds (at any depth of JSON-in-JSON): where
+ * an operation ran from depends on the invocation it ran in (a replay, or a resume in the same
+ * invocation), which a crash legitimately changes; what it decided does not.
+ */
+function withoutStackTraces(payload: string): string {
+  return payload.replace(/,?(\\*)"StackTrace\1":\[.*?\1"\]/g, "");
 }
 
 /** Outcomes grouped per operation, each group in history order. */
