@@ -134,7 +134,7 @@ describe("plugins from DURABLE_EXECUTION_PLUGINS", () => {
 
   it("loads ES and CommonJS plugin modules by name, after the configured plugins, in the listed order", async () => {
     process.env.DURABLE_EXECUTION_PLUGINS = " ./plugins/esm-factory.mjs , cjs-provider ";
-    const lines = (globalThis as { __pluginLines: string[] }).__pluginLines;
+    const lines = (globalThis as unknown as { __pluginLines: string[] }).__pluginLines;
     const result = await run([{ onInvocationStart: async () => void lines.push("explicit") }]);
     expect(result.result).toBe(2);
     expect(lines).toEqual(["explicit", "esm first=true", "cjs", "explicit", "esm first=false", "cjs"]);

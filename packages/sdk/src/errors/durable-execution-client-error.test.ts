@@ -35,8 +35,7 @@ describe("a custom durableExecutionClient throwing DurableExecutionClientError",
     const failure = { next: new DurableExecutionClientError("checkpoint rejected: 403", { scope: DurableExecutionClientErrorScope.EXECUTION }) };
     const { invoke } = await setup(failure);
     const output = await invoke();
-    expect(output.Status).toBe("FAILED");
-    expect(output.Error?.ErrorMessage).toContain("checkpoint rejected: 403");
+    expect(output).toMatchObject({ Status: "FAILED", Error: { ErrorMessage: expect.stringContaining("checkpoint rejected: 403") } });
   });
 
   it.each([
