@@ -60,14 +60,15 @@ export function normalize(name: string, outcome: Outcome, sdk: SdkName): Outcome
 /**
  * Ported test files (test-files/): a test that passes on AWS's runner but must fail on Cairn's,
  * keyed as `<file> > <describe…> > <title>`, with the reason docs/compatibility.md gives.
- * `failsWith` must match Cairn's failure message, so a listed test failing for another reason
- * still fails the suite; the listed assertion is written last in its test, so everything before
- * it is still compared. A listed test that starts passing on Cairn fails the suite until its
- * entry is removed, so the list never outlives the difference.
+ * `failsAt` is the text of the assertion expected to fail (its first line in that test): the
+ * test must fail exactly there, so a listed test failing for another reason still fails the
+ * suite. The listed assertion is written last in its test, so everything before it is still
+ * compared. A listed test that starts passing on Cairn fails the suite until its entry is
+ * removed, so the list never outlives the difference.
  */
 export interface KnownTestFileDifference {
   documented: string;
-  failsWith: RegExp;
+  failsAt: string;
 }
 
 const messageWording = "error messages: Cairn's name the operation and the cause (compare errorType and class, not message text)";
@@ -75,10 +76,21 @@ const messageWording = "error messages: Cairn's name the operation and the cause
 export const knownTestFileDifferences: Record<string, KnownTestFileDifference> = {
   "callbacks.spec.ts > callbacks > times a callback out when its heartbeats stop": {
     documented: messageWording,
-    failsWith: /"errorMessage": "Callback timed out on heartbeat"/,
+    failsAt: "expect(result.getError()).toEqual({",
   },
   "callbacks.spec.ts > callbacks > times a callback out when nobody answers": {
     documented: messageWording,
-    failsWith: /Expected: "Callback timed out"|expected '.*' to be 'Callback timed out'/,
+    failsAt: 'expect(callback.getCallbackDetails()?.error?.errorMessage).toBe("Callback timed out");',
   },
 };
+
+/** Where a listed assertion is: `<file>:<line>:` as both runners print it in a failure. */
+export function failureLocation(key: string, failsAt: string, source: string): string | undefined {
+  const file = key.split(" > ")[0]!;
+  const title = key.split(" > ").at(-1)!;
+  const lines = source.split("\n");
+  const start = lines.findIndex((line) => line.includes(`it(${JSON.stringify(title)}`));
+  if (start < 0) return undefined;
+  const offset = lines.slice(start).findIndex((line) => line.includes(failsAt));
+  return offset < 0 ? undefined : `${file}:${start + offset + 1}:`;
+}

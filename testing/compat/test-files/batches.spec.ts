@@ -3,8 +3,9 @@ import {
   LocalDurableTestRunner,
   OperationStatus,
   OperationType,
+  WaitingOperationStatus,
 } from "@aws/durable-execution-sdk-js-testing";
-import { firstTwo, flat, resizeAll, resizeAllAsText, tolerant } from "./batches";
+import { firstTwo, flat, replayedBatch, resizeAll, resizeAllAsText, storedBatches, tolerant } from "./batches";
 
 beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
@@ -103,5 +104,27 @@ describe("map and parallel", () => {
     ]);
     expect(runner.getOperation("resize-2").getParentId()).toBe(runner.getOperation("resize").getId());
     expect(result.getHistoryEvents().filter((event) => event.EventType === "ContextStarted")).toHaveLength(2);
+  });
+
+  it("rebuilds a BatchResult on replay from a custom serdes that returns its JSON shape", async () => {
+    storedBatches.length = 0;
+    const runner = new LocalDurableTestRunner({ handlerFunction: replayedBatch });
+    const running = runner.run({ payload: { sizes: [2, 3] } });
+    const goAhead = await runner.getOperation("go-ahead").waitForData(WaitingOperationStatus.STARTED);
+    await goAhead.sendCallbackSuccess();
+    const result = await running;
+
+    expect(result.getStatus()).toBe(ExecutionStatus.SUCCEEDED);
+    expect(result.getInvocations()).toHaveLength(2);
+    expect(result.getResult()).toEqual({ results: [4, 9], succeeded: [0, 1], successCount: 2, status: "SUCCEEDED" });
+    expect(storedBatches.map((text) => JSON.parse(text))).toEqual([
+      {
+        all: [
+          { result: 4, index: 0, status: "SUCCEEDED" },
+          { result: 9, index: 1, status: "SUCCEEDED" },
+        ],
+        completionReason: "ALL_COMPLETED",
+      },
+    ]);
   });
 });

@@ -1,5 +1,11 @@
 // map and parallel as handler authors use them, with their completion configs.
-import { NestingType, withDurableExecution, type DurableContext } from "@aws/durable-execution-sdk-js";
+import {
+  NestingType,
+  withDurableExecution,
+  type BatchResult,
+  type DurableContext,
+  type Serdes,
+} from "@aws/durable-execution-sdk-js";
 
 /** Returns the BatchResult itself: the caller sees it as JSON. */
 export const resizeAll = withDurableExecution(async (event: { sizes: number[] }, context: DurableContext) => {
@@ -71,4 +77,31 @@ export const flat = withDurableExecution(async (event: { sizes: number[] }, cont
     { nesting: NestingType.FLAT },
   );
   return { sizes: batch.getResults(), pair: both.getResults() };
+});
+
+/** What the custom serdes below saw: the map's result is stored as its JSON text. */
+export const storedBatches: string[] = [];
+
+const plainBatchSerdes: Serdes<BatchResult<number>> = {
+  serialize: async (batch) => {
+    const text = JSON.stringify(batch);
+    storedBatches.push(text);
+    return text;
+  },
+  // Hands back the plain JSON shape; the SDK turns it into a BatchResult again.
+  deserialize: async (text) => (text === undefined ? undefined : (JSON.parse(text) as BatchResult<number>)),
+};
+
+export const replayedBatch = withDurableExecution(async (event: { sizes: number[] }, context: DurableContext) => {
+  const batch = await context.map("area", event.sizes, async (item, size) => item.step(async () => size * size), {
+    serdes: plainBatchSerdes,
+  });
+  const [goAhead] = await context.createCallback("go-ahead");
+  await goAhead;
+  return {
+    results: batch.getResults(),
+    succeeded: batch.succeeded().map((item) => item.index),
+    successCount: batch.successCount,
+    status: batch.status,
+  };
 });
