@@ -109,6 +109,9 @@ export default defineConfig({
     server: { deps: { external: [/\\/packages\\/[^/]+\\/dist\\//] } },
     globals: true,
     include: ["*.spec.ts"],
+    // One file at a time, as jest runs with --runInBand here: with every file's checkpoint
+    // server and fake clock in flight at once on a loaded machine, AWS's runner has hung.
+    fileParallelism: false,
     testTimeout: ${TEST_TIMEOUT_MS},
     hookTimeout: ${TEST_TIMEOUT_MS},
   },
