@@ -31,6 +31,7 @@ export {
   type DurableExecutionConfig,
   type DurableLambdaHandler,
 } from "./engine/with-durable-execution.js";
+export { writeDefaultLogLine } from "./context/default-log-line.js";
 export {
   attachInvocationEnvironment,
   invocationEnvironmentOf,

@@ -5,6 +5,7 @@ import {
   executionIdOfArn,
   runExecution,
   systemClock,
+  writeDefaultLogLine,
   type ChainedFunction,
   wholeSeconds,
   type CallbackCompletionResult,
@@ -55,7 +56,13 @@ export interface LocalDurableTestRunnerParameters {
   store?: ExecutionStore;
   /** Full control over the service a run uses; it must read time from `clock`. Wins over `store`. */
   createService?: (clock: Clock) => DurableExecutionService;
-  /** Also print every log line the handler emits. Default false. */
+  /**
+   * Write the default logger's lines to stdout (DEBUG, INFO) and stderr (WARN, ERROR) as the AWS
+   * testing runner lets them through, honouring `AWS_LAMBDA_LOG_LEVEL`, so a test capturing the
+   * process output sees the same lines. Lines are collected for `getLogs()` either way. Default true.
+   */
+  printLogs?: boolean;
+  /** Also print every log line the handler emits in Cairn's readable format. Default false. */
   echoLogs?: boolean;
   /** Called with every log record as the handler emits it (those of crashed invocations excepted). */
   onLog?: (record: DurableLogRecord) => void;
@@ -151,6 +158,7 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     const injector = createFaultInjector(params.faults);
     const logs: DurableLogRecord[] = [];
     const echo = this.#params.echoLogs === true;
+    const print = this.#params.printLogs !== false;
     const checkpointDelay = this.#params.checkpointDelay ?? LocalDurableTestRunner.#checkpointDelay;
     let executionArn: string | undefined;
 
@@ -218,6 +226,7 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
         functionName: this.#params.functionName,
         logSink: (record) => {
           logs.push(record);
+          if (print && record.defaultLine !== undefined) writeDefaultLogLine(record.level, record.defaultLine);
           if (echo) console.log(formatLogRecord(record));
           this.#params.onLog?.(record);
         },

@@ -56,6 +56,15 @@ export function createContextLogger(
     const error = params.find((p): p is Error => p instanceof Error);
     if (error) record.error = { errorType: error.name, errorMessage: error.message, stackTrace: error.stack?.split("\n") };
     if (replaying) record.replaying = true;
+    if (!custom && defaultLogLevelEnabled(level)) {
+      // Non-enumerable: the line an orchestrator may print (the local runner does, as the AWS
+      // runner does) without changing what a test comparing records sees.
+      const values = params[0] === undefined ? params.slice(1) : params;
+      Object.defineProperty(record, "defaultLine", {
+        value: formatDefaultLogLine(level, durableData(engine, scope, enriched), values),
+        enumerable: false,
+      });
+    }
     engine.logSink(record);
   };
   return {

@@ -19,6 +19,12 @@ export interface DurableLogRecord {
   /** Logged while replaying; emitted only when the logger is not mode-aware. */
   replaying?: boolean;
   /**
+   * The JSON line the default logger writes for this call outside an orchestrator (see
+   * `writeDefaultLogLine`); absent under a custom logger or below `AWS_LAMBDA_LOG_LEVEL`.
+   * Not enumerable, so records compare and serialize without it.
+   */
+  readonly defaultLine?: string;
+  /**
    * On lines of a chained invoke's target that the orchestrator ran in-process: the function id
    * and the invoke (caller's execution and operation id) that started it. A Cairn addition.
    */
