@@ -22,7 +22,7 @@ describe("context misuse is caught when it happens", () => {
     });
     expect(result.getStatus()).toBe("FAILED");
     expect(result.getError()).toMatchObject({
-      errorType: "ContextUsageError",
+      errorType: "Error",
       errorMessage: expect.stringMatching(/^Context usage error in step "wrong": it was called on the handler's context while the code runs inside the context of operation 1\./),
     });
     expect(result.getError().errorMessage).toMatch(/call operations on the context that function receives/);

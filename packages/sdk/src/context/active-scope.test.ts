@@ -5,7 +5,7 @@ import { misusedContext, runInScope, type Scope } from "./active-scope.js";
 
 function fakeEngine() {
   const failures: Error[] = [];
-  return { engine: { fail: (error: Error) => failures.push(error) } as unknown as InvocationEngine, failures };
+  return { engine: { failAfterQueued: (error: Error) => failures.push(error) } as unknown as InvocationEngine, failures };
 }
 
 const scope = (scopeDescription: string, isBody = false): Scope => ({ scopeDescription, isBody });

@@ -35,7 +35,7 @@ export function misusedContext(engine: InvocationEngine, context: Scope, kind: s
   const active = storage.getStore();
   if (active === undefined || active === context) return false;
   const operation = typeof nameArgument === "string" ? `${kind} ${JSON.stringify(nameArgument)}` : kind;
-  engine.fail(new ContextUsageError(usageMessage(active, context, operation)));
+  engine.failAfterQueued(new ContextUsageError(usageMessage(active, context, operation)));
   return true;
 }
 

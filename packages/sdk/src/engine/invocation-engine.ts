@@ -77,6 +77,7 @@ export class InvocationEngine {
   readonly #waits: ServiceWaits;
   #termination: Termination | undefined;
   #terminate!: (termination: Termination) => void;
+  #failing: Error | undefined;
   readonly terminated: Promise<Termination>;
 
   private constructor(input: DurableExecutionInvocationInput, operations: Operation[], options: EngineOptions) {
@@ -235,11 +236,30 @@ export class InvocationEngine {
   }
 
   /**
+   * Fails the execution like `fail`, but only once the checkpoints already queued are stored, so
+   * the operations that led to the failure are on record (a misused context leaves its enclosing
+   * operation STARTED, as on AWS). Nothing new is queued meanwhile and the invocation cannot
+   * suspend or succeed instead.
+   */
+  failAfterQueued(error: Error): void {
+    if (this.ended || this.#failing !== undefined) return;
+    this.#failing = error;
+    this.suspension.stop();
+    const fail = (): void => this.fail(error);
+    void this.batcher.drain().then(fail, fail);
+  }
+
+  /** Whether `failAfterQueued` was called: the invocation is about to end FAILED. */
+  get failing(): boolean {
+    return this.#failing !== undefined;
+  }
+
+  /**
    * Queues an update; the promise settles when the store acknowledged it. It never counts as an
    * unhandled rejection, so an update nobody awaits needs no handler of its own.
    */
   checkpoint(update: OperationUpdate): Promise<void> {
-    if (this.ended) return never();
+    if (this.ended || this.#failing !== undefined) return never();
     return this.batcher.enqueue(update);
   }
 

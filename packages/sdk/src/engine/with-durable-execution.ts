@@ -139,6 +139,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
       const termination = await engine.terminated;
       return fromTermination(termination);
     }
+    // A misused context failed the execution while the handler was settling: that failure wins.
+    if (engine.failing) return fromTermination(await engine.terminated);
     engine.finish();
     return outcome;
   }
