@@ -55,6 +55,8 @@ async function runCaptured(
     ...overrides,
     handlerFunction: mod.handler,
     skipTime,
+    // Records come through onLog; printing them as well would put each line in the stdout capture twice.
+    printLogs: false,
     onLog: (r) => logs.push({ ...r }),
   });
   for (const [id, fn] of Object.entries(mod.options?.durableFunctions ?? {})) runner.registerDurableFunction(id, fn);
