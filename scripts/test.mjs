@@ -18,6 +18,7 @@ const workspaces = [
   "examples",
   "testing",
   "testing/consumers",
+  "testing/publish",
 ];
 // Packing, two npm installs and two test runs; run.mjs has its own per-step timeouts below this.
 const CONSUMERS_TIMEOUT_MS = 25 * 60_000;
