@@ -37,6 +37,7 @@ export interface CloudDurableTestRunnerParameters {
    * the environment's configuration, created on the first run.
    */
   client?: LambdaClient;
+  /** Polling interval and invocation type; see {@link CloudDurableTestRunnerConfig} for the defaults. */
   config?: CloudDurableTestRunnerConfig;
 }
 
@@ -64,7 +65,14 @@ const INVOCATION_TYPES: ReadonlySet<string> = new Set(Object.values(InvocationTy
  * from the history. Same shape as the AWS testing library's `CloudDurableTestRunner`, and the same
  * `TestResult` and `DurableOperation` as {@link LocalDurableTestRunner}, so one test body runs on both.
  *
- * `@aws-sdk/client-lambda` (an optional peer dependency) is loaded on the first run.
+ * `@aws-sdk/client-lambda` (an optional peer dependency) is loaded on the first run, so local
+ * tests never need it. Fault injection, logs and `sleep` are local-only: `run` rejects `faults`,
+ * and results report no logs.
+ *
+ * To run without AWS, "deploy" the handler on `startLocalLambdaEndpoint` from
+ * `@cairn/aws-lambda/local` and pass a `client` whose `endpoint` is the endpoint's `url`.
+ *
+ * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library.
  *
  * @example
  * ```ts
@@ -74,7 +82,7 @@ const INVOCATION_TYPES: ReadonlySet<string> = new Set(Object.values(InvocationTy
  * });
  * const approval = runner.getOperation("approval");
  * const running = runner.run({ payload: { orderId: "o-1" } });
- * await approval.waitForData(WaitingOperationStatus.STARTED);
+ * await approval.waitForData(WaitingOperationStatus.SUBMITTED);
  * await approval.sendCallbackSuccess(JSON.stringify({ approved: true }));
  * expect((await running).getStatus()).toBe(ExecutionStatus.SUCCEEDED);
  * ```
@@ -92,6 +100,12 @@ export class CloudDurableTestRunner<TResult = any> implements DurableTestRunner<
   #runsFinished = 0;
   #current: CurrentRun | undefined;
 
+  /**
+   * Checks the parameters; nothing is loaded or called until the first `run`.
+   *
+   * @throws TypeError when `functionName` is empty or `config.invocationType` is not an InvocationType.
+   * @throws RangeError when `config.pollInterval` is not a positive number.
+   */
   constructor({ functionName, client, config = {} }: CloudDurableTestRunnerParameters) {
     if (typeof functionName !== "string" || functionName.length === 0) {
       throw new TypeError("CloudDurableTestRunner: functionName must be the name or ARN of a deployed durable function");
@@ -119,8 +133,14 @@ export class CloudDurableTestRunner<TResult = any> implements DurableTestRunner<
 
   /**
    * Invokes the function with `payload` (as JSON), then follows the durable execution it started
-   * until it has ended. Rejects when the function is not a durable function (Invoke returns no
-   * execution ARN). `executionName` is sent as the durable execution name (idempotent starts).
+   * until it has ended, reading the history every `pollInterval` ms (sooner after a callback is
+   * sent through a handle). `executionName` is sent as the durable execution name (idempotent
+   * starts); `signal` aborts the Invoke call and the polling.
+   *
+   * @throws TypeError when `params.faults` is given: a deployed function cannot be crashed from the test.
+   * @throws Error when `@aws-sdk/client-lambda` is not installed, when the Invoke response carries
+   *   no execution ARN (not a durable function, or `DryRun`), and with the Lambda client's error
+   *   when a call fails (each history read is tried three times first).
    */
   async run(params: InvokeRequest = {}): Promise<TestResult<TResult>> {
     if (params.faults !== undefined) {

@@ -5,7 +5,9 @@ import { asHistoryEvents, type HistoryEvent } from "./history-event.js";
 /** What a CONTEXT operation (a child context, a map, a parallel, a waitForCallback) produced. */
 export interface ContextDetails<TResult = unknown> {
   readonly result: TResult | undefined;
+  /** The context's result, decoded as the handler reads it; undefined unless it SUCCEEDED. */
   readonly error: TestResultError | undefined;
+  /** Why the context FAILED (e.g. a ChildContextError; see getErrorCause for what caused it). */
 }
 
 /** A STEP operation's attempts and outcome. */
@@ -13,27 +15,37 @@ export interface StepDetails<TResult = unknown> {
   /** Attempts completed so far, as checkpointed. */
   readonly attempt: number | undefined;
   readonly nextAttemptTimestamp: Date | undefined;
+  /** When the next attempt is due, while the step waits to retry (status PENDING). */
   readonly result: TResult | undefined;
+  /** The step's result, decoded with the step's serdes as replay would read it. */
   readonly error: TestResultError | undefined;
+  /** The error of the last failed attempt: kept while the step retries, and once it has FAILED. */
 }
 
 /** A CALLBACK operation's id and outcome. */
 export interface CallbackDetails<TResult = unknown> {
   readonly callbackId: string;
+  /** The id an outside sender completes the callback with (what `ctx.createCallback` returned). */
   readonly error?: TestResultError;
+  /** The failure the sender gave, or the timeout; absent unless the callback failed or timed out. */
   readonly result?: TResult;
+  /** The result the sender gave, decoded as the handler reads it; absent until it succeeded. */
 }
 
 /** A CHAINED_INVOKE operation's outcome (the invoked function's result or error). */
 export interface ChainedInvokeDetails<TResult = unknown> {
   readonly error?: TestResultError;
+  /** The invoked function's error; absent unless the invoke failed, timed out or was stopped. */
   readonly result?: TResult;
+  /** The invoked function's result; absent until the invoke succeeded. */
 }
 
 /** A WAIT operation's duration and when it is (or was) due to end. */
 export interface WaitResultDetails {
   readonly waitSeconds?: number;
+  /** The wait's duration in seconds, as the handler asked for it. */
   readonly scheduledEndTimestamp?: Date;
+  /** When the wait is (or was) due to end: its start plus `waitSeconds`, on the run's clock. */
 }
 
 /** What `waitForData` waits for. */
@@ -50,29 +62,81 @@ export enum WaitingOperationStatus {
  * One operation of an execution, looked up by name, index or id. A handle taken from the runner
  * before `run` is filled in as the run stores checkpoints; until then its getters return undefined.
  */
+ * A handle from a finished {@link TestResult} reads that result only, and cannot send callbacks.
+ *
+ * The `get*Details` getters check the operation's type: asking a STEP for its wait details
+ * throws, so a test that looks at the wrong operation fails where it looks.
+ *
+ * @typeParam TResult - the operation's result; `any` by default, as in the AWS testing library.
+ *
+ * @example
+ * ```ts
+ * const charge = runner.getOperation("charge-card");
+ * const result = await runner.run({ payload });
+ * expect(charge.getStatus()).toBe(OperationStatus.SUCCEEDED);
+ * expect(charge.getStepDetails()?.attempt).toBe(1);
+ * ```
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
 export interface DurableOperation<TResult = any> {
   /** Resolves once the operation has reached `status` (default STARTED); rejects if the run ends first. */
   waitForData(status?: WaitingOperationStatus): Promise<DurableOperation<TResult>>;
   getContextDetails(): ContextDetails<TResult> | undefined;
+  /**
+   * Result or error of a CONTEXT operation (child context, map, parallel, one of their items, a
+   * waitForCallback). Undefined before the operation exists.
+   * @throws Error when the operation is not a CONTEXT.
+   */
   getStepDetails(): StepDetails<TResult> | undefined;
+  /**
+   * Attempts, result and error of a STEP (also of a waitForCondition check, which is a step).
+   * Undefined before the operation exists.
+   * @throws Error when the operation is not a STEP.
+   */
   getChainedInvokeDetails(): ChainedInvokeDetails<TResult> | undefined;
+  /**
+   * Result or error of a CHAINED_INVOKE (`ctx.invoke`). Undefined before the operation exists.
+   * @throws Error when the operation is not a CHAINED_INVOKE.
+   */
   getCallbackDetails(): CallbackDetails<TResult> | undefined;
+  /**
+   * Id, result or error of a CALLBACK; on a waitForCallback, of the callback inside it.
+   * Undefined before the operation exists.
+   * @throws Error when the operation is neither a callback nor a waitForCallback with a callback.
+   */
   getWaitDetails(): WaitResultDetails | undefined;
+  /**
+   * Duration and end of a WAIT. Undefined before the operation exists.
+   * @throws Error when the operation is not a WAIT.
+   */
   getChildOperations(): DurableOperation[] | undefined;
+  /**
+   * The operations started directly inside this one (a child context's operations, a map's items,
+   * a parallel's branches), in execution order; undefined before the operation exists.
+   */
   getOperationData(): Operation | undefined;
+  /** The operation as the checkpoint service stores it (wire shape: `Id`, `Status`, `StepDetails`, …). */
   /** The history events of this operation. */
   getEvents(): HistoryEvent[] | undefined;
   getId(): string | undefined;
+  /** The operation's positional id, e.g. `"2-1"` for the first operation inside operation 2. */
   getParentId(): string | undefined;
+  /** The id of the context it ran in; undefined at the top level of the handler. */
   getName(): string | undefined;
+  /** The name the handler gave it; undefined for unnamed operations. */
   getType(): OperationType | undefined;
+  /** STEP, WAIT, CONTEXT, CALLBACK or CHAINED_INVOKE. */
   getSubType(): string | undefined;
+  /** What made it, within its type: e.g. `Step`, `Map`, `MapIteration`, `Parallel`, `WaitForCallback`. */
   isWaitForCallback(): boolean;
+  /** Whether it is a `ctx.waitForCallback` (a CONTEXT holding a submitter step and a callback). */
   isCallback(): boolean;
+  /** Whether it is a CALLBACK operation (`ctx.createCallback`, or the callback of a waitForCallback). */
   getStatus(): OperationStatus | undefined;
+  /** Its status now: STARTED, PENDING (a step waiting to retry), SUCCEEDED, FAILED, … */
   getStartTimestamp(): Date | undefined;
+  /** When its START was stored, on the run's clock (virtual under skipTime). */
   getEndTimestamp(): Date | undefined;
+  /** When it ended, on the run's clock; undefined while it runs. */
   /**
    * Completes this callback (or the callback of this waitForCallback) with a result: the text the
    * handler's deserializer reads (the raw string by default). The waiting run is invoked again

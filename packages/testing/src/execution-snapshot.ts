@@ -5,8 +5,11 @@ import { DurableOperationError, deserializeValue, type ErrorObject, type History
  * ported `expect(error).toEqual({ ... })` compares the same thing on both runners.
  */
 export interface TestResultError {
+  /** The error's message. */
   errorMessage: string | undefined;
+  /** The error's class name as recorded, e.g. `StepError`, `ChildContextError`, `CallbackTimeoutError`. */
   errorType: string | undefined;
+  /** The `errorData` string the thrown error carried, or a callback failure's `ErrorData` as the sender gave it. */
   errorData: string | undefined;
   /**
    * As the AWS testing library fills it: the frames an external sender gave with a callback

@@ -8,6 +8,7 @@ export interface CheckpointFaultInfo {
    */
   checkpointNumber: number;
   updates: readonly OperationUpdate[];
+  /** The updates the call carries (START, SUCCEED, FAIL, RETRY, … of operations, with their `Name`). */
   /** "before": the updates are not stored yet; "after": the service has stored them. */
   phase: "before" | "after";
   /** 1-based number of the invocation making the call. */
@@ -15,10 +16,27 @@ export interface CheckpointFaultInfo {
 }
 
 export type CrashPredicate = (info: CheckpointFaultInfo) => boolean;
+/** Decides from one checkpoint call whether to crash there; see {@link FaultPlan.crashWhen}. */
 
 /**
- * Crashes to inject into a run. Each fault fires once; a crashed invocation is abandoned (its
- * backend calls never settle) and the execution is re-invoked with a fresh checkpoint token.
+ * Crashes to inject into a run (`runner.run({ faults })`). Each fault fires once, and every field
+ * also takes an array. A crashed invocation is abandoned — its backend calls never settle, so it
+ * freezes like a killed process at its next checkpoint call — recorded with a
+ * `Runtime.ExitError`, and the execution is re-invoked with a fresh checkpoint token.
+ *
+ * Checkpoint calls are numbered from 1 across the whole execution; calls without updates are
+ * not counted.
+ *
+ * @example
+ * ```ts
+ * // Every crash point must give the clean run's result, without charging twice.
+ * const clean = await runner.run({ payload });
+ * for (let k = 1; k <= 20; k++) {
+ *   const crashed = await runner.run({ payload, faults: { crashAfterCheckpoint: k } });
+ *   expect(crashed.getResult()).toEqual(clean.getResult());
+ * }
+ * await runner.run({ payload, faults: { crashBeforeCompletion: "charge-card" } });
+ * ```
  */
 export interface FaultPlan {
   /** Crash once the k-th checkpoint call (1-based, counted across the execution) is stored. */
@@ -41,9 +59,13 @@ export interface FaultPlan {
   crashWhen?: CrashPredicate | readonly CrashPredicate[];
 }
 
-/** A fault injector for one execution; `wrap` goes to the orchestrator's `wrapBackend`. */
+/**
+ * A fault injector for one execution; `wrap` goes to the orchestrator's `wrapBackend`. The local
+ * runner makes one per run; use it directly only when driving `runExecution` yourself.
+ */
 export interface FaultInjector {
   readonly wrap: BackendWrapper;
+  /** Wraps each invocation's checkpoint backend so that the plan's crashes happen in it. */
   /** How many crashes were injected so far. */
   crashes(): number;
 }
@@ -109,6 +131,13 @@ function faultsOf(plan: FaultPlan): Fault[] {
 }
 
 export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
+/**
+ * A fault injector that carries out `plan` over one execution (its checkpoint count spans every
+ * invocation, so make a new one per execution).
+ *
+ * @throws RangeError when a `crashBeforeCheckpoint` / `crashAfterCheckpoint` number is not a
+ *   positive integer.
+ */
   const faults = faultsOf(plan);
   let checkpointCount = 0;
   let crashes = 0;

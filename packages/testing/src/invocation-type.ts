@@ -7,8 +7,11 @@
  * - `DryRun`: only checks the request; starts no execution (so `run` fails: there is no ARN).
  */
 export const InvocationType = {
+  /** Only checks the request; starts no execution. */
   DryRun: "DryRun",
+  /** Answers at once; the runner follows the execution by polling its history. */
   Event: "Event",
+  /** Answers when the execution has finished (the default). */
   RequestResponse: "RequestResponse",
 } as const;
 /** One of {@link InvocationType}'s values. */

@@ -31,6 +31,11 @@ import { SkippedTimeClock } from "./skipped-time-clock.js";
 import { ExecutionSnapshot } from "./execution-snapshot.js";
 import { createFaultInjector, type FaultPlan } from "./fault-injection.js";
 import { createTestResult, type TestResult } from "./test-result.js";
+/**
+ * Defaults for every {@link LocalDurableTestRunner} created afterwards, given to
+ * {@link LocalDurableTestRunner.setupTestEnvironment} (typically in `beforeAll`). A runner's own
+ * parameters win over them.
+ */
 
 export interface LocalDurableTestRunnerSetupParameters {
   /**
@@ -44,6 +49,7 @@ export interface LocalDurableTestRunnerSetupParameters {
    */
   checkpointDelay?: number;
 }
+/** What a {@link LocalDurableTestRunner} runs, and how. Only `handlerFunction` is required. */
 
 export interface LocalDurableTestRunnerParameters {
   /** The durable handler, as returned by `withDurableExecution`. */
@@ -75,17 +81,37 @@ export interface LocalDurableTestRunnerParameters {
    * clock (virtual under skipTime, where time passes only when waits or retries are skipped or a
    * test advances it). Lets tests exercise yielding before the timeout. Default 15 minutes.
    */
+  /**
+   * The function name the handler sees as `context.functionName` (default `"cairn-local"`), also
+   * recorded with the execution.
+   */
   invocationTimeoutMs?: number;
   functionName?: string;
 }
+/** One run of a test runner: the handler's input, and for the local runner the crashes to inject. */
 
 export interface InvokeRequest {
-  /** The event, sent to the handler as JSON. */
+  /**
+   * The event, sent to the handler as JSON. Absent (or `undefined`), the handler gets `{}`, as a
+   * Lambda function invoked without a payload does; `null` is passed as `null`.
+   */
   payload?: unknown;
-  /** Crashes to inject (a Cairn addition). */
+  /**
+   * Crashes to inject (a Cairn addition; see {@link FaultPlan}). The cloud runner rejects a run
+   * that has them: a deployed function cannot be crashed from the test.
+   */
+  /**
+   * The durable execution's name (default: its generated id). On a shared `store`, a name already
+   * used with the same payload continues that execution instead of starting another; with another
+   * payload the run rejects with ExecutionAlreadyExistsError. The cloud runner sends it as
+   * `DurableExecutionName`.
+   */
   faults?: FaultPlan;
   executionName?: string;
-  /** Stops a real-time run while it sleeps until a timer. */
+  /**
+   * Stops the run between invocations or while it sleeps until a timer; the result then reports
+   * the execution still RUNNING (`getOrchestrationState()` is `"aborted"`).
+   */
   signal?: AbortSignal;
 }
 
@@ -107,7 +133,32 @@ interface Waiter {
 /**
  * Runs a durable handler in-process against a local checkpoint service, invoking it again after
  * every suspension or crash until the execution finishes, and lets the test inspect the result.
- * Same names and shapes as the AWS testing library's runner, plus fault injection and logs.
+ * Same names and shapes as the AWS testing library's runner, plus fault injection, logs,
+ * chained-invoke targets and {@link LocalDurableTestRunner.sleep | sleep}.
+ *
+ * Each `run` starts a new execution on a fresh in-memory store (unless `store` or `createService`
+ * is given). Handles from `getOperation*` can be taken before the run; they read the latest run.
+ *
+ * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library.
+ *
+ * @example
+ * ```ts
+ * const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true });
+ * const ship = runner.getOperation("ship");            // a handle, filled in as the run goes
+ *
+ * const result = await runner.run({ payload: { id: "o-1" } });
+ * expect(result.getStatus()).toBe(ExecutionStatus.SUCCEEDED);
+ * expect(ship.getStepDetails()?.result).toEqual(result.getResult());
+ * ```
+ *
+ * @example Answering a callback mid-run
+ * ```ts
+ * const running = runner.run({ payload });           // not awaited yet
+ * const approval = runner.getOperation("approval");
+ * await approval.waitForData(WaitingOperationStatus.SUBMITTED);
+ * await approval.sendCallbackSuccess(JSON.stringify({ approved: true }));
+ * const result = await running;
+ * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
 export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<DurableOperation, TResult> {
@@ -126,6 +177,10 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
   readonly #functions = new Map<string, ChainedFunction>();
   /** The run in flight (or the last one): where callbacks sent through handles go. */
   #current: CurrentRun | undefined;
+  /**
+   * @param params - the handler and how to run it.
+   * @throws TypeError when `params.handlerFunction` is not a function.
+   */
 
   constructor(params: LocalDurableTestRunnerParameters) {
     if (typeof params?.handlerFunction !== "function") {
@@ -139,16 +194,40 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     };
   }
 
-  /** Sets the default time mode for runners. Installs nothing global. */
+  /**
+   * Sets the defaults (`skipTime`, `checkpointDelay`) for runners that do not set their own.
+   * Installs nothing global — no fake timers — so it only changes how runners run; kept async
+   * for the AWS testing library's call shape (`await LocalDurableTestRunner.setupTestEnvironment(...)`).
+   *
+   * @example
+   * ```ts
+   * beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+   * afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
+   * ```
+   */
   static async setupTestEnvironment(params: LocalDurableTestRunnerSetupParameters = {}): Promise<void> {
     LocalDurableTestRunner.#skipTime = params.skipTime ?? false;
     LocalDurableTestRunner.#checkpointDelay = params.checkpointDelay ?? 0;
   }
+  /** Restores the defaults {@link setupTestEnvironment} changed: real time, no checkpoint delay. */
 
   static async teardownTestEnvironment(): Promise<void> {
     LocalDurableTestRunner.#skipTime = false;
     LocalDurableTestRunner.#checkpointDelay = 0;
   }
+  /**
+   * Starts a new execution with `params.payload` and invokes the handler until the execution ends
+   * (or `params.signal` aborts the run), then resolves with what happened. A handler that fails
+   * makes a FAILED result, not a rejection. A run waiting only on callbacks parks until the test
+   * sends one through a handle.
+   *
+   * Do not await it yet when the test must act during the run (answer a callback, `sleep`):
+   * keep the promise, act through the runner's handles, then await it.
+   *
+   * @throws InvocationLimitError when the execution needs more than `maxInvocations` invocations.
+   * @throws NoProgressError when `maxInvocationsWithoutProgress` invocations in a row store nothing.
+   * @throws RangeError when `params.faults` holds a checkpoint number that is not a positive integer.
+   */
 
   async run(params: InvokeRequest = {}): Promise<TestResult<TResult>> {
     const skipTime = this.#params.skipTime ?? LocalDurableTestRunner.#skipTime;
@@ -275,7 +354,17 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
   /**
    * Makes a durable handler (from withDurableExecution) reachable by `ctx.invoke(functionName, …)`.
    * It runs as its own durable execution in the same service, on the same clock (skipped time
-   * included), and may itself invoke registered functions.
+   * included), and may itself invoke registered functions. Its log lines appear in the caller's
+   * `getLogs()`, marked `invokedAs`. An invoke of an id nobody registered fails with
+   * FunctionNotFoundError.
+   *
+   * @returns this runner, for chaining.
+   * @throws TypeError when `functionName` is empty or `durableHandler` is not a function.
+   *
+   * @example
+   * ```ts
+   * runner.registerDurableFunction("charge-card", chargeCardHandler);
+   * ```
    */
   registerDurableFunction(functionName: string, durableHandler: DurableLambdaHandler): this {
     return this.#register("registerDurableFunction", functionName, { durable: true, handler: durableHandler });
@@ -283,8 +372,12 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
 
   /**
    * Makes a plain async function reachable by `ctx.invoke(functionName, …)`: it is called with the
-   * invoke's input (parsed JSON) and its JSON result becomes the invoke's result; a throw fails the
-   * invoke with InvokeError.
+   * invoke's input (parsed JSON; `{}` when the invoke has none) and its JSON result becomes the
+   * invoke's result; a throw fails the invoke with InvokeError. Use it for targets that are not
+   * durable themselves.
+   *
+   * @returns this runner, for chaining.
+   * @throws TypeError when `functionName` is empty or `handler` is not a function.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event and result are the function's own
   registerFunction(functionName: string, handler: (event: any, context: LambdaContextLike) => unknown): this {
@@ -306,6 +399,10 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
    * Resolves after `duration` of the run's time (a Cairn addition): a real timer, or in skipped
    * time when virtual time reaches it — which happens only while the execution waits, so e.g.
    * `await runner.sleep({ minutes: 5 }); await op.sendCallbackSuccess(...)` answers a callback
+   *
+   * @param duration - e.g. `{ minutes: 5 }`; whole seconds, zero allowed.
+   * @throws Error when no run has started (call `run()` first, without awaiting it); the promise
+   *   rejects if the run ends before the time is reached.
    * five virtual minutes after it started, before a longer timeout is skipped past.
    */
   async sleep(duration: Duration): Promise<void> {
@@ -330,21 +427,32 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     await run.refresh();
     return result;
   }
+  /**
+   * A handle on the operation named `name` (the `index`-th of that name, 0-based; default the
+   * first). It can be taken before the run: it reads the runner's current or last run each time,
+   * and its getters return `undefined` until the run reaches the operation.
+   */
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperation<TOperationResult = any>(name: string, index = 0): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
+  /** A handle on the operation at `index` in execution order (0-based, the order they started in). */
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByIndex<TOperationResult = any>(index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "index", index });
   }
+  /** A handle on the `index`-th (0-based) operation named `name`; the same as `getOperation(name, index)`. */
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByNameAndIndex<TOperationResult = any>(name: string, index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
+  /**
+   * A handle on the operation with this id: Cairn's ids are positional (`"1"`, `"2-3"` for the
+   * third operation inside the second), so they are stable across runs of the same handler.
+   */
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationById<TOperationResult = any>(id: string): DurableOperation<TOperationResult> {

@@ -1,6 +1,23 @@
 import type { TestResult } from "./test-result.js";
 
-/** Assertions on a run's TestResult; `@cairn/testing/vitest` installs them on vitest's `expect`. */
+/**
+ * Assertions on a run's TestResult; `@cairn/testing/vitest` installs them on vitest's `expect`.
+ * On failure the message says how the execution actually ended (status, error type and message,
+ * or result), which is usually what a failed test needs first.
+ *
+ * @typeParam R - what the test framework's matchers return.
+ *
+ * @example
+ * ```ts
+ * import "@cairn/testing/vitest";
+ *
+ * const result = await runner.run({ payload: { orderId: "o-1" } });
+ * expect(result).toHaveSucceeded();
+ * expect(result).toHaveResult({ status: "CONFIRMED" });
+ * expect(result).toHaveInvocationCount(2);
+ * expect(await runner.run({ payload: {} })).toHaveFailed(/orderId/);
+ * ```
+ */
 export interface CairnMatchers<R = unknown> {
   /** The execution SUCCEEDED. */
   toHaveSucceeded(): R;
@@ -14,12 +31,17 @@ export interface CairnMatchers<R = unknown> {
 
 /** The part of a test framework's matcher context these matchers use (vitest and jest both fit). */
 export interface MatcherContext {
+  /** Whether the assertion is negated (`expect(x).not.…`), as the framework sets it. */
   isNot: boolean;
+  /** The framework's deep equality, so `toHaveResult` compares as `toEqual` does. */
   equals(a: unknown, b: unknown): boolean;
 }
 
+/** What a matcher returns to the test framework (the shape vitest and jest both expect). */
 export interface MatcherResult {
+  /** Whether the assertion holds (before the framework applies `.not`). */
   pass: boolean;
+  /** The failure message, built only when the framework reports a failure. */
   message: () => string;
 }
 
@@ -51,7 +73,20 @@ function show(value: unknown): string {
   }
 }
 
+/**
+ * The matchers of {@link CairnMatchers}, ready for `expect.extend`. `@cairn/testing/vitest`
+ * installs them on vitest's `expect`; use this object to install them elsewhere (e.g. jest).
+ * Each matcher throws a TypeError when what it is given is not a TestResult.
+ *
+ * @example
+ * ```ts
+ * // jest setup file
+ * import { cairnMatchers } from "@cairn/testing";
+ * expect.extend(cairnMatchers);
+ * ```
+ */
 export const cairnMatchers = {
+  /** Passes when the execution SUCCEEDED. */
   toHaveSucceeded(this: MatcherContext, received: unknown): MatcherResult {
     const result = asTestResult(received);
     const pass = result.getStatus() === "SUCCEEDED";
@@ -62,6 +97,7 @@ export const cairnMatchers = {
     };
   },
 
+  /** Passes when the execution FAILED and, with `message`, its error message contains or matches it. */
   toHaveFailed(this: MatcherContext, received: unknown, message?: string | RegExp): MatcherResult {
     const result = asTestResult(received);
     const failed = result.getStatus() === "FAILED";
@@ -79,6 +115,7 @@ export const cairnMatchers = {
     };
   },
 
+  /** Passes when the execution SUCCEEDED with a result deeply equal to `expected`. */
   toHaveResult(this: MatcherContext, received: unknown, expected: unknown): MatcherResult {
     const result = asTestResult(received);
     const succeeded = result.getStatus() === "SUCCEEDED";
@@ -92,6 +129,7 @@ export const cairnMatchers = {
     };
   },
 
+  /** Passes when the run invoked the handler exactly `count` times (crashed invocations included). */
   toHaveInvocationCount(this: MatcherContext, received: unknown, count: number): MatcherResult {
     const result = asTestResult(received);
     const actual = result.getInvocations().length;

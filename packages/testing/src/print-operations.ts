@@ -1,14 +1,25 @@
 import type { Operation } from "@cairn/sdk";
 
-/** Which columns `print` shows; all default to true. */
+/**
+ * Which columns `result.print()` shows; all default to true, and the ID column is always shown.
+ * Turn the time columns off for output that stays the same from run to run.
+ */
 export interface PrintConfig {
+  /** The PARENT column: the id of the context the operation ran in. */
   parentId?: boolean;
+  /** The NAME column, indented by nesting so the table reads as the operation tree. */
   name?: boolean;
+  /** The TYPE column (STEP, WAIT, CONTEXT, …). */
   type?: boolean;
+  /** The SUBTYPE column (Step, Map, MapIteration, WaitForCallback, …). */
   subType?: boolean;
+  /** The STATUS column. */
   status?: boolean;
+  /** The START column, as an ISO timestamp. */
   startTime?: boolean;
+  /** The END column, as an ISO timestamp. */
   endTime?: boolean;
+  /** The DURATION column, e.g. `850ms`, `1h 2m 3s`. */
   duration?: boolean;
 }
 
@@ -75,7 +86,11 @@ function treeOrder(operations: readonly Operation[]): Array<{ op: Operation; dep
   return out;
 }
 
-/** A plain-text table of the operations, children indented under their parent. */
+/**
+ * A plain-text table of the operations (as the service stores them), children indented under
+ * their parent: what `result.print(config)` writes to the console, returned as a string instead.
+ * `"No operations found."` when there are none.
+ */
 export function formatOperationTable(operations: readonly Operation[], config: PrintConfig = {}): string {
   if (operations.length === 0) return "No operations found.";
   const columns = COLUMNS.filter((c) => c.key === "id" || config[c.key] !== false);

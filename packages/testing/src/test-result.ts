@@ -9,15 +9,32 @@ export interface Invocation {
   startTimestamp: Date | undefined;
   endTimestamp: Date | undefined;
   requestId: string | undefined;
+  /** When the invocation began, on the run's clock (virtual under skipTime). */
   error: TestResultError | undefined;
+  /** When it ended: returned, suspended, or crashed. */
 }
+  /** The request id the handler saw as `context.awsRequestId`. */
 
+  /**
+   * How the invocation failed: the error that failed the execution (the handler threw), or e.g.
+   * `Runtime.ExitError` for a crash the fault plan injected; undefined when it returned or suspended.
+   */
 /**
  * What one run of a durable execution produced: its status, result or error, every operation,
  * every invocation and the history, as the AWS testing library's `TestResult` reports them.
  *
  * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library,
  *   so that ported tests reading into `getResult()` compile unchanged.
+ * It is a snapshot taken when the run ended: reading it never changes with later runs.
+ *
+ * @example
+ * ```ts
+ * const result = await runner.run({ payload: { orderId: "o-1" } });
+ * expect(result.getStatus()).toBe(ExecutionStatus.FAILED);
+ * expect(result.getError()).toMatchObject({ errorType: "StepError" });
+ * expect(result.getOperations({ status: OperationStatus.FAILED })).toHaveLength(1);
+ * result.print({ startTime: false, endTime: false });
+ * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
 export interface TestResult<TResult = any> {

@@ -1,5 +1,20 @@
-// Entry point `@cairn/testing/vitest`: import it once (e.g. in a vitest setup file) to get
-// `expect(result).toHaveSucceeded()` and the other Cairn matchers, typed.
+/**
+ * `@cairn/testing/vitest`: import it once (e.g. in a vitest setup file) to install the Cairn
+ * matchers on vitest's `expect` — `toHaveSucceeded()`, `toHaveFailed(message?)`,
+ * `toHaveResult(value)`, `toHaveInvocationCount(n)` — and to type them on vitest's `Assertion`.
+ * Importing it has that side effect; vitest must be installed (an optional peer dependency).
+ *
+ * @example
+ * ```ts
+ * // test/setup.ts, listed in vitest.config.ts as test.setupFiles: ["./test/setup.ts"]
+ * import "@cairn/testing/vitest";
+ *
+ * // any test file
+ * expect(await runner.run({ payload })).toHaveSucceeded();
+ * ```
+ *
+ * @packageDocumentation
+ */
 import { expect } from "vitest";
 import { cairnMatchers, type CairnMatchers } from "./matchers.js";
 
