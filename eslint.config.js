@@ -1,5 +1,6 @@
 // Shared lint rules for every workspace; type-aware rules stay in `typecheck`.
 import tseslint from "typescript-eslint";
+import { sdkLayerRules } from "./scripts/sdk-layers.js";
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**"] },
@@ -10,6 +11,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...sdkLayerRules,
   {
     files: ["**/*.test.ts", "testing/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -4,7 +4,8 @@ import {
   SendDurableExecutionCallbackSuccessCommand,
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
-import { toErrorObject, type ErrorObject } from "@cairn/sdk";
+import { toErrorObject } from "@cairn/sdk/backend";
+import { type ErrorObject } from "@cairn/sdk";
 import { defaultLambdaClient } from "./default-client.js";
 
 export interface CallbackClientOptions {

@@ -3,7 +3,8 @@
 // through the real @aws-sdk/client-lambda (Invoke, GetDurableExecutionHistory, GetDurableExecution,
 // SendDurableExecutionCallback*), and the handler checkpoints through the endpoint as on Lambda.
 import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand, InvokeCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
-import { CheckpointService, MemoryExecutionStore, type DurableContext } from "@cairn/sdk";
+import { CheckpointService, MemoryExecutionStore } from "@cairn/sdk/service";
+import { type DurableContext } from "@cairn/sdk";
 import {
   CloudDurableTestRunner,
   ExecutionStatus,

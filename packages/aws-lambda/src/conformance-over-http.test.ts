@@ -8,14 +8,9 @@
 // picks one or both; default both), real-time vectors side by side, and a real-time run must give
 // the same event sequence as the skipped-time one.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  CheckpointService,
-  MemoryExecutionStore,
-  attachInvocationEnvironment,
-  invocationEnvironmentOf,
-  type CheckpointBackend,
-  type DurableLambdaHandler,
-} from "@cairn/sdk";
+import { CheckpointService, MemoryExecutionStore } from "@cairn/sdk/service";
+import { attachInvocationEnvironment, invocationEnvironmentOf } from "@cairn/sdk/backend";
+import { type CheckpointBackend, type DurableLambdaHandler } from "@cairn/sdk";
 import { runRequirement } from "../../../testing/conformance/lib/run-requirement.js";
 import {
   ConformanceRun,

@@ -4,16 +4,18 @@
 // has been answered — until it ends.
 import {
   runExecution,
-  systemClock,
   toOrchestratorClock,
-  type Clock,
   type DurableInvocationHandler,
+  type WaitingInfo,
+} from "@cairn/sdk/orchestrator";
+import {
+  systemClock,
+  type Clock,
   type DurableExecutionService,
-  type DurableLambdaHandler,
   type ExecutionSummary,
   type OrchestratorClock,
-  type WaitingInfo,
-} from "@cairn/sdk";
+} from "@cairn/sdk/service";
+import { type DurableLambdaHandler } from "@cairn/sdk";
 
 /** A registered function: durable, so a `ctx.invoke` of it from another one runs it as its own execution. */
 type DeployedFunction = { durable: true; handler: DurableInvocationHandler };

@@ -1,17 +1,17 @@
-// Public API of @cairn/aws-lambda.
-export { withDurableExecution, decodeInvocationInput, type LambdaDurableExecutionConfig } from "./with-durable-execution.js";
+/**
+ * `@cairn/aws-lambda`: run Cairn durable handlers as AWS Lambda durable functions. The handler
+ * wrapper checkpoints through the Lambda durable-execution API, and the callback helpers answer a
+ * waiting callback from another service.
+ *
+ * The local HTTP emulation of that API (for tests) is a separate entry,
+ * `@cairn/aws-lambda/local`, so a deployed function's bundle never carries it.
+ *
+ * @packageDocumentation
+ */
+export { withDurableExecution, type LambdaDurableExecutionConfig } from "./with-durable-execution.js";
 export {
   LambdaCheckpointBackend,
   type LambdaCheckpointBackendOptions,
   type LambdaRetryOptions,
 } from "./lambda-checkpoint-backend.js";
 export { sendCallbackSuccess, sendCallbackFailure, sendCallbackHeartbeat, type CallbackClientOptions } from "./callbacks.js";
-export { classifyLambdaError, isStaleTokenError, type FailureKind } from "./error-classification.js";
-export { chunkUpdates, MAX_UPDATES_PER_CALL, MAX_BYTES_PER_CALL } from "./checkpoint-chunks.js";
-export { encodeName, decodeName, MAX_WIRE_NAME_LENGTH } from "./wire-names.js";
-export {
-  startLocalLambdaEndpoint,
-  type LocalLambdaEndpoint,
-  type LocalLambdaEndpointOptions,
-  type InjectedFailure,
-} from "./local-endpoint.js";

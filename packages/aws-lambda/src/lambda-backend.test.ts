@@ -148,8 +148,8 @@ describe("LambdaCheckpointBackend over the real client", () => {
   });
 
   it("pages the initial state through GetDurableExecutionState", async () => {
-    const paged = new (await import("@cairn/sdk")).CheckpointService({
-      store: new (await import("@cairn/sdk")).MemoryExecutionStore(),
+    const paged = new (await import("@cairn/sdk/service")).CheckpointService({
+      store: new (await import("@cairn/sdk/service")).MemoryExecutionStore(),
       clock: world.clock,
       initialPageSize: 3,
     });

@@ -1,7 +1,9 @@
 // Over the real @aws-sdk/client-lambda, with no in-process environment (as on Lambda): the engine
 // polls with empty checkpoints at a wait's end while a step runs, and the service's responses
 // report the wait's end, so the handler carries on in the same invocation.
-import { CheckpointService, MemoryExecutionStore, runExecution, systemClock, type DurableContext } from "@cairn/sdk";
+import { CheckpointService, MemoryExecutionStore, systemClock } from "@cairn/sdk/service";
+import { runExecution } from "@cairn/sdk/orchestrator";
+import { type DurableContext } from "@cairn/sdk";
 import { afterEach, expect, it } from "vitest";
 import { startLocalLambdaEndpoint, type LocalLambdaEndpoint } from "./local-endpoint.js";
 import { loopbackClient } from "./test-support/lambda-harness.js";

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CheckpointBackend, Clock, DurableExecutionService, DurableLambdaHandler, ErrorObject } from "@cairn/sdk";
+import type { CheckpointBackend, DurableLambdaHandler, ErrorObject } from "@cairn/sdk";
+import type { Clock, DurableExecutionService } from "@cairn/sdk/service";
 import { DurableFunctionHost, FunctionNotFound, type DurableInvokeAnswer, type LambdaInvocationType } from "./durable-function-host.js";
 
 const API = "/2025-12-01";

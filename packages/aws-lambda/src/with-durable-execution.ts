@@ -1,5 +1,5 @@
+import { invocationEnvironmentOf } from "@cairn/sdk/backend";
 import {
-  invocationEnvironmentOf,
   withDurableExecution as withCairnDurableExecution,
   type DurableExecutionConfig,
   type DurableExecutionHandler,

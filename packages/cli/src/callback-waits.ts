@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DurableExecutionService, ExternalChangeInfo, Operation, OrchestratorClock, WaitingInfo } from "@cairn/sdk";
+import type { DurableExecutionService, OrchestratorClock } from "@cairn/sdk/service";
+import type { ExternalChangeInfo, WaitingInfo } from "@cairn/sdk/orchestrator";
+import type { Operation } from "@cairn/sdk";
 import type { Output } from "./output.js";
 import { storeFlag } from "./store.js";
 

@@ -1,7 +1,8 @@
 import type { LoadedHandler } from "./handler-loader.js";
 import { CountdownClock, ProgressReporter, describeTimerFrom, observeService } from "./live-progress.js";
 import type { Output } from "./output.js";
-import { runExecution, type ExecutionSummary, type ExecutionTarget } from "@cairn/sdk";
+import { runExecution, type ExecutionTarget } from "@cairn/sdk/orchestrator";
+import { type ExecutionSummary } from "@cairn/sdk/service";
 import { CallbackWaits } from "./callback-waits.js";
 import { showExecution } from "./show-execution.js";
 import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, storeFlag, writeSidecar } from "./store.js";

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { DurableInvocationHandler } from "@cairn/sdk";
+import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import { UsageError } from "./usage-error.js";
 
 export interface LoadedHandler {

@@ -9,13 +9,10 @@ import {
   statusSymbol,
 } from "./format.js";
 import type { Output } from "./output.js";
-import type {
-  DurableExecutionService,
-  DurableLogRecord,
-  InvocationRecord,
-  Operation,
-  OrchestratorClock,
-} from "@cairn/sdk";
+import type { DurableExecutionService, OrchestratorClock } from "@cairn/sdk/service";
+import type { DurableLogRecord } from "@cairn/sdk/backend";
+import type { InvocationRecord } from "@cairn/sdk/orchestrator";
+import type { Operation } from "@cairn/sdk";
 
 /** Prints each operation once, as the service stores its outcome. */
 export class ProgressReporter {

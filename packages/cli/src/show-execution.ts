@@ -2,7 +2,8 @@ import { colorStatus, formatDuration, formatErrorObject, payloadValue, truncate 
 import { renderHistory } from "./history-format.js";
 import { renderOperationTree } from "./operation-tree.js";
 import type { Output } from "./output.js";
-import type { DurableExecutionService, ErrorObject, ExecutionSummary, HistoryEvent, Operation } from "@cairn/sdk";
+import type { DurableExecutionService, ExecutionSummary } from "@cairn/sdk/service";
+import type { ErrorObject, HistoryEvent, Operation } from "@cairn/sdk";
 import { shortIdOf } from "./store.js";
 import { callbacksJson, renderCallbacks } from "./callbacks-section.js";
 

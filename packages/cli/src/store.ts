@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CheckpointService, FileExecutionStore, executionIdOfArn, type ExecutionSummary, type OrchestratorClock } from "@cairn/sdk";
+import { CheckpointService, FileExecutionStore, executionIdOfArn, type ExecutionSummary, type OrchestratorClock } from "@cairn/sdk/service";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_STORE_DIR = ".cairn";

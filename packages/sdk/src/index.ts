@@ -1,4 +1,14 @@
-// Public API of @cairn/sdk.
+/**
+ * `@cairn/sdk`: what a durable handler imports. `withDurableExecution`, the `DurableContext` and
+ * its config types, errors, serdes, retry and wait strategies, completion helpers, batch and queue
+ * helpers, and the wire types of the checkpoint protocol.
+ *
+ * Nothing here reaches the checkpoint service, the stores or the orchestrator (each has an entry
+ * point of its own: `@cairn/sdk/service`, `@cairn/sdk/orchestrator`), so a bundled handler carries
+ * none of them.
+ *
+ * @packageDocumentation
+ */
 export * from "./protocol/index.js";
 export * from "./types/index.js";
 export * from "./errors/index.js";
@@ -30,15 +40,4 @@ export {
   withDurableExecution,
   type DurableExecutionConfig,
   type DurableLambdaHandler,
-} from "./engine/with-durable-execution.js";
-export { writeDefaultLogLine } from "./context/default-log-line.js";
-export {
-  attachInvocationEnvironment,
-  invocationEnvironmentOf,
-  type InvocationEnvironment,
-  type DurableLogRecord,
-} from "./engine/invocation-environment.js";
-// Service side: the checkpoint service core and its stores (memory, embedded file store).
-export * from "./service/index.js";
-// Orchestration: driving an execution through invocations (local runner, CLI, workers).
-export * from "./orchestrator/index.js";
+} from "./handler/with-durable-execution.js";

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextMacrotask, setTimeout as sleep } from "node:timers/promises";
-import type { DurableExecutionService, WaitForExternalChange, WaitingInfo } from "@cairn/sdk";
+import type { DurableExecutionService } from "@cairn/sdk/service";
+import type { WaitForExternalChange, WaitingInfo } from "@cairn/sdk/orchestrator";
 import type { SkippedTimeClock } from "./skipped-time-clock.js";
 
 /**

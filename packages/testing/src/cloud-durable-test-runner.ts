@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { CallbackCompletionResult } from "@cairn/sdk";
+import type { CallbackCompletionResult } from "@cairn/sdk/service";
 import {
   OperationHandle,
   type CallbackSend,

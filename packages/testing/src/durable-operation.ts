@@ -1,51 +1,52 @@
-import type { CallbackCompletionResult, ErrorObject, Operation, OperationStatus, OperationType } from "@cairn/sdk";
+import type { CallbackCompletionResult } from "@cairn/sdk/service";
+import type { ErrorObject, Operation, OperationStatus, OperationType } from "@cairn/sdk";
 import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
 import { asHistoryEvents, type HistoryEvent } from "./history-event.js";
 
 /** What a CONTEXT operation (a child context, a map, a parallel, a waitForCallback) produced. */
 export interface ContextDetails<TResult = unknown> {
-  readonly result: TResult | undefined;
   /** The context's result, decoded as the handler reads it; undefined unless it SUCCEEDED. */
-  readonly error: TestResultError | undefined;
+  readonly result: TResult | undefined;
   /** Why the context FAILED (e.g. a ChildContextError; see getErrorCause for what caused it). */
+  readonly error: TestResultError | undefined;
 }
 
 /** A STEP operation's attempts and outcome. */
 export interface StepDetails<TResult = unknown> {
   /** Attempts completed so far, as checkpointed. */
   readonly attempt: number | undefined;
-  readonly nextAttemptTimestamp: Date | undefined;
   /** When the next attempt is due, while the step waits to retry (status PENDING). */
-  readonly result: TResult | undefined;
+  readonly nextAttemptTimestamp: Date | undefined;
   /** The step's result, decoded with the step's serdes as replay would read it. */
-  readonly error: TestResultError | undefined;
+  readonly result: TResult | undefined;
   /** The error of the last failed attempt: kept while the step retries, and once it has FAILED. */
+  readonly error: TestResultError | undefined;
 }
 
 /** A CALLBACK operation's id and outcome. */
 export interface CallbackDetails<TResult = unknown> {
-  readonly callbackId: string;
   /** The id an outside sender completes the callback with (what `ctx.createCallback` returned). */
-  readonly error?: TestResultError;
+  readonly callbackId: string;
   /** The failure the sender gave, or the timeout; absent unless the callback failed or timed out. */
-  readonly result?: TResult;
+  readonly error?: TestResultError;
   /** The result the sender gave, decoded as the handler reads it; absent until it succeeded. */
+  readonly result?: TResult;
 }
 
 /** A CHAINED_INVOKE operation's outcome (the invoked function's result or error). */
 export interface ChainedInvokeDetails<TResult = unknown> {
-  readonly error?: TestResultError;
   /** The invoked function's error; absent unless the invoke failed, timed out or was stopped. */
-  readonly result?: TResult;
+  readonly error?: TestResultError;
   /** The invoked function's result; absent until the invoke succeeded. */
+  readonly result?: TResult;
 }
 
 /** A WAIT operation's duration and when it is (or was) due to end. */
 export interface WaitResultDetails {
-  readonly waitSeconds?: number;
   /** The wait's duration in seconds, as the handler asked for it. */
-  readonly scheduledEndTimestamp?: Date;
+  readonly waitSeconds?: number;
   /** When the wait is (or was) due to end: its start plus `waitSeconds`, on the run's clock. */
+  readonly scheduledEndTimestamp?: Date;
 }
 
 /** What `waitForData` waits for. */
@@ -61,7 +62,6 @@ export enum WaitingOperationStatus {
 /**
  * One operation of an execution, looked up by name, index or id. A handle taken from the runner
  * before `run` is filled in as the run stores checkpoints; until then its getters return undefined.
- */
  * A handle from a finished {@link TestResult} reads that result only, and cannot send callbacks.
  *
  * The `get*Details` getters check the operation's type: asking a STEP for its wait details
@@ -76,67 +76,68 @@ export enum WaitingOperationStatus {
  * expect(charge.getStatus()).toBe(OperationStatus.SUCCEEDED);
  * expect(charge.getStepDetails()?.attempt).toBe(1);
  * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
 export interface DurableOperation<TResult = any> {
   /** Resolves once the operation has reached `status` (default STARTED); rejects if the run ends first. */
   waitForData(status?: WaitingOperationStatus): Promise<DurableOperation<TResult>>;
-  getContextDetails(): ContextDetails<TResult> | undefined;
   /**
    * Result or error of a CONTEXT operation (child context, map, parallel, one of their items, a
    * waitForCallback). Undefined before the operation exists.
    * @throws Error when the operation is not a CONTEXT.
    */
-  getStepDetails(): StepDetails<TResult> | undefined;
+  getContextDetails(): ContextDetails<TResult> | undefined;
   /**
    * Attempts, result and error of a STEP (also of a waitForCondition check, which is a step).
    * Undefined before the operation exists.
    * @throws Error when the operation is not a STEP.
    */
-  getChainedInvokeDetails(): ChainedInvokeDetails<TResult> | undefined;
+  getStepDetails(): StepDetails<TResult> | undefined;
   /**
    * Result or error of a CHAINED_INVOKE (`ctx.invoke`). Undefined before the operation exists.
    * @throws Error when the operation is not a CHAINED_INVOKE.
    */
-  getCallbackDetails(): CallbackDetails<TResult> | undefined;
+  getChainedInvokeDetails(): ChainedInvokeDetails<TResult> | undefined;
   /**
    * Id, result or error of a CALLBACK; on a waitForCallback, of the callback inside it.
    * Undefined before the operation exists.
    * @throws Error when the operation is neither a callback nor a waitForCallback with a callback.
    */
-  getWaitDetails(): WaitResultDetails | undefined;
+  getCallbackDetails(): CallbackDetails<TResult> | undefined;
   /**
    * Duration and end of a WAIT. Undefined before the operation exists.
    * @throws Error when the operation is not a WAIT.
    */
-  getChildOperations(): DurableOperation[] | undefined;
+  getWaitDetails(): WaitResultDetails | undefined;
   /**
    * The operations started directly inside this one (a child context's operations, a map's items,
    * a parallel's branches), in execution order; undefined before the operation exists.
    */
-  getOperationData(): Operation | undefined;
+  getChildOperations(): DurableOperation[] | undefined;
   /** The operation as the checkpoint service stores it (wire shape: `Id`, `Status`, `StepDetails`, …). */
+  getOperationData(): Operation | undefined;
   /** The history events of this operation. */
   getEvents(): HistoryEvent[] | undefined;
-  getId(): string | undefined;
   /** The operation's positional id, e.g. `"2-1"` for the first operation inside operation 2. */
-  getParentId(): string | undefined;
+  getId(): string | undefined;
   /** The id of the context it ran in; undefined at the top level of the handler. */
-  getName(): string | undefined;
+  getParentId(): string | undefined;
   /** The name the handler gave it; undefined for unnamed operations. */
-  getType(): OperationType | undefined;
+  getName(): string | undefined;
   /** STEP, WAIT, CONTEXT, CALLBACK or CHAINED_INVOKE. */
-  getSubType(): string | undefined;
+  getType(): OperationType | undefined;
   /** What made it, within its type: e.g. `Step`, `Map`, `MapIteration`, `Parallel`, `WaitForCallback`. */
-  isWaitForCallback(): boolean;
+  getSubType(): string | undefined;
   /** Whether it is a `ctx.waitForCallback` (a CONTEXT holding a submitter step and a callback). */
-  isCallback(): boolean;
+  isWaitForCallback(): boolean;
   /** Whether it is a CALLBACK operation (`ctx.createCallback`, or the callback of a waitForCallback). */
-  getStatus(): OperationStatus | undefined;
+  isCallback(): boolean;
   /** Its status now: STARTED, PENDING (a step waiting to retry), SUCCEEDED, FAILED, … */
-  getStartTimestamp(): Date | undefined;
+  getStatus(): OperationStatus | undefined;
   /** When its START was stored, on the run's clock (virtual under skipTime). */
-  getEndTimestamp(): Date | undefined;
+  getStartTimestamp(): Date | undefined;
   /** When it ended, on the run's clock; undefined while it runs. */
+  getEndTimestamp(): Date | undefined;
   /**
    * Completes this callback (or the callback of this waitForCallback) with a result: the text the
    * handler's deserializer reads (the raw string by default). The waiting run is invoked again

@@ -1,4 +1,4 @@
-import type { ExecutionStatus as ServiceExecutionStatus } from "@cairn/sdk";
+import type { ExecutionStatus as ServiceExecutionStatus } from "@cairn/sdk/service";
 
 /**
  * Execution statuses as values, with exactly the members of `ExecutionStatus` in

@@ -1,4 +1,5 @@
-import type { BackendWrapper, CheckpointBackend, ErrorObject, OperationUpdate } from "@cairn/sdk";
+import type { BackendWrapper } from "@cairn/sdk/orchestrator";
+import type { CheckpointBackend, ErrorObject, OperationUpdate } from "@cairn/sdk";
 
 /** What a `crashWhen` predicate sees for one checkpoint call. */
 export interface CheckpointFaultInfo {
@@ -7,16 +8,16 @@ export interface CheckpointFaultInfo {
    * calls that carry at least one update are counted.
    */
   checkpointNumber: number;
-  updates: readonly OperationUpdate[];
   /** The updates the call carries (START, SUCCEED, FAIL, RETRY, … of operations, with their `Name`). */
+  updates: readonly OperationUpdate[];
   /** "before": the updates are not stored yet; "after": the service has stored them. */
   phase: "before" | "after";
   /** 1-based number of the invocation making the call. */
   invocationNumber: number;
 }
 
-export type CrashPredicate = (info: CheckpointFaultInfo) => boolean;
 /** Decides from one checkpoint call whether to crash there; see {@link FaultPlan.crashWhen}. */
+export type CrashPredicate = (info: CheckpointFaultInfo) => boolean;
 
 /**
  * Crashes to inject into a run (`runner.run({ faults })`). Each fault fires once, and every field
@@ -64,8 +65,8 @@ export interface FaultPlan {
  * runner makes one per run; use it directly only when driving `runExecution` yourself.
  */
 export interface FaultInjector {
-  readonly wrap: BackendWrapper;
   /** Wraps each invocation's checkpoint backend so that the plan's crashes happen in it. */
+  readonly wrap: BackendWrapper;
   /** How many crashes were injected so far. */
   crashes(): number;
 }
@@ -130,7 +131,6 @@ function faultsOf(plan: FaultPlan): Fault[] {
   return faults;
 }
 
-export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
 /**
  * A fault injector that carries out `plan` over one execution (its checkpoint count spans every
  * invocation, so make a new one per execution).
@@ -138,6 +138,7 @@ export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
  * @throws RangeError when a `crashBeforeCheckpoint` / `crashAfterCheckpoint` number is not a
  *   positive integer.
  */
+export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
   const faults = faultsOf(plan);
   let checkpointCount = 0;
   let crashes = 0;

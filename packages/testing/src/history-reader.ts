@@ -2,7 +2,8 @@
 // here, on first use: local users of @cairn/testing never need it installed.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Event as LambdaEvent, GetDurableExecutionCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
-import type { ExecutionStatus, ExecutionSummary, HistoryEvent } from "@cairn/sdk";
+import type { ExecutionStatus, ExecutionSummary } from "@cairn/sdk/service";
+import type { HistoryEvent } from "@cairn/sdk";
 
 /** The `@aws-sdk/client-lambda` module. */
 export type ClientLambda = typeof import("@aws-sdk/client-lambda");

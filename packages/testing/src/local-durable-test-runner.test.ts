@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CheckpointService, FileExecutionStore } from "@cairn/sdk/service";
+import { NoProgressError } from "@cairn/sdk/orchestrator";
 import {
-  CheckpointService,
-  FileExecutionStore,
-  NoProgressError,
   OperationStatus,
   withDurableExecution,
   type DurableLambdaHandler,

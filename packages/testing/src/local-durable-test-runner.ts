@@ -3,19 +3,18 @@ import {
   CheckpointService,
   MemoryExecutionStore,
   executionIdOfArn,
-  runExecution,
   systemClock,
-  writeDefaultLogLine,
-  type ChainedFunction,
-  wholeSeconds,
   type CallbackCompletionResult,
-  type CheckpointBackend,
   type Clock,
-  type Duration,
   type DurableExecutionService,
-  type DurableLambdaHandler,
-  type DurableLogRecord,
   type ExecutionStore,
+} from "@cairn/sdk/service";
+import { runExecution, type ChainedFunction } from "@cairn/sdk/orchestrator";
+import { writeDefaultLogLine, wholeSeconds, type DurableLogRecord } from "@cairn/sdk/backend";
+import {
+  type CheckpointBackend,
+  type Duration,
+  type DurableLambdaHandler,
   type LambdaContextLike,
 } from "@cairn/sdk";
 import { CallbackWakeups, createExternalChangeWatch, createWaitingHook } from "./callback-wakeups.js";
@@ -31,12 +30,12 @@ import { SkippedTimeClock } from "./skipped-time-clock.js";
 import { ExecutionSnapshot } from "./execution-snapshot.js";
 import { createFaultInjector, type FaultPlan } from "./fault-injection.js";
 import { createTestResult, type TestResult } from "./test-result.js";
+
 /**
  * Defaults for every {@link LocalDurableTestRunner} created afterwards, given to
  * {@link LocalDurableTestRunner.setupTestEnvironment} (typically in `beforeAll`). A runner's own
  * parameters win over them.
  */
-
 export interface LocalDurableTestRunnerSetupParameters {
   /**
    * Skip time: waits and retry delays complete at once on a virtual clock. Global timers are never
@@ -49,8 +48,8 @@ export interface LocalDurableTestRunnerSetupParameters {
    */
   checkpointDelay?: number;
 }
-/** What a {@link LocalDurableTestRunner} runs, and how. Only `handlerFunction` is required. */
 
+/** What a {@link LocalDurableTestRunner} runs, and how. Only `handlerFunction` is required. */
 export interface LocalDurableTestRunnerParameters {
   /** The durable handler, as returned by `withDurableExecution`. */
   handlerFunction: DurableLambdaHandler;
@@ -81,15 +80,15 @@ export interface LocalDurableTestRunnerParameters {
    * clock (virtual under skipTime, where time passes only when waits or retries are skipped or a
    * test advances it). Lets tests exercise yielding before the timeout. Default 15 minutes.
    */
+  invocationTimeoutMs?: number;
   /**
    * The function name the handler sees as `context.functionName` (default `"cairn-local"`), also
    * recorded with the execution.
    */
-  invocationTimeoutMs?: number;
   functionName?: string;
 }
-/** One run of a test runner: the handler's input, and for the local runner the crashes to inject. */
 
+/** One run of a test runner: the handler's input, and for the local runner the crashes to inject. */
 export interface InvokeRequest {
   /**
    * The event, sent to the handler as JSON. Absent (or `undefined`), the handler gets `{}`, as a
@@ -100,13 +99,13 @@ export interface InvokeRequest {
    * Crashes to inject (a Cairn addition; see {@link FaultPlan}). The cloud runner rejects a run
    * that has them: a deployed function cannot be crashed from the test.
    */
+  faults?: FaultPlan;
   /**
    * The durable execution's name (default: its generated id). On a shared `store`, a name already
    * used with the same payload continues that execution instead of starting another; with another
    * payload the run rejects with ExecutionAlreadyExistsError. The cloud runner sends it as
    * `DurableExecutionName`.
    */
-  faults?: FaultPlan;
   executionName?: string;
   /**
    * Stops the run between invocations or while it sleeps until a timer; the result then reports
@@ -177,11 +176,11 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
   readonly #functions = new Map<string, ChainedFunction>();
   /** The run in flight (or the last one): where callbacks sent through handles go. */
   #current: CurrentRun | undefined;
+
   /**
    * @param params - the handler and how to run it.
    * @throws TypeError when `params.handlerFunction` is not a function.
    */
-
   constructor(params: LocalDurableTestRunnerParameters) {
     if (typeof params?.handlerFunction !== "function") {
       throw new TypeError("LocalDurableTestRunner: handlerFunction must be the function returned by withDurableExecution");
@@ -209,12 +208,13 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     LocalDurableTestRunner.#skipTime = params.skipTime ?? false;
     LocalDurableTestRunner.#checkpointDelay = params.checkpointDelay ?? 0;
   }
-  /** Restores the defaults {@link setupTestEnvironment} changed: real time, no checkpoint delay. */
 
+  /** Restores the defaults {@link setupTestEnvironment} changed: real time, no checkpoint delay. */
   static async teardownTestEnvironment(): Promise<void> {
     LocalDurableTestRunner.#skipTime = false;
     LocalDurableTestRunner.#checkpointDelay = 0;
   }
+
   /**
    * Starts a new execution with `params.payload` and invokes the handler until the execution ends
    * (or `params.signal` aborts the run), then resolves with what happened. A handler that fails
@@ -228,7 +228,6 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
    * @throws NoProgressError when `maxInvocationsWithoutProgress` invocations in a row store nothing.
    * @throws RangeError when `params.faults` holds a checkpoint number that is not a positive integer.
    */
-
   async run(params: InvokeRequest = {}): Promise<TestResult<TResult>> {
     const skipTime = this.#params.skipTime ?? LocalDurableTestRunner.#skipTime;
     const skipped = skipTime ? new SkippedTimeClock() : undefined;
@@ -399,11 +398,11 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
    * Resolves after `duration` of the run's time (a Cairn addition): a real timer, or in skipped
    * time when virtual time reaches it — which happens only while the execution waits, so e.g.
    * `await runner.sleep({ minutes: 5 }); await op.sendCallbackSuccess(...)` answers a callback
+   * five virtual minutes after it started, before a longer timeout is skipped past.
    *
    * @param duration - e.g. `{ minutes: 5 }`; whole seconds, zero allowed.
    * @throws Error when no run has started (call `run()` first, without awaiting it); the promise
    *   rejects if the run ends before the time is reached.
-   * five virtual minutes after it started, before a longer timeout is skipped past.
    */
   async sleep(duration: Duration): Promise<void> {
     const seconds = wholeSeconds(duration, "LocalDurableTestRunner.sleep duration", { allowZero: true });
@@ -427,33 +426,33 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     await run.refresh();
     return result;
   }
+
   /**
    * A handle on the operation named `name` (the `index`-th of that name, 0-based; default the
    * first). It can be taken before the run: it reads the runner's current or last run each time,
    * and its getters return `undefined` until the run reaches the operation.
    */
-
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperation<TOperationResult = any>(name: string, index = 0): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
-  /** A handle on the operation at `index` in execution order (0-based, the order they started in). */
 
+  /** A handle on the operation at `index` in execution order (0-based, the order they started in). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByIndex<TOperationResult = any>(index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "index", index });
   }
-  /** A handle on the `index`-th (0-based) operation named `name`; the same as `getOperation(name, index)`. */
 
+  /** A handle on the `index`-th (0-based) operation named `name`; the same as `getOperation(name, index)`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByNameAndIndex<TOperationResult = any>(name: string, index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
   }
+
   /**
    * A handle on the operation with this id: Cairn's ids are positional (`"1"`, `"2-3"` for the
    * third operation inside the second), so they are stable across runs of the same handler.
    */
-
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationById<TOperationResult = any>(id: string): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "id", id });

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { SKIPS_TIME, VirtualClock, type OrchestratorClock } from "@cairn/sdk";
+import { SKIPS_TIME, VirtualClock } from "@cairn/sdk/orchestrator";
+import { type OrchestratorClock } from "@cairn/sdk/service";
 
 interface Sleeper {
   at: number;

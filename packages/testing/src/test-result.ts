@@ -1,4 +1,7 @@
-import type { DurableLogRecord, ExecutionStatus, ExecutionSummary, OperationStatus, OrchestrationState } from "@cairn/sdk";
+import type { DurableLogRecord } from "@cairn/sdk/backend";
+import type { ExecutionStatus, ExecutionSummary } from "@cairn/sdk/service";
+import type { OperationStatus } from "@cairn/sdk";
+import type { OrchestrationState } from "@cairn/sdk/orchestrator";
 import { OperationHandle, type DurableOperation, type OperationSource } from "./durable-operation.js";
 import { toTestResultError, type ExecutionSnapshot, type TestResultError } from "./execution-snapshot.js";
 import { asHistoryEvents, type HistoryEvent } from "./history-event.js";
@@ -6,25 +9,22 @@ import { formatOperationTable, type PrintConfig } from "./print-operations.js";
 
 /** One handler invocation, from its InvocationCompleted history event. */
 export interface Invocation {
-  startTimestamp: Date | undefined;
-  endTimestamp: Date | undefined;
-  requestId: string | undefined;
   /** When the invocation began, on the run's clock (virtual under skipTime). */
-  error: TestResultError | undefined;
+  startTimestamp: Date | undefined;
   /** When it ended: returned, suspended, or crashed. */
-}
+  endTimestamp: Date | undefined;
   /** The request id the handler saw as `context.awsRequestId`. */
-
+  requestId: string | undefined;
   /**
    * How the invocation failed: the error that failed the execution (the handler threw), or e.g.
    * `Runtime.ExitError` for a crash the fault plan injected; undefined when it returned or suspended.
    */
+  error: TestResultError | undefined;
+}
+
 /**
  * What one run of a durable execution produced: its status, result or error, every operation,
  * every invocation and the history, as the AWS testing library's `TestResult` reports them.
- *
- * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library,
- *   so that ported tests reading into `getResult()` compile unchanged.
  * It is a snapshot taken when the run ended: reading it never changes with later runs.
  *
  * @example
@@ -35,6 +35,9 @@ export interface Invocation {
  * expect(result.getOperations({ status: OperationStatus.FAILED })).toHaveLength(1);
  * result.print({ startTime: false, endTime: false });
  * ```
+ *
+ * @typeParam TResult - the handler's result; `any` by default, as in the AWS testing library,
+ *   so that ported tests reading into `getResult()` compile unchanged.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
 export interface TestResult<TResult = any> {

@@ -2,14 +2,9 @@
 // invocations in-process (as the Lambda service does), while the handler talks to the service only
 // through the real @aws-sdk/client-lambda over HTTP on loopback, with no in-process environment.
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import {
-  CheckpointService,
-  MemoryExecutionStore,
-  VirtualClock,
-  runExecution,
-  type DurableLambdaHandler,
-  type OrchestrationResult,
-} from "@cairn/sdk";
+import { CheckpointService, MemoryExecutionStore } from "@cairn/sdk/service";
+import { VirtualClock, runExecution, type OrchestrationResult } from "@cairn/sdk/orchestrator";
+import { type DurableLambdaHandler } from "@cairn/sdk";
 import { startLocalLambdaEndpoint, type InjectedFailure, type LocalLambdaEndpoint } from "../local-endpoint.js";
 
 export function loopbackClient(endpoint: LocalLambdaEndpoint): LambdaClient {

@@ -1,4 +1,5 @@
-import type { CallbackCompletionResult, ErrorObject } from "@cairn/sdk";
+import type { CallbackCompletionResult } from "@cairn/sdk/service";
+import type { ErrorObject } from "@cairn/sdk";
 import { expectPositionals, parseCommand, stringOption } from "../args.js";
 import { resumeCommandFor } from "../drive.js";
 import { COMMAND_HELP } from "../help.js";

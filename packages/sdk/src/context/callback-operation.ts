@@ -5,7 +5,7 @@ import { OperationAction, OperationStatus, OperationSubType, OperationType, type
 import type { CallbackDeserializer, CreateCallbackConfig, CreateCallbackResult } from "../types/callback.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
 import { DurablePromise } from "../types/durable-promise.js";
-import { deserializeCallbackPayload } from "./callback-payload.js";
+import { deserializeCallbackPayload } from "../serdes/callback-payload.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { isTerminalStatus, operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, quotedName } from "./payloads.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors/validation-error.js";
-import { withDurableExecution } from "../engine/with-durable-execution.js";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
+import { VirtualClock } from "../service/clock.js";
 import { runExecution } from "../orchestrator/run-execution.js";
 import { createRetryStrategy } from "../retry/retry-strategy.js";
 import { CheckpointService } from "../service/checkpoint-service.js";

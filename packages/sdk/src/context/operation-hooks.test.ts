@@ -1,8 +1,8 @@
 // Plugin hooks of callbacks, waitForCallback, waitForCondition and invoke, on the real engine,
 // service and orchestrator (skipped time), across suspensions and crashes.
 import { describe, expect, it } from "vitest";
-import { withDurableExecution } from "../engine/with-durable-execution.js";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
+import { VirtualClock } from "../service/clock.js";
 import type { ChainedFunctionRegistry } from "../orchestrator/chained-invokes.js";
 import type { BackendWrapper } from "../orchestrator/invocation.js";
 import { runExecution } from "../orchestrator/run-execution.js";

@@ -5,7 +5,7 @@ import { OperationSubType, OperationType } from "../protocol/wire.js";
 import type { CallbackDeserializer, WaitForCallbackConfig, WaitForCallbackSubmitterFunc } from "../types/callback.js";
 import type { Serdes } from "../types/serdes.js";
 import { callbackOptions, checkDeserializer } from "./callback-operation.js";
-import { deserializeCallbackPayload, rawCallbackDeserializer } from "./callback-payload.js";
+import { deserializeCallbackPayload, rawCallbackDeserializer } from "../serdes/callback-payload.js";
 import { executeChild } from "./child-context-operation.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { describeOperation, quotedName } from "./payloads.js";

@@ -198,7 +198,7 @@ describe("checkpoint batching by size", () => {
 
 describe("invocation input", () => {
   it("refuses a plain event with a message saying how to run the handler", async () => {
-    const { withDurableExecution } = await import("./with-durable-execution.js");
+    const { withDurableExecution } = await import("../handler/with-durable-execution.js");
     const handler = withDurableExecution(async () => "x");
     await expect(handler({ hello: "world" } as never)).rejects.toThrow(/expects a durable execution invocation/);
   });
@@ -208,7 +208,7 @@ describe("fencing", () => {
   it("stops a stale invocation at its first checkpoint, without storing anything of it", async () => {
     const { CheckpointService } = await import("../service/checkpoint-service.js");
     const { MemoryExecutionStore } = await import("../service/memory-store.js");
-    const { withDurableExecution } = await import("./with-durable-execution.js");
+    const { withDurableExecution } = await import("../handler/with-durable-execution.js");
     const { attachInvocationEnvironment } = await import("./invocation-environment.js");
     const { CheckpointFailedError } = await import("../errors/engine-errors.js");
     const service = new CheckpointService({ store: new MemoryExecutionStore() });

@@ -7,7 +7,7 @@ import { defaultSerdes } from "../serdes/default-serdes.js";
 import type { LoggerConfig } from "../types/logger.js";
 import type { AnySerdes } from "../types/serdes.js";
 import type { CallbackDeserializer } from "../types/callback.js";
-import { rawCallbackDeserializer } from "../context/callback-payload.js";
+import { rawCallbackDeserializer } from "../serdes/callback-payload.js";
 import { CheckpointBatcher } from "./checkpoint-batcher.js";
 import type { DurableLogRecord } from "./invocation-environment.js";
 import { operationMap, withLazyOperations } from "./operation-info.js";

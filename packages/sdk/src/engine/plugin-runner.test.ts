@@ -5,7 +5,7 @@ import { createRetryStrategy } from "../retry/retry-strategy.js";
 import { runLocal } from "../test-support/run-local.js";
 import type { DurableExecutionHandler } from "../types/context.js";
 import type { AttemptEndInfo, AttemptInfo, DurableInstrumentationPlugin, OperationInfo } from "../types/plugin.js";
-import { withDurableExecution } from "./with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 
 /** A plugin that records every hook as a compact line. */
 function recorder(lines: string[]): DurableInstrumentationPlugin {

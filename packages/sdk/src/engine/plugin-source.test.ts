@@ -16,7 +16,7 @@ import {
   type DurableInstrumentationPluginFactory,
   type InvocationInfo,
 } from "../types/plugin.js";
-import { withDurableExecution } from "./with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 
 const stepThenWait: DurableExecutionHandler = async (_e, ctx) => {
   await ctx.step("a", async () => 1);

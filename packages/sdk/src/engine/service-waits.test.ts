@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { withDurableExecution } from "./with-durable-execution.js";
-import { VirtualClock, systemClock } from "../orchestrator/clock.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
+import { VirtualClock, systemClock } from "../service/clock.js";
 import { runExecution } from "../orchestrator/run-execution.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
 import { MemoryExecutionStore } from "../service/memory-store.js";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { VirtualClock } from "../service/clock.js";
 import type { ChainedFunctionRegistry } from "../orchestrator/chained-invokes.js";
 import { runExecution, type OrchestrationResult } from "../orchestrator/run-execution.js";
 import type { Operation } from "../protocol/wire.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
 import { MemoryExecutionStore } from "../service/memory-store.js";
 import type { DurableContext, LambdaContextLike } from "../types/context.js";
-import { withDurableExecution } from "./with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 
 // The yield margin also holds back a waitForCondition check and an invoke START: neither begins
 // once the invocation has less than the margin left. Each test records, for every START the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors/validation-error.js";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { VirtualClock } from "../service/clock.js";
 import { runExecution, type OrchestrationResult } from "../orchestrator/run-execution.js";
 import type { Operation } from "../protocol/wire.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
@@ -8,7 +8,7 @@ import { MemoryExecutionStore } from "../service/memory-store.js";
 import type { DurableContext, DurableExecutionHandler } from "../types/context.js";
 import { attachInvocationEnvironment, invocationEnvironmentOf } from "./invocation-environment.js";
 import { YIELD_MARKER_PREFIX } from "./time-budget.js";
-import { withDurableExecution, type DurableExecutionConfig, type DurableLambdaHandler } from "./with-durable-execution.js";
+import { withDurableExecution, type DurableExecutionConfig, type DurableLambdaHandler } from "../handler/with-durable-execution.js";
 
 interface Run extends OrchestrationResult {
   operations: Operation[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withDurableExecution } from "../engine/with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 import type { DurableExecutionClient } from "../protocol/backend.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
 import { MemoryExecutionStore } from "../service/memory-store.js";

@@ -4,7 +4,7 @@ import type { ChainedInvokeOutcome, PendingChainedInvoke } from "../service/chai
 import { ExecutionClosedError, InvalidRequestError } from "../service/errors.js";
 import type { DurableExecutionService, ExecutionSummary } from "../service/service-api.js";
 import type { LambdaContextLike } from "../types/context.js";
-import type { OrchestratorClock } from "./clock.js";
+import type { OrchestratorClock } from "../service/clock.js";
 import type { DurableInvocationHandler } from "./invocation.js";
 import { childClock, TimeMember } from "./shared-virtual-time.js";
 

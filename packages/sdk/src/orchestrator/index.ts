@@ -1,4 +1,16 @@
-export { VirtualClock, systemClock, toOrchestratorClock, type OrchestratorClock } from "./clock.js";
+/**
+ * `@cairn/sdk/orchestrator`: driving an execution through its invocations — start it, invoke the
+ * handler, sleep until a timer is due (in real or skipped time), dispatch chained invokes, stop
+ * when it settles or is blocked. The local test runner, the CLI and the DynamoDB workers are built
+ * on it.
+ *
+ * Node only; a handler never imports it.
+ *
+ * @packageDocumentation
+ */
+export { VirtualClock, systemClock, toOrchestratorClock, type OrchestratorClock } from "../service/clock.js";
+export type { Clock } from "../service/service-api.js";
+export type { DurableLogRecord } from "../engine/invocation-environment.js";
 export {
   invokeOnce,
   DEFAULT_CRASH_ERROR,

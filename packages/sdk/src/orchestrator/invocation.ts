@@ -16,7 +16,7 @@ import type {
   InvocationTicket,
 } from "../service/service-api.js";
 import type { LambdaContextLike } from "../types/context.js";
-import { toOrchestratorClock } from "./clock.js";
+import { toOrchestratorClock } from "../service/clock.js";
 
 /** A durable Lambda-style handler, e.g. what `withDurableExecution(...)` returns. */
 export type DurableInvocationHandler = (

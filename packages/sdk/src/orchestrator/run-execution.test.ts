@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { withDurableExecution } from "../engine/with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
 import { MemoryExecutionStore } from "../service/memory-store.js";
-import { VirtualClock } from "./clock.js";
+import { VirtualClock } from "../service/clock.js";
 import type { DurableInvocationHandler } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
 import { runExecution } from "./run-execution.js";

@@ -1,6 +1,6 @@
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
 import type { Clock, DurableExecutionService, ExecutionSummary, StartExecutionParams } from "../service/service-api.js";
-import { toOrchestratorClock, type OrchestratorClock } from "./clock.js";
+import { toOrchestratorClock, type OrchestratorClock } from "../service/clock.js";
 import { invokeOnce, type BackendWrapper, type DurableInvocationHandler, type InvocationRecord } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
 import { ChainedInvokeDispatcher, type ChainedFunctionRegistry } from "./chained-invokes.js";

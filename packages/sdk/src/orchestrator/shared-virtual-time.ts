@@ -1,4 +1,4 @@
-import { VirtualClock, type OrchestratorClock } from "./clock.js";
+import { VirtualClock, type OrchestratorClock } from "../service/clock.js";
 
 /**
  * Marks an OrchestratorClock whose sleepUntil jumps instead of sleeping (virtual time, like

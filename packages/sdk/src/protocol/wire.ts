@@ -1,6 +1,12 @@
 // Checkpoint wire shapes, matching the AWS Lambda durable-execution API so that checkpoints
 // written by Cairn read the same as the service's own.
 
+/**
+ * Id of the EXECUTION operation, always the first operation of an execution. Operation ids the
+ * engine allocates are positional and start at "1", so "0" never collides with them.
+ */
+export const EXECUTION_OPERATION_ID = "0";
+
 export const OperationType = {
   EXECUTION: "EXECUTION",
   CONTEXT: "CONTEXT",

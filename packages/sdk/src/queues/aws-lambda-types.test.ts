@@ -16,7 +16,7 @@ import type {
   SQSRecord,
 } from "aws-lambda";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { withDurableExecution } from "../engine/with-durable-execution.js";
+import { withDurableExecution } from "../handler/with-durable-execution.js";
 import { runLocal } from "../test-support/run-local.js";
 import type { DurableContext } from "../types/context.js";
 import { unmarshallAttributes } from "./dynamodb-attributes.js";

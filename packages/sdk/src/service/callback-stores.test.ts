@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { VirtualClock } from "./clock.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import { CheckpointService } from "./checkpoint-service.js";
 import { CallbackAlreadyCompletedError, CallbackNotFoundError, InvalidCallbackIdError, InvalidRequestError } from "./errors.js";

@@ -3,11 +3,7 @@ import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { callbackTimeoutOf } from "./callback-deadlines.js";
 import type { ExecutionSummary } from "./service-api.js";
 
-/**
- * Id of the EXECUTION operation, always the first operation of an execution. Operation ids the
- * engine allocates are positional and start at "1", so "0" never collides with them.
- */
-export const EXECUTION_OPERATION_ID = "0";
+export { EXECUTION_OPERATION_ID } from "../protocol/wire.js";
 
 /** The invocation that currently owns the execution (holds the current checkpoint token). */
 export interface ActiveInvocation {

@@ -1,3 +1,13 @@
+/**
+ * `@cairn/sdk/service`: the checkpoint service and its stores, for people running executions
+ * (a runner, a CLI, a worker pool) or writing a store. `CheckpointService` applies checkpoints to
+ * an `ExecutionStore`: the memory store, the embedded file store, or one of your own built on the
+ * record functions below (`@cairn/dynamodb` is one).
+ *
+ * Node only (the file store uses `node:fs`); a handler never imports it.
+ *
+ * @packageDocumentation
+ */
 export type {
   CallbackCompletionResult,
   Clock,
@@ -8,9 +18,9 @@ export type {
   InvocationTicket,
   StartExecutionParams,
 } from "./service-api.js";
+export { systemClock, type OrchestratorClock } from "./clock.js";
 export { CheckpointService, type CheckpointServiceOptions } from "./checkpoint-service.js";
 export type { ExecutionStore, StoreDecision } from "./execution-store.js";
-export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { MemoryExecutionStore } from "./memory-store.js";
 export { FileExecutionStore, type FileExecutionStoreOptions } from "./file-store/file-store.js";
 export {
@@ -27,7 +37,8 @@ export {
   StaleCheckpointTokenError,
   StoreLockTimeoutError,
 } from "./errors.js";
-// The pure core, for stores outside this package (e.g. DynamoDB) and for tooling.
+// For stores outside this package: the record an ExecutionStore keeps, how a decision changes it,
+// and when it next needs attention.
 export {
   EXECUTION_OPERATION_ID,
   applyMutation,
@@ -37,27 +48,8 @@ export {
   type ExecutionMutation,
   type ExecutionRecord,
 } from "./execution-record.js";
-export { planCheckpoint, VALID_ACTIONS, type CheckpointPlan } from "./apply-checkpoint.js";
-export {
-  planBeginInvocation,
-  planEndInvocation,
-  planStartExecution,
-  type BeginInvocationPlan,
-  type NewExecution,
-} from "./invocation-lifecycle.js";
-export { nextTimerOf, planFireDueTimers, type FireTimersPlan } from "./timers.js";
+export { nextTimerOf } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
-export { planCallbackCompletion, validateCompletion, type CallbackCompletion, type CallbackPlan } from "./callbacks.js";
-export { parseCallbackId, type CallbackAddress } from "./callback-ids.js";
-export {
-  pendingChainedInvokesOf,
-  planCompleteChainedInvoke,
-  targetExecutionName,
-  LOCAL_EXECUTED_VERSION,
-  type ChainedInvokeOutcome,
-  type PendingChainedInvoke,
-} from "./chained-invokes.js";
 export { planStopExecution } from "./stop-execution.js";
-export { pageOperations, DEFAULT_PAGE_SIZE, type OperationsPage } from "./operation-paging.js";
-export type { CoreContext } from "./core-context.js";
+export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { VirtualClock } from "./clock.js";
 import type { OperationUpdate } from "../protocol/wire.js";
 import { CheckpointService } from "./checkpoint-service.js";
 import { StaleCheckpointTokenError } from "./errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { VirtualClock } from "./clock.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import { CheckpointService } from "./checkpoint-service.js";
 import { MemoryExecutionStore } from "./memory-store.js";

@@ -1,8 +1,8 @@
 // Runs a durable handler to completion on the in-memory service with a virtual clock, for the
 // engine's own tests (the full-featured runner lives in @cairn/testing, which depends on this package).
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
-import { withDurableExecution, type DurableExecutionConfig } from "../engine/with-durable-execution.js";
-import { VirtualClock } from "../orchestrator/clock.js";
+import { withDurableExecution, type DurableExecutionConfig } from "../handler/with-durable-execution.js";
+import { VirtualClock } from "../service/clock.js";
 import type { BackendWrapper } from "../orchestrator/invocation.js";
 import { runExecution, type OrchestrationResult } from "../orchestrator/run-execution.js";
 import type { HistoryEvent } from "../protocol/history.js";

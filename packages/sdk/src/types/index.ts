@@ -1,4 +1,4 @@
-export * from "./duration.js";
+export type { Duration } from "./duration.js";
 export * from "./serdes.js";
 export * from "./step.js";
 export * from "./logger.js";

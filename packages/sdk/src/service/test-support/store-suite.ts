@@ -13,7 +13,7 @@ import {
 } from "../errors.js";
 import { EXECUTION_OPERATION_ID } from "../execution-record.js";
 import type { ExecutionStore } from "../execution-store.js";
-import { VirtualClock } from "../../orchestrator/clock.js";
+import { VirtualClock } from "../clock.js";
 
 export interface StoreHarness {
   store: ExecutionStore;

@@ -4,23 +4,23 @@ import { runInScope } from "../context/active-scope.js";
 import { SerdesError } from "../errors/engine-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { checkBackend, type CheckpointBackend } from "../protocol/backend.js";
+import type { CheckpointBackend } from "../protocol/backend.js";
+import { checkBackend } from "./check-backend.js";
 import {
   InvocationStatus,
   type DurableExecutionInvocationInput,
   type DurableExecutionInvocationOutput,
 } from "../protocol/invocation.js";
 import type { DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
-import { invocationEnvironmentOf } from "./invocation-environment.js";
-import { InvocationEngine, type Termination } from "./invocation-engine.js";
-import { runWithPlugins } from "./invocation-hooks.js";
-import { PluginSource } from "./plugin-source.js";
+import { invocationEnvironmentOf } from "../engine/invocation-environment.js";
+import { InvocationEngine, type Termination } from "../engine/invocation-engine.js";
+import { runWithPlugins } from "../engine/invocation-hooks.js";
+import { PluginSource } from "../engine/plugin-source.js";
 import type { DurableInstrumentationPluginEntry } from "../types/plugin.js";
 import { MAX_EXECUTION_RESULT_BYTES } from "../protocol/limits.js";
-import { OperationAction, OperationType, type OperationUpdate } from "../protocol/wire.js";
+import { EXECUTION_OPERATION_ID, OperationAction, OperationType, type OperationUpdate } from "../protocol/wire.js";
 import { failsExecution } from "../errors/durable-execution-client-error.js";
-import { EXECUTION_OPERATION_ID } from "../service/execution-record.js";
-import { installTimeBudget, validYieldMargin } from "./time-budget.js";
+import { installTimeBudget, validYieldMargin } from "../engine/time-budget.js";
 
 export interface DurableExecutionConfig {
   /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */

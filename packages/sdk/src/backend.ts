@@ -1,0 +1,26 @@
+/**
+ * `@cairn/sdk/backend`: the seam between the replay engine and whatever stores its checkpoints,
+ * for people writing a checkpoint backend (the AWS Lambda one in `@cairn/aws-lambda`, a remote
+ * service) or a runner that invokes handlers: the backend interface, the invocation's input and
+ * output shapes, the per-invocation environment a runner attaches, and the error and duration
+ * conversions they share with the engine.
+ *
+ * Client side only: like `@cairn/sdk`, it loads nothing of the service or the stores.
+ *
+ * @packageDocumentation
+ */
+export type { CheckpointBackend, DurableExecutionClient } from "./protocol/backend.js";
+export type {
+  DurableExecutionInvocationInput,
+  DurableExecutionInvocationOutput,
+} from "./protocol/invocation.js";
+export {
+  attachInvocationEnvironment,
+  invocationEnvironmentOf,
+  type InvocationEnvironment,
+  type DurableLogRecord,
+} from "./engine/invocation-environment.js";
+export { writeDefaultLogLine } from "./context/default-log-line.js";
+export { toErrorObject } from "./errors/error-object.js";
+export { errorFromObject } from "./errors/durable-errors.js";
+export { durationSeconds, wholeSeconds } from "./types/duration.js";
