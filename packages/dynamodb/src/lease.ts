@@ -1,0 +1,119 @@
+// The lease protocol: a worker owns an execution while its lease (leaseOwner, leaseUntil on the
+// head item) is unexpired. Every step is one conditional write of the head, so two workers can
+// never both hold a lease; a worker that dies stops renewing and its lease runs out. The lease only
+// keeps workers from running the same execution twice at once: the checkpoint token, not the
+// lease, fences what a worker that lost it might still send.
+import { UpdateItemCommand, type AttributeValue, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import type { ExecutionRecord } from "@cairn/sdk/service";
+import { dueAtOf } from "./due-time.js";
+import type { DynamoDbCheckpointStore } from "./dynamodb-store.js";
+import { headKey } from "./item-layout.js";
+import { isConditionFailure } from "./retry.js";
+import { A, dueShardOf } from "./table.js";
+import type { TableRequests } from "./table-requests.js";
+
+export interface LeaseSettings {
+  /** Written as leaseOwner. */
+  workerId: string;
+  /** How long a lease lasts without renewal (ms). */
+  leaseMs: number;
+  /** Partitions of the due index, for the due time written back on release. */
+  shards: number;
+}
+
+export class Leases {
+  constructor(
+    private readonly requests: TableRequests,
+    private readonly store: DynamoDbCheckpointStore,
+    private readonly settings: LeaseSettings,
+  ) {}
+
+  /** Takes the lease if it is free (or already ours) and the execution is still due. */
+  claim(executionId: string): Promise<boolean> {
+    const now = Date.now();
+    return this.updateHeadIf("UpdateItem(claim)", executionId, {
+      UpdateExpression: "SET #owner = :me, #lease = :until",
+      ConditionExpression: "attribute_exists(#due) AND #due <= :now AND (attribute_not_exists(#lease) OR #lease < :now OR #owner = :me)",
+      ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil, "#due": A.dueAt },
+      ExpressionAttributeValues: {
+        ":me": { S: this.settings.workerId },
+        ":until": { N: String(now + this.settings.leaseMs) },
+        ":now": { N: String(now) },
+      },
+    });
+  }
+
+  /** Extends our lease; false when it is no longer ours. */
+  renew(executionId: string): Promise<boolean> {
+    return this.updateHeadIf("UpdateItem(renew lease)", executionId, {
+      UpdateExpression: "SET #lease = :until",
+      ConditionExpression: "#owner = :me",
+      ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil },
+      ExpressionAttributeValues: {
+        ":me": { S: this.settings.workerId },
+        ":until": { N: String(Date.now() + this.settings.leaseMs) },
+      },
+    });
+  }
+
+  /**
+   * Gives the lease up and puts the execution's due time back to what its record says (claims and
+   * a running invocation move it). Conditioned on the record not having changed since it was read,
+   * so it never overrides a due time a newer write computed.
+   */
+  async release(executionId: string): Promise<void> {
+    const { workerId, leaseMs, shards } = this.settings;
+    const dueOf = (record: ExecutionRecord) => ({
+      seq: record.seq,
+      // An invocation still recorded is over (we ran it): due for whoever comes next.
+      due: record.summary.status === "RUNNING" && record.invocation ? Date.now() : dueAtOf(record, Date.now(), leaseMs),
+    });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // The first attempt decides on this process's cached record without reading: the write is
+      // conditioned on its seq, so a stale cache costs a failed condition, never a wrong due time.
+      const state = (attempt === 0 ? this.store.peekCached(executionId, dueOf) : undefined) ?? (await this.store.read(executionId, dueOf));
+      if (!state) return;
+      const values: Record<string, AttributeValue> = { ":me": { S: workerId }, ":seq": { N: String(state.seq) } };
+      let update = "REMOVE #owner, #lease";
+      if (state.due === undefined) update += ", #due, #shard";
+      else {
+        update = `SET #due = :due, #shard = :shard ${update}`;
+        values[":due"] = { N: String(state.due) };
+        values[":shard"] = { S: dueShardOf(executionId, shards) };
+      }
+      const released = await this.updateHeadIf("UpdateItem(release lease)", executionId, {
+        UpdateExpression: update,
+        ConditionExpression: "#owner = :me AND #seq = :seq",
+        ExpressionAttributeNames: {
+          "#owner": A.leaseOwner,
+          "#lease": A.leaseUntil,
+          "#due": A.dueAt,
+          "#shard": A.dueShard,
+          "#seq": A.seq,
+        },
+        ExpressionAttributeValues: values,
+      });
+      if (released) return;
+      // Either the lease is gone (nothing to do) or the record moved on: read it again.
+      if (!(await this.renew(executionId))) return;
+    }
+  }
+
+  /** A conditional write of the execution's head item; false when its condition does not hold. */
+  private async updateHeadIf(
+    operation: string,
+    executionId: string,
+    update: Omit<UpdateItemCommandInput, "TableName" | "Key">,
+  ): Promise<boolean> {
+    const { client, tableName } = this.requests.table;
+    try {
+      await this.requests.send(operation, () =>
+        client.send(new UpdateItemCommand({ TableName: tableName, Key: headKey(executionId), ...update })),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

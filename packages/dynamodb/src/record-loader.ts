@@ -1,0 +1,88 @@
+// Reading executions back: the whole record (head first, then every item), or only the summary
+// items. Neither read is one snapshot, so an item newer than the head, or a pending intent, means
+// a write landed meanwhile: roll it forward if needed and read again.
+import type { ExecutionSummary } from "@cairn/sdk/service";
+import { StoreContentionError } from "./errors.js";
+import { headOf, type Head } from "./head-item.js";
+import { HEAD_SK, ValueAssembler, executionPk, headKey } from "./item-layout.js";
+import type { CacheEntry, RecordCache } from "./record-cache.js";
+import { recordOf, summaryOf } from "./record-items.js";
+import { rollForward } from "./roll-forward.js";
+import { A } from "./table.js";
+import type { TableRequests } from "./table-requests.js";
+
+/** Reloads in a row after which a call gives up (StoreContentionError). */
+export const MAX_CONFLICTS = 50;
+
+export class RecordLoader {
+  constructor(
+    private readonly requests: TableRequests,
+    private readonly cache: RecordCache,
+  ) {}
+
+  /** Whether another process wrote the execution since `entry` was read (one small GetItem). */
+  async isStale(entry: CacheEntry): Promise<boolean> {
+    const head = await this.getHead(entry.record.executionId, [A.seq, A.intent]);
+    return head === undefined || head.seq !== entry.record.seq || head.intent !== undefined;
+  }
+
+  /** The cached record if it is current, else a freshly loaded one. */
+  async fresh(id: string): Promise<CacheEntry | undefined> {
+    const entry = this.cache.get(id);
+    if (entry && !(await this.isStale(entry))) return entry;
+    return this.load(id);
+  }
+
+  /**
+   * Reads the whole execution: head first, then every item with paged Queries, and caches it.
+   * Items are not read as one snapshot, so an item newer than the head means a write landed
+   * meanwhile: read again.
+   */
+  async load(id: string): Promise<CacheEntry | undefined> {
+    this.cache.delete(id);
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+      const head = await this.getHead(id);
+      if (!head) return undefined;
+      if (head.intent) {
+        await rollForward(this.requests, id, head.intent);
+        continue;
+      }
+      const items = await this.requests.query({
+        KeyConditionExpression: "pk = :pk AND sk < :t",
+        ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
+        ConsistentRead: true,
+      });
+      if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq)) continue;
+      const queriedHead = items.find((item) => item[A.sk]?.S === HEAD_SK);
+      if (Number(queriedHead?.[A.seq]?.N ?? "-1") !== head.seq) continue;
+      return this.cache.remember(id, recordOf(this.requests.tableName, id, head, items));
+    }
+    throw new StoreContentionError(id, MAX_CONFLICTS);
+  }
+
+  /** The execution's summary from its summary items only (no operations or history read). */
+  async readSummary(executionId: string): Promise<ExecutionSummary | undefined> {
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+      const items = await this.requests.query({
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
+        ExpressionAttributeValues: { ":pk": { S: executionPk(executionId) }, ":s": { S: "S#" } },
+        ConsistentRead: true,
+      });
+      const head = headOf(items.find((item) => item[A.sk]?.S === HEAD_SK));
+      if (!head) return undefined;
+      if (head.intent) {
+        await rollForward(this.requests, executionId, head.intent);
+        continue;
+      }
+      if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq)) continue;
+      const values = new ValueAssembler();
+      for (const item of items) values.add(item);
+      return summaryOf(head, values);
+    }
+    throw new StoreContentionError(executionId, MAX_CONFLICTS);
+  }
+
+  private async getHead(id: string, attributes?: string[]): Promise<Head | undefined> {
+    return headOf(await this.requests.getItem(headKey(id), attributes));
+  }
+}

@@ -1,0 +1,52 @@
+// createWorker's options checked and completed with their defaults, so that a mistake fails at
+// start-up with a message naming the option instead of in the poll loop.
+import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { dueShardsOf } from "./table.js";
+import type { WorkerOptions } from "./worker.js";
+
+export interface WorkerSettings {
+  handlers: Record<string, DurableInvocationHandler>;
+  concurrency: number;
+  leaseMs: number;
+  renewEveryMs: number;
+  pollIntervalMs: number;
+  shards: number;
+  workerId: string;
+  /** Claims, renewals and due-index reads follow the same retry policy as the store's own calls. */
+  retry: RetryPolicy;
+  invocationTimeoutMs: number;
+}
+
+/** Throws TypeError for missing or non-function handlers, RangeError for a bad number. */
+export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
+  const { table, handlers } = options;
+  if (!handlers || typeof handlers !== "object" || Object.keys(handlers).length === 0) {
+    throw new TypeError("createWorker: handlers must map at least one handler name to a durable handler.");
+  }
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (typeof handler !== "function") throw new TypeError(`createWorker: handlers.${name} is not a function.`);
+  }
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? 4);
+  const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 60_000);
+  const renewEveryMs = positiveInteger("renewEveryMs", options.renewEveryMs ?? Math.max(1, Math.floor(leaseMs / 3)));
+  const pollIntervalMs = positiveInteger("pollIntervalMs", options.pollIntervalMs ?? 1_000);
+  return {
+    handlers,
+    concurrency,
+    leaseMs,
+    renewEveryMs,
+    pollIntervalMs,
+    shards: dueShardsOf(table),
+    workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.store?.retry },
+    invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60 * 1000,
+  };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`createWorker: ${name} must be a positive integer, got ${value}`);
+  return value;
+}
