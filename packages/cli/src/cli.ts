@@ -16,7 +16,23 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
   callback: callbackCommand,
 };
 
-/** Runs the cairn command line and returns the exit code. */
+/**
+ * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `help`,
+ * `--version` — and returns the exit code (see {@link EXIT}) instead of exiting, so it can be
+ * embedded in another tool or tested in-process. Errors are reported on `out` and turned into
+ * exit codes: it does not throw (set `CAIRN_DEBUG` to also print their stacks).
+ *
+ * @param argv - the arguments after the program name, e.g. `process.argv.slice(2)`.
+ * @param out - where to write; default the process's stdout and stderr.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@cairn/cli";
+ *
+ * const code = await main(["run", "dist/handler.js", "--input", '{"orderId":"ord-1"}', "--store", ".cairn"]);
+ * process.exitCode = code;
+ * ```
+ */
 export async function main(argv: readonly string[], out: Output = Output.forProcess()): Promise<number> {
   const [first, ...rest] = argv;
   try {

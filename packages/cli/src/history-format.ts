@@ -71,6 +71,12 @@ function eventColor(type: string, color: Colors): (text: string) => string {
   return (text) => text;
 }
 
+/**
+ * An execution's history as aligned text lines — event number, time, event type (with sub-type),
+ * operation id and name, and {@link eventDetails} — the table `cairn inspect --history` prints.
+ *
+ * @param options - `color`: ANSI styles (default none); `indent`: prefix of every line (default two spaces).
+ */
 export function renderHistory(events: readonly HistoryEvent[], options: { color?: Colors; indent?: string } = {}): string[] {
   const color = options.color ?? colors(false);
   const indent = options.indent ?? "  ";

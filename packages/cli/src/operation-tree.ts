@@ -13,9 +13,13 @@ import type { Operation } from "@cairn/sdk";
 /** The id the service gives the EXECUTION operation; it is the root, not a row. */
 const EXECUTION_OPERATION_ID = "0";
 
+/** One operation in the tree {@link buildOperationTree} makes. */
 export interface OperationNode {
+  /** The operation as the service stores it. */
   operation: Operation;
+  /** Nesting level: 0 for the handler's own operations, 1 inside a child context, and so on. */
   depth: number;
+  /** The operations started directly inside this one, in the order the handler called them. */
   children: OperationNode[];
 }
 
@@ -64,7 +68,7 @@ export function buildOperationTree(operations: readonly Operation[]): OperationN
   return roots;
 }
 
-/** Depth-first, parents before children. */
+/** The tree's nodes as one list, depth-first, each parent before its children: the order the tree is printed in. */
 export function flattenOperationTree(roots: readonly OperationNode[]): OperationNode[] {
   const out: OperationNode[] = [];
   const visit = (node: OperationNode): void => {
@@ -75,9 +79,11 @@ export function flattenOperationTree(roots: readonly OperationNode[]): Operation
   return out;
 }
 
+/** How {@link renderOperationTree} renders. */
 export interface RenderTreeOptions {
   /** Running operations show their duration so far against this time (default: now). */
   now?: Date;
+  /** ANSI styles to use; default none (plain text). Pass `out.color` to follow the terminal. */
   color?: Colors;
   /** Prefix for every line (default two spaces). */
   indent?: string;
@@ -85,7 +91,14 @@ export interface RenderTreeOptions {
 
 /**
  * The operation tree as aligned text lines: name indented by nesting, then id, type/sub-type,
- * status, attempt (steps) and duration.
+ * status, attempt (steps) and duration — the table `cairn run` and `cairn inspect` print. The
+ * EXECUTION operation is left out; a running operation's duration is marked `+`.
+ *
+ * @example
+ * ```ts
+ * const operations = await service.getOperations(executionArn);
+ * for (const line of renderOperationTree(operations)) console.log(line);
+ * ```
  */
 export function renderOperationTree(operations: readonly Operation[], options: RenderTreeOptions = {}): string[] {
   const color = options.color ?? colors(false);
