@@ -5,8 +5,11 @@ import type { DurableLogger } from "./logger.js";
 import type { Serdes } from "./serdes.js";
 import type { RetryStrategy } from "./step.js";
 
+/** What became of one item of a map, parallel or mapBatches. */
 export enum BatchItemStatus {
+  /** Finished with a result. */
   SUCCEEDED = "SUCCEEDED",
+  /** Threw (after its steps' retries); has an `error`. */
   FAILED = "FAILED",
   /**
    * Started but not finished when the batch completed (e.g. minSuccessful reached first). Its
@@ -25,13 +28,22 @@ export enum BatchItemStatus {
   SKIPPED = "SKIPPED",
 }
 
+/** One item (or branch) of a {@link BatchResult}. */
 export interface BatchItem<TResult> {
+  /** The item's result, when it SUCCEEDED. */
   result?: TResult;
+  /** Why the item FAILED or TIMED_OUT; its `cause` chain holds what the item threw. */
   error?: ChildContextError;
+  /** The item's position in the input (for mapBatches, the input item's, not the chunk's). */
   index: number;
+  /** What became of the item. */
   status: BatchItemStatus;
 }
 
+/**
+ * Why a batch completed: every item finished, `minSuccessful` was reached, more items failed
+ * than tolerated (also the default fail-fast), or a custom `shouldComplete` said so.
+ */
 export type CompletionReason =
   | "ALL_COMPLETED"
   | "MIN_SUCCESSFUL_REACHED"
@@ -41,36 +53,83 @@ export type CompletionReason =
 
 /** The Lambda response that acknowledges an SQS batch partially: the messages listed are redelivered. */
 export interface SqsBatchResponse {
-  batchItemFailures: Array<{ itemIdentifier: string }>;
+  /** The records to redeliver. */
+  batchItemFailures: Array<{
+    /** The record's `messageId` (for streams, its sequence number). */
+    itemIdentifier: string;
+  }>;
 }
 
+/**
+ * The outcome of a map, parallel or mapBatches: one {@link BatchItem} per started or skipped item,
+ * with counts and helpers. Failed items do not reject the operation; decide here, e.g. with
+ * {@link BatchResult.throwIfError}. Replay rebuilds an identical result from the checkpoints.
+ * `JSON.stringify` writes what the AWS SDK writes: `{ all, completionReason }`.
+ */
 export interface BatchResult<TResult> {
   /**
    * Every started or skipped item, in input order. Items never started (the batch completed
    * before their turn) are absent.
    */
   readonly all: ReadonlyArray<BatchItem<TResult>>;
-  succeeded(): Array<BatchItem<TResult> & { result: TResult }>;
+  /** SUCCEEDED items, in input order. */
+  succeeded(): Array<
+    BatchItem<TResult> & {
+      /** The item's result. */
+      result: TResult;
+    }
+  >;
   /** FAILED and TIMED_OUT items: every item that has an error. */
-  failed(): Array<BatchItem<TResult> & { error: ChildContextError }>;
-  started(): Array<BatchItem<TResult> & { status: BatchItemStatus.STARTED }>;
+  failed(): Array<
+    BatchItem<TResult> & {
+      /** Why the item failed. */
+      error: ChildContextError;
+    }
+  >;
+  /** Items still running when the batch completed early (their signal was aborted). */
+  started(): Array<
+    BatchItem<TResult> & {
+      /** Always STARTED. */
+      status: BatchItemStatus.STARTED;
+    }
+  >;
   /** Items that exceeded `itemTimeout` (also in `failed()`). */
-  timedOut(): Array<BatchItem<TResult> & { status: BatchItemStatus.TIMED_OUT; error: ChildContextError }>;
+  timedOut(): Array<
+    BatchItem<TResult> & {
+      /** Always TIMED_OUT. */
+      status: BatchItemStatus.TIMED_OUT;
+      /** Its cause is a BatchItemTimeoutError. */
+      error: ChildContextError;
+    }
+  >;
   /** Items not run because an earlier item of their partition failed. */
-  skipped(): Array<BatchItem<TResult> & { status: BatchItemStatus.SKIPPED }>;
+  skipped(): Array<
+    BatchItem<TResult> & {
+      /** Always SKIPPED. */
+      status: BatchItemStatus.SKIPPED;
+    }
+  >;
+  /** FAILED if any item failed (or a custom completion said so), else SUCCEEDED. */
   readonly status: BatchItemStatus.SUCCEEDED | BatchItemStatus.FAILED;
+  /** Why the batch completed. */
   readonly completionReason: CompletionReason;
+  /** Whether any item failed or timed out. */
   readonly hasFailure: boolean;
   /** Throws the first failed item's error (or a BatchCompletionError for a custom failed completion). */
   throwIfError(): void;
   /** Results of succeeded items, in input order. */
   getResults(): TResult[];
+  /** Errors of failed and timed-out items, in input order. */
   getErrors(): ChildContextError[];
+  /** SUCCEEDED items. */
   readonly successCount: number;
+  /** FAILED and TIMED_OUT items. */
   readonly failureCount: number;
+  /** Items still STARTED when the batch completed. */
   readonly startedCount: number;
   /** TIMED_OUT items (already counted in failureCount). */
   readonly timedOutCount: number;
+  /** SKIPPED items. */
   readonly skippedCount: number;
   /** Number of items in `all` (succeeded + failed + timed out + still started + skipped). */
   readonly totalCount: number;
@@ -83,20 +142,40 @@ export interface BatchResult<TResult> {
   toSqsBatchResponse(records: ReadonlyArray<{ messageId: string }>): SqsBatchResponse;
 }
 
+/** The batch status a custom completion gives (see {@link CustomCompletionConfig}). */
 export enum CompletionOutcome {
+  /** The batch SUCCEEDED (CUSTOM_COMPLETION_SUCCEEDED). */
   SUCCEEDED = "SUCCEEDED",
+  /** The batch FAILED (CUSTOM_COMPLETION_FAILED); `throwIfError` throws a BatchCompletionError. */
   FAILED = "FAILED",
 }
 
-export type CompletionDecision = { complete: false } | { complete: true; outcome?: CompletionOutcome };
+/** What `shouldComplete` returns after each settled item. */
+export type CompletionDecision =
+  | {
+      /** Keep going. */
+      complete: false;
+    }
+  | {
+      /** Complete the batch now; running items are aborted and end STARTED. */
+      complete: true;
+      /** The batch's status (default SUCCEEDED). */
+      outcome?: CompletionOutcome;
+    };
 
+/** One item as `shouldComplete` sees it. */
 export interface CompletionItemStatus {
+  /** The item's input index. */
   index: number;
+  /** The item's name (from `itemNamer` or the branch name), if any. */
   name?: string;
+  /** What became of it; absent while it has not settled. */
   status?: BatchItemStatus;
 }
 
+/** The batch's progress, handed to `shouldComplete` after each settled item. */
 export interface CompletionStatus {
+  /** Items that succeeded so far. */
   successCount: number;
   /** Failed and timed-out items. */
   failureCount: number;
@@ -104,11 +183,15 @@ export interface CompletionStatus {
   timedOutCount: number;
   /** Items skipped by the FIFO rule; they count as completed, neither success nor failure. */
   skippedCount: number;
+  /** Items settled so far (success, failure or skipped). */
   completedCount: number;
+  /** Items in the batch. */
   totalCount: number;
+  /** Every item, in input order. */
   items: readonly CompletionItemStatus[];
 }
 
+/** Completion by thresholds; see the helpers {@link allSuccessful}, {@link firstSuccessful}, {@link allCompleted}, {@link minSuccessful}. */
 export interface ThresholdCompletionConfig {
   /** Complete as soon as this many items succeeded. */
   minSuccessful?: number;
@@ -116,20 +199,30 @@ export interface ThresholdCompletionConfig {
   toleratedFailureCount?: number;
   /** Complete once more than this percentage (0-100) of all items failed. */
   toleratedFailurePercentage?: number;
+  /** Not with thresholds: see {@link CustomCompletionConfig}. */
   shouldComplete?: never;
 }
 
+/** Completion decided by your own predicate, called after each settled item. */
 export interface CustomCompletionConfig {
+  /** Whether the batch is complete, and with which outcome. */
   shouldComplete: (status: CompletionStatus) => CompletionDecision;
+  /** Not with `shouldComplete`. */
   minSuccessful?: never;
+  /** Not with `shouldComplete`. */
   toleratedFailureCount?: never;
+  /** Not with `shouldComplete`. */
   toleratedFailurePercentage?: never;
 }
 
 /** With no config, a batch fails fast: the first failure completes it. */
 export type CompletionConfig = ThresholdCompletionConfig | CustomCompletionConfig;
 
-/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+/**
+ * Processes one map item with the item's own child context (call operations on it, not on the
+ * enclosing context). `_Logger` is accepted so annotations written for the AWS SDK compile;
+ * Cairn's context logger is not narrowed by it.
+ */
 export type MapFunc<TInput, TOutput, _Logger extends DurableLogger = DurableLogger> = (
   context: DurableContext,
   item: TInput,
@@ -155,7 +248,9 @@ export type PartitionKey = string | number;
  *   computation outside operations is not checkpointed and runs again on every replay.
  */
 export enum NestingType {
+  /** Each item/branch has a CONTEXT operation of its own (the default). */
   NESTED = "NESTED",
+  /** Items/branches have no operation of their own; `itemTimeout` is refused. */
   FLAT = "FLAT",
 }
 
@@ -174,14 +269,17 @@ export interface BatchExecutionOptions {
   retryStrategy?: RetryStrategy;
 }
 
+/** Options of {@link DurableContext.map}. */
 export interface MapConfig<TItem, TResult> extends BatchExecutionOptions {
   /** Items started at once, counting items that wait or back off; unbounded when absent. */
   maxConcurrency?: number;
+  /** Names each item's context (default `map-item-<index>`); derive it from the item, not the time. */
   itemNamer?: (item: TItem, index: number) => string;
   /** Serializes the whole BatchResult checkpointed on the map operation. */
   serdes?: Serdes<BatchResult<TResult>>;
   /** Serializes each item's result. */
   itemSerdes?: Serdes<TResult>;
+  /** When the batch completes; default: at the first failure. */
   completionConfig?: CompletionConfig;
   /**
    * Orders items by key: items with the same key run one after another in input order, different
@@ -227,7 +325,9 @@ export type MapBatchFunc<TInput, TOutput> = (
   info: ItemBatchInfo,
 ) => Promise<readonly TOutput[]>;
 
+/** Options of {@link DurableContext.mapBatches}. */
 export interface MapBatchesConfig<TItem, TResult> extends BatchExecutionOptions {
+  /** How items are grouped into chunks (required). */
   itemBatcher: ItemBatcher;
   /** Chunks started at once; unbounded when absent. */
   maxConcurrency?: number;
@@ -241,19 +341,32 @@ export interface MapBatchesConfig<TItem, TResult> extends BatchExecutionOptions 
   partitionKey?: (item: TItem, index: number) => PartitionKey;
 }
 
-/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+/**
+ * One parallel branch, run with its own child context. `_Logger` is accepted so annotations
+ * written for the AWS SDK compile; Cairn's context logger is not narrowed by it.
+ */
 export type ParallelFunc<TResult, _Logger extends DurableLogger = DurableLogger> = (context: DurableContext) => Promise<TResult>;
 
-/** `_Logger` is accepted so annotations written for the AWS SDK compile; Cairn's context logger is not narrowed by it. */
+/**
+ * A parallel branch with a name for its context. `_Logger` is accepted so annotations written for
+ * the AWS SDK compile; Cairn's context logger is not narrowed by it.
+ */
 export interface NamedParallelBranch<TResult, _Logger extends DurableLogger = DurableLogger> {
+  /** Names the branch's context (default `parallel-branch-<index>`). */
   name?: string;
+  /** The branch. */
   func: ParallelFunc<TResult>;
 }
 
+/** Options of {@link DurableContext.parallel}. */
 export interface ParallelConfig<TResult> extends BatchExecutionOptions {
+  /** Branches started at once, counting branches that wait or back off; unbounded when absent. */
   maxConcurrency?: number;
+  /** Serializes the whole BatchResult checkpointed on the parallel operation. */
   serdes?: Serdes<BatchResult<TResult>>;
+  /** Serializes each branch's result. */
   itemSerdes?: Serdes<TResult>;
+  /** When the batch completes; default: at the first failure. */
   completionConfig?: CompletionConfig;
   /** Whether each branch gets a CONTEXT operation of its own (NESTED, the default) or not (FLAT); see NestingType. */
   nesting?: NestingType;

@@ -9,6 +9,7 @@ import type { RetryStrategy, StepContext } from "./step.js";
  */
 export type CallbackDeserializer<T> = Omit<Serdes<T>, "serialize">;
 
+/** Options of {@link DurableContext.createCallback}. */
 export interface CreateCallbackConfig<TOutput = string> {
   /** How long the external system has to complete the callback; whole seconds, at least 1. */
   timeout?: Duration;
@@ -26,11 +27,15 @@ export interface CreateCallbackConfig<TOutput = string> {
   subType?: string;
 }
 
+/** Options of {@link DurableContext.waitForCallback}. */
 export interface WaitForCallbackConfig<TOutput = string> {
+  /** How long the external system has to complete the callback; whole seconds, at least 1. */
   timeout?: Duration;
+  /** The callback times out unless a heartbeat (or the completion) arrives at least this often. */
   heartbeatTimeout?: Duration;
   /** Retries of the submitter (default: the step default). When it gives up, the operation fails. */
   retryStrategy?: RetryStrategy;
+  /** Reads the success payload. Default: the raw string as sent (no parsing). */
   serdes?: CallbackDeserializer<TOutput>;
 }
 

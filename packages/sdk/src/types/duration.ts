@@ -2,10 +2,34 @@ import { ValidationError } from "../errors/validation-error.js";
 
 /** A span of time; at least one unit is given. Waits and retry delays are whole seconds. */
 export type Duration =
-  | { days: number; hours?: number; minutes?: number; seconds?: number }
-  | { hours: number; minutes?: number; seconds?: number }
-  | { minutes: number; seconds?: number }
-  | { seconds: number };
+  | {
+      /** Days (86 400 s each). */
+      days: number;
+      /** Hours added to the days. */
+      hours?: number;
+      /** Minutes added. */
+      minutes?: number;
+      /** Seconds added. */
+      seconds?: number;
+    }
+  | {
+      /** Hours (3 600 s each). */
+      hours: number;
+      /** Minutes added to the hours. */
+      minutes?: number;
+      /** Seconds added. */
+      seconds?: number;
+    }
+  | {
+      /** Minutes (60 s each). */
+      minutes: number;
+      /** Seconds added to the minutes. */
+      seconds?: number;
+    }
+  | {
+      /** Seconds. */
+      seconds: number;
+    };
 
 const UNIT_SECONDS = { days: 86_400, hours: 3_600, minutes: 60, seconds: 1 } as const;
 

@@ -1,5 +1,6 @@
 import type { Serdes } from "./serdes.js";
 
+/** Options of {@link DurableContext.invoke}. */
 export interface InvokeConfig<I, O> {
   /** Encodes the input sent to the invoked function (default: plain JSON, the function's event format). */
   payloadSerdes?: Serdes<I>;

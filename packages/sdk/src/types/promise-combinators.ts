@@ -10,14 +10,18 @@ import type { DurablePromise } from "./durable-promise.js";
 export interface DurablePromiseCombinators {
   /** Every input's value, in input order; rejects with PromiseCombinatorError at the first rejection. */
   all<TOutput>(name: string | undefined, promises: PromiseLike<TOutput>[]): DurablePromise<TOutput[]>;
+  /** Unnamed: as the named form of `all`. */
   all<TOutput>(promises: PromiseLike<TOutput>[]): DurablePromise<TOutput[]>;
   /** Every input's outcome once all have settled; rejections are rebuilt as errors on replay too. */
   allSettled<TOutput>(name: string | undefined, promises: PromiseLike<TOutput>[]): DurablePromise<PromiseSettledResult<TOutput>[]>;
+  /** Unnamed: as the named form of `allSettled`. */
   allSettled<TOutput>(promises: PromiseLike<TOutput>[]): DurablePromise<PromiseSettledResult<TOutput>[]>;
   /** The first value; rejects with PromiseCombinatorError (cause: AggregateError) if every input rejects. */
   any<TOutput>(name: string | undefined, promises: PromiseLike<TOutput>[]): DurablePromise<TOutput>;
+  /** Unnamed: as the named form of `any`. */
   any<TOutput>(promises: PromiseLike<TOutput>[]): DurablePromise<TOutput>;
-  /** The outcome of the first input to settle. */
+  /** The outcome of the first input to settle; a rejection is a PromiseCombinatorError whose `cause` is the input's. */
   race<TOutput>(name: string | undefined, promises: PromiseLike<TOutput>[]): DurablePromise<TOutput>;
+  /** Unnamed: as the named form of `race`. */
   race<TOutput>(promises: PromiseLike<TOutput>[]): DurablePromise<TOutput>;
 }
