@@ -23,6 +23,11 @@ import { MAX_WIRE_NAME_LENGTH, decodeName, encodeName } from "./wire-names.js";
 
 const OPERATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Retries of throttled (429) and failed (5xx, network) calls to the service, with exponential
+ * backoff and full jitter. When they run out, the invocation ends with an error, so Lambda invokes
+ * the function again and it replays; nothing of the execution is lost.
+ */
 export interface LambdaRetryOptions {
   /** Calls in all for one throttled or failing request (default 4). */
   maxAttempts?: number;
@@ -32,12 +37,14 @@ export interface LambdaRetryOptions {
   maxDelayMs?: number;
 }
 
+/** How a {@link LambdaCheckpointBackend} reaches the service. */
 export interface LambdaCheckpointBackendOptions {
   /**
    * The client to call the service with (e.g. another region, or an endpoint for tests). Default:
    * one shared `LambdaClient` per process, configured from the Lambda environment.
    */
   client?: LambdaClient;
+  /** Retries of transient failures; default `{ maxAttempts: 4, initialDelayMs: 200, maxDelayMs: 3000 }`. */
   retry?: LambdaRetryOptions;
 }
 
@@ -47,12 +54,22 @@ export interface LambdaCheckpointBackendOptions {
  *
  * - Calls stay within the service's bounds: 250 updates and 750 KB per call (larger batches are
  *   split in order, each part carrying the token the previous one returned).
- * - Names are mapped to printable ASCII reversibly (see wire-names.ts); operation ids are already
- *   within 64 characters of `[A-Za-z0-9_-]` (the engine hashes deeper ones).
+ * - Names are mapped to printable ASCII reversibly (other characters and `%` become `%XX` of
+ *   their UTF-8 bytes, decoded again on the way in); operation ids are already within 64
+ *   characters of `[A-Za-z0-9_-]` (the engine hashes deeper ones).
  * - Failures are classified: a stale or invalid checkpoint token ends this invocation only;
  *   throttling, 5xx and network failures are retried with backoff and then end this invocation
  *   (Lambda invokes again); any other 4xx fails the execution. Each surfaces as a
  *   DurableExecutionClientError whose `scope` says which.
+ *
+ * `@cairn/aws-lambda`'s `withDurableExecution` uses one by default; make one yourself to give it
+ * a client or retry settings explicitly, or to wrap it.
+ *
+ * @example
+ * ```ts
+ * const backend = new LambdaCheckpointBackend({ client: new LambdaClient({ region: "eu-west-1" }) });
+ * export const handler = withDurableExecution(workflow, { backend });
+ * ```
  */
 export class LambdaCheckpointBackend implements CheckpointBackend {
   readonly #client: LambdaClient | undefined;
@@ -60,6 +77,10 @@ export class LambdaCheckpointBackend implements CheckpointBackend {
   readonly #initialDelayMs: number;
   readonly #maxDelayMs: number;
 
+  /**
+   * @throws RangeError when `retry.maxAttempts` is not a positive integer, or a delay is negative
+   *   or not finite.
+   */
   constructor(options: LambdaCheckpointBackendOptions = {}) {
     this.#client = options.client;
     const retry = options.retry ?? {};
@@ -68,10 +89,17 @@ export class LambdaCheckpointBackend implements CheckpointBackend {
     this.#maxDelayMs = nonNegative(retry.maxDelayMs ?? 3000, "retry.maxDelayMs");
   }
 
+  /** The client calls go through: the one given, else the process's shared default client. */
   get client(): LambdaClient {
     return this.#client ?? defaultLambdaClient();
   }
 
+  /**
+   * One page of the execution's operations (GetDurableExecutionState), names decoded.
+   *
+   * @throws DurableExecutionClientError when the call fails for good; its `scope` says whether
+   *   the invocation or the whole execution must stop.
+   */
   async getExecutionState(request: GetDurableExecutionStateRequest): Promise<GetDurableExecutionStateResponse> {
     const response = await this.#send("GetDurableExecutionState", () =>
       this.client.send(
@@ -87,6 +115,15 @@ export class LambdaCheckpointBackend implements CheckpointBackend {
     return response.NextMarker ? { Operations: operations, NextMarker: response.NextMarker } : { Operations: operations };
   }
 
+  /**
+   * Stores the updates (CheckpointDurableExecution), split into as many calls as the service's
+   * bounds need, in order; returns the last token and every operation the service reported
+   * changed (reading the rest of a paged answer).
+   *
+   * @throws DurableExecutionClientError (scope EXECUTION) before anything is sent when an update
+   *   cannot be sent at all (an invalid id, a name too long once escaped); otherwise as
+   *   {@link getExecutionState}.
+   */
   async checkpoint(request: CheckpointDurableExecutionRequest): Promise<CheckpointDurableExecutionResponse> {
     // Everything is checked before the first call, so a bad batch writes nothing.
     const updates = (request.Updates ?? []).map(toWire);

@@ -9,13 +9,17 @@ const INVOKE_API = "/2015-03-31";
 
 /** A failure to answer a request with instead of serving it (tests of retry and classification). */
 export interface InjectedFailure {
+  /** The HTTP status, e.g. 429 or 500 (retried by the backend) or 400 (fails the execution). */
   status: number;
   /** The exception's name, e.g. "TooManyRequestsException", "ServiceException". */
   errorType: string;
+  /** The exception's message. */
   message: string;
 }
 
+/** What {@link startLocalLambdaEndpoint} serves, and where. */
 export interface LocalLambdaEndpointOptions {
+  /** The checkpoint service that holds the executions, e.g. a `CheckpointService` on a memory store. */
   service: DurableExecutionService;
   /**
    * Where checkpoint and state requests of an execution go, when not straight to `service`: e.g.
@@ -41,6 +45,7 @@ export interface LocalLambdaEndpointOptions {
   clock?: Clock;
 }
 
+/** A running endpoint, from {@link startLocalLambdaEndpoint}. */
 export interface LocalLambdaEndpoint {
   /** e.g. http://127.0.0.1:41234 — pass as `endpoint` to a LambdaClient. */
   readonly url: string;
@@ -54,6 +59,9 @@ export interface LocalLambdaEndpoint {
    * was answered. `RequestResponse` answers when the execution has ended, with its result (or,
    * with `X-Amz-Function-Error: Unhandled`, its error); `Event` answers 202 at once; both carry the
    * execution ARN in `X-Amz-Durable-Execution-Arn`. Other functions can reach it with `ctx.invoke`.
+   *
+   * @throws TypeError when `name` is not a Lambda function name (1-64 of `A-Z a-z 0-9 _ -`) or
+   *   `handler` is not a function.
    */
   registerFunction(name: string, handler: DurableLambdaHandler): void;
   /** Stops driving executions (they stay RUNNING) and closes the server. */
@@ -96,6 +104,32 @@ class RawAnswer {
  * `@aws-sdk/client-lambda` can talk to it on loopback: a Lambda backend tested without AWS. With
  * functions registered, it also serves Invoke for them as Lambda does for durable functions, so
  * a test can run against "deployed" functions (e.g. with @cairn/testing's CloudDurableTestRunner).
+ *
+ * It is for tests on this machine: no authentication (any credentials are accepted), one
+ * process. Resolves once the server listens; `close()` it at the end of the test.
+ *
+ * @throws Error (the promise rejects) when the server cannot listen, e.g. the port is taken.
+ *
+ * @example
+ * ```ts
+ * import { LambdaClient } from "@aws-sdk/client-lambda";
+ * import { withDurableExecution } from "@cairn/aws-lambda";
+ * import { startLocalLambdaEndpoint } from "@cairn/aws-lambda/local";
+ * import { CheckpointService, MemoryExecutionStore } from "@cairn/sdk/service";
+ * import { CloudDurableTestRunner, InvocationType } from "@cairn/testing";
+ *
+ * const endpoint = await startLocalLambdaEndpoint({ service: new CheckpointService({ store: new MemoryExecutionStore() }) });
+ * const client = new LambdaClient({
+ *   endpoint: endpoint.url,
+ *   region: "us-east-1",
+ *   credentials: { accessKeyId: "local", secretAccessKey: "local" },
+ * });
+ * endpoint.registerFunction("order-workflow", withDurableExecution(orderWorkflow, { client }));
+ *
+ * const runner = new CloudDurableTestRunner({ functionName: "order-workflow", client, config: { invocationType: InvocationType.Event } });
+ * const result = await runner.run({ payload: { orderId: "o-1" } });
+ * await endpoint.close();
+ * ```
  */
 export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptions): Promise<LocalLambdaEndpoint> {
   const { service } = options;
