@@ -8,19 +8,21 @@ import {
   planStopExecution,
   randomIds,
   type CallbackCompletionResult,
-  type ErrorObject,
   type ExecutionSummary,
-  type HistoryEvent,
-  type Operation,
-} from "@cairn/sdk";
+} from "@cairn/sdk/service";
+import { type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
 import { DynamoDbCheckpointStore, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
 import type { CairnTable } from "./table.js";
 
+/** Settings of {@link createCairnClient}. */
 export interface CairnClientOptions {
+  /** The table the workers run from. */
   table: CairnTable;
+  /** Settings of the client's checkpoint store (retries, cache size). */
   store?: DynamoDbCheckpointStoreOptions | undefined;
 }
 
+/** What {@link CairnClient.start} starts. */
 export interface StartParams {
   /** Which of the workers' handlers runs the execution (a key of `createWorker({ handlers })`). */
   handlerName: string;
@@ -30,19 +32,50 @@ export interface StartParams {
   input?: unknown;
 }
 
+/**
+ * The caller's side of Cairn on DynamoDB: starts executions, reads their state, completes
+ * callbacks and stops executions. It never runs a handler: workers ({@link createWorker}) do.
+ * Any number of clients, in any process, can share a table with the workers.
+ *
+ * Every method can also reject with {@link DynamoDbRequestError} or
+ * {@link DynamoDbUnavailableError} when DynamoDB fails.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { createCairnClient } from "@cairn/dynamodb";
+ *
+ * const client = createCairnClient({ table: { client: new DynamoDBClient({}), tableName: "cairn" } });
+ * const { executionArn } = await client.start({ handlerName: "orders", executionName: "ord-1001", input: { orderId: "ord-1001" } });
+ * const { status, result } = await client.getExecution(executionArn);
+ * // Where the handler called ctx.waitForCallback / ctx.createCallback and handed out the id:
+ * await client.sendCallbackSuccess(callbackId, JSON.stringify({ approved: true }));
+ * ```
+ */
 export class CairnClient {
+  /** The client's checkpoint store, for reads the methods below do not cover. */
   readonly store: DynamoDbCheckpointStore;
+  /** The checkpoint service on that store (the same core the local runner uses). */
   readonly service: CheckpointService;
 
+  /**
+   * Sends no request. Prefer {@link createCairnClient}.
+   *
+   * @throws TypeError or RangeError for an invalid table or store setting.
+   */
   constructor(options: CairnClientOptions) {
     this.store = new DynamoDbCheckpointStore(options.table, options.store);
     this.service = new CheckpointService({ store: this.store });
   }
 
   /**
-   * Starts an execution; a worker with `handlerName` picks it up. The same `executionName` with
-   * the same input returns the existing execution; with other input it throws
-   * ExecutionAlreadyExistsError.
+   * Starts an execution (RUNNING, due at once); the next worker with `handlerName` to poll runs
+   * it. Returns its summary, whose `executionArn` names it in every other call. The same
+   * `executionName` with the same input returns the existing execution.
+   *
+   * @throws InvalidRequestError when `handlerName` is missing or `input` is not JSON data.
+   * @throws ExecutionAlreadyExistsError when `executionName` is taken by an execution with other input.
+   * @throws PayloadTooLargeError when the input is above {@link MAX_VALUE_BYTES} serialized.
    */
   async start(params: StartParams): Promise<ExecutionSummary> {
     if (typeof params?.handlerName !== "string" || params.handlerName.length === 0) {
@@ -62,7 +95,12 @@ export class CairnClient {
     return this.service.startExecution({ functionName: params.handlerName, executionName: params.executionName, input });
   }
 
-  /** The execution's summary, read from its summary items only. */
+  /**
+   * The execution's summary (status, result or error, invocation count), read from its summary
+   * items only, strongly consistent.
+   *
+   * @throws ExecutionNotFoundError when no execution has this ARN.
+   */
   async getExecution(executionArn: string): Promise<ExecutionSummary> {
     const id = executionIdOfArn(executionArn);
     const summary = id === undefined ? undefined : await this.store.readSummary(id);
@@ -70,7 +108,10 @@ export class CairnClient {
     return summary;
   }
 
-  /** Every execution, oldest first (eventually consistent: a just-started one may be missing). */
+  /**
+   * Every execution's summary, oldest first. Reads the list index, which is eventually
+   * consistent: an execution started a moment ago may be missing. One request per execution.
+   */
   async listExecutions(): Promise<ExecutionSummary[]> {
     const summaries: ExecutionSummary[] = [];
     for (const id of await this.store.listIds()) {
@@ -80,31 +121,61 @@ export class CairnClient {
     return summaries;
   }
 
+  /**
+   * The execution's history events, oldest first, as the local runner shows them.
+   *
+   * @throws ExecutionNotFoundError when no execution has this ARN.
+   */
   getHistory(executionArn: string): Promise<HistoryEvent[]> {
     return this.service.getHistory(executionArn);
   }
 
+  /**
+   * The execution's operations (steps, waits, callbacks, child contexts, invokes) in the order
+   * they were first checkpointed, each at its latest state.
+   *
+   * @throws ExecutionNotFoundError when no execution has this ARN.
+   */
   getOperations(executionArn: string): Promise<Operation[]> {
     return this.service.getOperations(executionArn);
   }
 
-  /** Completes a callback with a result (`result` is the serialized text the handler's serdes reads). */
+  /**
+   * Completes a STARTED callback with a result; the execution is due at once, so a worker resumes
+   * the handler waiting on it. `result` is the serialized text the callback's serdes reads (JSON
+   * for the default one). The callback id carries its execution's id: this is one keyed update.
+   *
+   * @throws InvalidCallbackIdError when the id is not one Cairn handed out.
+   * @throws CallbackNotFoundError, CallbackAlreadyCompletedError or ExecutionClosedError when
+   *   there is no such callback, it already completed or timed out, or its execution ended.
+   */
   sendCallbackSuccess(callbackId: string, result?: string): Promise<CallbackCompletionResult> {
     return this.service.sendCallbackSuccess(callbackId, result);
   }
 
+  /**
+   * Completes a STARTED callback with a failure: the handler's wait throws a
+   * `CallbackExternalError` carrying `error`. Rejects as {@link CairnClient.sendCallbackSuccess}.
+   */
   sendCallbackFailure(callbackId: string, error?: ErrorObject): Promise<CallbackCompletionResult> {
     return this.service.sendCallbackFailure(callbackId, error);
   }
 
+  /**
+   * Restarts the callback's heartbeat timeout (accepted, with no effect, when it has none).
+   * Rejects as {@link CairnClient.sendCallbackSuccess}.
+   */
   sendCallbackHeartbeat(callbackId: string): Promise<CallbackCompletionResult> {
     return this.service.sendCallbackHeartbeat(callbackId);
   }
 
   /**
-   * Stops a RUNNING execution: it becomes STOPPED, and an invocation still running loses its
-   * token, so nothing it checkpoints afterwards is stored. Throws ExecutionClosedError when the
-   * execution already ended.
+   * Stops a RUNNING execution: it becomes STOPPED (`ExecutionStopped` in the history, with
+   * `error` when given), and an invocation still running loses its token, so nothing it
+   * checkpoints afterwards is stored. Returns the summary after the stop.
+   *
+   * @throws ExecutionNotFoundError when no execution has this ARN.
+   * @throws ExecutionClosedError when the execution already ended.
    */
   async stop(executionArn: string, error?: ErrorObject): Promise<ExecutionSummary> {
     const id = executionIdOfArn(executionArn);
@@ -121,6 +192,11 @@ export class CairnClient {
   }
 }
 
+/**
+ * Creates a {@link CairnClient} on `options.table`; sends no request.
+ *
+ * @throws TypeError or RangeError for an invalid table or store setting.
+ */
 export function createCairnClient(options: CairnClientOptions): CairnClient {
   return new CairnClient(options);
 }

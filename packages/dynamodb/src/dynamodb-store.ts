@@ -194,7 +194,13 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<{ result: T } | undefined> {
+  ): Promise<
+    | {
+        /** The `result` of the decision that was committed (or that wrote nothing). */
+        result: T;
+      }
+    | undefined
+  > {
     return this.queue.run(executionId, async () => {
       let entry = this.cache.get(executionId);
       let verified = false;

@@ -1,14 +1,23 @@
 // Errors raised by the DynamoDB store, client and worker. Like the core's errors they carry a
 // stable `name` and `errorType`, and their messages say what to do.
-import { CheckpointServiceError } from "@cairn/sdk";
+import { CheckpointServiceError } from "@cairn/sdk/service";
 
-/** A value (an operation, a history event, the input or result) is larger than the store keeps. */
+/**
+ * A value (an operation, a history event, the input or result) is larger than the store keeps
+ * ({@link MAX_VALUE_BYTES} serialized). Nothing of the write that carried it was stored: the
+ * checkpoint, start or completion that raised it can be retried with a smaller value.
+ */
 export class PayloadTooLargeError extends CheckpointServiceError {
+  /** Always `"PayloadTooLargeError"`. */
   override readonly name = "PayloadTooLargeError";
+  /** Always `"PayloadTooLarge"`, stable for callers that branch on it. */
   readonly errorType = "PayloadTooLarge";
   constructor(
+    /** Which value, e.g. `operation "charge" (step)` or `the execution input`. */
     readonly what: string,
+    /** Its size serialized, in bytes (UTF-8). */
     readonly bytes: number,
+    /** The largest value the store keeps, in bytes. */
     readonly limitBytes: number,
   ) {
     super(
@@ -18,27 +27,44 @@ export class PayloadTooLargeError extends CheckpointServiceError {
   }
 }
 
-/** DynamoDB refused a request for a reason retrying cannot fix (missing table, permissions, validation). */
+/**
+ * DynamoDB refused a request for a reason retrying cannot fix (missing table, permissions,
+ * validation). The message names the request and the table, and says what to check.
+ */
 export class DynamoDbRequestError extends CheckpointServiceError {
+  /** Always `"DynamoDbRequestError"`. */
   override readonly name = "DynamoDbRequestError";
+  /** Always `"DynamoDbRequestFailed"`, stable for callers that branch on it. */
   readonly errorType = "DynamoDbRequestFailed";
   constructor(
+    /** The request that failed, e.g. `TransactWriteItems(checkpoint)` or `Query(due-index)`. */
     readonly operation: string,
+    /** The table it was sent to. */
     readonly tableName: string,
+    /** The AWS SDK's error. */
     override readonly cause: unknown,
   ) {
     super(`${operation} on DynamoDB table "${tableName}" failed: ${describeCause(cause)}${adviceFor(cause)}`);
   }
 }
 
-/** Transient errors kept coming back after every retry. */
+/**
+ * Transient errors (throttling, 5xx, network) kept coming back after every attempt the
+ * {@link RetryPolicy} allows. The table is throttled or unreachable; the call can be retried later.
+ */
 export class DynamoDbUnavailableError extends CheckpointServiceError {
+  /** Always `"DynamoDbUnavailableError"`. */
   override readonly name = "DynamoDbUnavailableError";
+  /** Always `"DynamoDbUnavailable"`, stable for callers that branch on it. */
   readonly errorType = "DynamoDbUnavailable";
   constructor(
+    /** The request that failed, e.g. `TransactWriteItems(checkpoint)` or `Query(due-index)`. */
     readonly operation: string,
+    /** The table it was sent to. */
     readonly tableName: string,
+    /** Attempts made, the first included. */
     readonly attempts: number,
+    /** The last attempt's error. */
     override readonly cause: unknown,
   ) {
     super(
@@ -48,12 +74,19 @@ export class DynamoDbUnavailableError extends CheckpointServiceError {
   }
 }
 
-/** A read or write kept colliding with concurrent writers; the store gave up rather than spin. */
+/**
+ * A read or write of one execution kept colliding with concurrent writers (50 times in a row);
+ * the store gave up rather than spin. Nothing of the failed write was stored; retry the call.
+ */
 export class StoreContentionError extends CheckpointServiceError {
+  /** Always `"StoreContentionError"`. */
   override readonly name = "StoreContentionError";
+  /** Always `"StoreContention"`, stable for callers that branch on it. */
   readonly errorType = "StoreContention";
   constructor(
+    /** The execution's id (the last part of its ARN). */
     readonly executionId: string,
+    /** Reads (or commits) attempted. */
     readonly attempts: number,
   ) {
     super(

@@ -21,7 +21,12 @@ export type Item = Record<string, AttributeValue>;
 
 /** Below DynamoDB's 400 KB item limit with room for keys and attributes. */
 export const PART_BYTES = 350_000;
-/** Largest single value (serialized) the store accepts: the size of a Lambda invocation payload. */
+/**
+ * Largest single value the DynamoDB store keeps, in bytes of UTF-8 JSON (6 MiB: the size of a
+ * Lambda invocation payload). It applies to the execution input, the result, each operation
+ * (with its step result or error) and each history event; a larger one is refused with
+ * {@link PayloadTooLargeError} and nothing of that write is stored.
+ */
 export const MAX_VALUE_BYTES = 6 * 1024 * 1024;
 
 export const HEAD_SK = "S#HEAD";

@@ -4,12 +4,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDbRequestError, DynamoDbUnavailableError } from "./errors.js";
 
+/**
+ * How Cairn retries a DynamoDB request that failed for a transient reason (throttling, 5xx,
+ * network), on top of the AWS SDK client's own retries. The wait before retry `n` is random
+ * between 0 and `min(maxDelayMs, baseDelayMs * 2^(n-1))` ("full jitter"). When the attempts run
+ * out the call rejects with {@link DynamoDbUnavailableError}. Set it through the `retry` option of
+ * the store (or `store.retry` of the client and the workers); fields left out keep their defaults.
+ */
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 10). */
   maxAttempts: number;
-  /** First backoff; doubles per attempt up to `maxDelayMs` (default 25 ms). */
+  /** Longest wait before the first retry, in milliseconds; doubles per attempt (default 25). */
   baseDelayMs: number;
-  /** Default 2000 ms. */
+  /** Cap on the wait before any retry, in milliseconds (default 2000). */
   maxDelayMs: number;
 }
 

@@ -9,9 +9,14 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 
-/** Where Cairn's data lives: a client and a table name (plus the shard count of the due index). */
+/**
+ * Where Cairn's data lives: a client and a table name (plus the shard count of the due index).
+ * The client, the workers and the store all take one; they never close the client.
+ */
 export interface CairnTable {
+  /** The AWS SDK v3 client to send requests with (its region, credentials and endpoint apply). */
   client: DynamoDBClient;
+  /** The table's name; create it with {@link createCairnTable} or the definition in docs/dynamodb.md. */
   tableName: string;
   /**
    * Partitions of the due-time index (default 4). Workers query every shard; more shards spread
@@ -22,7 +27,16 @@ export interface CairnTable {
 }
 
 export const DEFAULT_DUE_SHARDS = 4;
+/**
+ * Name of the table's sparse global secondary index of executions that need a worker at some
+ * time (partition `dueShard`, sort `dueAt` in epoch ms). Workers poll it; give it to
+ * infrastructure code that defines the table.
+ */
 export const DUE_INDEX = "due-index";
+/**
+ * Name of the table's global secondary index of every execution head (partition `listPk`, sort
+ * execution id, keys only), for listing executions without a Scan.
+ */
 export const LIST_INDEX = "list-index";
 
 /** Attribute names, short because every item and request carries them. */
@@ -53,6 +67,19 @@ export const A = {
 
 export const LIST_PARTITION = "EXECUTIONS";
 
+/**
+ * The Cairn table's definition (keys, attribute types, both indexes, on-demand billing) as the
+ * input of a `CreateTableCommand`, for creating it yourself or comparing it with infrastructure
+ * code. Exported as `cairnTableDefinition`.
+ *
+ * @example
+ * ```ts
+ * import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+ * import { cairnTableDefinition } from "@cairn/dynamodb";
+ *
+ * await dynamo.send(new CreateTableCommand({ ...cairnTableDefinition("cairn"), Tags: [{ Key: "team", Value: "orders" }] }));
+ * ```
+ */
 export function definitionOf(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -99,6 +126,21 @@ export function definitionOf(tableName: string): CreateTableCommandInput {
  * Creates the Cairn table (on-demand billing) and waits until it is active. An existing table of
  * that name is left as it is. For production, prefer your infrastructure code: docs/dynamodb.md
  * has the same definition as CloudFormation.
+ *
+ * @param client - the client to create the table with.
+ * @param tableName - the table's name.
+ * @param options - `maxWaitSeconds`: how long to wait for the table to become active (default 120).
+ * @throws Error when a table of that name exists without Cairn's indexes (it was made for
+ *   something else), or when it is not active within `maxWaitSeconds`; the AWS SDK's error when
+ *   the request is refused (e.g. missing permissions).
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { createCairnTable } from "@cairn/dynamodb";
+ *
+ * await createCairnTable(new DynamoDBClient({}), "cairn"); // safe to run on every deploy
+ * ```
  */
 export async function createCairnTable(client: DynamoDBClient, tableName: string, options: { maxWaitSeconds?: number } = {}): Promise<void> {
   try {
