@@ -2,13 +2,14 @@
 // Cairn beside the AWS durable execution SDK: every workload on every SDK, each pair in a fresh
 // child process, one JSON line per pair, then ratio, replay-growth and target tables.
 //
-//   node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,id] [--timeout 120] [--list]
+//   node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,id] [--timeout 120] [--no-bundle] [--list]
 
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleSizeTable, describeSource, measureHandlerBundles } from "../publish/handler-bundle.mjs";
 import { now } from "./src/clock.mjs";
 import { WORKLOADS } from "./src/workloads.mjs";
 
@@ -18,7 +19,7 @@ const workerPath = join(here, "src", "worker.mjs");
 const ALL_SDKS = ["cairn", "aws", "aws-realtime"];
 
 function parseArgs(argv) {
-  const options = { sdks: ALL_SDKS, only: undefined, timeoutMs: 120_000, list: false };
+  const options = { sdks: ALL_SDKS, only: undefined, timeoutMs: 120_000, list: false, bundle: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -30,7 +31,8 @@ function parseArgs(argv) {
     else if (arg === "--only") options.only = value().split(",");
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
     else if (arg === "--list") options.list = true;
-    else throw new Error(`unknown argument ${arg}; usage: node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,...] [--timeout seconds] [--list]`);
+    else if (arg === "--no-bundle") options.bundle = false;
+    else throw new Error(`unknown argument ${arg}; usage: node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,...] [--timeout seconds] [--no-bundle] [--list]`);
   }
   for (const sdk of options.sdks) if (!ALL_SDKS.includes(sdk)) throw new Error(`unknown sdk ${sdk}; one of ${ALL_SDKS.join(", ")}`);
   for (const id of options.only ?? []) {
@@ -255,6 +257,17 @@ async function main() {
   if (options.sdks.includes("cairn")) {
     console.log("\n## Cairn targets (printed, not asserted)\n");
     console.log(targets(results));
+  }
+
+  if (options.bundle) {
+    console.log("\n## Handler bundle size (the same handler bundled by esbuild, platform node; cairn/aws below 1 means Cairn is smaller)\n");
+    try {
+      const { bundles } = await measureHandlerBundles();
+      console.log(`# ${describeSource()}`);
+      console.log(bundleSizeTable(bundles));
+    } catch (error) {
+      console.log(`Could not measure the handler bundles: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   const failures = [...results.values()].filter((r) => r.error);
