@@ -4,6 +4,7 @@
  * replay recognises the timeout from the checkpoint alone.
  */
 export class BatchItemTimeoutError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "BatchItemTimeoutError";
   constructor(message: string) {
     super(message);

@@ -9,6 +9,7 @@
  * it apart.
  */
 export class ContextUsageError extends Error {
+  /** `"Error"`, the type the AWS SDK records for this error (see above). */
   readonly errorType = "Error";
   constructor(message: string) {
     super(message);

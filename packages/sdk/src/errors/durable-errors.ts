@@ -7,11 +7,19 @@ import { splitCauses, toErrorObject } from "./error-object.js";
  * failure reads the same (type, message, data, cause chain) on the first run and on every replay.
  */
 export abstract class DurableOperationError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`), e.g. `"StepError"`. */
   abstract readonly errorType: string;
+  /**
+   * What the operation failed with, rebuilt from the checkpoint: an error with the original `name`,
+   * `message` and `errorData` (a durable error when it crossed a child context).
+   */
   override cause?: Error;
+  /** Data the failure carried, as recorded (`ErrorData`). */
   errorData?: string;
+  /** Declared as in the AWS SDK, which never fills it either: a rebuilt error's recorded frames are in `stack`. */
   stackTrace?: string[];
 
+  /** Builds the error; the engine does this, handlers catch them. */
   constructor(message: string, cause?: Error, errorData?: string) {
     super(message);
     this.name = new.target.name;
@@ -24,19 +32,30 @@ export abstract class DurableOperationError extends Error {
     return errorFromObject(object);
   }
 
+  /** The error as a checkpoint records it, cause chain included. */
   toErrorObject(): ErrorObject {
     return toErrorObject(this);
   }
 }
 
+/**
+ * A step failed for good: its retry strategy gave up (or its result could not be stored). `cause` is
+ * the last attempt's error, rebuilt from the checkpoint.
+ */
 export class StepError extends DurableOperationError {
+  /** `"StepError"`. */
   readonly errorType = "StepError";
   constructor(message = "Step failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
   }
 }
 
+/**
+ * A child context, map item or parallel branch failed; `cause` is what its function threw (e.g. a
+ * StepError).
+ */
 export class ChildContextError extends DurableOperationError {
+  /** `"ChildContextError"`. */
   readonly errorType = "ChildContextError";
   constructor(message = "Child context failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -45,6 +64,7 @@ export class ChildContextError extends DurableOperationError {
 
 /** A chained invoke failed, timed out or was stopped; `cause` carries the target's own error. */
 export class InvokeError extends DurableOperationError {
+  /** `"InvokeError"`. */
   readonly errorType = "InvokeError";
   constructor(message = "Invoke failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -53,6 +73,7 @@ export class InvokeError extends DurableOperationError {
 
 /** A waitForCondition check threw, or its wait strategy gave up; `cause` says which. */
 export class WaitForConditionError extends DurableOperationError {
+  /** `"WaitForConditionError"`. */
   readonly errorType = "WaitForConditionError";
   constructor(message = "Wait for condition failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -61,6 +82,7 @@ export class WaitForConditionError extends DurableOperationError {
 
 /** A `ctx.promise` combinator (all / allSettled / any / race) rejected; `cause` is the rejection. */
 export class PromiseCombinatorError extends DurableOperationError {
+  /** `"PromiseCombinatorError"`. */
   readonly errorType = "PromiseCombinatorError";
   constructor(message = "Promise combinator failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -69,8 +91,10 @@ export class PromiseCombinatorError extends DurableOperationError {
 
 /** A batch completed as failed by a custom completion decision although no item failed. */
 export class BatchCompletionError extends DurableOperationError {
+  /** `"BatchCompletionError"`. */
   readonly errorType = "BatchCompletionError";
   constructor(
+    /** Why the batch completed (`CUSTOM_COMPLETION_FAILED`). */
     readonly completionReason: CompletionReason,
     message = `Batch completed with ${completionReason}`,
     cause?: Error,
@@ -88,6 +112,7 @@ export class BatchCompletionError extends DurableOperationError {
  * `Callback.Heartbeat`).
  */
 export class CallbackError extends DurableOperationError {
+  /** `"CallbackError"`, or the subclass's type. */
   readonly errorType: string = "CallbackError";
   constructor(message = "Callback failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -96,6 +121,7 @@ export class CallbackError extends DurableOperationError {
 
 /** The external system completed the callback with a failure (sendCallbackFailure). */
 export class CallbackExternalError extends CallbackError {
+  /** `"CallbackExternalError"`. */
   override readonly errorType = "CallbackExternalError";
   constructor(message = "The callback was completed with a failure", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -107,6 +133,7 @@ export class CallbackExternalError extends CallbackError {
  * no heartbeat came within its `heartbeatTimeout` (cause named `Callback.Heartbeat`).
  */
 export class CallbackTimeoutError extends CallbackError {
+  /** `"CallbackTimeoutError"`. */
   override readonly errorType = "CallbackTimeoutError";
   constructor(message = "The callback timed out", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -115,6 +142,7 @@ export class CallbackTimeoutError extends CallbackError {
 
 /** The submitter of a waitForCallback failed for good (after its retry strategy gave up). */
 export class CallbackSubmitterError extends CallbackError {
+  /** `"CallbackSubmitterError"`. */
   override readonly errorType = "CallbackSubmitterError";
   constructor(message = "The callback submitter failed", cause?: Error, errorData?: string) {
     super(message, cause, errorData);
@@ -123,6 +151,7 @@ export class CallbackSubmitterError extends CallbackError {
 
 /** An at-most-once step whose previous attempt was interrupted mid-body: it is not run again. */
 export class StepInterruptedError extends Error {
+  /** `"StepInterruptedError"`. */
   readonly errorType = "StepInterruptedError";
   constructor(stepId: string, stepName?: string) {
     super(

@@ -6,15 +6,20 @@
  *   execution): the execution fails.
  */
 export const DurableExecutionClientErrorScope = {
+  /** Transient: only this invocation stops. */
   INVOCATION: "INVOCATION",
+  /** Permanent: the execution fails. */
   EXECUTION: "EXECUTION",
 } as const;
+/** One of {@link DurableExecutionClientErrorScope}. */
 export type DurableExecutionClientErrorScope =
   (typeof DurableExecutionClientErrorScope)[keyof typeof DurableExecutionClientErrorScope];
 
+/** Options of a {@link DurableExecutionClientError}. */
 export interface DurableExecutionClientErrorOptions {
   /** Default INVOCATION: an error nobody classified is taken to be transient. */
   scope?: DurableExecutionClientErrorScope;
+  /** The underlying error (e.g. the HTTP or SDK error). */
   cause?: unknown;
 }
 
@@ -24,8 +29,11 @@ export interface DurableExecutionClientErrorOptions {
  * is still understood.
  */
 export class DurableExecutionClientError extends Error {
+  /** The marker the engine recognises the error by. */
   readonly isDurableExecutionClientError = true;
+  /** `"DurableExecutionClientError"`. */
   readonly errorType = "DurableExecutionClientError";
+  /** How far the failure reaches. */
   readonly scope: DurableExecutionClientErrorScope;
 
   constructor(message: string, options: DurableExecutionClientErrorOptions = {}) {
@@ -35,6 +43,10 @@ export class DurableExecutionClientError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a DurableExecutionClientError, by its marker (works across bundled copies of this
+ * class).
+ */
 export function isDurableExecutionClientError(error: unknown): error is DurableExecutionClientError {
   if (typeof error !== "object" || error === null) return false;
   const candidate = error as Partial<DurableExecutionClientError>;

@@ -3,6 +3,7 @@
  * deterministic. The execution fails; it never continues with a wrong cached result.
  */
 export class NonDeterministicExecutionError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "NonDeterministicExecutionError";
   constructor(message: string) {
     super(message);
@@ -12,6 +13,7 @@ export class NonDeterministicExecutionError extends Error {
 
 /** A value could not be (de)serialized for an operation; names the operation. */
 export class SerdesError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "SerdesError";
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
@@ -25,6 +27,7 @@ export class SerdesError extends Error {
  * acknowledged is lost, and the orchestrator re-invokes (or a newer invocation already owns it).
  */
 export class CheckpointFailedError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "CheckpointFailedError";
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });

@@ -5,6 +5,7 @@
  * and the message names the module and what to change.
  */
 export class PluginLoadError extends Error {
+  /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "PluginLoadError";
 
   constructor(message: string, options?: { cause?: unknown }) {

@@ -13,7 +13,15 @@ import type {
  * expected.
  */
 export interface CheckpointBackend {
+  /**
+   * Reads a page of the execution's checkpointed operations (the pages after the invocation input's
+   * first).
+   */
   getExecutionState(request: GetDurableExecutionStateRequest): Promise<GetDurableExecutionStateResponse>;
+  /**
+   * Stores updates and returns the next checkpoint token and what changed on the service side (waits
+   * that ended, callbacks answered). A rejection stops the invocation with a CheckpointFailedError; it fails the execution only when the error says retrying cannot help.
+   */
   checkpoint(request: CheckpointDurableExecutionRequest): Promise<CheckpointDurableExecutionResponse>;
 }
 
