@@ -11,12 +11,9 @@ export const EXECUTION_OPERATION_ID = "0";
 export const OperationType = {
   /** The execution itself; always id "0", holds the input. */
   EXECUTION: "EXECUTION",
-  /**
-   * A child context, map, parallel, their items, waitForCallback, waitForCondition or a promise
-   * combinator.
-   */
+  /** A child context, map, parallel, their items, waitForCallback or a promise combinator. */
   CONTEXT: "CONTEXT",
-  /** A step (also a waitForCallback submitter). */
+  /** A step; also a waitForCallback submitter and a waitForCondition (one attempt per check). */
   STEP: "STEP",
   /** A timed wait. */
   WAIT: "WAIT",

@@ -11,37 +11,57 @@ export const DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION = 1;
 
 /** How an invocation ended, as a plugin sees it. RETRYING: the invocation failed for a reason outside the handler and will be retried. */
 export const PluginInvocationStatus = {
+  /** The execution succeeded. */
   SUCCEEDED: "SUCCEEDED",
+  /** The execution failed. */
   FAILED: "FAILED",
+  /** The execution suspended; a later invocation carries on. */
   PENDING: "PENDING",
+  /** The invocation failed outside the handler and will be retried. */
   RETRYING: "RETRYING",
 } as const;
+/** One of {@link PluginInvocationStatus}. */
 export type PluginInvocationStatus = (typeof PluginInvocationStatus)[keyof typeof PluginInvocationStatus];
 
 /** Status of an operation as a plugin sees it (the checkpointed status). */
 export const PluginOperationStatus = {
+  /** Running. */
   STARTED: "STARTED",
+  /** A step retry is due. */
   READY: "READY",
+  /** A step retry is scheduled. */
   PENDING: "PENDING",
+  /** Finished with a result. */
   SUCCEEDED: "SUCCEEDED",
+  /** Finished with an error. */
   FAILED: "FAILED",
+  /** A callback or invoke timed out. */
   TIMED_OUT: "TIMED_OUT",
+  /** Stopped with the execution. */
   STOPPED: "STOPPED",
+  /** Cancelled. */
   CANCELLED: "CANCELLED",
 } as const;
+/** One of {@link PluginOperationStatus}. */
 export type PluginOperationStatus = (typeof PluginOperationStatus)[keyof typeof PluginOperationStatus];
 
 /** One durable operation. Fields the checkpoint does not have yet (e.g. at a live start) are absent. */
 export interface OperationInfo {
+  /** The operation's positional id (`"2-1"`). */
   id: string;
+  /** The name given in the handler. */
   name?: string;
   /** STEP, WAIT, CONTEXT, CALLBACK, CHAINED_INVOKE. */
   type: string;
   /** Step, Wait, RunInChildContext, Parallel, ParallelBranch, Map, MapIteration, … */
   subType?: string;
+  /** The enclosing context's id. */
   parentId?: string;
+  /** The checkpointed status. */
   status?: PluginOperationStatus;
+  /** When it started (for an attempt, when this attempt began). */
   startTimestamp?: Date;
+  /** When it finished. */
   endTimestamp?: Date;
   /** The checkpointed serialized result, exactly as stored. */
   result?: string;
@@ -57,22 +77,36 @@ export interface OperationInfo {
   isReplay: boolean;
 }
 
+/** What `onOperationEnd` receives: an operation at its terminal status. */
 export interface OperationEndInfo extends OperationInfo {
+  /** The error it failed with, rebuilt from its checkpoint. */
   error?: Error;
 }
 
+/** One attempt of a step body (also a waitForCallback submitter or a waitForCondition check). */
 export interface AttemptInfo extends OperationInfo {
+  /** 1-based attempt number. */
   attempt: number;
 }
 
+/** How an attempt ended. */
 export const AttemptEndInfoOutcome = {
+  /** The body returned. */
   SUCCEEDED: "SUCCEEDED",
+  /** The body threw (it may be retried). */
   FAILED: "FAILED",
 } as const;
+/** One of {@link AttemptEndInfoOutcome}. */
 export type AttemptEndInfoOutcome = (typeof AttemptEndInfoOutcome)[keyof typeof AttemptEndInfoOutcome];
 
+/**
+ * What `onOperationAttemptEnd` receives; always has an `endTimestamp`, also for a failed attempt that
+ * will be retried.
+ */
 export interface AttemptEndInfo extends AttemptInfo {
+  /** How the attempt ended. */
   outcome: AttemptEndInfoOutcome;
+  /** The attempt's error, when it FAILED. */
   error?: Error;
 }
 
@@ -82,9 +116,13 @@ export interface ChildContextFnInfo extends OperationInfo {
   isReplayingChildren: boolean;
 }
 
+/** Fields every invocation hook receives. */
 export interface InvocationBaseInfo {
+  /** The invocation's request id. */
   requestId: string;
+  /** The execution. */
   executionArn: string;
+  /** The execution's input event. */
   executionInput: unknown;
   /** Every operation of the execution, by id (built when first read). */
   operations: Record<string, OperationInfo>;
@@ -92,6 +130,7 @@ export interface InvocationBaseInfo {
   executionStartTimestamp?: Date;
 }
 
+/** What `onInvocationStart`, `wrapInvocation` and a factory's `createPlugin` receive. */
 export interface InvocationInfo extends InvocationBaseInfo {
   /** No operation had been checkpointed before this invocation. */
   isFirstInvocation: boolean;
@@ -99,15 +138,21 @@ export interface InvocationInfo extends InvocationBaseInfo {
   updatedOperations: Record<string, OperationInfo>;
 }
 
+/** What `onInvocationEnd` receives. */
 export interface InvocationEndInfo extends InvocationBaseInfo {
+  /** How the invocation ended. */
   status: PluginInvocationStatus;
+  /** The handler's result, when it SUCCEEDED. */
   executionResult?: unknown;
+  /** The error, when it FAILED. */
   executionError?: Error;
   /** Cairn addition: the same flag as on this invocation's start info. */
   isFirstInvocation: boolean;
 }
 
+/** What `onOperationChange` receives after each stored checkpoint. */
 export interface OperationChangeInfo {
+  /** The execution. */
   executionArn: string;
   /** Operations whose checkpointed state the last acknowledged checkpoint changed. */
   updatedOperations: Record<string, OperationInfo>;
@@ -115,7 +160,9 @@ export interface OperationChangeInfo {
   operations: Record<string, OperationInfo>;
 }
 
+/** What a wrapped function returns (a wrapper passes it on unchanged). */
 export type CustomerFnResult = unknown;
+/** The function a `wrap*` hook wraps: call it once and return its result. */
 export type CustomerFn = () => CustomerFnResult;
 
 /**
@@ -126,19 +173,34 @@ export type CustomerFn = () => CustomerFnResult;
  * what it returns.
  */
 export interface DurableInstrumentationPlugin {
+  /** Before the handler runs, in every invocation. */
   onInvocationStart?(info: InvocationInfo): Promise<void> | void;
+  /** Around the whole invocation; must return `fn()`'s result. */
   wrapInvocation?(
     info: InvocationInfo,
     fn: () => Promise<DurableExecutionInvocationOutput>,
   ): Promise<DurableExecutionInvocationOutput>;
   /** Awaited before the invocation returns: the place to flush exporters. */
   onInvocationEnd?(info: InvocationEndInfo): Promise<void> | void;
+  /**
+   * An operation starts (`isReplay: false`), or an unfinished one is picked up by a later invocation
+   * (`isReplay: true`).
+   */
   onOperationStart?(info: OperationInfo): Promise<void> | void;
+  /**
+   * Around a context's function (child context, branch, map item); `info.isReplayingChildren` says
+   * whether it re-runs over checkpointed children.
+   */
   wrapChildContextFn?(info: ChildContextFnInfo, fn: CustomerFn): CustomerFnResult;
+  /** An operation reached its terminal status; once per operation per execution. */
   onOperationEnd?(info: OperationEndInfo): Promise<void> | void;
+  /** Before each attempt of a step body. */
   onOperationAttemptStart?(info: AttemptInfo): Promise<void> | void;
+  /** Around each attempt's function. */
   wrapOperationAttemptFn?(info: AttemptInfo, fn: CustomerFn): CustomerFnResult;
+  /** After each attempt, succeeded or failed. */
   onOperationAttemptEnd?(info: AttemptEndInfo): Promise<void> | void;
+  /** A checkpoint was stored: the operations it changed and the full map. */
   onOperationChange?(info: OperationChangeInfo): Promise<void> | void;
   /** Extra fields stamped on every line of `ctx.logger` (e.g. a trace id). */
   enrichLogContext?(): Record<string, string | number | boolean> | undefined;
@@ -154,8 +216,11 @@ export type DurableInstrumentationPluginType<Plugin extends DurableInstrumentati
  * when the handler is wrapped, and must return an instance of `pluginType`.
  */
 export interface DurableInstrumentationPluginProvider<Plugin extends DurableInstrumentationPlugin = DurableInstrumentationPlugin> {
+  /** Always {@link DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION}. */
   readonly pluginApiVersion: typeof DURABLE_INSTRUMENTATION_PLUGIN_API_VERSION;
+  /** The plugin's class; `createPlugin()` must return an instance of it. */
   readonly pluginType: DurableInstrumentationPluginType<Plugin>;
+  /** Creates the plugin, once, when the handler is wrapped. */
   createPlugin(): Plugin;
 }
 
@@ -173,6 +238,7 @@ export interface DurableInstrumentationPluginProvider<Plugin extends DurableInst
  * ```
  */
 export interface DurableInstrumentationPluginFactory<Plugin extends DurableInstrumentationPlugin = DurableInstrumentationPlugin> {
+  /** Creates this invocation's plugin; null or undefined leaves it out. */
   createPlugin(info: InvocationInfo): Plugin | null | undefined;
 }
 
