@@ -7,16 +7,14 @@
 // - the worker that finishes a target completes the parent's invoke right away, and
 // - a parent waiting on an invoke stays in the due index (see dueAtOf), so if that worker died in
 //   between, the next worker to look at the parent completes the invoke from the stored outcome.
+import { ChainedInvokeDispatcher, type ChainedFunctionRegistry, type DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import {
-  ChainedInvokeDispatcher,
   ExecutionClosedError,
   InvalidRequestError,
   systemClock,
-  type ChainedFunctionRegistry,
   type DurableExecutionService,
-  type DurableInvocationHandler,
   type ExecutionSummary,
-} from "@cairn/sdk";
+} from "@cairn/sdk/service";
 
 type RunTarget = ConstructorParameters<typeof ChainedInvokeDispatcher>[3];
 

@@ -1,6 +1,6 @@
 // When a worker should next look at an execution: the value kept in the due index. The store
 // writes it with every commit; a worker releasing its lease writes it again.
-import { wakeAtOf, type ExecutionRecord } from "@cairn/sdk";
+import { wakeAtOf, type ExecutionRecord } from "@cairn/sdk/service";
 
 /**
  * Epoch ms at which the execution needs a worker, or undefined when nothing will (it ended, or it

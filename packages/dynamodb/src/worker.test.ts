@@ -1,4 +1,5 @@
-import { ExecutionClosedError, withDurableExecution } from "@cairn/sdk";
+import { ExecutionClosedError } from "@cairn/sdk/service";
+import { withDurableExecution } from "@cairn/sdk";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

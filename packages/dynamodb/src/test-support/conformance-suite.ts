@@ -1,7 +1,7 @@
 // The shared conformance runner (testing/conformance), loaded at test time by a computed path so
 // this package's typecheck (rootDir src) does not pull its sources in. The types below are the part
 // of its API used here.
-import type { ExecutionStore } from "@cairn/sdk";
+import type { ExecutionStore } from "@cairn/sdk/service";
 
 export type TimeMode = "skipped-time" | "real-time";
 

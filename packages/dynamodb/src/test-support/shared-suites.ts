@@ -1,7 +1,7 @@
 // Suites that live in other workspaces, loaded at test time. They are imported by a computed path
 // so this package's typecheck (rootDir src) does not pull their sources in; the types below are
 // the part of their API used here.
-import type { ExecutionStore } from "@cairn/sdk";
+import type { ExecutionStore } from "@cairn/sdk/service";
 
 export interface StoreHarness {
   store: ExecutionStore;
