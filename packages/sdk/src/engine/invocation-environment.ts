@@ -4,18 +4,31 @@ import type { ServiceClock } from "./service-waits.js";
 
 /** One structured log line from `ctx.logger` / a step's logger. */
 export interface DurableLogRecord {
+  /** The line's level. */
   level: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** The logged values joined as text (objects as JSON). */
   message: string;
+  /** When it was logged (ISO 8601). */
   timestamp: string;
+  /** The execution that logged it. */
   executionArn: string;
+  /** The step or context it was logged in. */
   operationId?: string;
+  /** That operation's name. */
   operationName?: string;
+  /** The step attempt, in a step body. */
   attempt?: number;
   /** The Lambda request id of the invocation that logged the line. */
   requestId?: string;
   /** The first Error among the logged values, structured. */
-  error?: { errorType: string; errorMessage: string; stackTrace?: string[] | undefined };
+  error?: {
+    /** The error's class name. */
+    errorType: string;
+    /** Its message. */
+    errorMessage: string;
+    /** Its stack lines. */
+    stackTrace?: string[] | undefined;
+  };
   /** Logged while replaying; emitted only when the logger is not mode-aware. */
   replaying?: boolean;
   /**
@@ -28,7 +41,16 @@ export interface DurableLogRecord {
    * On lines of a chained invoke's target that the orchestrator ran in-process: the function id
    * and the invoke (caller's execution and operation id) that started it. A Cairn addition.
    */
-  invokedAs?: { functionName: string; callerExecutionArn: string; operationId: string } | undefined;
+  invokedAs?:
+    | {
+        /** The function id the caller invoked. */
+        functionName: string;
+        /** The calling execution. */
+        callerExecutionArn: string;
+        /** The caller's invoke operation. */
+        operationId: string;
+      }
+    | undefined;
   /** Fields added by plugins' `enrichLogContext` (e.g. a trace id). */
   [extra: string]: unknown;
 }
@@ -39,7 +61,9 @@ export interface DurableLogRecord {
  * input under a symbol, so it never appears in the wire payload.
  */
 export interface InvocationEnvironment {
+  /** Where the invocation reads and writes checkpoints. */
   backend: CheckpointBackend;
+  /** Receives every log line as a record; the default logger then writes nothing itself (the record's `defaultLine` is there to print). */
   logSink?: (record: DurableLogRecord) => void;
   /**
    * Called when the invocation yields before its timeout (see `yieldMarginMs`): the orchestrator
@@ -57,6 +81,16 @@ export interface InvocationEnvironment {
 
 const ENVIRONMENT = Symbol.for("cairn.invocationEnvironment");
 
+/**
+ * Returns a copy of `input` carrying `environment` (under a symbol, so the wire payload is unchanged),
+ * for an orchestrator that calls a handler in-process.
+ *
+ * @example
+ * ```ts
+ * const withEnvironment = attachInvocationEnvironment(input, { backend: service, logSink: (r) => lines.push(r) });
+ * const output = await handler(withEnvironment, lambdaContext);
+ * ```
+ */
 export function attachInvocationEnvironment(
   input: DurableExecutionInvocationInput,
   environment: InvocationEnvironment,
@@ -66,6 +100,7 @@ export function attachInvocationEnvironment(
   return copy;
 }
 
+/** The environment attached to `input`, if an in-process orchestrator attached one. */
 export function invocationEnvironmentOf(input: DurableExecutionInvocationInput): InvocationEnvironment | undefined {
   return (input as unknown as Record<symbol, InvocationEnvironment | undefined>)[ENVIRONMENT];
 }

@@ -2,6 +2,7 @@ import type { Operation } from "../protocol/wire.js";
 
 /** How the engine waits for a time on the service's clock (virtual in skipped time). */
 export interface ServiceClock {
+  /** The service's current time. */
   now(): Date;
   /** Resolves once the service's clock reaches `until`; rejects if `signal` aborts first. */
   sleepUntil(until: Date, signal?: AbortSignal): Promise<void>;

@@ -6,17 +6,48 @@ import { ValidationError } from "../errors/validation-error.js";
  * arrive base64-encoded.
  */
 export type StreamAttributeValue =
-  | { S: string }
-  | { N: string }
-  | { BOOL: boolean }
-  | { NULL: boolean } // DynamoDB always sends true; false is refused when unmarshalling
-  | { M: StreamAttributeMap }
-  | { L: StreamAttributeValue[] }
-  | { SS: string[] }
-  | { NS: string[] }
-  | { B: string }
-  | { BS: string[] };
+  | {
+      /** A string. */
+      S: string;
+    }
+  | {
+      /** A number, as decimal text. */
+      N: string;
+    }
+  | {
+      /** A boolean. */
+      BOOL: boolean;
+    }
+  | {
+      /** Null; DynamoDB always sends true, and false is refused when unmarshalling. */
+      NULL: boolean;
+    }
+  | {
+      /** A map of attribute values. */
+      M: StreamAttributeMap;
+    }
+  | {
+      /** A list of attribute values. */
+      L: StreamAttributeValue[];
+    }
+  | {
+      /** A string set. */
+      SS: string[];
+    }
+  | {
+      /** A number set, as decimal text. */
+      NS: string[];
+    }
+  | {
+      /** Binary, base64-encoded. */
+      B: string;
+    }
+  | {
+      /** A binary set, base64-encoded. */
+      BS: string[];
+    };
 
+/** An item (or its keys) as attribute values by name, as in `dynamodb.NewImage`. */
 export type StreamAttributeMap = Record<string, StreamAttributeValue>;
 
 /**
@@ -27,6 +58,7 @@ export type StreamAttributeMap = Record<string, StreamAttributeValue>;
  */
 export type UnmarshalledValue = string | number | boolean | null | Uint8Array | UnmarshalledValue[] | { [name: string]: UnmarshalledValue };
 
+/** Options of {@link unmarshallAttributes} and {@link unmarshallAttributeValue}. */
 export interface UnmarshallOptions {
   /**
    * How N (and NS) values come out. "number" (default) gives JS numbers and throws a

@@ -11,20 +11,37 @@ import { mapRecords } from "./record-map.js";
  * `SQSRecord` of `@types/aws-lambda` is accepted as it is (the record handler then gets that type).
  */
 export interface SqsRecordFields {
+  /** Identifies the record in the partial-batch response. */
   messageId: string;
-  attributes?: { MessageGroupId?: string | undefined } | undefined;
+  /** System attributes; only `MessageGroupId` is read. */
+  attributes?:
+    | {
+        /** The FIFO message group; records of one group run in order. */
+        MessageGroupId?: string | undefined;
+      }
+    | undefined;
+  /** The queue's ARN; a `.fifo` suffix turns on FIFO processing under `fifo: "auto"`. */
   eventSourceARN?: string | undefined;
 }
 
 /** An SQS record: the fields Cairn reads (Lambda delivers more; they pass through). */
 export interface SqsRecord extends SqsRecordFields {
+  /** The message body, as sent. */
   body: string;
-  attributes?: { MessageGroupId?: string; [name: string]: string | undefined };
+  /** System attributes (`MessageGroupId`, `ApproximateReceiveCount`, ...). */
+  attributes?: {
+    /** The FIFO message group. */
+    MessageGroupId?: string;
+    [name: string]: string | undefined;
+  };
+  /** The queue's ARN. */
   eventSourceARN?: string;
   [field: string]: unknown;
 }
 
+/** The event Lambda delivers from an SQS event source mapping. */
 export interface SqsEvent {
+  /** The batch's messages, in delivery order. */
   Records: SqsRecord[];
 }
 
@@ -35,10 +52,16 @@ export type SqsRecordHandler<TResult, TRecord extends SqsRecordFields = SqsRecor
   index: number,
 ) => Promise<TResult>;
 
+/** Options of {@link processSqsBatch}. */
 export interface ProcessSqsBatchOptions<TResult> {
   /** Name of the map operation; default "sqs-batch". */
   name?: string;
+  /** Records processed at once; unbounded when absent. */
   maxConcurrency?: number;
+  /**
+   * How long one record may take (see BatchExecutionOptions.itemTimeout); a record past it is reported
+   * failed.
+   */
   itemTimeout?: Duration;
   /**
    * Retry strategy of steps in the record handler that set none. Default: three attempts, 1 s then
@@ -54,6 +77,7 @@ export interface ProcessSqsBatchOptions<TResult> {
   fifo?: boolean | "auto";
   /** Default: run every record whatever fails (allCompleted), so each record gets its own verdict. */
   completionConfig?: CompletionConfig;
+  /** Serializes each record's result. */
   itemSerdes?: Serdes<TResult>;
 }
 
@@ -62,7 +86,16 @@ export interface ProcessSqsBatchOptions<TResult> {
  * messageId) and returns the partial-batch response: every record that did not succeed is listed
  * for redelivery. A record whose item succeeded is never processed again in this execution, even
  * after a crash. The function's event source mapping must report batch item failures
- * (FunctionResponseTypes: ReportBatchItemFailures).
+ * (FunctionResponseTypes: ReportBatchItemFailures). A malformed event (no Records, a record
+ * without a unique messageId, a FIFO record without MessageGroupId) rejects with
+ * {@link ValidationError} before anything runs.
+ *
+ * @example
+ * ```ts
+ * export const handler = withDurableExecution(async (event: SqsEvent, ctx) =>
+ *   processSqsBatch(ctx, event, (record) => record.step("save", () => orders.save(JSON.parse(record.body)))),
+ * );
+ * ```
  */
 export async function processSqsBatch<TResult, TRecord extends SqsRecordFields = SqsRecord>(
   context: DurableContext,

@@ -7,7 +7,9 @@ export interface KinesisStreamRecord {
   eventSource?: string;
   /** `shardId:sequenceNumber`. */
   eventID?: string;
+  /** The stream's ARN. */
   eventSourceARN?: string;
+  /** The Kinesis part of the record. */
   kinesis: {
     /** Records with the same partition key are processed in order. */
     partitionKey: string;
@@ -15,13 +17,16 @@ export interface KinesisStreamRecord {
     sequenceNumber: string;
     /** The payload, base64-encoded: see `kinesisDataText` / `kinesisDataJson`. */
     data: string;
+    /** When the record reached the stream, in epoch seconds. */
     approximateArrivalTimestamp?: number;
     [field: string]: unknown;
   };
   [field: string]: unknown;
 }
 
+/** The event Lambda delivers from a Kinesis event source mapping. */
 export interface KinesisStreamEvent {
+  /** The batch's records, in shard order. */
   Records: KinesisStreamRecord[];
 }
 
@@ -31,19 +36,34 @@ export interface KinesisStreamEvent {
  * that type).
  */
 export interface KinesisStreamRecordFields {
+  /** `"aws:kinesis"` when present. */
   eventSource?: string | undefined;
+  /** `shardId:sequenceNumber`. */
   eventID?: string | undefined;
+  /** The stream's ARN. */
   eventSourceARN?: string | undefined;
-  kinesis: { partitionKey: string; sequenceNumber: string; data: string };
+  /** The fields processKinesisBatch reads. */
+  kinesis: {
+    /** Orders the batch by default. */
+    partitionKey: string;
+    /** Reported in the partial-batch response. */
+    sequenceNumber: string;
+    /** The base64 payload. */
+    data: string;
+  };
 }
 
 /** A DynamoDB Streams record as a Lambda event source mapping delivers it (the fields Cairn reads; the rest pass through). */
 export interface DynamoDbStreamRecord {
   /** "aws:dynamodb". */
   eventSource?: string;
+  /** The record's unique id. */
   eventID?: string;
+  /** What happened to the item. */
   eventName?: "INSERT" | "MODIFY" | "REMOVE";
+  /** The stream's ARN. */
   eventSourceARN?: string;
+  /** The DynamoDB part of the record. */
   dynamodb: {
     /** Decimal digits, increasing within the shard; what the partial-batch response reports. */
     SequenceNumber: string;
@@ -51,16 +71,22 @@ export interface DynamoDbStreamRecord {
     Keys: StreamAttributeMap;
     /** Absent for REMOVE and for KEYS_ONLY / OLD_IMAGE streams; see `unmarshallAttributes`. */
     NewImage?: StreamAttributeMap;
+    /** The item before the change; only in OLD_IMAGE / NEW_AND_OLD_IMAGES streams, absent for INSERT. */
     OldImage?: StreamAttributeMap;
+    /** Which images the stream carries. */
     StreamViewType?: "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
+    /** When the change was made, in epoch seconds. */
     ApproximateCreationDateTime?: number;
+    /** Size of the record. */
     SizeBytes?: number;
     [field: string]: unknown;
   };
   [field: string]: unknown;
 }
 
+/** The event Lambda delivers from a DynamoDB Streams event source mapping. */
 export interface DynamoDbStreamEvent {
+  /** The batch's records, in shard order. */
   Records: DynamoDbStreamRecord[];
 }
 
@@ -70,11 +96,23 @@ export interface DynamoDbStreamEvent {
  * time that each record has its `dynamodb.SequenceNumber` (and `Keys` when they order the batch).
  */
 export interface DynamoDbStreamRecordFields {
+  /** `"aws:dynamodb"` when present. */
   eventSource?: string | undefined;
+  /** The record's unique id. */
   eventID?: string | undefined;
+  /** INSERT, MODIFY or REMOVE. */
   eventName?: string | undefined;
+  /** The stream's ARN. */
   eventSourceARN?: string | undefined;
-  dynamodb?: { SequenceNumber?: string | undefined; Keys?: { [name: string]: object } | undefined } | undefined;
+  /** The fields processDynamoDbStreamBatch reads. */
+  dynamodb?:
+    | {
+        /** Reported in the partial-batch response; required at run time. */
+        SequenceNumber?: string | undefined;
+        /** Orders the batch by item by default. */
+        Keys?: { [name: string]: object } | undefined;
+      }
+    | undefined;
 }
 
 /** A record of either stream, as the shared stream helpers take it. */
@@ -86,7 +124,11 @@ export type StreamRecordFields = KinesisStreamRecordFields | DynamoDbStreamRecor
  * an empty list acknowledges the whole batch.
  */
 export interface StreamBatchResponse {
-  batchItemFailures: Array<{ itemIdentifier: string }>;
+  /** At most one entry: the lowest sequence number that did not succeed. */
+  batchItemFailures: Array<{
+    /** That record's sequence number. */
+    itemIdentifier: string;
+  }>;
 }
 
 export type StreamSource = "kinesis" | "dynamodb";

@@ -19,13 +19,19 @@ import {
   type StreamSource,
 } from "./stream-records.js";
 
+/** Processes one stream record inside its own child context (call operations on `context`). */
 export type StreamRecordHandler<TRecord, TResult> = (context: DurableContext, record: TRecord, index: number) => Promise<TResult>;
 
+/** Options of {@link processKinesisBatch} and {@link processDynamoDbStreamBatch}. */
 export interface ProcessStreamBatchOptions<TRecord, TResult> {
   /** Name of the map operation; default "kinesis-batch" / "dynamodb-stream-batch". */
   name?: string;
   /** Records (of different keys) processed at once, counting records that wait or back off; unbounded when absent. */
   maxConcurrency?: number;
+  /**
+   * How long one record may take (see BatchExecutionOptions.itemTimeout); a record past it counts as
+   * not succeeded.
+   */
   itemTimeout?: Duration;
   /**
    * Retry strategy of steps in the record handler that set none. Default: three attempts, 1 s then
@@ -41,6 +47,7 @@ export interface ProcessStreamBatchOptions<TRecord, TResult> {
   partitionKey?: ((record: TRecord, index: number) => PartitionKey) | false;
   /** Default: run every record whatever fails (allCompleted), so every key gets as far as it can. */
   completionConfig?: CompletionConfig;
+  /** Serializes each record's result. */
   itemSerdes?: Serdes<TResult>;
 }
 

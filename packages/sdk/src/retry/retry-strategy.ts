@@ -3,6 +3,7 @@ import { wholeSeconds, type Duration } from "../types/duration.js";
 import { JitterStrategy, type RetryDecision, type RetryStrategy } from "../types/step.js";
 import { applyJitter, exponentialBackoff } from "./exponential-backoff.js";
 
+/** Options of {@link createRetryStrategy}; every field is optional. */
 export interface RetryStrategyConfig {
   /** Total attempts including the first (default 6). */
   maxAttempts?: number;
@@ -28,7 +29,24 @@ export const DEFAULT_RETRY = {
   jitter: JitterStrategy.FULL,
 } as const;
 
-/** An exponential-backoff retry strategy. Delays are whole seconds, at least 1. */
+/**
+ * An exponential-backoff retry strategy for {@link StepConfig.retryStrategy}: the n-th retry waits
+ * `initialDelay * backoffRate^(n-1)`, capped at `maxDelay`, then jittered. Delays are whole
+ * seconds, at least 1: a retry is a checkpointed timer, so the execution may suspend meanwhile.
+ * Throws {@link ValidationError} for an invalid config.
+ *
+ * @example
+ * ```ts
+ * const retry = createRetryStrategy({
+ *   maxAttempts: 4,
+ *   initialDelay: { seconds: 2 },
+ *   backoffRate: 3, // 2 s, 6 s, 18 s
+ *   jitter: JitterStrategy.NONE,
+ *   retryableErrors: [/timeout/, "ECONNRESET"],
+ * });
+ * await ctx.step("call-partner", () => partner.call(order), { retryStrategy: retry });
+ * ```
+ */
 export function createRetryStrategy(config: RetryStrategyConfig = {}): RetryStrategy {
   const backoff = exponentialBackoff("createRetryStrategy", config, DEFAULT_RETRY);
   const { retryableErrors, retryableErrorTypes } = config;
@@ -52,6 +70,7 @@ function isRetryable(
   return types?.some((type) => error instanceof type || name === type.name) ?? false;
 }
 
+/** Options of {@link createLinearRetryStrategy}; every field is optional. */
 export interface LinearRetryStrategyConfig {
   /** Total attempts including the first (default 5). */
   maxAttempts?: number;
@@ -61,6 +80,7 @@ export interface LinearRetryStrategyConfig {
   increment?: Duration;
   /** The earlier name of `increment`, still accepted. */
   delayIncrement?: Duration;
+  /** Upper bound of any delay (default: none). */
   maxDelay?: Duration;
   /** Randomisation of each delay (default NONE). */
   jitter?: JitterStrategy;
@@ -70,7 +90,10 @@ export interface LinearRetryStrategyConfig {
   retryableErrorTypes?: (new (...args: never[]) => Error)[];
 }
 
-/** Retries with delays growing by a fixed increment (5 s, 10 s, 15 s, ... by default). */
+/**
+ * Retries with delays growing by a fixed increment (5 s, 10 s, 15 s, ... by default), no jitter
+ * unless asked. Throws {@link ValidationError} for an invalid config.
+ */
 export function createLinearRetryStrategy(config: LinearRetryStrategyConfig = {}): RetryStrategy {
   const what = "createLinearRetryStrategy";
   const maxAttempts = config.maxAttempts ?? 5;
@@ -98,6 +121,7 @@ export function createLinearRetryStrategy(config: LinearRetryStrategyConfig = {}
   };
 }
 
+/** Ready-made retry strategies, e.g. `{ retryStrategy: retryPresets.noRetry }`. */
 export const retryPresets = {
   /** 6 attempts, 5 s doubling to at most 60 s, full jitter. */
   default: createRetryStrategy(),

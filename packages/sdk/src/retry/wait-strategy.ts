@@ -4,6 +4,7 @@ import { JitterStrategy } from "../types/step.js";
 import type { WaitForConditionDecision } from "../types/wait-condition.js";
 import { exponentialBackoff } from "./exponential-backoff.js";
 
+/** Options of {@link createWaitStrategy}; only `shouldContinuePolling` is required. */
 export interface WaitStrategyConfig<T> {
   /** Whether the state returned by the last check still needs polling (true = not done yet). */
   shouldContinuePolling: (state: T) => boolean;
@@ -34,8 +35,12 @@ export const DEFAULT_WAIT_STRATEGY = {
 
 /** The wait strategy gave up: the condition was still not met after `maxAttempts` checks. */
 export class WaitStrategyExhaustedError extends Error {
+  /** `"WaitStrategyExhaustedError"`. */
   readonly errorType = "WaitStrategyExhaustedError";
-  constructor(readonly maxAttempts: number) {
+  constructor(
+    /** The number of checks made. */
+    readonly maxAttempts: number,
+  ) {
     super(
       `waitForCondition gave up after ${maxAttempts} checks: the condition was still not met. ` +
         "Raise maxAttempts or the delays of the wait strategy if the condition needs longer.",
