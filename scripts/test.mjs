@@ -3,7 +3,9 @@
 // conformance run included) and the consumer fixtures (testing/consumers: the packed packages
 // installed into a CommonJS jest project and an ESM vitest project), then print one total over
 // all of them as `N passed, M failed`. Each run writes a jest-format JSON report next to its
-// package (.vitest-report*.json, .jest-report*.json), read here.
+// package (.vitest-report*.json, .jest-report*.json), read here. Every vitest run goes through
+// scripts/watchdog.mjs (the workspaces' `test` scripts), so a run that stops making progress is
+// stopped with a message and counted as a failure here instead of stalling `npm test`.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

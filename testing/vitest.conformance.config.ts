@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
-import { workspaceAliases } from "../vitest.shared.js";
+import { testDefaults, workspaceAliases } from "../vitest.shared.js";
 
 // The conformance run: every vector of ../shared/conformance/requirements, in skipped and real
 // time, reported one line per requirement by conformance/reporter.ts.
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
+    ...testDefaults,
     include: ["conformance/suite.conformance.ts"],
     reporters: ["./conformance/reporter.ts"],
     maxConcurrency: 20,

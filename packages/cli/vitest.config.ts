@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
-import { workspaceAliases } from "../../vitest.shared.js";
+import { testDefaults, workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   // The end-to-end files spawn many CLI processes; side by side on a small machine they starve
   // each other into timeouts.
-  test: { include: ["src/**/*.test.ts"], fileParallelism: false },
+  test: { ...testDefaults, include: ["src/**/*.test.ts"], fileParallelism: false },
 });

@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
-import { workspaceAliases } from "../../vitest.shared.js";
+import { testDefaults, workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
+    ...testDefaults,
     include: ["src/**/*.test.ts"],
     // One DynamoDB Local (a JVM) per run; test files share it through their own tables.
     globalSetup: ["src/test-support/global-setup.ts"],

@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
-import { workspaceAliases } from "../../vitest.shared.js";
+import { testDefaults, workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: { include: ["src/**/*.test.ts"] },
+  test: { ...testDefaults, include: ["src/**/*.test.ts"] },
 });
