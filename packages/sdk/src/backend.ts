@@ -9,11 +9,6 @@
  *
  * @packageDocumentation
  */
-export type { CheckpointBackend, DurableExecutionClient } from "./protocol/backend.js";
-export type {
-  DurableExecutionInvocationInput,
-  DurableExecutionInvocationOutput,
-} from "./protocol/invocation.js";
 export {
   attachInvocationEnvironment,
   invocationEnvironmentOf,
@@ -24,3 +19,8 @@ export { writeDefaultLogLine } from "./context/default-log-line.js";
 export { toErrorObject } from "./errors/error-object.js";
 export { errorFromObject } from "./errors/durable-errors.js";
 export { durationSeconds, wholeSeconds } from "./types/duration.js";
+export type { Duration } from "./types/duration.js";
+export type { DurableLogLevel } from "./types/logger.js";
+export type { ServiceClock } from "./engine/service-waits.js";
+// The checkpoint protocol's types, which these signatures use (its values are in `@cairn/sdk`).
+export type * from "./protocol/index.js";

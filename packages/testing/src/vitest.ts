@@ -27,3 +27,4 @@ declare module "vitest" {
 }
 
 export { cairnMatchers, type CairnMatchers };
+export type { MatcherContext, MatcherResult } from "./matchers.js";

@@ -38,3 +38,18 @@ export {
 } from "./chained-invokes.js";
 export { SharedVirtualTime, TimeMember, SKIPS_TIME } from "./shared-virtual-time.js";
 export type { ExternalChangeInfo, WaitForExternalChange } from "./external-changes.js";
+// Types the orchestrator's signatures use, from the layers below.
+export type { RunTarget, TargetRun } from "./chained-invokes.js";
+export type {
+  CallbackCompletionResult,
+  DurableExecutionService,
+  ExecutionStatus,
+  ExecutionSummary,
+  InvocationOutcome,
+  InvocationTicket,
+  StartExecutionParams,
+} from "../service/service-api.js";
+export type { ChainedInvokeOutcome, PendingChainedInvoke } from "../service/chained-invokes.js";
+export type { LambdaContextLike } from "../types/context.js";
+// The checkpoint protocol's types, which these signatures use (its values are in `@cairn/sdk`).
+export type * from "../protocol/index.js";

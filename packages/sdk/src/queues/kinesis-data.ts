@@ -1,5 +1,5 @@
 /** What the decoders read: a record's `kinesis.data` (and its sequence number for messages). */
-type KinesisPayloadRecord = { kinesis: { data: string; sequenceNumber?: string } };
+export type KinesisPayloadRecord = { kinesis: { data: string; sequenceNumber?: string } };
 
 /**
  * A Kinesis record's payload could not be decoded. Thrown inside the record's item, it fails that
@@ -7,6 +7,7 @@ type KinesisPayloadRecord = { kinesis: { data: string; sequenceNumber?: string }
  * step, or list it in a retry strategy's non-retryable errors.
  */
 export class StreamRecordDecodeError extends Error {
+  /** `"StreamRecordDecodeError"`. */
   readonly errorType = "StreamRecordDecodeError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

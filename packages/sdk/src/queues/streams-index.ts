@@ -24,3 +24,5 @@ export {
   type UnmarshalledValue,
   type UnmarshallOptions,
 } from "./dynamodb-attributes.js";
+export type { StreamRecordFields } from "./stream-records.js";
+export type { KinesisPayloadRecord } from "./kinesis-data.js";

@@ -53,3 +53,7 @@ export { wakeAtOf } from "./wake.js";
 export { planStopExecution } from "./stop-execution.js";
 export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";
+export type { CoreContext } from "./core-context.js";
+export type { ChainedInvokeOutcome, PendingChainedInvoke } from "./chained-invokes.js";
+// The checkpoint protocol's types, which these signatures use (its values are in `@cairn/sdk`).
+export type * from "../protocol/index.js";
