@@ -15,22 +15,37 @@ export const LOCAL_EXECUTED_VERSION = "$LATEST";
 
 /** How a chained invoke's target ended. */
 export type ChainedInvokeOutcome =
-  | { status: "SUCCEEDED"; result?: string | undefined }
-  | { status: "FAILED" | "TIMED_OUT" | "STOPPED"; error?: ErrorObject | undefined };
+  | {
+      /** The target succeeded. */
+      status: "SUCCEEDED";
+      /** Its result, serialized. */
+      result?: string | undefined;
+    }
+  | {
+      /** The target failed, timed out or was stopped. */
+      status: "FAILED" | "TIMED_OUT" | "STOPPED";
+      /** Why. */
+      error?: ErrorObject | undefined;
+    };
 
 /** A chained invoke whose target has not reported back yet: what a dispatcher needs to run it. */
 export interface PendingChainedInvoke {
+  /** The invoke operation's id in the calling execution. */
   operationId: string;
+  /** The target function. */
   functionName: string;
   /** The serialized input, as the handler checkpointed it. */
   input?: string | undefined;
+  /** The tenant the target runs for. */
   tenantId?: string | undefined;
   /**
    * The execution reserved for the target when the invoke started. A durable target runs as this
    * execution (name and id below), so starting it twice finds the same execution.
    */
   targetExecutionArn: string;
+  /** The reserved execution's name. */
   targetExecutionName: string;
+  /** The reserved execution's id. */
   targetExecutionId: string;
 }
 

@@ -43,8 +43,11 @@ import type {
 import { nextTimerOf, planFireDueTimers } from "./timers.js";
 import { wakeAtOf } from "./wake.js";
 
+/** Options of {@link CheckpointService}. */
 export interface CheckpointServiceOptions {
+  /** Where executions are kept. */
   store: ExecutionStore;
+  /** The service's time (default: the system clock); a virtual clock skips time in tests. */
   clock?: Clock | undefined;
   /** Source of tokens and ids; only tests replace it. */
   ids?: IdSource | undefined;
@@ -55,6 +58,12 @@ export interface CheckpointServiceOptions {
 /**
  * The checkpoint service over any ExecutionStore: the pure core decides, the store persists.
  * Everything returned is a copy, so callers cannot reach stored state.
+ *
+ * @example
+ * ```ts
+ * const service = new CheckpointService({ store: new FileExecutionStore(".cairn") });
+ * const execution = await service.startExecution({ input: JSON.stringify({ orderId: "o-1" }) });
+ * ```
  */
 export class CheckpointService implements DurableExecutionService {
   private readonly store: ExecutionStore;
@@ -62,6 +71,7 @@ export class CheckpointService implements DurableExecutionService {
   private readonly ids: IdSource;
   private readonly initialPageSize: number | undefined;
 
+  /** A service over `options.store`. */
   constructor(options: CheckpointServiceOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;

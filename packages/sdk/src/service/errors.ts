@@ -3,6 +3,7 @@
 
 /** Base class of every error the checkpoint service and its stores raise. */
 export abstract class CheckpointServiceError extends Error {
+  /** A stable type to branch on (the AWS service's error code where there is one). */
   abstract readonly errorType: string;
 }
 
@@ -11,9 +12,12 @@ export abstract class CheckpointServiceError extends Error {
  * (or the invocation already ended). The invocation that holds this token must stop.
  */
 export class StaleCheckpointTokenError extends CheckpointServiceError {
+  /** `"StaleCheckpointTokenError"`. */
   override readonly name = "StaleCheckpointTokenError";
+  /** `"InvalidCheckpointToken"`, as the AWS service says. */
   readonly errorType = "InvalidCheckpointToken";
   constructor(
+    /** The execution. */
     readonly executionArn: string,
     detail = "a newer invocation owns the execution",
   ) {
@@ -26,12 +30,18 @@ export class StaleCheckpointTokenError extends CheckpointServiceError {
 
 /** An update in a checkpoint batch is invalid. Nothing of the batch was applied. */
 export class InvalidCheckpointError extends CheckpointServiceError {
+  /** `"InvalidCheckpointError"`. */
   override readonly name = "InvalidCheckpointError";
+  /** `"InvalidCheckpoint"`. */
   readonly errorType = "InvalidCheckpoint";
   constructor(
+    /** The operation the update names. */
     readonly operationId: string,
+    /** The update's action. */
     readonly action: string,
+    /** What is wrong with it. */
     readonly reason: string,
+    /** Its position in the batch. */
     readonly updateIndex?: number,
   ) {
     super(
@@ -43,30 +53,44 @@ export class InvalidCheckpointError extends CheckpointServiceError {
 
 /** The execution already SUCCEEDED/FAILED: it accepts no checkpoints or invocations. */
 export class ExecutionClosedError extends CheckpointServiceError {
+  /** `"ExecutionClosedError"`. */
   override readonly name = "ExecutionClosedError";
+  /** `"ExecutionClosed"`. */
   readonly errorType = "ExecutionClosed";
   constructor(
+    /** The execution. */
     readonly executionArn: string,
+    /** Its final status. */
     readonly status: string,
   ) {
     super(`Execution ${executionArn} is already ${status}; it accepts no more checkpoints or invocations.`);
   }
 }
 
+/** No execution with this ARN in the store. */
 export class ExecutionNotFoundError extends CheckpointServiceError {
+  /** `"ExecutionNotFoundError"`. */
   override readonly name = "ExecutionNotFoundError";
+  /** `"ResourceNotFound"`. */
   readonly errorType = "ResourceNotFound";
-  constructor(readonly executionArn: string) {
+  constructor(
+    /** The ARN asked for. */
+    readonly executionArn: string,
+  ) {
     super(`No execution ${executionArn} in this store. Check the ARN and that the same store directory is used.`);
   }
 }
 
 /** startExecution was called with a name that already belongs to an execution with other input. */
 export class ExecutionAlreadyExistsError extends CheckpointServiceError {
+  /** `"ExecutionAlreadyExistsError"`. */
   override readonly name = "ExecutionAlreadyExistsError";
+  /** `"ExecutionAlreadyExists"`. */
   readonly errorType = "ExecutionAlreadyExists";
   constructor(
+    /** The name asked for. */
     readonly executionName: string,
+    /** The execution that has it. */
     readonly executionArn: string,
   ) {
     super(
@@ -78,17 +102,24 @@ export class ExecutionAlreadyExistsError extends CheckpointServiceError {
 
 /** A request parameter (other than a checkpoint update) is malformed. */
 export class InvalidRequestError extends CheckpointServiceError {
+  /** `"InvalidRequestError"`. */
   override readonly name = "InvalidRequestError";
+  /** `"InvalidParameterValue"`. */
   readonly errorType = "InvalidParameterValue";
 }
 
 /** A file-store log is damaged somewhere other than its last record. */
 export class CorruptLogError extends CheckpointServiceError {
+  /** `"CorruptLogError"`. */
   override readonly name = "CorruptLogError";
+  /** `"CorruptLog"`. */
   readonly errorType = "CorruptLog";
   constructor(
+    /** The damaged log file. */
     readonly file: string,
+    /** Byte offset of the damage. */
     readonly offset: number,
+    /** What is wrong there. */
     readonly reason: string,
   ) {
     super(
@@ -100,10 +131,14 @@ export class CorruptLogError extends CheckpointServiceError {
 
 /** A file-store lock could not be acquired in time (another live process keeps holding it). */
 export class StoreLockTimeoutError extends CheckpointServiceError {
+  /** `"StoreLockTimeoutError"`. */
   override readonly name = "StoreLockTimeoutError";
+  /** `"StoreLockTimeout"`. */
   readonly errorType = "StoreLockTimeout";
   constructor(
+    /** The lock file. */
     readonly lockFile: string,
+    /** The lock file's content, naming the holding process. */
     readonly holder: string,
   ) {
     super(
@@ -114,10 +149,14 @@ export class StoreLockTimeoutError extends CheckpointServiceError {
 
 /** A callback id that is not shaped like one Cairn issues (truncated, mangled, or from elsewhere). */
 export class InvalidCallbackIdError extends CheckpointServiceError {
+  /** `"InvalidCallbackIdError"`. */
   override readonly name = "InvalidCallbackIdError";
+  /** `"InvalidParameterValue"`. */
   readonly errorType = "InvalidParameterValue";
   constructor(
+    /** The id given. */
     readonly callbackId: string,
+    /** What is wrong with it. */
     readonly reason: string,
   ) {
     super(
@@ -129,19 +168,28 @@ export class InvalidCallbackIdError extends CheckpointServiceError {
 
 /** No callback with this id exists in this store (wrong store, deleted execution, or a forged id). */
 export class CallbackNotFoundError extends CheckpointServiceError {
+  /** `"CallbackNotFoundError"`. */
   override readonly name = "CallbackNotFoundError";
+  /** `"ResourceNotFound"`. */
   readonly errorType = "ResourceNotFound";
-  constructor(readonly callbackId: string) {
+  constructor(
+    /** The id given. */
+    readonly callbackId: string,
+  ) {
     super(`No callback ${callbackId} in this store. Check the id and that the same store is used.`);
   }
 }
 
 /** The callback already succeeded, failed or timed out: it accepts no more results or heartbeats. */
 export class CallbackAlreadyCompletedError extends CheckpointServiceError {
+  /** `"CallbackAlreadyCompletedError"`. */
   override readonly name = "CallbackAlreadyCompletedError";
+  /** `"CallbackAlreadyCompleted"`. */
   readonly errorType = "CallbackAlreadyCompleted";
   constructor(
+    /** The callback's id. */
     readonly callbackId: string,
+    /** How it ended. */
     readonly status: string,
   ) {
     super(`Callback ${callbackId} is already ${status}; it accepts no more results or heartbeats. Nothing was changed.`);

@@ -7,7 +7,9 @@ export { EXECUTION_OPERATION_ID } from "../protocol/wire.js";
 
 /** The invocation that currently owns the execution (holds the current checkpoint token). */
 export interface ActiveInvocation {
+  /** The invocation's request id. */
   requestId: string;
+  /** When it began. */
   startTimestamp: Date;
   /** Prefix of every checkpoint token issued to this invocation. */
   invocationKey: string;
@@ -24,25 +26,42 @@ export interface ActiveInvocation {
  * result is too big for the invocation response). It becomes the execution's result only at
  * endInvocation.
  */
-export type CheckpointedOutcome = { status: "SUCCEEDED"; result?: string } | { status: "FAILED"; error?: ErrorObject };
+export type CheckpointedOutcome =
+  | {
+      /** The handler succeeded. */
+      status: "SUCCEEDED";
+      /** Its result, serialized. */
+      result?: string;
+    }
+  | {
+      /** The handler failed. */
+      status: "FAILED";
+      /** Why. */
+      error?: ErrorObject;
+    };
 
 /**
  * Everything the service knows about one execution. Stores keep it; only `applyMutation`
  * changes it, so every store evolves it identically.
  */
 export interface ExecutionRecord {
+  /** The execution's id (a ULID). */
   executionId: string;
   /** Number of mutations applied; the next mutation must carry seq + 1. */
   seq: number;
+  /** What getExecution reports. */
   summary: ExecutionSummary;
   /** Operations by id; Map iteration order is insertion order. */
   operations: Map<string, Operation>;
   /** Operation ids in insertion order, for O(1) paging by position. */
   operationOrder: string[];
+  /** The history events, in order. */
   history: HistoryEvent[];
   /** The only token checkpoint() accepts; undefined while no invocation runs. */
   checkpointToken: string | undefined;
+  /** The invocation that owns the execution now, if any. */
   invocation: ActiveInvocation | undefined;
+  /** An outcome the handler checkpointed, not yet the execution's. */
   outcome: CheckpointedOutcome | undefined;
   /** Ids of operations with a timer pending (STARTED waits, PENDING steps, STARTED callbacks with a timeout). */
   timers: Set<string>;
@@ -61,10 +80,15 @@ export interface ExecutionRecord {
  * `null` clears a field; an absent field leaves it as it is.
  */
 export interface ExecutionMutation {
+  /** The record's `seq` after this mutation (one more than before). */
   seq: number;
+  /** The new summary. */
   summary?: ExecutionSummary;
+  /** The new current token. */
   checkpointToken?: string | null;
+  /** The new owning invocation. */
   invocation?: ActiveInvocation | null;
+  /** The new checkpointed outcome. */
   outcome?: CheckpointedOutcome | null;
   /** true requests a wake-up (see ExecutionRecord.wakePending); null clears it. */
   wakePending?: true | null;
@@ -74,6 +98,10 @@ export interface ExecutionMutation {
   events?: HistoryEvent[];
 }
 
+/**
+ * A record with nothing in it, for `applyMutation` to build an execution on (its first mutation fills
+ * it in).
+ */
 export function createEmptyRecord(executionId: string): ExecutionRecord {
   return {
     executionId,

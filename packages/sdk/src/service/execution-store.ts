@@ -2,7 +2,9 @@ import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
 
 /** What a decision made against a record wants: an optional mutation to commit, and a result. */
 export interface StoreDecision<T> {
+  /** The change to commit; none leaves the record as it is. */
   mutation?: ExecutionMutation | undefined;
+  /** What the caller gets back. */
   result: T;
 }
 
@@ -31,5 +33,14 @@ export interface ExecutionStore {
    * the write. `decide` must be pure; a store may call it again after a conflict. Throws what
    * `decide` throws (nothing is committed then). Returns undefined when the execution is absent.
    */
-  update<T>(executionId: string, decide: (record: ExecutionRecord) => StoreDecision<T>): Promise<{ result: T } | undefined>;
+  update<T>(
+    executionId: string,
+    decide: (record: ExecutionRecord) => StoreDecision<T>,
+  ): Promise<
+    | {
+        /** What `decide` returned as its result. */
+        result: T;
+      }
+    | undefined
+  >;
 }

@@ -10,6 +10,7 @@ export interface IdSource {
   invocationKey(): string;
   /** The unguessable part of a checkpoint token. */
   tokenSecret(): string;
+  /** A fresh invocation request id. */
   requestId(): string;
   /** The unguessable part of a callback id (see callback-ids.ts for the rest). */
   callbackSecret(): string;
@@ -35,6 +36,7 @@ function pooledRandom(size: number): string {
 
 // Tokens and callback ids are capabilities: 128 random bits, nothing else encoded beyond the
 // (non-secret) invocation key that lets getExecutionState accept any token of the invocation.
+/** The real id source: random tokens and callback ids (128 bits), UUID request ids, ULID execution ids. */
 export const randomIds: IdSource = {
   invocationKey: () => pooledRandom(9),
   tokenSecret: () => pooledRandom(16),
@@ -66,6 +68,7 @@ export function isExecutionId(id: string): boolean {
   return EXECUTION_ID.test(id);
 }
 
+/** The ARN of an execution: `arn:cairn:local:execution/<name>/<id>`. */
 export function executionArnOf(executionName: string, executionId: string): string {
   return `arn:cairn:local:execution/${executionName}/${executionId}`;
 }

@@ -7,6 +7,7 @@
 export class KeyedSerialQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /** Runs `work` after every earlier work of `key` has settled; resolves or rejects as `work` does. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);

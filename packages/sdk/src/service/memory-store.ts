@@ -43,7 +43,13 @@ export class MemoryExecutionStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<{ result: T } | undefined> {
+  ): Promise<
+    | {
+        /** What `decide` returned as its result. */
+        result: T;
+      }
+    | undefined
+  > {
     const record = this.records.get(executionId);
     if (record === undefined) return undefined;
     const { mutation, result } = decide(record);

@@ -6,22 +6,32 @@ import type { ChainedInvokeOutcome, PendingChainedInvoke } from "./chained-invok
 
 /** Source of "now" for the service: real time, or a virtual clock that tests advance. */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }
 
+/** Where an execution is: RUNNING until the handler settles, it times out or it is stopped. */
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STOPPED";
 
+/** One execution as the service reports it (start, status, result). */
 export interface ExecutionSummary {
+  /** The execution's ARN (`arn:cairn:local:execution/<name>/<id>`). */
   executionArn: string;
+  /** Its name (the idempotency key given to startExecution, else its id). */
   executionName: string;
+  /** The function it runs, when given. */
   functionName?: string | undefined;
+  /** Where it is. */
   status: ExecutionStatus;
+  /** When it started. */
   startTimestamp: Date;
+  /** When it ended. */
   endTimestamp?: Date | undefined;
   /** Serialized execution input, as given to startExecution. */
   input?: string | undefined;
   /** Serialized handler result when SUCCEEDED. */
   result?: string | undefined;
+  /** Why it FAILED (or timed out, or was stopped). */
   error?: ErrorObject | undefined;
   /** Number of invocations begun so far. */
   invocationCount: number;
@@ -29,15 +39,19 @@ export interface ExecutionSummary {
 
 /** Which execution and operation a callback id belonged to. */
 export interface CallbackCompletionResult {
+  /** The execution. */
   executionArn: string;
+  /** The callback's operation id. */
   operationId: string;
 }
 
+/** What {@link DurableExecutionService.startExecution} takes. */
 export interface StartExecutionParams {
   /** Serialized (JSON) input event. */
   input?: string | undefined;
   /** Idempotency key: starting the same name twice returns the same execution. */
   executionName?: string | undefined;
+  /** The function the execution runs (recorded, and used to dispatch chained invokes). */
   functionName?: string | undefined;
   /**
    * Use this execution id (a ULID) instead of a fresh one: a chained invoke's target runs as the
@@ -46,9 +60,13 @@ export interface StartExecutionParams {
   executionId?: string | undefined;
 }
 
+/** One begun invocation: the handler's input and what endInvocation needs to recognise it. */
 export interface InvocationTicket {
+  /** The input to hand to the handler. */
   input: DurableExecutionInvocationInput;
+  /** The invocation's request id. */
   requestId: string;
+  /** When it began. */
   startTimestamp: Date;
 }
 
@@ -58,15 +76,32 @@ export type InvocationOutcome =
    * `yielded`: a PENDING invocation stopped short of its timeout with work left to do; the
    * execution is to be invoked again at once (it has a wake-up pending, see wakeAtOf).
    */
-  | { kind: "returned"; output: DurableExecutionInvocationOutput; yielded?: boolean }
+  | {
+      /** The handler returned. */
+      kind: "returned";
+      /** What it returned. */
+      output: DurableExecutionInvocationOutput;
+      /** It stopped short of its timeout and is to be invoked again at once. */
+      yielded?: boolean;
+    }
   /** The handler process died or threw outside the protocol (e.g. Runtime.ExitError). */
-  | { kind: "crashed"; error: ErrorObject };
+  | {
+      /** The invocation died without returning. */
+      kind: "crashed";
+      /** What killed it. */
+      error: ErrorObject;
+    };
 
 /**
  * The service side of the checkpoint protocol: what an orchestrator (local runner, CLI, worker)
  * drives. It is also the engine's CheckpointBackend.
  */
 export interface DurableExecutionService extends CheckpointBackend {
+  /**
+   * Creates an execution (RUNNING, with its ExecutionStarted event), or returns the one that already
+   * has `executionName` when the input is the same. Rejects with ExecutionAlreadyExistsError for the
+   * same name with another input, InvalidRequestError for bad parameters.
+   */
   startExecution(params: StartExecutionParams): Promise<ExecutionSummary>;
   /**
    * Begins an invocation: issues a fresh checkpoint token (every older token of this execution
@@ -79,10 +114,13 @@ export interface DurableExecutionService extends CheckpointBackend {
    * execution RUNNING. A stale ticket (a newer invocation began) is rejected.
    */
   endInvocation(executionArn: string, ticket: InvocationTicket, outcome: InvocationOutcome): Promise<ExecutionSummary>;
+  /** The execution's summary; rejects with ExecutionNotFoundError. */
   getExecution(executionArn: string): Promise<ExecutionSummary>;
+  /** Every execution of the store, oldest first. */
   listExecutions(): Promise<ExecutionSummary[]>;
   /** Every operation, or only those with the given ids (unknown ids are skipped). */
   getOperations(executionArn: string, options?: { ids?: readonly string[] }): Promise<Operation[]>;
+  /** The execution's history events, in order. */
   getHistory(executionArn: string): Promise<HistoryEvent[]>;
   /** Earliest timer (wait end, retry time) of a RUNNING execution, or undefined if none. */
   nextTimer(executionArn: string): Promise<Date | undefined>;

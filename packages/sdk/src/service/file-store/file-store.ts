@@ -20,6 +20,7 @@ import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { acquireFileLock } from "./file-lock.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
 
+/** Options of {@link FileExecutionStore}. */
 export interface FileExecutionStoreOptions {
   /** How long a write waits for another live process holding the execution's lock (default 30 s). */
   lockTimeoutMs?: number | undefined;
@@ -48,13 +49,21 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+/**
+ * Keeps executions in a directory (`<directory>/executions/<id>/log`, an append-only log per
+ * execution): the embedded store of the CLI. Every acknowledged write is fsynced first, a torn last
+ * record is ignored and cut off, damage before a valid record is a CorruptLogError, and a
+ * per-execution lock file lets several processes share the directory safely.
+ */
 export class FileExecutionStore implements ExecutionStore {
+  /** The store's directory. */
   readonly directory: string;
   private readonly lockTimeoutMs: number | undefined;
   private readonly cache = new Map<string, CachedExecution>();
   /** Serializes this process's work per execution, so cache catch-up never interleaves. */
   private readonly queue = new KeyedSerialQueue();
 
+  /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
     this.directory = directory;
     this.lockTimeoutMs = options.lockTimeoutMs;
@@ -187,7 +196,13 @@ export class FileExecutionStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<{ result: T } | undefined> {
+  ): Promise<
+    | {
+        /** What `decide` returned as its result. */
+        result: T;
+      }
+    | undefined
+  > {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
       try {
