@@ -15,13 +15,20 @@ import { join, relative } from "node:path";
 import { publicPackages, repoRoot } from "./public-packages.mjs";
 
 const args = process.argv.slice(2);
+// `npm run release` sets these for its own script; an `npm publish` started in a package folder
+// must not take them (it would act on the workspace root instead of the folder it runs in).
+const childEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) => !/^npm_(package|lifecycle)_|^npm_config_(local_prefix|workspaces?|include_workspace_root|global|prefix)$/i.test(key),
+  ),
+);
 const dryRun = args.includes("--dry-run");
 const publishArgs = args.filter((arg) => arg !== "--dry-run");
 
 /** Runs a command in the foreground; stops the release with a message when it fails. */
 function step(title, command, commandArgs, cwd = repoRoot) {
   console.log(`\nrelease: ${title}`);
-  const result = spawnSync(command, commandArgs, { cwd, stdio: "inherit" });
+  const result = spawnSync(command, commandArgs, { cwd, env: childEnv, stdio: "inherit" });
   if (result.status !== 0) {
     console.error(`release: stopped: ${title} failed (${result.error?.message ?? `exit code ${result.status}`})`);
     process.exit(1);
@@ -33,6 +40,7 @@ function published(name, version) {
   const registry = publishArgs.find((arg, i) => publishArgs[i - 1] === "--registry" || arg.startsWith("--registry="));
   const view = spawnSync("npm", ["view", `${name}@${version}`, "version", ...(registry ? ["--registry", registry.replace(/^--registry=/, "")] : [])], {
     cwd: repoRoot,
+    env: childEnv,
     encoding: "utf8",
   });
   return view.status === 0 && view.stdout.trim() === version;
