@@ -11,24 +11,54 @@ import { childClock, TimeMember } from "./shared-virtual-time.js";
 /** A function `ctx.invoke` can reach, by function id. */
 export type ChainedFunction =
   /** Runs as its own durable execution in the same service, on the same clock. */
-  | { durable: true; handler: DurableInvocationHandler }
+  | {
+      /** A durable handler. */
+      durable: true;
+      /** What `withDurableExecution` returned. */
+      handler: DurableInvocationHandler;
+    }
   /** A plain async function: called with the parsed input; its JSON result is the invoke's result. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event and result are the function's own
-  | { durable: false; handler: (event: any, context: LambdaContextLike) => unknown };
+  | {
+      /** A plain function. */
+      durable: false;
+      /** The function; a rejection fails the invoke. */
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event and result are the function's own
+      handler: (event: any, context: LambdaContextLike) => unknown;
+    };
 
 /** Function ids to functions. */
 export type ChainedFunctionRegistry = ReadonlyMap<string, ChainedFunction>;
 
 /** What running a durable target needs from the orchestrator that runs the parent. */
 export interface TargetRun {
+  /** The service the target's execution lives in. */
   service: DurableExecutionService;
+  /** The shared clock. */
   clock: OrchestratorClock;
+  /** The target's durable handler. */
   handler: DurableInvocationHandler;
-  start: { executionName: string; executionId: string; input: string | undefined; functionName: string };
+  /** The target execution to start (its name and id were reserved by the invoke). */
+  start: {
+    /** The reserved execution name. */
+    executionName: string;
+    /** The reserved execution id. */
+    executionId: string;
+    /** The invoke's serialized input. */
+    input: string | undefined;
+    /** The target function's id. */
+    functionName: string;
+  };
+  /** What the target's own invokes can call. */
   functions: ChainedFunctionRegistry;
+  /** Aborts the target's run. */
   signal: AbortSignal;
   /** The invoke that runs this target: the caller's execution and the CHAINED_INVOKE operation. */
-  invokedBy: { executionArn: string; operationId: string };
+  invokedBy: {
+    /** The calling execution. */
+    executionArn: string;
+    /** The CHAINED_INVOKE operation's id. */
+    operationId: string;
+  };
 }
 
 /** Runs a durable target to its end; undefined when it stopped early (aborted, or waiting on something external). */

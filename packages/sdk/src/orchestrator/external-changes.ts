@@ -1,7 +1,9 @@
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
 import type { ChainedInvokeDispatcher } from "./chained-invokes.js";
 
+/** What a {@link WaitForExternalChange} watcher receives. */
 export interface ExternalChangeInfo {
+  /** The execution to watch. */
   executionArn: string;
   /** Aborted when the run wakes for another reason (or stops): stop watching then. */
   signal: AbortSignal;

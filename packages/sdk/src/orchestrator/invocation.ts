@@ -29,7 +29,9 @@ export type DurableInvocationHandler = (
  * expired) can end the invocation as if its process had died.
  */
 export interface InvocationControl {
+  /** The execution being invoked. */
   readonly executionArn: string;
+  /** This invocation's request id. */
   readonly requestId: string;
   /** 1-based position of this invocation within the orchestration run. */
   readonly invocationNumber: number;
@@ -39,17 +41,24 @@ export interface InvocationControl {
    * orchestrator records `{ kind: "crashed", error }` and carries on.
    */
   crash(error?: ErrorObject): void;
+  /** Whether `crash` was called. */
   readonly crashed: boolean;
 }
 
 /** Wraps the backend one invocation talks to; called once per invocation. */
 export type BackendWrapper = (backend: CheckpointBackend, invocation: InvocationControl) => CheckpointBackend;
 
+/** One invocation as an orchestration run saw it. */
 export interface InvocationRecord {
+  /** Its request id. */
   requestId: string;
+  /** 1-based position within the run. */
   invocationNumber: number;
+  /** When it began (orchestrator's clock). */
   startTimestamp: Date;
+  /** When it ended. */
   endTimestamp: Date;
+  /** Returned (with the handler's output) or crashed. */
   outcome: InvocationOutcome;
   /** Checkpoint calls with at least one update that the service stored during this invocation. */
   storedCheckpoints: number;
@@ -57,19 +66,32 @@ export interface InvocationRecord {
   yielded: boolean;
 }
 
+/** Options of {@link invokeOnce}. */
 export interface InvokeOptions {
+  /** The service the execution lives in. */
   service: DurableExecutionService;
+  /** The service's clock. */
   clock: Clock;
+  /** The durable handler to invoke. */
   handler: DurableInvocationHandler;
+  /** The execution to invoke. */
   executionArn: string;
+  /** 1-based position of this invocation in the run. */
   invocationNumber: number;
+  /** Receives every log line the handler emits. */
   logSink?: ((record: DurableLogRecord) => void) | undefined;
+  /** Wraps the invocation's checkpoint backend (fault injection, tracing). */
   wrapBackend?: BackendWrapper | undefined;
+  /** What the handler's `lambdaContext.functionName` says (default `"cairn-local"`). */
   functionName?: string | undefined;
   /** What `getRemainingTimeInMillis` counts down from (measured on the orchestrator's clock). */
   invocationTimeoutMs: number;
 }
 
+/**
+ * What a crashed invocation records when `InvocationControl.crash` is called without an error: a
+ * Lambda runtime exit.
+ */
 export const DEFAULT_CRASH_ERROR: ErrorObject = {
   ErrorType: "Runtime.ExitError",
   ErrorMessage: "The invocation was terminated before it returned",
@@ -132,10 +154,17 @@ function isOutput(value: unknown): value is DurableExecutionInvocationOutput {
   return status === InvocationStatus.SUCCEEDED || status === InvocationStatus.FAILED || status === InvocationStatus.PENDING;
 }
 
-/** Runs one invocation: begin, call the handler, end. */
-export async function invokeOnce(
-  options: InvokeOptions,
-): Promise<{ record: InvocationRecord; execution: ExecutionSummary }> {
+/**
+ * Runs one invocation: begins it with the service (a fresh checkpoint token), calls the handler
+ * in-process with the backend attached, and ends it with the outcome. A handler that rejects or
+ * returns something other than an invocation output counts as crashed.
+ */
+export async function invokeOnce(options: InvokeOptions): Promise<{
+  /** How the invocation went. */
+  record: InvocationRecord;
+  /** The execution after the invocation ended. */
+  execution: ExecutionSummary;
+}> {
   const { service, clock, executionArn } = options;
   const ticket: InvocationTicket = await service.beginInvocation(executionArn);
   const control = new Control(executionArn, ticket.requestId, options.invocationNumber);

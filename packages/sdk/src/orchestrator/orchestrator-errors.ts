@@ -3,9 +3,12 @@
  * suspending on short timers, or a crash loop that does make some progress each time.
  */
 export class InvocationLimitError extends Error {
+  /** `"InvocationLimitError"`. */
   readonly errorType = "InvocationLimitError";
   constructor(
+    /** The execution. */
     readonly executionArn: string,
+    /** The `maxInvocations` it reached. */
     readonly limit: number,
   ) {
     super(
@@ -22,9 +25,12 @@ export class InvocationLimitError extends Error {
  * Re-invoking would loop forever, so the orchestrator stops.
  */
 export class NoProgressError extends Error {
+  /** `"NoProgressError"`. */
   readonly errorType = "NoProgressError";
   constructor(
+    /** The execution. */
     readonly executionArn: string,
+    /** Consecutive invocations without progress. */
     readonly invocations: number,
     detail: string,
   ) {

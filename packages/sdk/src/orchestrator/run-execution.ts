@@ -8,8 +8,17 @@ import { sleepWhileInvokesRun, targetLogSink, type WaitForExternalChange } from 
 import { loopClock } from "./shared-virtual-time.js";
 
 /** Start a new execution, or carry on with one that exists (e.g. after the CLI was killed). */
-export type ExecutionTarget = { start: StartExecutionParams } | { executionArn: string };
+export type ExecutionTarget =
+  | {
+      /** Start (or, by name, find) this execution. */
+      start: StartExecutionParams;
+    }
+  | {
+      /** Carry on with this existing execution. */
+      executionArn: string;
+    };
 
+/** Options of {@link runExecution}. */
 export interface RunExecutionOptions {
   /** The service the execution lives in. Its clock must be `clock`. */
   service: DurableExecutionService;
@@ -18,7 +27,9 @@ export interface RunExecutionOptions {
    * other Clock is taken to be real time and the orchestrator sleeps until each timer.
    */
   clock: Clock;
+  /** The durable handler, e.g. what `withDurableExecution` returns. */
   handler: DurableInvocationHandler;
+  /** Which execution to run. */
   target: ExecutionTarget;
   /** Receives every structured log line the handler emits. */
   logSink?: ((record: DurableLogRecord) => void) | undefined;
@@ -58,6 +69,7 @@ export interface RunExecutionOptions {
   maxInvocationsWithoutProgress?: number | undefined;
   /** Reported to the handler through `getRemainingTimeInMillis`; default 15 minutes. */
   invocationTimeoutMs?: number | undefined;
+  /** The function name the execution records and the handler sees. */
   functionName?: string | undefined;
   /**
    * Stops the run between invocations or while sleeping until a timer; an invocation in flight is
@@ -66,8 +78,11 @@ export interface RunExecutionOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What `onWaiting` receives. */
 export interface WaitingInfo {
+  /** The suspended execution. */
   executionArn: string;
+  /** The run's signal, if it has one: stop waiting when it aborts. */
   signal: AbortSignal | undefined;
   /** The execution's next timer; undefined when it has none. */
   until: Date | undefined;
@@ -80,8 +95,11 @@ export interface WaitingInfo {
  */
 export type OrchestrationState = "completed" | "waiting" | "aborted";
 
+/** How a {@link runExecution} run ended. */
 export interface OrchestrationResult {
+  /** Why the run stopped. */
   state: OrchestrationState;
+  /** The execution as the run left it. */
   execution: ExecutionSummary;
   /** The invocations made by this run, in order. */
   invocations: InvocationRecord[];
@@ -89,7 +107,12 @@ export interface OrchestrationResult {
   crashes: number;
 }
 
+/** Default `maxInvocations`: a run that needs more throws {@link InvocationLimitError}. */
 export const DEFAULT_MAX_INVOCATIONS = 1000;
+/**
+ * Default `maxInvocationsWithoutProgress`: that many invocations in a row storing nothing throw {@link
+ * NoProgressError}.
+ */
 export const DEFAULT_MAX_INVOCATIONS_WITHOUT_PROGRESS = 10;
 const DEFAULT_INVOCATION_TIMEOUT_MS = 15 * 60 * 1000;
 /** Timer look-ups in a row that fire nothing before the service is considered inconsistent. */
@@ -98,7 +121,20 @@ const MAX_EMPTY_TIMER_ROUNDS = 100;
 /**
  * Drives an execution to completion (or to a wait on something external): invoke the handler,
  * and while the execution stays RUNNING, let time pass until its next timer, fire it, invoke again.
- * A crashed invocation is re-invoked at once.
+ * A crashed invocation is re-invoked at once. Chained invokes are run from `functions`. Throws
+ * {@link InvocationLimitError} or {@link NoProgressError} when the execution will not finish.
+ *
+ * @example
+ * ```ts
+ * const clock = new VirtualClock(); // time is skipped: waits end at once
+ * const service = new CheckpointService({ store: new MemoryExecutionStore(), clock });
+ * const { state, execution } = await runExecution({
+ *   service,
+ *   clock,
+ *   handler,
+ *   target: { start: { input: JSON.stringify({ orderId: "o-1" }) } },
+ * });
+ * ```
  */
 export async function runExecution(options: RunExecutionOptions): Promise<OrchestrationResult> {
   // Loops of chained-invoke targets share this loop's (virtual) time; see shared-virtual-time.ts.

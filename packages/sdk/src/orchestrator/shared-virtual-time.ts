@@ -21,7 +21,11 @@ export class SharedVirtualTime {
   readonly #members = new Set<TimeMember>();
   #checkScheduled = false;
 
-  constructor(readonly clock: OrchestratorClock) {}
+  /** Shares `clock`, a clock that skips time (a VirtualClock, or one marked with {@link SKIPS_TIME}). */
+  constructor(
+    /** The virtual clock the members share. */
+    readonly clock: OrchestratorClock,
+  ) {}
 
   /** A new member, busy until it sleeps; it holds time back until it leaves. */
   join(): TimeMember {
@@ -69,12 +73,18 @@ export class TimeMember implements OrchestratorClock {
   #idle = 0;
   #left = false;
 
-  constructor(readonly shared: SharedVirtualTime) {}
+  /** A member of `shared`; use {@link SharedVirtualTime.join} instead. */
+  constructor(
+    /** The shared time it belongs to. */
+    readonly shared: SharedVirtualTime,
+  ) {}
 
+  /** The shared clock's time. */
   now(): Date {
     return this.shared.clock.now();
   }
 
+  /** True unless the member sleeps, idles or has left: a busy member holds time back. */
   get busy(): boolean {
     return !this.#left && this.#sleep === undefined && this.#idle === 0;
   }
@@ -91,6 +101,10 @@ export class TimeMember implements OrchestratorClock {
     sleep?.resolve();
   }
 
+  /**
+   * Sleeps until `until`; the shared time jumps there once every member is asleep or idle and none
+   * wants to wake earlier.
+   */
   sleepUntil(until: Date, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     if (until.getTime() <= this.now().getTime()) return Promise.resolve();
@@ -122,6 +136,7 @@ export class TimeMember implements OrchestratorClock {
     }
   }
 
+  /** Leaves the shared time for good (a finished loop); it no longer holds time back. */
   leave(): void {
     if (this.#left) return;
     this.#left = true;
