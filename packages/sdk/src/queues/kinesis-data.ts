@@ -1,5 +1,13 @@
 /** What the decoders read: a record's `kinesis.data` (and its sequence number for messages). */
-export type KinesisPayloadRecord = { kinesis: { data: string; sequenceNumber?: string } };
+export type KinesisPayloadRecord = {
+  /** The Kinesis part of the record. */
+  kinesis: {
+    /** The payload, base64-encoded. */
+    data: string;
+    /** Named in decode errors when present. */
+    sequenceNumber?: string;
+  };
+};
 
 /**
  * A Kinesis record's payload could not be decoded. Thrown inside the record's item, it fails that
