@@ -296,11 +296,21 @@ async function main() {
     }
   };
 
+  // The processes of the run: its tree now, and those seen in it before (a descendant in a group of
+  // its own whose parent has died is no longer reachable through the tree).
+  const seen = new Set();
+  const runProcesses = () => {
+    if (process.platform === "win32") return [];
+    const live = new Set(processTable().map(([p]) => p));
+    for (const p of processTree(child.pid)) seen.add(p);
+    return [...seen].filter((p) => live.has(p));
+  };
+
   // The command and every process of its tree gone, or the time is up.
   const exitedWithin = async (ms) => {
     const deadline = Date.now() + ms;
     await Promise.race([exited, sleep(ms)]);
-    while (Date.now() < deadline && process.platform !== "win32" && processTree(child.pid).length > 0) await sleep(100);
+    while (Date.now() < deadline && runProcesses().length > 0) await sleep(100);
   };
 
   let stopping = false;
@@ -311,12 +321,12 @@ async function main() {
     readProgress();
     const message = [headline, ...details()].join("\n");
     console.error(`\n${message}`);
-    const before = processTree(child.pid);
+    const before = runProcesses();
     signalTree(child.pid, before, "SIGTERM");
     await exitedWithin(options.grace);
-    signalTree(child.pid, [...new Set([...before, ...processTree(child.pid)])], "SIGKILL");
+    signalTree(child.pid, runProcesses(), "SIGKILL");
     await exitedWithin(options.grace);
-    const left = process.platform === "win32" ? [] : processTree(child.pid);
+    const left = runProcesses();
     console.error(
       left.length > 0
         ? `watchdog: could not stop processes ${left.join(", ")} of ${label}`
@@ -403,7 +413,7 @@ async function main() {
   readProgress();
   if (Date.now() - lastProgressAt > longestSilence.ms) longestSilence = { ms: Date.now() - lastProgressAt, before: "the exit" };
   // Anything the run left in its process group would outlive it (a DynamoDB Local, a CLI process).
-  const left = process.platform === "win32" ? [] : processTree(child.pid);
+  const left = runProcesses();
   if (left.length > 0) {
     console.error(`watchdog: ${label} left processes ${left.join(", ")} running after it exited: stopping them.`);
     signalTree(child.pid, left, "SIGKILL");
