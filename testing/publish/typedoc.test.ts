@@ -22,12 +22,12 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe("API reference (TypeDoc)", () => {
   it.each(packages)("%s: every public name is documented and every link resolves", (name) => {
     const list = problems.get(name) ?? [];
-    expect(list, `${name}: ${list.length} TypeDoc warning(s)\n${list.join("\n")}`).toEqual([]);
+    expect(list.length, `${name}: ${list.length} TypeDoc warning(s)\n${list.join("\n")}`).toBe(0);
   });
 
   it("the merged reference has no broken cross-package link", () => {
     const list = problems.get("(merged)");
     expect(list, "the packages were not all converted, so the reference was not merged").toBeDefined();
-    expect(list, `${list?.length} warning(s)\n${list?.join("\n")}`).toEqual([]);
+    expect(list?.length, `${list?.length} warning(s)\n${list?.join("\n")}`).toBe(0);
   });
 });
