@@ -91,7 +91,7 @@ export interface DurableContext<_TLogger extends DurableLogger = DurableLogger> 
    * stored result without running `fn` again. Put anything non-deterministic (clock, random
    * numbers, network, environment) in a step.
    *
-   * Checkpointed: START (stored before the body runs only for
+   * Checkpointed: START as the body begins (stored before it runs only for
    * {@link StepSemantics.AtMostOncePerRetry}), then SUCCEED with the serialized result, RETRY
    * with the next attempt's delay, or FAIL. The promise resolves only after the result is stored,
    * and to the value read back through the serdes, so the first run sees what a replay sees.
