@@ -55,7 +55,7 @@ export type CompletionReason =
 export interface SqsBatchResponse {
   /** The records to redeliver. */
   batchItemFailures: Array<{
-    /** The record's `messageId` (for streams, its sequence number). */
+    /** The record's `messageId`. */
     itemIdentifier: string;
   }>;
 }
@@ -167,7 +167,7 @@ export type CompletionDecision =
 export interface CompletionItemStatus {
   /** The item's input index. */
   index: number;
-  /** The item's name (from `itemNamer` or the branch name), if any. */
+  /** Declared as in the AWS SDK; Cairn does not set it (use `index`). */
   name?: string;
   /** What became of it; absent while it has not settled. */
   status?: BatchItemStatus;
