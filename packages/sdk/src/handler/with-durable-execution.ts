@@ -22,6 +22,7 @@ import { EXECUTION_OPERATION_ID, OperationAction, OperationType, type OperationU
 import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { installTimeBudget, validYieldMargin } from "../engine/time-budget.js";
 
+/** Options of {@link withDurableExecution}; every field is optional. */
 export interface DurableExecutionConfig {
   /** Where checkpoints go when the orchestrator does not supply a backend with the invocation. */
   backend?: CheckpointBackend;
@@ -31,8 +32,13 @@ export interface DurableExecutionConfig {
    * (the default, and any other error) ends only this invocation so the execution carries on.
    */
   durableExecutionClient?: CheckpointBackend;
-  /** Bounds of one checkpoint call (defaults: 250 updates, 750 KiB). */
-  checkpointBatch?: { maxUpdates?: number; maxBytes?: number };
+  /** Bounds of one checkpoint call: a larger batch of updates is sent as several calls. */
+  checkpointBatch?: {
+    /** Most updates in one checkpoint call (default 250). */
+    maxUpdates?: number;
+    /** Most bytes of serialized updates in one checkpoint call (default 750 KiB). */
+    maxBytes?: number;
+  };
   /**
    * Instrumentation plugins (tracing, metrics, log enrichment), called in order at invocation,
    * operation and attempt boundaries. A plugin's errors never affect the execution. Entries are
@@ -61,6 +67,17 @@ export type DurableLambdaHandler = (
  * checkpointed operations, runs until the handler settles (SUCCEEDED / FAILED) or is blocked only
  * on time or external events (PENDING), and rejects only when the invocation itself could not
  * finish (e.g. a newer invocation took over the execution).
+ *
+ * @example
+ * ```ts
+ * import { withDurableExecution } from "@cairn/sdk";
+ *
+ * export const handler = withDurableExecution(async (event: { orderId: string }, ctx) => {
+ *   const order = await ctx.step("load-order", async () => loadOrder(event.orderId));
+ *   await ctx.wait("cooling-off", { minutes: 10 }); // suspends; nothing runs meanwhile
+ *   return ctx.step("confirm", async () => confirm(order));
+ * });
+ * ```
  */
 export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   handler: DurableExecutionHandler<TEvent, TResult>,

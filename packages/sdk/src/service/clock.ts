@@ -73,6 +73,7 @@ export class VirtualClock implements OrchestratorClock {
     this.#now = target;
   }
 
+  /** Moves virtual time forward by `milliseconds` (non-negative); throws RangeError otherwise. */
   advance(milliseconds: number): void {
     if (!Number.isFinite(milliseconds) || milliseconds < 0) {
       throw new RangeError(`VirtualClock.advance: expected a non-negative number of milliseconds, got ${milliseconds}`);
