@@ -21,9 +21,11 @@ const workspaces = [
   "testing",
   "testing/consumers",
   "testing/publish",
+  "testing/bench",
 ];
-// Packing, two npm installs and two test runs; run.mjs has its own per-step timeouts below this.
-const CONSUMERS_TIMEOUT_MS = 25 * 60_000;
+// Packing, two npm installs and four test runs (CommonJS and ESM, each on Node 20 and 22); run.mjs
+// has its own per-step timeouts (at most 6 min for installs and 8 min a run) below this.
+const CONSUMERS_TIMEOUT_MS = 40 * 60_000;
 
 function reports() {
   return workspaces.flatMap((dir) =>
