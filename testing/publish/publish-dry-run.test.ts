@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicPackages, repoRoot, type PackageManifest } from "../../scripts/public-packages.mjs";
-import { childEnv } from "./run-node.js";
+import { runCommand, type NodeRun } from "./run-node.js";
 
 // Every public package would publish, with what a user needs in the tarball: `npm publish
 // --dry-run` (what `npm run release -- --dry-run` runs) for each one. npm asks the registry
@@ -38,23 +37,9 @@ afterAll(async () => {
   await new Promise((resolve) => registry.close(resolve));
 });
 
-interface NpmRun {
-  exit: number | string;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs npm asynchronously (the stand-in registry answers from this process meanwhile). */
-function npm(args: string[], cwd: string): Promise<NpmRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", args, { cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ exit: code ?? signal ?? "unknown", stdout, stderr }));
-  });
+function npm(args: string[], cwd: string): Promise<NodeRun> {
+  return runCommand("npm", args, cwd);
 }
 
 interface PackResult {

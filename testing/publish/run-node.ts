@@ -17,12 +17,12 @@ export interface NodeRun {
 }
 
 /**
- * Runs `node <args>` and collects its output. Asynchronous on purpose: a test worker blocked in
+ * Runs `command <args>` and collects its output. Asynchronous on purpose: a test worker blocked in
  * spawnSync for a minute stops answering vitest, which then reports an RPC timeout.
  */
-export function runNode(args: string[], cwd: string): Promise<NodeRun> {
+export function runCommand(command: string, args: string[], cwd: string): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -30,4 +30,9 @@ export function runNode(args: string[], cwd: string): Promise<NodeRun> {
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ exit: code ?? signal ?? "unknown", stdout, stderr }));
   });
+}
+
+/** Runs `node <args>` (this process's Node) and collects its output. */
+export function runNode(args: string[], cwd: string): Promise<NodeRun> {
+  return runCommand(process.execPath, args, cwd);
 }

@@ -17,6 +17,7 @@ import {
   type ExecutionStore,
   type ExecutionSummary,
   type StoreDecision,
+  type StoreUpdate,
 } from "@cairn/sdk/service";
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import { MutationCommitter } from "./commit.js";
@@ -194,13 +195,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<
-    | {
-        /** The `result` of the decision that was committed (or that wrote nothing). */
-        result: T;
-      }
-    | undefined
-  > {
+  ): Promise<StoreUpdate<T> | undefined> {
     return this.queue.run(executionId, async () => {
       let entry = this.cache.get(executionId);
       let verified = false;

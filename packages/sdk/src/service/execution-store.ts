@@ -8,6 +8,12 @@ export interface StoreDecision<T> {
   result: T;
 }
 
+/** What {@link ExecutionStore.update} resolves to when the execution exists. */
+export interface StoreUpdate<T> {
+  /** What `decide` returned as its result (whether or not its mutation wrote anything). */
+  result: T;
+}
+
 /**
  * Persistence for execution records. Stores never decide anything themselves: the core decides
  * (as ExecutionMutations) and the store makes each decision durable and atomic.
@@ -36,11 +42,5 @@ export interface ExecutionStore {
   update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<
-    | {
-        /** What `decide` returned as its result. */
-        result: T;
-      }
-    | undefined
-  >;
+  ): Promise<StoreUpdate<T> | undefined>;
 }

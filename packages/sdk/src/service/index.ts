@@ -20,7 +20,7 @@ export type {
 } from "./service-api.js";
 export { systemClock, type OrchestratorClock } from "./clock.js";
 export { CheckpointService, type CheckpointServiceOptions } from "./checkpoint-service.js";
-export type { ExecutionStore, StoreDecision } from "./execution-store.js";
+export type { ExecutionStore, StoreDecision, StoreUpdate } from "./execution-store.js";
 export { MemoryExecutionStore } from "./memory-store.js";
 export { FileExecutionStore, type FileExecutionStoreOptions } from "./file-store/file-store.js";
 export {

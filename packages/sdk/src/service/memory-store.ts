@@ -1,5 +1,5 @@
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
-import type { ExecutionStore, StoreDecision } from "./execution-store.js";
+import type { ExecutionStore, StoreDecision, StoreUpdate } from "./execution-store.js";
 
 /**
  * Keeps records in this process only. Decisions run synchronously against the live record, so
@@ -43,13 +43,7 @@ export class MemoryExecutionStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<
-    | {
-        /** What `decide` returned as its result. */
-        result: T;
-      }
-    | undefined
-  > {
+  ): Promise<StoreUpdate<T> | undefined> {
     const record = this.records.get(executionId);
     if (record === undefined) return undefined;
     const { mutation, result } = decide(record);

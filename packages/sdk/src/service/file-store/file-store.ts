@@ -15,7 +15,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
-import type { ExecutionStore, StoreDecision } from "../execution-store.js";
+import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { acquireFileLock } from "./file-lock.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
@@ -196,13 +196,7 @@ export class FileExecutionStore implements ExecutionStore {
   async update<T>(
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<
-    | {
-        /** What `decide` returned as its result. */
-        result: T;
-      }
-    | undefined
-  > {
+  ): Promise<StoreUpdate<T> | undefined> {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
       try {
