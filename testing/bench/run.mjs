@@ -3,6 +3,9 @@
 // child process, one JSON line per pair, then ratio, replay-growth and target tables.
 //
 //   node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,id] [--timeout 120] [--no-bundle] [--list]
+//
+// `node run.mjs stores [--smoke] ...` runs the stores group instead (src/stores/run-stores.mjs):
+// the same workloads on Cairn's memory, file and DynamoDB stores and on Restate.
 
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -178,6 +181,10 @@ function targets(results) {
 // ---------------------------------------------------------------- main
 
 async function main() {
+  if (process.argv[2] === "stores") {
+    const { runStores } = await import("./src/stores/run-stores.mjs");
+    return runStores(process.argv.slice(3));
+  }
   const options = parseArgs(process.argv.slice(2));
   const workloads = options.only ? WORKLOADS.filter((w) => options.only.includes(w.id)) : WORKLOADS;
   if (options.list) {

@@ -1,0 +1,94 @@
+// Cairn on DynamoDB Local through @cairn/dynamodb, as a deployment runs it: a client starts the
+// executions and a worker (createWorker) runs them. The worker is driven with runOnce, as a
+// scheduled function would: it claims everything due, runs it and returns, so no poll interval
+// sits between a start and its first invocation. Every DynamoDB request of the client and the
+// worker goes through one DynamoDBClient whose middleware counts them by command.
+import { randomUUID } from "node:crypto";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createCairnClient, createCairnTable, createWorker } from "@cairn/dynamodb";
+import { sleep } from "../clock.mjs";
+import { cairnHandlers } from "./cairn-handlers.mjs";
+import { startDynamoDbLocal } from "./dynamodb-local.mjs";
+
+/** How long one runMany may take before it is reported as stuck. */
+const RUN_DEADLINE_MS = 10 * 60_000;
+
+/**
+ * @param {{ maxExecutions: number }} options  the most executions a workload starts at once: the
+ *   worker runs that many invocations at a time, as the memory and file stores do
+ * @returns {import("./store-driver.mjs").StoreDriver}
+ */
+export function cairnDynamoDbDriver(options) {
+  let local;
+  let client;
+  let tableName;
+  let cairn;
+  let worker;
+  const errors = [];
+  /** Each execution's summary after its last invocation, by ARN. */
+  const finished = new Map();
+  const counts = { total: 0, byCommand: {} };
+  return {
+    name: "dynamodb",
+    describe: () =>
+      `Cairn, @cairn/dynamodb on DynamoDB Local (${local?.endpoint ?? "not started"}, in memory); ` +
+      `createCairnClient().start + createWorker({ concurrency: ${options.maxExecutions} }).runOnce()`,
+    processes: () => (local?.pid ? [{ what: "DynamoDB Local (java)", pid: local.pid }] : []),
+    requests: () => ({ total: counts.total, byCommand: { ...counts.byCommand } }),
+    async setup() {
+      local = await startDynamoDbLocal();
+      client = new DynamoDBClient({
+        endpoint: local.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          counts.total++;
+          const name = (context.commandName ?? "unknown").replace(/Command$/, "");
+          counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
+          return next(args);
+        },
+        { step: "initialize", name: "benchCountRequests" },
+      );
+      tableName = `cairn-bench-${randomUUID().slice(0, 8)}`;
+      const table = { client, tableName };
+      await createCairnTable(client, tableName);
+      cairn = createCairnClient({ table });
+      worker = createWorker({
+        table,
+        handlers: cairnHandlers,
+        concurrency: options.maxExecutions,
+        onError: (error, executionArn) => errors.push(`${executionArn ?? ""} ${error instanceof Error ? error.message : String(error)}`),
+        onInvocation: (_record, execution) => {
+          if (execution.status !== "RUNNING") finished.set(execution.executionArn, execution);
+        },
+      });
+    },
+    async runMany(handler, size, count) {
+      const started = await Promise.all(Array.from({ length: count }, () => cairn.start({ handlerName: handler, input: { size } })));
+      const deadline = Date.now() + RUN_DEADLINE_MS;
+      // One runOnce normally handles them all; another pass picks up any the due index had not
+      // shown yet.
+      while (started.some((s) => !finished.has(s.executionArn))) {
+        if (errors.length > 0) throw new Error(`the worker reported: ${errors.slice(0, 3).join("; ")}`);
+        if (Date.now() > deadline) throw new Error(`executions not finished after ${RUN_DEADLINE_MS / 1000} s`);
+        const { handled } = await worker.runOnce();
+        if (handled === 0) await sleep(20);
+      }
+      return started.map(({ executionArn }) => {
+        const execution = finished.get(executionArn);
+        finished.delete(executionArn);
+        if (execution.status !== "SUCCEEDED") {
+          throw new Error(`execution ${executionArn} ended ${execution.status}${execution.error ? `: ${execution.error.ErrorMessage}` : ""}`);
+        }
+        return JSON.parse(execution.result ?? "null");
+      });
+    },
+    async teardown() {
+      if (client && tableName) await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+      client?.destroy();
+      await local?.stop();
+    },
+  };
+}

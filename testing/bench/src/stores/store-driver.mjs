@@ -1,0 +1,17 @@
+// The shape every store's driver has, so the workloads are measured once for all of them.
+
+/**
+ * @typedef {object} StoreDriver
+ * @property {string} name
+ * @property {() => string} describe        one line: what runs, and where
+ * @property {() => { what: string, pid: number }[]} processes   processes the driver started
+ * @property {() => Promise<void>} setup
+ * @property {(handler: "seq"|"map", size: number, count: number) => Promise<unknown[]>} runMany
+ *   starts `count` executions of `handler` at once and resolves with their results once all
+ *   have completed; rejects when one did not succeed
+ * @property {() => { total: number, byCommand: Record<string, number> }} [requests]
+ *   requests sent to the store so far (DynamoDB), read before and after each run
+ * @property {() => Promise<void>} teardown  stops what setup started and removes its files
+ */
+
+export {};
