@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicPackages, repoRoot, type PackageManifest } from "../../scripts/public-packages.mjs";
 import { runCommand, type NodeRun } from "./run-node.js";
@@ -98,6 +98,20 @@ describe.each(publicPackages())("$name", ({ name, version, dir, manifest }) => {
 
   it("ships no test files, test reports or build caches", () => {
     expect(published.files.map((file) => file.path).filter((path) => NOT_SHIPPED.test(path))).toEqual([]);
+  });
+
+  it("ships the TypeScript every source map and declaration map points at", () => {
+    // "Go to definition" and stack traces land in src/ only if the files the maps name are in the tarball.
+    const files = new Set(published.files.map((file) => file.path));
+    const maps = [...files].filter((path) => path.endsWith(".map"));
+    expect(maps.length).toBeGreaterThan(0);
+    const named = maps.flatMap((map) => {
+      const { sources, sourceRoot = "" } = JSON.parse(readFileSync(join(dir, map), "utf8")) as { sources: string[]; sourceRoot?: string };
+      return sources.map((source) => ({ map, source: relative(dir, join(dir, dirname(map), sourceRoot, source)) }));
+    });
+    const outside = named.filter(({ source }) => source.startsWith("..")).map(({ map, source }) => `${map} -> ${source}`);
+    const unshipped = named.filter(({ source }) => !source.startsWith("..") && !files.has(source)).map(({ map, source }) => `${map} -> ${source}`);
+    expect({ unshipped, outside }).toEqual({ unshipped: [], outside: [] });
   });
 
   it("needs no correction from npm (its package.json is published as written)", () => {
