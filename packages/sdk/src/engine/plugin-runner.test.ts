@@ -65,7 +65,9 @@ describe("plugins", () => {
 
   it("awaits async hooks before going on, and never suspends under a running hook", async () => {
     const order: string[] = [];
+    let invocation = 0;
     const slow: DurableInstrumentationPlugin = {
+      onInvocationStart: () => void invocation++,
       onOperationStart: async (info) => {
         await sleep(20); // real time: the invocation must not decide to suspend meanwhile
         order.push(`hook ${info.id}`);
@@ -73,14 +75,15 @@ describe("plugins", () => {
     };
     const result = await run(async (_e, ctx) => {
       const blocked = ctx.wait({ seconds: 10 }); // something blocked, so suspension is possible
-      await ctx.step(async () => void order.push("body 2"));
+      await ctx.step(async () => void order.push(`body 2 in invocation ${invocation}`));
       await blocked;
       return "ok";
     }, [slow]);
     expect(result.result).toBe("ok");
-    // Invocation 1 ran the step after its start hook settled; it suspended only once it was done.
-    expect(order.slice(0, 3)).toEqual(["hook 1", "hook 2", "body 2"]);
-    expect(result.invocations).toHaveLength(2);
+    // Invocation 1 ran the step after its start hook settled instead of suspending under the hook.
+    // (Whether the 10 s wait then ends in invocation 1 or 2 depends on how long the step ran in
+    // real time: skipped time may move on while a body runs, as it would on AWS.)
+    expect(order.slice(0, 3)).toEqual(["hook 1", "hook 2", "body 2 in invocation 1"]);
   });
 
   it("ignores plugins that throw or reject, and still calls every other plugin", async () => {
