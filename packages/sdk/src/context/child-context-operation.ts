@@ -1,4 +1,5 @@
 import { ChildContextError, errorFromObject } from "../errors/durable-errors.js";
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
 import {
@@ -7,7 +8,6 @@ import {
   OperationSubType,
   OperationType,
   type ErrorObject,
-  type Operation,
   type OperationUpdate,
 } from "../protocol/wire.js";
 import type { ChildConfig, ChildFunc } from "../types/child.js";
@@ -29,7 +29,7 @@ export interface ChildSpec<T> {
   fn: ChildFunc<T>;
   serdes: Serdes<T>;
   abort: LazyAbort;
-  existing: Operation | undefined;
+  existing: CheckpointedOperation | undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { InvokeError, errorFromObject } from "../errors/durable-errors.js";
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { jsonSerdes } from "../serdes/default-serdes.js";
 import type { InvokeConfig } from "../types/invoke.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
@@ -107,7 +108,7 @@ export async function runInvoke<I, O>(ctx: ContextImpl, call: InvokeCall<I, O> &
   // The target's outcome comes from outside: in this invocation if a step body keeps it alive.
   return invokeOutcome(await engine.block(id));
 
-  async function invokeOutcome(op: Operation): Promise<O> {
+  async function invokeOutcome(op: CheckpointedOperation): Promise<O> {
     if (engine.plugins) await operationEnded(engine, identity);
     const details = op.ChainedInvokeDetails;
     if (op.Status === OperationStatus.SUCCEEDED) {

@@ -2,8 +2,8 @@
 // undefined when no plugin is registered, so an operation calls it as
 // `if (engine.plugins) await operationStarted(...)` and pays nothing otherwise.
 import type { InvocationEngine } from "../engine/invocation-engine.js";
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { operationInfoOf, type OperationIdentityInfo } from "../engine/operation-info.js";
-import type { Operation } from "../protocol/wire.js";
 import { AttemptEndInfoOutcome, PluginOperationStatus, type ChildContextFnInfo } from "../types/plugin.js";
 
 export type { OperationIdentityInfo } from "../engine/operation-info.js";
@@ -19,7 +19,7 @@ export function isTerminalStatus(status: string | undefined): boolean {
  * true). Finished, it is reported only if it finished outside any invocation since the last one
  * (a wait's timer, a callback): each operation's end is reported exactly once per execution.
  */
-export function operationReplayed(engine: InvocationEngine, identity: OperationIdentityInfo, existing: Operation): Promise<void> | undefined {
+export function operationReplayed(engine: InvocationEngine, identity: OperationIdentityInfo, existing: CheckpointedOperation): Promise<void> | undefined {
   const plugins = engine.plugins;
   if (!plugins) return undefined;
   if (!isTerminalStatus(existing.Status)) return plugins.operationStart(operationInfoOf(identity, existing, true));

@@ -1,7 +1,8 @@
 import { StepError, StepInterruptedError, errorFromObject } from "../errors/durable-errors.js";
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { DurableContextLogger } from "../types/logger.js";
@@ -24,7 +25,7 @@ export async function runStep<T>(
   name: string | undefined,
   fn: StepFunc<T>,
   config: StepConfig<T>,
-  resumed?: Operation,
+  resumed?: CheckpointedOperation,
 ): Promise<T> {
   const engine = ctx.engine;
   const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;

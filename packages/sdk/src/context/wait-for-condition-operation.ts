@@ -1,8 +1,9 @@
 import { WaitForConditionError, errorFromObject } from "../errors/durable-errors.js";
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { never } from "../engine/invocation-engine.js";
-import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject, type Operation } from "../protocol/wire.js";
+import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig, WaitForConditionDecision } from "../types/wait-condition.js";
 import { createContextLogger } from "./context-logger.js";
@@ -48,7 +49,7 @@ export async function runWaitForCondition<T>(
   name: string | undefined,
   check: WaitForConditionCheckFunc<T>,
   config: WaitForConditionConfig<T>,
-  resumed?: Operation,
+  resumed?: CheckpointedOperation,
 ): Promise<T> {
   const engine = ctx.engine;
   const id = resumed?.Id ?? ctx.nextId();

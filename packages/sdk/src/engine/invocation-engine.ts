@@ -2,22 +2,22 @@ import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { CheckpointFailedError, NonDeterministicExecutionError } from "../errors/engine-errors.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
-import { OperationType, type Operation, type OperationUpdate } from "../protocol/wire.js";
+import type { Operation, OperationUpdate } from "../protocol/wire.js";
 import { defaultSerdes } from "../serdes/default-serdes.js";
 import type { LoggerConfig } from "../types/logger.js";
 import type { AnySerdes } from "../types/serdes.js";
 import type { CallbackDeserializer } from "../types/callback.js";
 import { rawCallbackDeserializer } from "../serdes/callback-payload.js";
 import { CheckpointBatcher } from "./checkpoint-batcher.js";
+import { CheckpointedOperations, ROOT_CONTEXT, type CheckpointedOperation } from "./checkpointed-operations.js";
+import type { OperationIndex } from "./operation-index.js";
 import type { DurableLogRecord } from "./invocation-environment.js";
 import { operationMap, withLazyOperations } from "./operation-info.js";
 import type { PluginRunner } from "./plugin-runner.js";
 import { projectUpdate } from "./operation-projection.js";
 import { ServiceWaits, movedOn, realServiceClock, type ServiceClock } from "./service-waits.js";
 import { SuspensionTracker } from "./suspension.js";
-import { isYieldMarker, type TimeBudget } from "./time-budget.js";
-
-const ROOT = "";
+import type { TimeBudget } from "./time-budget.js";
 
 /** How an invocation ends, decided by the engine rather than by the handler returning. */
 export type Termination =
@@ -52,7 +52,8 @@ export class InvocationEngine {
   readonly executionArn: string;
   /** What `ctx.executionContext` returns; one object shared by every context of the invocation. */
   readonly executionContext: { readonly durableExecutionArn: string };
-  readonly operations = new Map<string, Operation>();
+  /** The checkpointed operations by id (held without timestamps unless plugins are registered). */
+  readonly operations: OperationIndex;
   readonly executionOperation: Operation | undefined;
   readonly batcher: CheckpointBatcher;
   readonly suspension: SuspensionTracker;
@@ -72,45 +73,32 @@ export class InvocationEngine {
   /** Reads callback payloads whose operation names no serdes (see SerdesConfig). */
   defaultCallbackDeserializer: CallbackDeserializer<unknown> = rawCallbackDeserializer;
 
-  /** Checkpointed children per parent id (ROOT for top level), for replay-mode detection. */
-  readonly #childCounts = new Map<string, number>();
+  /** Checkpointed children per parent id (ROOT_CONTEXT for top level), for replay-mode detection. */
+  readonly #childCounts: ReadonlyMap<string, number>;
+  readonly #checkpointed: CheckpointedOperations;
   readonly #waits: ServiceWaits;
   #termination: Termination | undefined;
   #terminate!: (termination: Termination) => void;
   #failing: Error | undefined;
   readonly terminated: Promise<Termination>;
 
-  private constructor(input: DurableExecutionInvocationInput, operations: Operation[], options: EngineOptions) {
+  private constructor(input: DurableExecutionInvocationInput, checkpointed: CheckpointedOperations, options: EngineOptions) {
     this.executionArn = input.DurableExecutionArn;
     this.executionContext = Object.freeze({ durableExecutionArn: input.DurableExecutionArn });
     this.logSink = options.logSink;
     this.plugins = options.plugins;
     this.updatedOperationIds = new Set(input.UpdatedOperationIds ?? []);
-    let execution: Operation | undefined;
-    for (const op of operations) {
-      this.operations.set(op.Id, op);
-      if (op.Type === OperationType.EXECUTION) {
-        execution = op;
-        continue;
-      }
-      // A yield marker is no operation of the handler's: it must not make a context look replaying.
-      if (isYieldMarker(op)) {
-        this.yieldMarkers++;
-        continue;
-      }
-      // Counted by the context whose position the id extends (`3-2` belongs to `3`): that is the
-      // parent, except for a flat map item or branch, whose operations name the map as parent.
-      const dash = op.Id.lastIndexOf("-");
-      const parent = dash > 0 ? op.Id.slice(0, dash) : (op.ParentId ?? ROOT);
-      this.#childCounts.set(parent, (this.#childCounts.get(parent) ?? 0) + 1);
-    }
-    this.executionOperation = execution;
+    this.#checkpointed = checkpointed;
+    this.operations = checkpointed.byId;
+    this.#childCounts = checkpointed.childCounts;
+    this.yieldMarkers = checkpointed.yieldMarkers;
+    this.executionOperation = checkpointed.execution;
     this.terminated = new Promise((resolve) => (this.#terminate = resolve));
     this.batcher = new CheckpointBatcher(options.backend, this.executionArn, input.CheckpointToken, {
       maxUpdates: options.maxUpdatesPerCheckpoint,
       maxBytes: options.maxBytesPerCheckpoint,
       onAcknowledged: (changed) => {
-        for (const op of changed) this.operations.set(op.Id, op);
+        for (const op of changed) this.#hold(op);
         this.#waits.reported(changed);
       },
       // Only plugins need the state this invocation's own updates produce (see operation-projection).
@@ -146,16 +134,30 @@ export class InvocationEngine {
 
   #project(updates: readonly OperationUpdate[]): void {
     const now = new Date();
-    const changed = new Map<string, Operation>();
+    const changed = new Map<string, CheckpointedOperation>();
     for (const update of updates) {
       const op = projectUpdate(this.operations.get(update.Id), update, now);
-      this.operations.set(op.Id, op);
+      this.#hold(op);
       changed.set(op.Id, op);
     }
     if (this.plugins?.hasOperationChange) this.#reportChange([...changed.values()]);
   }
 
-  #reportChange(changed: Operation[]): void {
+  /** An operation this invocation learned of after it began (few: held whole). */
+  #hold(op: CheckpointedOperation): void {
+    this.operations.set(op.Id, op);
+    this.#checkpointed.noteTimestamps(op);
+  }
+
+  /**
+   * The newest timestamp of any operation the engine knows of, in ms (-Infinity: none): a lower
+   * bound of the service's clock (see ItemDeadlines).
+   */
+  get latestTimestampMs(): number {
+    return this.#checkpointed.latestTimestampMs;
+  }
+
+  #reportChange(changed: CheckpointedOperation[]): void {
     const updatedOperations = operationMap(changed, () => false);
     if (Object.keys(updatedOperations).length === 0) return;
     this.plugins?.operationChange(
@@ -167,7 +169,8 @@ export class InvocationEngine {
 
   /** Loads every page of the execution state and builds the engine. */
   static async create(input: DurableExecutionInvocationInput, options: EngineOptions): Promise<InvocationEngine> {
-    const operations = [...(input.InitialExecutionState?.Operations ?? [])];
+    const checkpointed = new CheckpointedOperations(options.plugins !== undefined);
+    checkpointed.add(input.InitialExecutionState?.Operations ?? []);
     let marker = input.InitialExecutionState?.NextMarker;
     while (marker) {
       const page = await options.backend.getExecutionState({
@@ -175,10 +178,10 @@ export class InvocationEngine {
         CheckpointToken: input.CheckpointToken,
         Marker: marker,
       });
-      operations.push(...page.Operations);
+      checkpointed.add(page.Operations);
       marker = page.NextMarker;
     }
-    return new InvocationEngine(input, operations, options);
+    return new InvocationEngine(input, checkpointed, options);
   }
 
   get ended(): boolean {
@@ -202,23 +205,30 @@ export class InvocationEngine {
 
   /** Checkpointed operations whose ids extend `idPrefix` (undefined: the handler's root). */
   checkpointedChildCount(idPrefix: string | undefined): number {
-    return this.#childCounts.get(idPrefix ?? ROOT) ?? 0;
+    return this.#childCounts.get(idPrefix ?? ROOT_CONTEXT) ?? 0;
   }
 
   /**
    * The checkpoint of the operation at this position, after checking that the handler calls the
    * same operation it called when the checkpoint was written. A mismatch fails the execution.
    */
-  replayCheck(identity: OperationIdentity): Operation | undefined {
+  replayCheck(identity: OperationIdentity): CheckpointedOperation | undefined {
     const existing = this.operations.get(identity.id);
     if (!existing) return undefined;
+    // The common case (every replayed operation) allocates nothing.
+    if (
+      existing.Type === identity.type &&
+      (existing.SubType ?? "") === identity.subType &&
+      (existing.Name ?? undefined) === (identity.name ?? undefined)
+    ) {
+      return existing;
+    }
     const problems: string[] = [];
     if (existing.Type !== identity.type) problems.push(`type ${existing.Type} vs ${identity.type}`);
     if ((existing.SubType ?? "") !== identity.subType) problems.push(`sub-type ${existing.SubType} vs ${identity.subType}`);
     if ((existing.Name ?? undefined) !== (identity.name ?? undefined)) {
       problems.push(`name ${JSON.stringify(existing.Name)} vs ${JSON.stringify(identity.name)}`);
     }
-    if (problems.length === 0) return existing;
     const error = new NonDeterministicExecutionError(
       `Replay mismatch at operation ${identity.id} (${describePosition(identity.id)}): the checkpoint holds ` +
         `${describe(existing.Type, existing.SubType, existing.Name)} but the handler now calls ` +
@@ -271,7 +281,7 @@ export class InvocationEngine {
    * it running — and never settles if the invocation suspends first.
    */
   block<T>(): Promise<T>;
-  block(id: string): Promise<Operation>;
+  block(id: string): Promise<CheckpointedOperation>;
   block(id?: string): Promise<unknown> {
     if (id === undefined) {
       this.suspension.blocked();

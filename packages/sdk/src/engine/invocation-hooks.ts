@@ -1,7 +1,8 @@
 import { errorFromObject } from "../errors/durable-errors.js";
 import { InvocationStatus, type DurableExecutionInvocationOutput } from "../protocol/invocation.js";
-import { OperationType, type Operation } from "../protocol/wire.js";
+import { OperationType } from "../protocol/wire.js";
 import { PluginInvocationStatus, type InvocationEndInfo, type InvocationInfo } from "../types/plugin.js";
+import type { CheckpointedOperation } from "./checkpointed-operations.js";
 import type { InvocationEngine } from "./invocation-engine.js";
 import { infoOfOperation, operationMap, withLazyOperations } from "./operation-info.js";
 import type { PluginRunner } from "./plugin-runner.js";
@@ -19,7 +20,7 @@ export async function runWithPlugins(
   run: () => Promise<DurableExecutionInvocationOutput>,
 ): Promise<DurableExecutionInvocationOutput> {
   // The state as this invocation received it, before its own checkpoints change it.
-  const initial: Operation[] = [...engine.operations.values()];
+  const initial: CheckpointedOperation[] = [...engine.operations.values()];
   const start = invocationInfo(engine, event, initial);
   await plugins.invocationStart(start);
   let output: DurableExecutionInvocationOutput | undefined;
@@ -38,7 +39,7 @@ export async function runWithPlugins(
   return output as DurableExecutionInvocationOutput;
 }
 
-function invocationInfo(engine: InvocationEngine, event: unknown, initial: Operation[]): InvocationInfo {
+function invocationInfo(engine: InvocationEngine, event: unknown, initial: CheckpointedOperation[]): InvocationInfo {
   const updatedOperations: InvocationInfo["updatedOperations"] = {};
   for (const id of engine.updatedOperationIds) {
     const op = engine.operations.get(id);

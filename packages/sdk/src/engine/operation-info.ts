@@ -1,5 +1,6 @@
 import { errorFromObject } from "../errors/durable-errors.js";
-import { OperationType, type Operation } from "../protocol/wire.js";
+import { OperationType } from "../protocol/wire.js";
+import type { CheckpointedOperation } from "./checkpointed-operations.js";
 import type { OperationInfo, PluginOperationStatus } from "../types/plugin.js";
 
 /** Identity of an operation before anything about it is checkpointed. */
@@ -15,7 +16,7 @@ export interface OperationIdentityInfo {
  * What a plugin sees of an operation: its identity, plus whatever its checkpoint holds. Absent
  * values are left out (not set to undefined), so a dump of the info shows only what is known.
  */
-export function operationInfoOf(identity: OperationIdentityInfo, op: Operation | undefined, isReplay: boolean): OperationInfo {
+export function operationInfoOf(identity: OperationIdentityInfo, op: CheckpointedOperation | undefined, isReplay: boolean): OperationInfo {
   const info: OperationInfo = { id: identity.id, type: identity.type, isReplay };
   const name = op?.Name ?? identity.name;
   if (name !== undefined && name !== null) info.name = name;
@@ -35,7 +36,7 @@ export function operationInfoOf(identity: OperationIdentityInfo, op: Operation |
 }
 
 /** Info of a checkpointed operation, its identity read from the checkpoint itself. */
-export function infoOfOperation(op: Operation, isReplay: boolean): OperationInfo {
+export function infoOfOperation(op: CheckpointedOperation, isReplay: boolean): OperationInfo {
   return operationInfoOf(
     { id: op.Id, name: op.Name, type: op.Type, subType: op.SubType, parentId: op.ParentId },
     op,
@@ -44,7 +45,10 @@ export function infoOfOperation(op: Operation, isReplay: boolean): OperationInfo
 }
 
 /** Every operation except the EXECUTION one, by id. */
-export function operationMap(operations: Iterable<Operation>, isReplay: (op: Operation) => boolean): Record<string, OperationInfo> {
+export function operationMap(
+  operations: Iterable<CheckpointedOperation>,
+  isReplay: (op: CheckpointedOperation) => boolean,
+): Record<string, OperationInfo> {
   const out: Record<string, OperationInfo> = {};
   for (const op of operations) {
     if (op.Type === OperationType.EXECUTION) continue;

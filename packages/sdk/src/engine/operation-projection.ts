@@ -1,4 +1,5 @@
 import { OperationType, type Operation, type OperationUpdate } from "../protocol/wire.js";
+import type { CheckpointedOperation } from "./checkpointed-operations.js";
 
 /**
  * The operation as a stored update leaves it, projected on the client. The checkpoint service
@@ -7,9 +8,11 @@ import { OperationType, type Operation, type OperationUpdate } from "../protocol
  * the engine derives them from the update it just had acknowledged. Timestamps are the client's
  * clock at acknowledgement; the service's own appear on the next invocation's state.
  */
-export function projectUpdate(previous: Operation | undefined, update: OperationUpdate, now: Date): Operation {
-  const op: Operation = previous
-    ? { ...previous }
+export function projectUpdate(previous: CheckpointedOperation | undefined, update: OperationUpdate, now: Date): CheckpointedOperation {
+  // Copied by assignment, not spread: properties are added below, and on V8 that gives a spread
+  // copy a hidden class of its own (see copyForUpdate in the service).
+  const op: CheckpointedOperation = previous
+    ? Object.assign({}, previous)
     : { Id: update.Id, Type: update.Type, StartTimestamp: now, Status: "STARTED" };
   if (update.ParentId !== undefined) op.ParentId = update.ParentId;
   if (update.Name !== undefined) op.Name = update.Name;
@@ -36,7 +39,7 @@ export function projectUpdate(previous: Operation | undefined, update: Operation
       break;
   }
   if (update.Type === OperationType.STEP) {
-    const details = { ...op.StepDetails };
+    const details = Object.assign({}, op.StepDetails);
     if (update.Action === "START" && (!previous || previous.Status === "READY" || previous.Status === "PENDING")) {
       details.Attempt = (details.Attempt ?? 0) + 1;
     }
@@ -44,7 +47,7 @@ export function projectUpdate(previous: Operation | undefined, update: Operation
     if (update.Error !== undefined) details.Error = update.Error;
     op.StepDetails = details;
   } else if (update.Type === OperationType.CONTEXT) {
-    const details = { ...op.ContextDetails };
+    const details = Object.assign({}, op.ContextDetails);
     if (update.Payload !== undefined) details.Result = update.Payload;
     if (update.Error !== undefined) details.Error = update.Error;
     if (update.ContextOptions?.ReplayChildren !== undefined) details.ReplayChildren = update.ContextOptions.ReplayChildren;

@@ -1,4 +1,4 @@
-import type { Operation } from "../protocol/wire.js";
+import type { CheckpointedOperation } from "./checkpointed-operations.js";
 
 /** How the engine waits for a time on the service's clock (virtual in skipped time). */
 export interface ServiceClock {
@@ -25,7 +25,7 @@ const BACKOFF_STEP_MS = 1000;
 const BACKOFF_CEILING_MS = 10_000;
 
 interface Waiter {
-  wake: (op: Operation) => void;
+  wake: (op: CheckpointedOperation) => void;
   /** When the service moves it on by itself, if known (a wait's end, a retry's time). */
   endAt: number | undefined;
 }
@@ -61,8 +61,8 @@ export class ServiceWaits {
    * what the engine holds for it now (the service's own version once its update was acknowledged),
    * which tells when the service will move it on by itself.
    */
-  waitFor(id: string, current: Operation | undefined): Promise<Operation> {
-    return new Promise<Operation>((resolve) => {
+  waitFor(id: string, current: CheckpointedOperation | undefined): Promise<CheckpointedOperation> {
+    return new Promise<CheckpointedOperation>((resolve) => {
       const list = this.#waiters.get(id) ?? [];
       list.push({ wake: resolve, endAt: current ? endTimeOf(current)?.getTime() : undefined });
       this.#waiters.set(id, list);
@@ -71,7 +71,7 @@ export class ServiceWaits {
   }
 
   /** Operations a checkpoint response reported: wakes their waiters if they moved on. */
-  reported(changed: readonly Operation[]): void {
+  reported(changed: readonly CheckpointedOperation[]): void {
     if (this.#stopped || this.#waiters.size === 0) return;
     for (const op of changed) {
       if (!movedOn(op)) continue;
@@ -158,12 +158,12 @@ export class ServiceWaits {
 }
 
 /** Whether an operation the handler waits on can go on: it ended, or its retry is due (READY). */
-export function movedOn(op: Operation): boolean {
+export function movedOn(op: CheckpointedOperation): boolean {
   return op.Status !== undefined && MOVED_ON.has(op.Status);
 }
 
 /** When the service will move the operation on by itself: a wait's end, a retry's time. */
-export function endTimeOf(op: Operation): Date | undefined {
+export function endTimeOf(op: CheckpointedOperation): Date | undefined {
   const at =
     op.Type === "WAIT" ? op.WaitDetails?.ScheduledEndTimestamp : op.Type === "STEP" ? op.StepDetails?.NextAttemptTimestamp : undefined;
   if (at === undefined) return undefined;

@@ -5,7 +5,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import { MAX_OPERATION_PAYLOAD_BYTES, oversizedPayloadBytes } from "../protocol/limits.js";
 import { OperationAction, OperationType } from "../protocol/wire.js";
 import type { ErrorObject, Operation, OperationUpdate } from "../protocol/wire.js";
-import { cloneError, cloneOperation } from "./clone.js";
+import { cloneError, copyForUpdate } from "./clone.js";
 import { addSeconds, type CoreContext } from "./core-context.js";
 import { ExecutionClosedError, InvalidCheckpointError, StaleCheckpointTokenError } from "./errors.js";
 import {
@@ -162,7 +162,7 @@ class BatchPlanner {
 
     // A version created earlier in this batch is the batch's own: update it in place. A stored
     // version is copied, so a rejected batch leaves the record untouched.
-    const next = !existing ? this.newOperation(update) : this.changed.get(existing.Id) === existing ? existing : cloneOperation(existing);
+    const next = !existing ? this.newOperation(update) : this.changed.get(existing.Id) === existing ? existing : copyForUpdate(existing);
     switch (update.Type) {
       case "STEP":
         this.step(update, existing, next, reject);

@@ -5,7 +5,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import { MAX_OPERATION_PAYLOAD_BYTES, oversizedPayloadBytes } from "../protocol/limits.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { sameCallbackId, parseCallbackId } from "./callback-ids.js";
-import { cloneError, cloneOperation } from "./clone.js";
+import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { CallbackAlreadyCompletedError, CallbackNotFoundError, ExecutionClosedError, InvalidRequestError } from "./errors.js";
 import { withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
@@ -77,7 +77,7 @@ export function planCallbackCompletion(
   if (summary.status !== "RUNNING") throw new ExecutionClosedError(summary.executionArn, summary.status);
 
   const now = new Date(ctx.now.getTime());
-  const op = cloneOperation(current);
+  const op = copyForUpdate(current);
   const callbackIdStored = current.CallbackDetails?.CallbackId;
 
   if (completion.kind === "heartbeat") {
@@ -118,7 +118,7 @@ export function planCallbackCompletion(
 
 /** The new version of a STARTED callback whose deadline passed (see planFireDueTimers). */
 export function timedOutCallback(current: Operation, error: ErrorObject, now: Date): Operation {
-  const op = cloneOperation(current);
+  const op = copyForUpdate(current);
   op.Status = "TIMED_OUT";
   op.EndTimestamp = now;
   op.CallbackDetails = { CallbackId: current.CallbackDetails?.CallbackId, Error: error };

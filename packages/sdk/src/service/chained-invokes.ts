@@ -3,7 +3,7 @@
 // rest of the core: the caller commits the returned mutation.
 import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
-import { cloneError, cloneOperation } from "./clone.js";
+import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError, InvalidRequestError } from "./errors.js";
 import { withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
@@ -142,7 +142,7 @@ export function planCompleteChainedInvoke(
     );
   }
   const now = new Date(ctx.now.getTime());
-  const op: Operation = cloneOperation(current);
+  const op: Operation = copyForUpdate(current);
   op.Status = outcome.status;
   op.EndTimestamp = now;
   let event: HistoryEvent;

@@ -2,7 +2,7 @@
 import type { HistoryEvent } from "../protocol/history.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
-import { cloneError, cloneOperation } from "./clone.js";
+import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError, StaleCheckpointTokenError } from "./errors.js";
 import {
@@ -170,7 +170,7 @@ export function planEndInvocation(
   }
 
   const summary: ExecutionSummary = { ...record.summary, endTimestamp: now };
-  const executionOp = cloneOperation(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
+  const executionOp = copyForUpdate(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
   executionOp.EndTimestamp = now;
   if (outcome.output.Status === InvocationStatus.SUCCEEDED) {
     // A result too big for the response was checkpointed with EXECUTION SUCCEED instead.

@@ -1,7 +1,7 @@
 // Pure decision for stopping an execution from outside (an operator or a client), so every store
 // records STOPPED identically.
 import type { ErrorObject, Operation } from "../protocol/wire.js";
-import { cloneError, cloneOperation } from "./clone.js";
+import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError } from "./errors.js";
 import { EXECUTION_OPERATION_ID, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
@@ -47,7 +47,7 @@ export function planStopExecution(
   );
   const stopped: ExecutionSummary = { ...summary, status: "STOPPED", endTimestamp: now };
   if (stopError !== undefined) stopped.error = stopError;
-  const executionOp = cloneOperation(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
+  const executionOp = copyForUpdate(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
   executionOp.Status = "STOPPED";
   executionOp.EndTimestamp = now;
   return {

@@ -4,7 +4,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import type { Operation } from "../protocol/wire.js";
 import { callbackTimeoutError, callbackTimeoutOf } from "./callback-deadlines.js";
 import { timedOutCallback } from "./callbacks.js";
-import { cloneOperation } from "./clone.js";
+import { copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { pendingTimerOf, withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, waitDurationSeconds } from "./history-events.js";
@@ -79,7 +79,7 @@ export function fireDueTimers(
       operations.push(op);
       continue;
     }
-    const op = cloneOperation(current);
+    const op = copyForUpdate(current);
     if (op.Type === "WAIT") {
       op.Status = "SUCCEEDED";
       op.EndTimestamp = at;

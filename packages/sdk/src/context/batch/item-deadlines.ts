@@ -1,4 +1,5 @@
 import { BatchItemTimeoutError } from "../../errors/batch-item-timeout-error.js";
+import type { CheckpointedOperation } from "../../engine/checkpointed-operations.js";
 import { never } from "../../engine/invocation-engine.js";
 import {
   OperationAction,
@@ -6,7 +7,6 @@ import {
   OperationSubType,
   OperationType,
   type ErrorObject,
-  type Operation,
   type OperationUpdate,
 } from "../../protocol/wire.js";
 import { childError, contextUpdate, type ChildOutcome } from "../child-context-operation.js";
@@ -34,7 +34,7 @@ export interface DeadlineRun<T> {
   subType: string;
   /** What the item is, for messages: `map "orders" item 3`. */
   what: string;
-  itemExisting: Operation | undefined;
+  itemExisting: CheckpointedOperation | undefined;
   abort: LazyAbort;
   /** Runs the item's child context with `owner` as the context its updates are written through. */
   execute: (owner: ContextImpl) => Promise<ChildOutcome<T>>;
@@ -94,7 +94,7 @@ export class ItemDeadlines {
     }
   }
 
-  #race<T>(item: DeadlineRun<T>, waitId: string, wait: Operation | undefined): Promise<UnitOutcome<T>> {
+  #race<T>(item: DeadlineRun<T>, waitId: string, wait: CheckpointedOperation | undefined): Promise<UnitOutcome<T>> {
     const owner = this.batch.child(this.batch.operationId as string, item.abort);
     // Once the item's own SUCCEED/FAIL is queued, the item finished in time: a deadline that
     // passes while that write is acknowledged must not write a second, conflicting outcome.
@@ -149,7 +149,7 @@ export class ItemDeadlines {
    * "now" is estimated from the newest timestamp it wrote: a lower bound, so the local timer can
    * only fire late, never early; the WAIT's timer still fires on time once the item suspends.
    */
-  #remainingMs(wait: Operation | undefined): number {
+  #remainingMs(wait: CheckpointedOperation | undefined): number {
     const full = this.seconds * 1000;
     const end = wait?.WaitDetails?.ScheduledEndTimestamp;
     if (!end) return full;
@@ -159,10 +159,9 @@ export class ItemDeadlines {
   }
 
   #offsetFromCheckpoints(): number {
-    let latest = -Infinity;
-    for (const op of this.batch.engine.operations.values()) {
-      latest = Math.max(latest, timeOf(op.StartTimestamp), timeOf(op.EndTimestamp));
-    }
+    // Kept by the engine as operations arrive: a scan of every operation here would cost each
+    // batch with deadlines O(operations).
+    const latest = this.batch.engine.latestTimestampMs;
     return Number.isFinite(latest) ? latest - Date.now() : 0;
   }
 
@@ -209,10 +208,4 @@ function waitUpdate(batch: ContextImpl, waitId: string, action: OperationUpdate[
 
 function timeoutMessage(what: string, seconds: number): string {
   return `${what} did not finish within its itemTimeout of ${seconds} s.`;
-}
-
-function timeOf(value: Date | string | number | undefined): number {
-  if (value === undefined) return -Infinity;
-  const time = new Date(value).getTime();
-  return Number.isNaN(time) ? -Infinity : time;
 }
