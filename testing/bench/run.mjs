@@ -6,6 +6,9 @@
 //
 // `node run.mjs stores [--smoke] ...` runs the stores group instead (src/stores/run-stores.mjs):
 // the same workloads on Cairn's memory, file and DynamoDB stores and on Restate.
+//
+// `node run.mjs replay [--shapes ...] [--sizes ...]` prints only the replay-scaling section
+// (src/replay-scaling.mjs), which a default run prints at its end.
 
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -185,6 +188,10 @@ async function main() {
     const { runStores } = await import("./src/stores/run-stores.mjs");
     return runStores(process.argv.slice(3));
   }
+  if (process.argv[2] === "replay") {
+    const { runReplayScaling } = await import("./src/replay-scaling.mjs");
+    return runReplayScaling(process.argv.slice(3));
+  }
   const options = parseArgs(process.argv.slice(2));
   const workloads = options.only ? WORKLOADS.filter((w) => options.only.includes(w.id)) : WORKLOADS;
   if (options.list) {
@@ -266,6 +273,14 @@ async function main() {
     console.log(targets(results));
   }
 
+  // Replay cost per operation from 1 000 to 100 000 operations, in shapes users build.
+  let replayScaling = [];
+  if (options.sdks.includes("cairn") && !options.only) {
+    const { measureReplayScaling, printSection } = await import("./src/replay-scaling.mjs");
+    replayScaling = await measureReplayScaling();
+    printSection(replayScaling);
+  }
+
   if (options.bundle) {
     console.log("\n## Handler bundle size (the same handler bundled by esbuild, platform node; cairn/aws below 1 means Cairn is smaller)\n");
     try {
@@ -287,7 +302,7 @@ async function main() {
   }
   console.log(`\n# total ${((now() - began) / 1000).toFixed(1)} s`);
   // A Cairn workload that fails is a bug worth a red exit; AWS failures and missed targets are not.
-  return failures.some((r) => r.sdk === "cairn" && !r.timeout) ? 1 : 0;
+  return failures.some((r) => r.sdk === "cairn" && !r.timeout) || replayScaling.some((r) => r.error) ? 1 : 0;
 }
 
 main().then(
