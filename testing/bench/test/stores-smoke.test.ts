@@ -1,6 +1,7 @@
 // The stores group with tiny sizes (`node run.mjs stores --smoke`): every store produces a figure
-// for every workload and every process the run started is stopped afterwards. Timing is not
-// checked here: the figures are printed by the full run, never asserted.
+// for every workload (short executions with a wait included), the targets are judged beside the
+// figures, and every process the run started is stopped afterwards. Timing is not checked here:
+// the figures are printed by the full run, never asserted.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
@@ -8,6 +9,8 @@ import { expect, it } from "vitest";
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const SUMMARY_PREFIX = "STORES_SUMMARY ";
 const STORES = ["memory", "file", "dynamodb", "restate"];
+/** The smoke run takes about 30 s; past this it is stuck and is stopped with what it printed. */
+const SMOKE_LIMIT_MS = 180_000;
 
 interface WorkloadResult {
   workload: string;
@@ -27,19 +30,29 @@ interface StoreResult {
 
 interface Summary {
   fdatasync: { syncMs: number; asyncMs: number };
-  workloads: { id: string }[];
+  workloads: { id: string; handler: string; label: string }[];
   stores: Record<string, StoreResult>;
   failures: string[];
 }
 
 function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["run.mjs", "stores", "--smoke"], { cwd: benchDir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    // SIGTERM first: the run stops the servers of the store it is on before it exits.
+    const limit = setTimeout(() => {
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 20_000).unref();
+      const last = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
+      reject(new Error(`node run.mjs stores --smoke did not finish within ${SMOKE_LIMIT_MS / 1000} s and was stopped; its last lines:\n${last}`));
+    }, SMOKE_LIMIT_MS);
+    child.on("close", (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -74,6 +87,18 @@ it("runs every workload on the memory, file and DynamoDB stores and on Restate, 
       if (store === "dynamodb") expect(workload.requests?.perUnit, `${store} ${workload.workload} requests`).toBeGreaterThan(0);
     }
   }
+  // Short executions (steps and a durable wait) are one of the workloads, on every store.
+  const short = summary.workloads.find((w) => w.handler === "short");
+  expect(short, "no short-execution workload").toBeDefined();
+
+  // Targets are judged beside the figures: the file store's sequential row names its fdatasync
+  // target, and every DynamoDB row of sequential steps its request target, each met or not met.
+  const rowsOf = (label: string, store: string) => stdout.split("\n").filter((l) => l.startsWith(`${label} `) && l.includes(store));
+  const seqLabel = summary.workloads[0]!.label;
+  expect(rowsOf(seqLabel, "Cairn, file store")[0], stdout).toMatch(/≤ 2× fdatasync: (met|not met)/);
+  expect(rowsOf(seqLabel, "Cairn, DynamoDB Local")[0], stdout).toMatch(/≤ 1\.1 req\/step: (met|not met)/);
+  expect(rowsOf(short!.label, "Cairn, file store")[0], stdout).toMatch(/ahead of Restate: (met|not met)/);
+
   // The servers: DynamoDB Local, restate-server and the Restate service endpoint.
   expect(summary.stores.dynamodb!.processes?.length).toBeGreaterThanOrEqual(process.env.CAIRN_DYNAMODB_ENDPOINT ? 0 : 1);
   expect(summary.stores.restate!.processes?.length).toBe(2);

@@ -1,10 +1,11 @@
-// Child process: the two handlers as a Restate service, served over HTTP/2 on a free loopback port
+// Child process: the three handlers as a Restate service, served over HTTP/2 on a free loopback port
 // (printed as `PORT <n>`), for the restate-server the stores group starts.
 //   node src/stores/restate-service.mjs
 //
 // seq: n sequential ctx.run calls, each journaled before the next starts (Cairn: ctx.step).
 // map: Restate has no map; the closest is n ctx.run started together and awaited with
 //      RestatePromise.all (Cairn: ctx.map over n items, each item a child context with one step).
+// short: n sequential ctx.run with a durable ctx.sleep after the first (Cairn: ctx.step, ctx.wait).
 
 // The Restate SDK uses Promise.withResolvers (Node 22); Node 20 lacks it.
 if (typeof Promise.withResolvers !== "function") {
@@ -21,6 +22,7 @@ if (typeof Promise.withResolvers !== "function") {
 
 const http2 = await import("node:http2");
 const restate = await import("@restatedev/restate-sdk");
+const { SHORT_WAIT_SECONDS } = await import("./workloads.mjs");
 
 const bench = restate.service({
   name: "bench",
@@ -33,6 +35,14 @@ const bench = restate.service({
     map: async (ctx, size) => {
       const results = await restate.RestatePromise.all(Array.from({ length: size }, (_, i) => ctx.run(() => i * 2)));
       return results.length;
+    },
+    short: async (ctx, size) => {
+      let sum = 0;
+      for (let i = 0; i < size; i++) {
+        sum += await ctx.run(() => i);
+        if (i === 0) await ctx.sleep(SHORT_WAIT_SECONDS * 1000);
+      }
+      return sum;
     },
   },
 });

@@ -17,7 +17,7 @@ import { now, sleep } from "../clock.mjs";
 import { measureFdatasync } from "./fdatasync.mjs";
 import { STORE_ORDER, dynamoDbRequestsTable, fmt, storesTable, targetsTable } from "./report.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
-import { storeWorkloads } from "./workloads.mjs";
+import { SHORT_WAIT_SECONDS, storeWorkloads } from "./workloads.mjs";
 
 /** The last line: everything above as JSON, for the smoke test and for anyone keeping figures. */
 export const SUMMARY_PREFIX = "STORES_SUMMARY ";
@@ -194,13 +194,16 @@ export async function runStores(argv) {
   console.log("");
   console.log(storesTable(workloads, byStore, fdatasync.syncMs));
   console.log(
-    `\nvs memory / vs Restate: time per step (per item for the map) divided by that store's; 2 = twice as slow, 0.5 = twice as fast.` +
+    `\nvs memory / vs Restate: time per step (per item for the map, per execution for short executions) divided by that store's; 2 = twice as slow, 0.5 = twice as fast.` +
       `\n÷ fdatasync: the file store's time per step (per item) as a multiple of one fdatasync (${fmt(fdatasync.syncMs)} ms, measured ${fdatasync.when}).` +
       (diskBusy
         ? `\nWARNING: the fdatasync figures disagree (${fdatasyncRuns.map((m) => `${fmt(m.syncMs)} ms bare, ${fmt(m.asyncMs)} ms through the thread pool, ${m.when}`).join("; ")}): ` +
           "something else was using the disk or the CPUs; the file-store figures are unreliable."
         : "") +
-      `\nThe Restate map is ${workloads[3].size} ctx.run started together and awaited with RestatePromise.all (Restate has no map).`,
+      `\nThe Restate map is ${workloads.find((w) => w.handler === "map").size} ctx.run started together and awaited with RestatePromise.all (Restate has no map).` +
+      `\nShort executions: each is a step, a ${SHORT_WAIT_SECONDS} s durable wait (Cairn ctx.wait, Restate ctx.sleep) in real time on every store, then two steps; ` +
+      `executions/s = executions ÷ the time until the last has ended, so the wait caps it at executions ÷ ${SHORT_WAIT_SECONDS} s. ` +
+      "DynamoDB requests for them are per step (3 per execution) and include the start, the wait and the wake-up.",
   );
   const requests = dynamoDbRequestsTable(workloads, byStore);
   if (requests) {

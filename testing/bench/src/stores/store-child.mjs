@@ -10,7 +10,7 @@ import { cairnLocalDriver } from "./cairn-local.mjs";
 import { restateDriver } from "./restate.mjs";
 import { median, round } from "./stats.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
-import { expectedResult, storeWorkloads } from "./workloads.mjs";
+import { expectedResult, requestUnitsOf, storeWorkloads, unitsOf } from "./workloads.mjs";
 
 /**
  * Stop adding timed runs of a workload once this much time went into it: a fast store gets many
@@ -39,11 +39,23 @@ function difference(after, before) {
     const delta = n - (before.byCommand[name] ?? 0);
     if (delta > 0) byCommand[name] = delta;
   }
-  return { total: after.total - before.total, byCommand };
+  return {
+    total: after.total - before.total,
+    byCommand,
+    idlePolls: (after.idlePolls ?? 0) - (before.idlePolls ?? 0),
+    idlePollRequests: (after.idlePollRequests ?? 0) - (before.idlePollRequests ?? 0),
+  };
 }
 
+const FIGURE = {
+  msPerStep: (ms, w) => ms / unitsOf(w),
+  stepsPerSecond: (ms, w) => (unitsOf(w) / ms) * 1000,
+  executionsPerSecond: (ms, w) => (w.executions / ms) * 1000,
+  ms: (ms) => ms,
+};
+
 async function measure(driver, workload) {
-  const units = workload.executions * workload.size;
+  const units = unitsOf(workload);
   const samples = [];
   let requests;
   const began = now();
@@ -56,23 +68,26 @@ async function measure(driver, workload) {
     if (before && !requests) requests = difference(driver.requests(), before);
   }
   const ms = median(samples);
-  const figure = workload.figure === "msPerStep" ? ms / units : workload.figure === "stepsPerSecond" ? (units / ms) * 1000 : ms;
+  const figure = FIGURE[workload.figure](ms, workload);
   return {
     workload: workload.id,
     figure: round(figure, 4),
-    // Time per step (per item for the map): what the ratios compare.
+    // Time per step (per item for the map, per execution for short ones): what the ratios compare.
     msPerUnit: round(ms / units, 5),
     ms: round(ms, 2),
     runs: samples.length,
     samplesMs: samples.map((s) => round(s, 1)),
-    ...(requests ? { requests: { ...requests, perUnit: round(requests.total / units, 3) } } : {}),
+    ...(requests
+      ? { requests: { ...requests, perUnit: round(requests.total / requestUnitsOf(workload), 3), perExecution: round(requests.total / workload.executions, 2) } }
+      : {}),
   };
 }
 
 /**
  * Untimed runs before the timed ones, so the figures are not those of cold code (V8 keeps
  * optimizing the step path for several hundred steps), cold connection pools or cold server
- * caches: sequential runs for about 3 s (at least one), then one concurrent run and one map.
+ * caches: sequential runs for about 3 s (at least one), then one concurrent run, one map and
+ * one batch of short executions (their timers and wake-ups).
  */
 async function warmUp(driver) {
   const began = now();
@@ -80,6 +95,7 @@ async function warmUp(driver) {
   while (now() - began < 3_000);
   await driver.runMany("seq", 50, 10);
   await driver.runMany("map", 200, 1);
+  await driver.runMany("short", 3, 20);
 }
 
 async function main() {

@@ -6,11 +6,12 @@
  * @property {() => string} describe        one line: what runs, and where
  * @property {() => { what: string, pid: number }[]} processes   processes the driver started
  * @property {() => Promise<void>} setup
- * @property {(handler: "seq"|"map", size: number, count: number) => Promise<unknown[]>} runMany
+ * @property {(handler: "seq"|"map"|"short", size: number, count: number) => Promise<unknown[]>} runMany
  *   starts `count` executions of `handler` at once and resolves with their results once all
  *   have completed; rejects when one did not succeed
- * @property {() => { total: number, byCommand: Record<string, number> }} [requests]
- *   requests sent to the store so far (DynamoDB), read before and after each run
+ * @property {() => { total: number, byCommand: Record<string, number>, idlePolls?: number, idlePollRequests?: number }} [requests]
+ *   requests sent to the store so far (DynamoDB), read before and after each run; of them, those
+ *   of worker passes that found nothing due (`idlePollRequests`, in `idlePolls` passes)
  * @property {() => Promise<void>} teardown  stops what setup started and removes its files
  */
 
