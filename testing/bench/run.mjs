@@ -7,6 +7,9 @@
 // `node run.mjs stores [--smoke] ...` runs the stores group instead (src/stores/run-stores.mjs):
 // the same workloads on Cairn's memory, file and DynamoDB stores and on Restate.
 //
+// `node run.mjs memory [--sizes ...] [--variants map,chunked]` prints only the memory section of
+// the stores group (src/stores/map-memory.mjs): peak RSS of a map over N items on the file store.
+//
 // `node run.mjs replay [--shapes ...] [--sizes ...]` prints only the replay-scaling section
 // (src/replay-scaling.mjs), which a default run prints at its end.
 
@@ -187,6 +190,10 @@ async function main() {
   if (process.argv[2] === "stores") {
     const { runStores } = await import("./src/stores/run-stores.mjs");
     return runStores(process.argv.slice(3));
+  }
+  if (process.argv[2] === "memory") {
+    const { runMapMemory } = await import("./src/stores/map-memory.mjs");
+    return runMapMemory(process.argv.slice(3));
   }
   if (process.argv[2] === "replay") {
     const { runReplayScaling } = await import("./src/replay-scaling.mjs");

@@ -1,7 +1,8 @@
 // The stores group with tiny sizes (`node run.mjs stores --smoke`): every store produces a figure
 // for every workload (short executions with a wait included), the targets are judged beside the
-// figures, and every process the run started is stopped afterwards. Timing is not checked here:
-// the figures are printed by the full run, never asserted.
+// figures, the memory section measures a map of each size in a process of its own, and every
+// process the run started is stopped afterwards. Timing is not checked here: the figures are
+// printed by the full run, never asserted.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
@@ -28,10 +29,21 @@ interface StoreResult {
   setupMs?: number;
 }
 
+interface MapMemoryResult {
+  variant: string;
+  items: number;
+  error?: string;
+  baselinePeak?: number;
+  peakRss?: number;
+  resultJsonBytes?: number;
+  storeBytes?: number;
+}
+
 interface Summary {
   fdatasync: { syncMs: number; asyncMs: number };
   workloads: { id: string; handler: string; label: string }[];
   stores: Record<string, StoreResult>;
+  mapMemory: MapMemoryResult[];
   failures: string[];
 }
 
@@ -65,7 +77,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-it("runs every workload on the memory, file and DynamoDB stores and on Restate, and stops every process it started", async () => {
+it("runs every workload on the memory, file and DynamoDB stores and on Restate, measures map memory, and stops every process it started", async () => {
   const { code, stdout, stderr } = await runSmoke();
   const line = stdout.split("\n").find((l) => l.startsWith(SUMMARY_PREFIX));
   expect(line, `no summary line; the run printed:\n${stdout}\n${stderr}`).toBeDefined();
@@ -98,6 +110,21 @@ it("runs every workload on the memory, file and DynamoDB stores and on Restate, 
   expect(rowsOf(seqLabel, "Cairn, file store")[0], stdout).toMatch(/≤ 2× fdatasync: (met|not met)/);
   expect(rowsOf(seqLabel, "Cairn, DynamoDB Local")[0], stdout).toMatch(/≤ 1\.1 req\/step: (met|not met)/);
   expect(rowsOf(short!.label, "Cairn, file store")[0], stdout).toMatch(/ahead of Restate: (met|not met)/);
+
+  // Memory: every variant at every smoke size, in a process of its own, with a peak at or above
+  // its baseline and a result that grows with the item count.
+  expect(summary.mapMemory.map((r) => `${r.variant} ${r.items}`)).toEqual(["map 100", "map 1000", "chunked 100", "chunked 1000"]);
+  for (const r of summary.mapMemory) {
+    expect(r.error, `${r.variant} ${r.items}`).toBeUndefined();
+    expect(r.baselinePeak, `${r.variant} ${r.items}`).toBeGreaterThan(0);
+    expect(r.peakRss, `${r.variant} ${r.items}`).toBeGreaterThanOrEqual(r.baselinePeak!);
+    expect(r.storeBytes, `${r.variant} ${r.items}: the execution left no files`).toBeGreaterThan(0);
+  }
+  for (const variant of ["map", "chunked"]) {
+    const [small, large] = summary.mapMemory.filter((r) => r.variant === variant);
+    expect(large!.resultJsonBytes, variant).toBeGreaterThan(5 * small!.resultJsonBytes!);
+  }
+  expect(stdout).toMatch(/^map: 100 → 1000 items: .*: (met|not met)$/m);
 
   // The servers: DynamoDB Local, restate-server and the Restate service endpoint.
   expect(summary.stores.dynamodb!.processes?.length).toBeGreaterThanOrEqual(process.env.CAIRN_DYNAMODB_ENDPOINT ? 0 : 1);

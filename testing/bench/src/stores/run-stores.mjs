@@ -1,7 +1,10 @@
 // The stores group: the same workloads on Cairn's memory store, its file store, DynamoDB Local
 // (through @cairn/dynamodb) and Restate, in one run, beside this machine's fdatasync latency.
 //
-//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--dir <tmp>] [--timeout <s>]
+//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--no-memory] [--dir <tmp>] [--timeout <s>]
+//
+// At the end it measures peak RSS of a map over 1 000 to 100 000 items on the file store
+// (map-memory.mjs; `node run.mjs memory` runs only that), unless --no-memory.
 //
 // Each store runs in a child process of its own (store-child.mjs), in a process group of its own,
 // one store after another. The servers a child starts (DynamoDB Local, restate-server, the Restate
@@ -15,6 +18,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { now, sleep } from "../clock.mjs";
 import { measureFdatasync } from "./fdatasync.mjs";
+import { FULL_SIZES, SMOKE_SIZES, measureMapMemory, printMemorySection } from "./map-memory.mjs";
+import { MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
 import { STORE_ORDER, dynamoDbRequestsTable, fmt, storesTable, targetsTable } from "./report.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
 import { SHORT_WAIT_SECONDS, storeWorkloads } from "./workloads.mjs";
@@ -24,10 +29,10 @@ export const SUMMARY_PREFIX = "STORES_SUMMARY ";
 const childPath = fileURLToPath(new URL("./store-child.mjs", import.meta.url));
 const benchDir = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--dir <directory>] [--timeout <seconds per store>]";
+const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
 
 function parseArgs(argv) {
-  const options = { smoke: false, stores: STORE_ORDER, directory: tmpdir(), timeoutMs: undefined };
+  const options = { smoke: false, stores: STORE_ORDER, memory: true, directory: tmpdir(), timeoutMs: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -37,6 +42,7 @@ function parseArgs(argv) {
     };
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--stores") options.stores = value().split(",");
+    else if (arg === "--no-memory") options.memory = false;
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
     else throw new Error(`unknown argument ${arg}\n${usage}`);
@@ -213,12 +219,26 @@ export async function runStores(argv) {
   console.log("\n## Targets (printed, not asserted)\n");
   console.log(targetsTable(workloads, byStore, fdatasync.syncMs));
 
+  // Bounded memory: one map on the file store per child process (map-memory.mjs), after the
+  // stores so its 100 000-item maps do not share the machine with them.
+  let mapMemory = [];
+  if (options.memory) {
+    mapMemory = await measureMapMemory({
+      sizes: options.smoke ? SMOKE_SIZES : FULL_SIZES,
+      variants: Object.keys(MAP_MEMORY_VARIANTS),
+      directory: options.directory,
+      timeoutMs: options.smoke ? 60_000 : 600_000,
+    });
+    printMemorySection(mapMemory, Object.keys(MAP_MEMORY_VARIANTS));
+  }
+
   const failures = [...byStore.values()].flatMap((r) => [
     ...(r.error ? [`${r.store}: ${r.error}`] : []),
     ...(r.results ?? []).filter((w) => w.error).map((w) => `${r.store} ${w.workload}: ${w.error}`),
     ...(r.leftRunning ?? []).map((p) => `${r.store}: ${p.what} (pid ${p.pid}) was still running after the store's run; stopped`),
     ...(r.teardownError ? [`${r.store}: teardown: ${r.teardownError}`] : []),
   ]);
+  failures.push(...mapMemory.filter((r) => r.error).map((r) => `memory ${r.variant} ${r.items}: ${r.error}`));
   if (failures.length > 0) {
     console.log("\n## Did not run to the end\n");
     for (const failure of failures) console.log(failure);
@@ -226,7 +246,7 @@ export async function runStores(argv) {
   const totalSeconds = (now() - began) / 1000;
   const [endLoad1, endLoad5] = loadavg();
   console.log(`\n# total ${totalSeconds.toFixed(1)} s; load average at the end ${endLoad1.toFixed(1)}/${endLoad5.toFixed(1)} (1/5 min)`);
-  const summary = { smoke: options.smoke, fdatasync, fdatasyncRuns, diskBusy, workloads, stores: Object.fromEntries(byStore), failures, totalSeconds };
+  const summary = { smoke: options.smoke, fdatasync, fdatasyncRuns, diskBusy, workloads, stores: Object.fromEntries(byStore), mapMemory, failures, totalSeconds };
   console.log(`${SUMMARY_PREFIX}${JSON.stringify(summary)}`);
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

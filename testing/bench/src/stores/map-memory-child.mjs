@@ -1,0 +1,82 @@
+// Child process: one map over N items on the file store, then one line with its peak RSS.
+//   node src/stores/map-memory-child.mjs '<{ "items": N, "variant": "map"|"chunked", "directory": "<tmp>" }>'
+// One run per process, so the peak (the kernel's high-water mark, which never goes down) belongs to
+// this run alone. Prints `MAP_MEMORY_RESULT {...}`.
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { withDurableExecution } from "@cairn/sdk";
+import { runExecution, systemClock } from "@cairn/sdk/orchestrator";
+import { CheckpointService, FileExecutionStore } from "@cairn/sdk/service";
+import { now } from "../clock.mjs";
+import { MAP_MEMORY_PREFIX, MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
+
+/** Peak resident set size so far, in bytes (`maxRSS` is in kilobytes). */
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+function directorySize(directory) {
+  let bytes = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    bytes += entry.isDirectory() ? directorySize(path) : statSync(path).size;
+  }
+  return bytes;
+}
+
+async function main() {
+  const options = JSON.parse(process.argv[2] ?? "{}");
+  const variant = MAP_MEMORY_VARIANTS[options.variant];
+  if (!variant) throw new Error(`variant must be one of ${Object.keys(MAP_MEMORY_VARIANTS).join(", ")}, got ${JSON.stringify(options.variant)}`);
+  if (!(Number.isInteger(options.items) && options.items > 0)) throw new Error(`items must be a whole number > 0, got ${JSON.stringify(options.items)}`);
+  const directory = mkdtempSync(join(options.directory, "cairn-bench-map-memory-"));
+  try {
+    // The handler measures the BatchResult where it is whole; it returns only a count, so the
+    // execution's own result stays small and what is left of RSS is the store's and the map's.
+    let resultJsonBytes = 0;
+    const handler = withDurableExecution(async (event, ctx) => {
+      const items = Array.from({ length: event.items }, (_, i) => i);
+      const batch = await variant.run(ctx, items);
+      resultJsonBytes = Buffer.byteLength(JSON.stringify(batch));
+      return batch.successCount;
+    });
+    const service = new CheckpointService({ store: new FileExecutionStore(directory), clock: systemClock });
+    // Everything loaded and one small execution run first, so the baseline includes the code.
+    await runExecution({ service, clock: systemClock, handler, target: { start: { input: JSON.stringify({ items: 10 }) } } });
+    const baselineRss = process.memoryUsage().rss;
+    const baselinePeak = peakRss();
+    const start = now();
+    const { state, execution } = await runExecution({
+      service,
+      clock: systemClock,
+      handler,
+      target: { start: { input: JSON.stringify({ items: options.items }) } },
+    });
+    const ms = now() - start;
+    const peak = peakRss();
+    if (state !== "completed" || execution.status !== "SUCCEEDED" || execution.result !== String(options.items)) {
+      throw new Error(`the map ended ${state}/${execution.status} with ${execution.result ?? execution.error?.ErrorMessage ?? "nothing"}`);
+    }
+    return {
+      items: options.items,
+      variant: options.variant,
+      ms: Math.round(ms),
+      baselineRss,
+      baselinePeak,
+      peakRss: peak,
+      resultJsonBytes,
+      storeBytes: directorySize(directory),
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${MAP_MEMORY_PREFIX}${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (error) => {
+    process.stdout.write(`${MAP_MEMORY_PREFIX}${JSON.stringify({ error: String(error?.stack ?? error) })}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,168 @@
+// Bounded memory on the file store: peak RSS of one map over N items, each (variant, N) in a child
+// process of its own (map-memory-child.mjs), beside the size of the map's result, so a reader sees
+// whether memory grows with N beyond the result itself.
+//
+//   node run.mjs memory [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <tmp>] [--timeout <s per run>]
+//
+// Also run at the end of the stores group (run-stores.mjs).
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MAP_MEMORY_PREFIX, MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
+import { fmt, table } from "./report.mjs";
+
+const childPath = fileURLToPath(new URL("./map-memory-child.mjs", import.meta.url));
+const benchDir = fileURLToPath(new URL("../..", import.meta.url));
+export const MEMORY_SUMMARY_PREFIX = "MAP_MEMORY_SUMMARY ";
+export const FULL_SIZES = [1_000, 10_000, 100_000];
+export const SMOKE_SIZES = [100, 1_000];
+/**
+ * A BatchResult held as JavaScript objects takes a few times its JSON size; growth of peak RSS
+ * within this multiple of the growth of the result's JSON counts as "the result itself".
+ */
+export const RESULT_ALLOWANCE = 3;
+
+const usage = "usage: node run.mjs memory [--smoke] [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <directory>] [--timeout <seconds per run>]";
+
+function parseArgs(argv) {
+  const options = { smoke: false, sizes: undefined, variants: Object.keys(MAP_MEMORY_VARIANTS), directory: tmpdir(), timeoutMs: 300_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value\n${usage}`);
+      return next;
+    };
+    if (arg === "--smoke") options.smoke = true;
+    else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
+    else if (arg === "--variants") options.variants = value().split(",");
+    else if (arg === "--dir") options.directory = value();
+    else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
+    else throw new Error(`unknown argument ${arg}\n${usage}`);
+  }
+  options.sizes ??= options.smoke ? SMOKE_SIZES : FULL_SIZES;
+  for (const n of options.sizes) if (!(Number.isInteger(n) && n > 0)) throw new Error(`--sizes: ${n} is not a whole number > 0\n${usage}`);
+  for (const v of options.variants) if (!MAP_MEMORY_VARIANTS[v]) throw new Error(`--variants: unknown variant ${v}; one of ${Object.keys(MAP_MEMORY_VARIANTS).join(", ")}`);
+  if (!(options.timeoutMs > 0)) throw new Error("--timeout must be a positive number of seconds");
+  return options;
+}
+
+/** Runs one (variant, N) in a fresh `node`; resolves with its result line or an error. */
+function runOne(variant, items, options) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [childPath, JSON.stringify({ variant, items, directory: options.directory })], {
+      cwd: benchDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split("\n").find((l) => l.startsWith(MAP_MEMORY_PREFIX));
+      if (timedOut) return resolve({ variant, items, error: `timeout after ${options.timeoutMs / 1000} s` });
+      if (!line) {
+        const why = stderr.trim().split("\n").slice(-3).join(" | ") || `exit code ${code}${signal ? `, signal ${signal}` : ""}`;
+        return resolve({ variant, items, error: `no result: ${why}` });
+      }
+      resolve({ variant, items, ...JSON.parse(line.slice(MAP_MEMORY_PREFIX.length)) });
+    });
+  });
+}
+
+const mb = (bytes) => fmt(bytes / 1e6);
+
+/** Peak RSS above what the process had before the map, in bytes. */
+export const growthOf = (r) => r.peakRss - r.baselinePeak;
+
+/**
+ * Whether memory beyond the result stays flat from the second-largest to the largest N: the
+ * growth of peak RSS between them within RESULT_ALLOWANCE × the growth of the result's JSON.
+ */
+export function boundedVerdict(results, variant) {
+  const runs = results.filter((r) => r.variant === variant && !r.error).sort((a, b) => a.items - b.items);
+  if (runs.length < 2) return undefined;
+  const [smaller, larger] = runs.slice(-2);
+  const rssGrowth = growthOf(larger) - growthOf(smaller);
+  const resultGrowth = larger.resultJsonBytes - smaller.resultJsonBytes;
+  return { from: smaller.items, to: larger.items, rssGrowth, resultGrowth, met: rssGrowth <= RESULT_ALLOWANCE * resultGrowth };
+}
+
+export function memoryTable(results) {
+  const rows = [["map", "items", "ms", "peak RSS MB", "above baseline MB", "per item", "result JSON MB", "above ÷ result", "store on disk MB"]];
+  for (const r of results) {
+    if (r.error) {
+      rows.push([r.variant, r.items, "error", "", "", "", "", "", ""]);
+      continue;
+    }
+    const growth = growthOf(r);
+    rows.push([
+      r.variant,
+      r.items,
+      r.ms,
+      mb(r.peakRss),
+      mb(growth),
+      `${fmt(growth / r.items)} B`,
+      mb(r.resultJsonBytes),
+      `${fmt(growth / r.resultJsonBytes)}×`,
+      mb(r.storeBytes),
+    ]);
+  }
+  return table(rows);
+}
+
+/** Runs every (variant, N), one child each, smallest N first. */
+export async function measureMapMemory({ sizes, variants, directory, timeoutMs }) {
+  const results = [];
+  for (const variant of variants) {
+    for (const items of [...sizes].sort((a, b) => a - b)) {
+      const result = await runOne(variant, items, { directory, timeoutMs });
+      process.stderr.write(`  map memory ${variant} ${items}: ${JSON.stringify(result)}\n`);
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+/** Prints the section: the variants, the table and the verdict per variant. */
+export function printMemorySection(results, variants) {
+  console.log("\n## Memory: one map on the file store, peak RSS (each run in a process of its own)\n");
+  for (const v of variants) console.log(`# ${v}: ${MAP_MEMORY_VARIANTS[v].label}`);
+  console.log("");
+  console.log(memoryTable(results));
+  console.log(
+    "\npeak RSS: the process's high-water mark (process.resourceUsage().maxRSS) after the map; above baseline: minus the mark after " +
+      "loading everything and running a 10-item map first; per item: above baseline ÷ items; result JSON: JSON.stringify of the " +
+      "BatchResult (one entry per item), which the handler holds whole by design; store on disk: the execution's files when it ended.",
+  );
+  console.log(`\nTarget (printed, not asserted): peak RSS does not grow with N beyond the result itself — from one N to the next, RSS above baseline grows by at most ${RESULT_ALLOWANCE}× what the result's JSON grows by.`);
+  for (const v of variants) {
+    const verdict = boundedVerdict(results, v);
+    if (!verdict) {
+      console.log(`${v}: n/a (fewer than two sizes ran)`);
+      continue;
+    }
+    console.log(
+      `${v}: ${verdict.from} → ${verdict.to} items: RSS above baseline +${mb(verdict.rssGrowth)} MB, result JSON +${mb(verdict.resultGrowth)} MB ` +
+        `(${fmt(verdict.rssGrowth / verdict.resultGrowth)}×, limit ${RESULT_ALLOWANCE}×): ${verdict.met ? "met" : "not met"}`,
+    );
+  }
+}
+
+/** `node run.mjs memory`: the section alone, then a summary line for scripts. */
+export async function runMapMemory(argv) {
+  const options = parseArgs(argv);
+  console.log(`# cairn bench memory${options.smoke ? " --smoke" : ""} — node ${process.version}; temporary files in ${options.directory}`);
+  const results = await measureMapMemory(options);
+  printMemorySection(results, options.variants);
+  const failures = results.filter((r) => r.error).map((r) => `${r.variant} ${r.items}: ${r.error}`);
+  if (failures.length > 0) console.log(`\n## Did not run to the end\n\n${failures.join("\n")}`);
+  console.log(`${MEMORY_SUMMARY_PREFIX}${JSON.stringify({ smoke: options.smoke, results, failures })}`);
+  return failures.length > 0 ? 1 : 0;
+}
