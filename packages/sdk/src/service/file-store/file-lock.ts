@@ -2,12 +2,18 @@
 // atomically with link() (fails with EEXIST when held) whose content names the holder. A holder
 // that died (kill -9) is detected by PID liveness and its lock is broken; a live holder is never
 // broken, however long it holds the lock.
+//
+// A waiter touches the lock file's times (utimes) now and then. That changes the file's ctime
+// without changing its content, which a holder that keeps its lock between writes checks cheaply
+// (one stat) to learn that someone is waiting and hand the lock over.
 import { randomBytes } from "node:crypto";
+import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { StoreLockTimeoutError } from "../errors.js";
 
-interface LockOwner {
+/** Who holds a lock, as written in the lock file. */
+export interface LockOwner {
   pid: number;
   host: string;
   nonce: string;
@@ -19,20 +25,51 @@ const heldByThisProcess = new Set<string>();
 export interface FileLockOptions {
   /** Give up (StoreLockTimeoutError) after waiting this long for a live holder (default 30 s). */
   timeoutMs?: number | undefined;
+  /**
+   * Runs before a stale lock (dead holder) is broken; the lock is broken only if it is still the
+   * same stale lock afterwards. The file store recovers the dead holder's write-ahead log here.
+   */
+  beforeBreak?: (() => Promise<void>) | undefined;
+}
+
+/** A held lock. */
+export interface FileLock {
+  readonly path: string;
+  /** The lock file's content (names this holder). */
+  readonly content: string;
+  /** Whether taking it meant waiting for another holder or breaking a dead one's lock. */
+  readonly contended: boolean;
+  /** Removes the lock file if it is still ours. */
+  release(): Promise<void>;
+  /** The same, synchronously (for a process 'exit' hook). */
+  releaseSync(): void;
 }
 
 function isErrno(error: unknown, ...codes: string[]): boolean {
   return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? "");
 }
 
-async function readOwner(path: string): Promise<{ raw: string; owner: LockOwner | undefined } | undefined> {
+function parseOwner(raw: string): LockOwner | undefined {
+  try {
+    return JSON.parse(raw) as LockOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a lock file says now: its raw content, the owner it names and whether that owner is gone. */
+export interface LockState {
+  raw: string;
+  owner: LockOwner | undefined;
+  stale: boolean;
+}
+
+/** Reads the lock at `path`; undefined when nobody holds it. */
+export async function readLockState(path: string): Promise<LockState | undefined> {
   try {
     const raw = await fs.readFile(path, "utf8");
-    try {
-      return { raw, owner: JSON.parse(raw) as LockOwner };
-    } catch {
-      return { raw, owner: undefined };
-    }
+    const owner = parseOwner(raw);
+    return { raw, owner, stale: isStale(owner) };
   } catch (error) {
     if (isErrno(error, "ENOENT")) return undefined;
     throw error;
@@ -49,7 +86,8 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-function isStale(owner: LockOwner | undefined): boolean {
+/** Whether the process named by a lock file is gone (or the content is damage). */
+export function isStale(owner: LockOwner | undefined): boolean {
   // Content is written before the lock file appears (link), so unreadable content is damage.
   if (!owner || typeof owner.pid !== "number") return true;
   if (owner.host !== hostname()) return false; // cannot check another machine's processes
@@ -61,7 +99,7 @@ function isStale(owner: LockOwner | undefined): boolean {
  * Removes a stale lock without ever removing a live one: rename it aside, check the moved file is
  * the one judged stale, and put it back if another process had replaced it meanwhile.
  */
-async function breakStaleLock(path: string, staleContent: string): Promise<void> {
+export async function breakStaleLock(path: string, staleContent: string): Promise<void> {
   const aside = `${path}.stale-${randomBytes(6).toString("hex")}`;
   try {
     await fs.rename(path, aside);
@@ -78,31 +116,100 @@ async function breakStaleLock(path: string, staleContent: string): Promise<void>
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Acquires the lock at `path`; resolves to a function that releases it. */
-export async function acquireFileLock(path: string, options: FileLockOptions = {}): Promise<() => Promise<void>> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+function newOwner(): { owner: LockOwner; content: string } {
   const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(12).toString("hex") };
-  const content = JSON.stringify(owner);
+  return { owner, content: JSON.stringify(owner) };
+}
+
+function heldLock(path: string, owner: LockOwner, content: string, contended: boolean): FileLock {
+  heldByThisProcess.add(owner.nonce);
+  return {
+    path,
+    content,
+    contended,
+    async release() {
+      const current = await fs.readFile(path, "utf8").catch(() => undefined);
+      if (current === content) await fs.unlink(path).catch(() => undefined);
+      heldByThisProcess.delete(owner.nonce);
+    },
+    releaseSync() {
+      try {
+        if (readFileSync(path, "utf8") === content) unlinkSync(path);
+      } catch {
+        // already gone
+      }
+      heldByThisProcess.delete(owner.nonce);
+    },
+  };
+}
+
+/** Makes the lock file at `path` appear with `content`; false when somebody holds it. */
+async function tryLink(path: string, temp: string): Promise<boolean> {
+  try {
+    await fs.link(temp, path);
+    return true;
+  } catch (error) {
+    if (isErrno(error, "EEXIST")) return false;
+    throw error;
+  }
+}
+
+/**
+ * One attempt: the lock when it is free, otherwise what the lock file says (without waiting and
+ * without breaking a stale lock).
+ */
+export async function tryAcquireFileLock(path: string): Promise<FileLock | LockState> {
+  const { owner, content } = newOwner();
+  const temp = `${path}.${owner.nonce}.tmp`;
+  await fs.writeFile(temp, content);
+  try {
+    for (;;) {
+      if (await tryLink(path, temp)) return heldLock(path, owner, content, false);
+      const current = await readLockState(path);
+      if (current) return current;
+    }
+  } finally {
+    await fs.unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Tells a holder that keeps its lock between writes that someone waits (see the header). */
+async function nudgeHolder(path: string): Promise<void> {
+  const now = new Date();
+  await fs.utimes(path, now, now).catch(() => undefined);
+}
+
+/** Acquires the lock at `path`. */
+export async function acquireFileLock(path: string, options: FileLockOptions = {}): Promise<FileLock> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const { owner, content } = newOwner();
   const temp = `${path}.${owner.nonce}.tmp`;
   await fs.writeFile(temp, content);
   const started = Date.now();
   let delay = 1;
+  let nudgedAt = -Infinity;
+  let contended = false;
   try {
     for (;;) {
-      try {
-        await fs.link(temp, path);
-        heldByThisProcess.add(owner.nonce);
-        break;
-      } catch (error) {
-        if (!isErrno(error, "EEXIST")) throw error;
-      }
-      const current = await readOwner(path);
-      if (current && isStale(current.owner)) {
+      if (await tryLink(path, temp)) return heldLock(path, owner, content, contended);
+      contended = true;
+      let current = await readLockState(path);
+      if (current?.stale) {
+        if (options.beforeBreak) {
+          await options.beforeBreak();
+          const after = await readLockState(path);
+          if (after?.raw !== current.raw) continue; // released or replaced meanwhile: look again
+          current = after;
+        }
         await breakStaleLock(path, current.raw);
         continue;
       }
       if (Date.now() - started > timeoutMs) {
         throw new StoreLockTimeoutError(path, current ? current.raw : "an unknown process");
+      }
+      if (current && Date.now() - nudgedAt >= 20) {
+        nudgedAt = Date.now();
+        await nudgeHolder(path);
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 20);
@@ -110,9 +217,25 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   } finally {
     await fs.unlink(temp).catch(() => undefined);
   }
-  return async () => {
-    const current = await readOwner(path);
-    if (current?.raw === content) await fs.unlink(path).catch(() => undefined);
-    heldByThisProcess.delete(owner.nonce);
-  };
+}
+
+/** Identity of a lock file: changes when it is replaced, rewritten or nudged by a waiter. */
+export interface LockStamp {
+  ino: bigint;
+  ctimeNs: bigint;
+}
+
+/** The lock file's current stamp; undefined when it is gone. */
+export function lockStamp(path: string): LockStamp | undefined {
+  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats === undefined ? undefined : { ino: stats.ino, ctimeNs: stats.ctimeNs };
+}
+
+/** Whether the lock file still holds `content` (read synchronously: the holder checks between writes). */
+export function lockStillNames(path: string, content: string): boolean {
+  try {
+    return readFileSync(path, "utf8") === content;
+  } catch {
+    return false;
+  }
 }

@@ -1,24 +1,48 @@
 // The embedded default store: plain files, Node built-ins only.
 //
 //   <dir>/executions/<id>/log    append-only log of committed mutations (see mutation-log.ts)
-//   <dir>/executions/<id>/lock   held while a mutation is decided and appended
+//   <dir>/executions/<id>/lock   held while this process may decide and append for the execution
 //   <dir>/names/<sha256(name)>   {"id","name"}: the index of executions, and the name claim
+//   <dir>/wal/                   write-ahead logs, one per writing store instance (write-ahead-log.ts)
 //
-// Fencing across processes: every write takes the execution's lock file (file-lock.ts), reads
-// whatever other processes appended since this process last looked, decides against that
-// up-to-date record and appends + fsyncs before releasing. The core's checkpoint-token check
-// therefore always sees the newest token, so a stale invocation in any process gets
-// StaleCheckpointTokenError instead of overwriting. Each record also carries its sequence number,
-// so even a broken lock could only produce a detectable CorruptLogError, never a silent overwrite.
+// The commit path: an update takes the execution's lock file (file-lock.ts) and opens its log, and
+// keeps both while the execution is busy — they are let go of after a short idle window, at once
+// when another store instance of this process asks, and after the current write when another
+// process is waiting (it nudges the lock file; one stat per write notices). While the lock is held
+// continuously nobody else can have appended, so a write reads nothing back; on taking the lock
+// again, only bytes appended since (the log's size against the cached offset) are read.
+//
+// A decided mutation goes to this instance's write-ahead log, where commits of all executions
+// made at the same moment share one write and one fdatasync; it is then appended to the
+// execution's log (page cache only) and acknowledged. The core's checkpoint-token check runs under
+// the lock against the newest record, so a stale invocation in any process gets
+// StaleCheckpointTokenError; each record also carries its sequence number, so even a broken lock
+// could only produce a detectable CorruptLogError, never a silent overwrite. Crash safety (kill -9
+// and power loss) rests on the write-ahead log and its recovery (wal-recovery.ts); the argument is
+// written down in docs/cli-and-file-store.md.
 import { createHash } from "node:crypto";
+import { close, fstat, ftruncate, fdatasync, open, read } from "node:fs";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
-import { acquireFileLock } from "./file-lock.js";
+import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
+import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockStamp } from "./file-lock.js";
+import { LogFile } from "./log-file.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
+import { syncDirectory } from "./sync-directory.js";
+import { recoverDeadWriters } from "./wal-recovery.js";
+import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
+
+const openAsync = promisify(open);
+const closeAsync = promisify(close);
+const fstatAsync = promisify(fstat);
+const readAsync = promisify(read);
+const ftruncateAsync = promisify(ftruncate);
+const fdatasyncAsync = promisify(fdatasync);
 
 /** Options of {@link FileExecutionStore}. */
 export interface FileExecutionStoreOptions {
@@ -26,34 +50,73 @@ export interface FileExecutionStoreOptions {
   lockTimeoutMs?: number | undefined;
 }
 
+/** An execution's lock and log are let go of after this long without a write. */
+const IDLE_MS = 25;
+/** The write-ahead log is checkpointed and removed after this long without a commit. */
+const WAL_IDLE_MS = 50;
+/** A write-ahead-log segment is checkpointed once it is this large. */
+const WAL_SEGMENT_BYTES = 8 * 1024 * 1024;
+/** At most this many executions are held at once; idle ones beyond it are let go of early. */
+const MAX_HELD = 256;
+/** After handing an execution over to a waiting process, give it this long to take the lock. */
+const YIELD_MS = 50;
+
 interface CachedExecution {
   record: ExecutionRecord;
   /** Bytes of the log already applied to `record`. */
   offset: number;
 }
 
+/** An execution this instance holds: its lock and its open log, kept between writes. */
+interface Held {
+  id: string;
+  lock: FileLock;
+  /** The lock file's stamp when last checked; a change means a waiter or a lost lock. */
+  stamp: LockStamp | undefined;
+  log: LogFile;
+  entry: CachedExecution;
+  /** An update is using it. */
+  inUse: boolean;
+  /** Let go of it after the current update. */
+  handOver: boolean;
+  /** Set when another process asked for it (so this instance yields before taking it again). */
+  waited: boolean;
+  timer: NodeJS.Timeout | undefined;
+  /** Registered in localHolders while held. */
+  letGo: () => void;
+}
+
+/** Counters of a store's write path, for tests and benchmarks. */
+export interface FileStoreStats extends WalStats {
+  /** Dead writers' logs this instance recovered. */
+  recoveredWriters: number;
+  /** Records this instance's recoveries appended to execution logs. */
+  recoveredRecords: number;
+  /** Execution locks taken (a held lock reused by the next write counts once). */
+  lockAcquisitions: number;
+}
+
+/** Lock path → ask the holding instance of this process to let go. */
+const localHolders = new Map<string, () => void>();
+const statsOf = new WeakMap<FileExecutionStore, () => FileStoreStats>();
+
+/** The write-path counters of `store` (not part of the public API; for tests and the bench). */
+export function fileStoreStats(store: FileExecutionStore): FileStoreStats {
+  return statsOf.get(store)!();
+}
+
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
-/** Makes a directory entry (a created or linked file) durable; a no-op where dirs can't be fsynced. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(path, "r");
-    await handle.sync();
-  } catch {
-    // Windows cannot fsync directories; the entry is still written.
-  } finally {
-    await handle?.close();
-  }
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Keeps executions in a directory (`<directory>/executions/<id>/log`, an append-only log per
- * execution): the embedded store of the CLI. Every acknowledged write is fsynced first, a torn last
- * record is ignored and cut off, damage before a valid record is a CorruptLogError, and a
- * per-execution lock file lets several processes share the directory safely.
+ * execution): the embedded store of the CLI. Every acknowledged write is durable first (in a
+ * write-ahead log shared by the writes made at the same moment), a torn last record is ignored and
+ * cut off, damage before a valid record is a CorruptLogError, and a per-execution lock file lets
+ * several processes share the directory safely.
  */
 export class FileExecutionStore implements ExecutionStore {
   /** The store's directory. */
@@ -62,11 +125,19 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly cache = new Map<string, CachedExecution>();
   /** Serializes this process's work per execution, so cache catch-up never interleaves. */
   private readonly queue = new KeyedSerialQueue();
+  private readonly held = new Map<string, Held>();
+  private readonly yieldUntil = new Map<string, number>();
+  private readonly wal: WriteAheadLog;
+  private recovered: Promise<void> | undefined;
+  private readonly counters = { recoveredWriters: 0, recoveredRecords: 0, lockAcquisitions: 0 };
+  private readonly exitCleanup: ExitCleanup = { closeSync: () => this.closeSync() };
 
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
     this.directory = directory;
     this.lockTimeoutMs = options.lockTimeoutMs;
+    this.wal = new WriteAheadLog(join(directory, "wal"), { segmentBytes: WAL_SEGMENT_BYTES, idleMs: WAL_IDLE_MS });
+    statsOf.set(this, () => ({ ...this.wal.stats, ...this.counters }));
   }
 
   private executionDir(id: string): string {
@@ -75,52 +146,62 @@ export class FileExecutionStore implements ExecutionStore {
   private logPath(id: string): string {
     return join(this.executionDir(id), "log");
   }
+  private lockPath(id: string): string {
+    return join(this.executionDir(id), "lock");
+  }
   private namePath(name: string): string {
     return join(this.directory, "names", createHash("sha256").update(name).digest("hex"));
   }
 
-  /**
-   * Brings the cached record up to the end of the log, reading only bytes not yet applied.
-   * `repair` (only under the lock) cuts off a torn last record; without the lock an invalid tail
-   * may be another process's append in progress, so it is only skipped.
-   */
-  private async catchUp(id: string, repair: boolean): Promise<CachedExecution | undefined> {
-    const path = this.logPath(id);
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(path, repair ? "r+" : "r");
-    } catch (error) {
-      if (isErrno(error, "ENOENT")) {
-        this.cache.delete(id);
-        return undefined;
-      }
+  /** Recovers dead writers' logs once, before this instance first reads or writes an execution. */
+  private recoverOnce(): Promise<void> {
+    this.recovered ??= this.recoverDeadWriters().catch((error: unknown) => {
+      this.recovered = undefined;
       throw error;
-    }
-    try {
-      const { size } = await handle.stat();
-      let entry = this.cache.get(id);
-      if (!entry || size < entry.offset) entry = { record: createEmptyRecord(id), offset: 0 };
-      if (size > entry.offset) {
-        const data = Buffer.alloc(size - entry.offset);
-        const { bytesRead } = await handle.read(data, 0, data.length, entry.offset);
-        const scan = scanLogRecords(data.subarray(0, bytesRead), entry.offset, path, entry.record.seq + 1);
-        for (const mutation of scan.mutations) applyMutation(entry.record, mutation);
-        entry.offset += scan.validLength;
-        if (scan.invalidTail && repair) {
-          await handle.truncate(entry.offset);
-          await handle.sync();
-        }
+    });
+    return this.recovered;
+  }
+
+  private async recoverDeadWriters(): Promise<void> {
+    const report = await recoverDeadWriters(this.directory, this.lockTimeoutMs);
+    this.counters.recoveredWriters += report.writers;
+    this.counters.recoveredRecords += report.appended;
+  }
+
+  /**
+   * Brings `entry` (or a fresh record) up to the end of the open log `fd`, reading only bytes not
+   * yet applied. `repair` (only under the lock) cuts off a torn last record; without the lock an
+   * invalid tail may be another process's append in progress, so it is only skipped.
+   */
+  private async catchUp(id: string, fd: number, repair: boolean): Promise<CachedExecution | undefined> {
+    const path = this.logPath(id);
+    const { size } = await fstatAsync(fd);
+    let entry = this.cache.get(id);
+    // The log only grows, except when a torn tail was cut: then re-read it whole.
+    if (!entry || size < entry.offset) entry = { record: createEmptyRecord(id), offset: 0 };
+    if (size > entry.offset) {
+      const data = Buffer.alloc(size - entry.offset);
+      let bytesRead = 0;
+      while (bytesRead < data.length) {
+        const { bytesRead: n } = await readAsync(fd, data, bytesRead, data.length - bytesRead, entry.offset + bytesRead);
+        if (n === 0) break;
+        bytesRead += n;
       }
-      if (entry.record.seq === 0) {
-        // Only a torn creation record: the execution was never created.
-        this.cache.delete(id);
-        return undefined;
+      const scan = scanLogRecords(data.subarray(0, bytesRead), entry.offset, path, entry.record.seq + 1);
+      for (const mutation of scan.mutations) applyMutation(entry.record, mutation);
+      entry.offset += scan.validLength;
+      if (scan.invalidTail && repair) {
+        await ftruncateAsync(fd, entry.offset);
+        await fdatasyncAsync(fd);
       }
-      this.cache.set(id, entry);
-      return entry;
-    } finally {
-      await handle.close();
     }
+    if (entry.record.seq === 0) {
+      // Only a torn creation record: the execution was never created.
+      this.cache.delete(id);
+      return undefined;
+    }
+    this.cache.set(id, entry);
+    return entry;
   }
 
   async create(executionId: string, executionName: string, initial: ExecutionMutation): Promise<string> {
@@ -188,8 +269,26 @@ export class FileExecutionStore implements ExecutionStore {
   async read<T>(executionId: string, view: (record: ExecutionRecord) => T): Promise<T | undefined> {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
-      const entry = await this.catchUp(executionId, false);
-      return entry === undefined ? undefined : view(entry.record);
+      await this.recoverOnce();
+      // Held continuously: nobody else can have appended.
+      const held = this.held.get(executionId);
+      if (held) return view(held.entry.record);
+      let fd: number;
+      try {
+        fd = await openAsync(this.logPath(executionId), "r");
+      } catch (error) {
+        if (isErrno(error, "ENOENT")) {
+          this.cache.delete(executionId);
+          return undefined;
+        }
+        throw error;
+      }
+      try {
+        const entry = await this.catchUp(executionId, fd, false);
+        return entry === undefined ? undefined : view(entry.record);
+      } finally {
+        await closeAsync(fd);
+      }
     });
   }
 
@@ -199,35 +298,156 @@ export class FileExecutionStore implements ExecutionStore {
   ): Promise<StoreUpdate<T> | undefined> {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
+      if (this.wal.failure) throw this.wal.failure;
+      await this.recoverOnce();
+      const held = (await this.stillHeld(executionId)) ?? (await this.take(executionId));
+      if (held === undefined) return undefined;
+      held.inUse = true;
       try {
-        await fs.access(this.logPath(executionId));
-      } catch {
-        return undefined;
-      }
-      const release = await acquireFileLock(join(this.executionDir(executionId), "lock"), {
-        timeoutMs: this.lockTimeoutMs,
-      });
-      try {
-        const entry = await this.catchUp(executionId, true);
-        if (entry === undefined) return undefined;
-        const { mutation, result } = decide(entry.record);
+        const { mutation, result } = decide(held.entry.record);
         if (mutation) {
           const bytes = encodeLogRecord(mutation);
-          const log = await fs.open(this.logPath(executionId), "a");
-          try {
-            await log.writeFile(bytes);
-            // Acknowledged means on disk: the caller sees success only after fsync.
-            await log.sync();
-          } finally {
-            await log.close();
-          }
-          applyMutation(entry.record, mutation);
-          entry.offset += bytes.length;
+          // Resolves once the record is durable (write-ahead log) and appended to the log.
+          await this.wal.commit(executionId, bytes, held.log);
+          applyMutation(held.entry.record, mutation);
+          held.entry.offset += bytes.length;
         }
         return { result };
       } finally {
-        await release();
+        held.inUse = false;
+        await this.afterUse(held);
       }
     });
+  }
+
+  /**
+   * The hold on `id` if this instance still has it. One stat of the lock file tells whether
+   * anything happened to it: a waiter's nudge (same content: hand over after this write) or a lost
+   * lock (someone replaced or removed it: let go, and take it again properly).
+   */
+  private async stillHeld(id: string): Promise<Held | undefined> {
+    const held = this.held.get(id);
+    if (!held) return undefined;
+    if (held.timer) clearTimeout(held.timer);
+    held.timer = undefined;
+    const stamp = lockStamp(held.lock.path);
+    if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeNs === held.stamp.ctimeNs) return held;
+    if (stamp && lockStillNames(held.lock.path, held.lock.content)) {
+      held.stamp = stamp;
+      held.handOver = true;
+      held.waited = true;
+      return held;
+    }
+    await this.release(held);
+    // Someone else has been at this lock: keep taking it per write for now.
+    this.yieldUntil.set(id, 0);
+    return undefined;
+  }
+
+  /** Takes the execution's lock, opens its log and catches up; undefined when it does not exist. */
+  private async take(id: string): Promise<Held | undefined> {
+    const logPath = this.logPath(id);
+    try {
+      await fs.access(logPath);
+    } catch {
+      return undefined;
+    }
+    const lockPath = this.lockPath(id);
+    let handOver = this.yieldUntil.has(id);
+    const yieldDeadline = this.yieldUntil.get(id) ?? 0;
+    this.yieldUntil.delete(id);
+    // A process we handed the execution over to gets a moment to take the lock before we do.
+    while (Date.now() < yieldDeadline && lockStamp(lockPath) === undefined) await sleep(2);
+    localHolders.get(lockPath)?.();
+    const lock = await acquireFileLock(lockPath, {
+      timeoutMs: this.lockTimeoutMs,
+      beforeBreak: () => this.recoverDeadWriters(),
+    });
+    this.counters.lockAcquisitions++;
+    // Someone else uses this execution (or did, and died): hand it back after this write instead
+    // of keeping it.
+    if (lock.contended) handOver = true;
+    let log: LogFile | undefined;
+    try {
+      log = await LogFile.open(logPath);
+      const entry = await this.catchUp(id, log.fd, true);
+      if (entry === undefined) {
+        await log.unref();
+        await lock.release();
+        return undefined;
+      }
+      const held: Held = {
+        id,
+        lock,
+        stamp: lockStamp(lockPath),
+        log,
+        entry,
+        inUse: false,
+        handOver,
+        waited: false,
+        timer: undefined,
+        letGo: () => this.askToLetGo(held),
+      };
+      this.held.set(id, held);
+      localHolders.set(lockPath, held.letGo);
+      if (this.held.size === 1) onExit(this.exitCleanup);
+      if (this.held.size > MAX_HELD) this.letGoOfIdle();
+      return held;
+    } catch (error) {
+      await log?.unref();
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Another instance of this process wants the execution: let go now, or after the current write. */
+  private askToLetGo(held: Held): void {
+    held.handOver = true;
+    if (!held.inUse) void this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined);
+  }
+
+  private letGoOfIdle(): void {
+    for (const held of this.held.values()) {
+      if (this.held.size <= MAX_HELD / 2) break;
+      if (!held.inUse) void this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined);
+    }
+  }
+
+  private async afterUse(held: Held): Promise<void> {
+    if (this.wal.failure) return; // keep the lock: recovery applies what reached the log, later
+    if (held.handOver) {
+      await this.release(held);
+      if (held.waited) this.yieldUntil.set(held.id, Date.now() + YIELD_MS);
+      return;
+    }
+    held.timer = setTimeout(() => {
+      void this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined);
+    }, IDLE_MS);
+    held.timer.unref();
+  }
+
+  private async releaseIfHeld(held: Held): Promise<void> {
+    if (this.held.get(held.id) === held && !this.wal.failure) await this.release(held);
+  }
+
+  private async release(held: Held): Promise<void> {
+    if (held.timer) clearTimeout(held.timer);
+    held.timer = undefined;
+    this.held.delete(held.id);
+    if (localHolders.get(held.lock.path) === held.letGo) localHolders.delete(held.lock.path);
+    if (this.held.size === 0) offExit(this.exitCleanup);
+    // The write-ahead log keeps its own reference while the log still needs an fdatasync.
+    await held.log.unref();
+    await held.lock.release();
+  }
+
+  /** At process exit: let go of every held execution, unless a write may be half done. */
+  private closeSync(): void {
+    if (this.wal.failure || this.wal.busy) return;
+    for (const held of this.held.values()) {
+      held.log.unrefSync();
+      held.lock.releaseSync();
+    }
+    this.held.clear();
   }
 }

@@ -34,9 +34,11 @@ export function encodeLogRecord(mutation: ExecutionMutation): Buffer {
   return Buffer.from(`${checksum(json)} ${json}\n`, "utf8");
 }
 
-type Parsed = { ok: true; mutation: ExecutionMutation } | { ok: false; reason: string };
+/** A parsed log line: its mutation, or why it is not one. */
+export type ParsedLogLine = { ok: true; mutation: ExecutionMutation } | { ok: false; reason: string };
 
-function parseLine(line: Buffer): Parsed {
+/** Parses one log line (without its newline), checking its checksum. */
+export function parseLogLine(line: Buffer): ParsedLogLine {
   if (line.length <= CHECKSUM_LENGTH + 1 || line[CHECKSUM_LENGTH] !== SPACE) return { ok: false, reason: "malformed record" };
   const json = line.subarray(CHECKSUM_LENGTH + 1);
   if (line.subarray(0, CHECKSUM_LENGTH).toString("latin1") !== checksum(json)) {
@@ -76,7 +78,7 @@ export function scanLogRecords(data: Buffer, baseOffset: number, file: string, f
   while (position < data.length) {
     const end = data.indexOf(NEWLINE, position);
     if (end < 0) return { mutations, validLength: position, invalidTail: { offset: position, reason: "incomplete record" } };
-    const parsed = parseLine(data.subarray(position, end));
+    const parsed = parseLogLine(data.subarray(position, end));
     if (!parsed.ok) {
       if (hasValidRecordAfter(data, end + 1)) throw new CorruptLogError(file, baseOffset + position, parsed.reason);
       return { mutations, validLength: position, invalidTail: { offset: position, reason: parsed.reason } };
@@ -100,7 +102,7 @@ function hasValidRecordAfter(data: Buffer, from: number): boolean {
   while (position < data.length) {
     const end = data.indexOf(NEWLINE, position);
     if (end < 0) return false;
-    if (parseLine(data.subarray(position, end)).ok) return true;
+    if (parseLogLine(data.subarray(position, end)).ok) return true;
     position = end + 1;
   }
   return false;
