@@ -5,6 +5,10 @@
 //   loop  <dir> <arn>          begin an invocation, then checkpoint steps forever
 //   race  <dir> <arn> <tag> <n> n times: begin, checkpoint one step (ack or stale)
 //   fence <dir> <arn>          begin, print "ready", checkpoint a step on each stdin line
+//   many  <dir> <arn,arn,...> <tag>  loop on every execution at once (commits share fdatasyncs);
+//                              prints "ack <arn> <id>"
+//   busy  <dir> <arn> <tag>    begin, then checkpoint without pause until the invocation is
+//                              superseded; prints "ack <id>" each time, then "stale <id>" and exits
 import { createInterface } from "node:readline";
 import { CheckpointService } from "../checkpoint-service.js";
 import { StaleCheckpointTokenError } from "../errors.js";
@@ -63,7 +67,39 @@ async function fence(): Promise<void> {
   }
 }
 
-const modes: Record<string, () => Promise<void>> = { loop, race, fence };
+async function many(): Promise<void> {
+  await Promise.all(
+    arn!.split(",").map(async (executionArn) => {
+      const ticket = await service.beginInvocation(executionArn);
+      let token = ticket.input.CheckpointToken;
+      for (let i = 1; ; i++) {
+        const id = `${tag}-${i}`;
+        const response = await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: token, Updates: stepDone(id) });
+        token = response.CheckpointToken!;
+        process.stdout.write(`ack ${executionArn} ${id}\n`);
+      }
+    }),
+  );
+}
+
+async function busy(): Promise<void> {
+  const ticket = await service.beginInvocation(arn!);
+  let token = ticket.input.CheckpointToken;
+  for (let i = 1; ; i++) {
+    const id = `${tag}-${i}`;
+    try {
+      const response = await service.checkpoint({ DurableExecutionArn: arn!, CheckpointToken: token, Updates: stepDone(id) });
+      token = response.CheckpointToken!;
+      process.stdout.write(`ack ${id}\n`);
+    } catch (error) {
+      if (!(error instanceof StaleCheckpointTokenError)) throw error;
+      process.stdout.write(`stale ${id}\n`);
+      return;
+    }
+  }
+}
+
+const modes: Record<string, () => Promise<void>> = { loop, race, fence, many, busy };
 const run = modes[mode];
 if (!run) throw new Error(`unknown mode ${mode}`);
 run().catch((error: unknown) => {
