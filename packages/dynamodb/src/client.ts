@@ -11,7 +11,7 @@ import {
   type ExecutionSummary,
 } from "@cairn/sdk/service";
 import { type ErrorObject, type HistoryEvent, type Operation } from "@cairn/sdk";
-import { DynamoDbCheckpointStore, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
+import { DynamoDbCheckpointStore, internalsOf, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
 import type { CairnTable } from "./table.js";
 
 /** Settings of {@link createCairnClient}. */
@@ -92,7 +92,13 @@ export class CairnClient {
       }
       if (input === undefined) throw new InvalidRequestError("start: input must be JSON data (not a function or symbol).");
     }
-    return this.service.startExecution({ functionName: params.handlerName, executionName: params.executionName, input });
+    if (params.executionName !== undefined) {
+      return this.service.startExecution({ functionName: params.handlerName, executionName: params.executionName, input });
+    }
+    // Unnamed: the execution is named by its new id, which nobody can own yet.
+    const executionId = randomIds.executionId!();
+    internalsOf(this.store).expectFreshName(executionId);
+    return this.service.startExecution({ functionName: params.handlerName, executionId, input });
   }
 
   /**

@@ -16,8 +16,27 @@ import { rollForward } from "./roll-forward.js";
 import { A } from "./table.js";
 import { fitsOneTransaction, type TableRequests } from "./table-requests.js";
 
-/** "conflict": another writer committed since the record was read; nothing of this one was. */
+/** "conflict": another writer committed since the record was read (or the lease moved); nothing of this one was. */
 export type CommitOutcome = "committed" | "conflict";
+
+/**
+ * A lease this process holds on an execution (a worker running it). Its commits carry the lease:
+ * they extend it once `renewEveryMs` has passed since it was last extended, and the commit that
+ * ends the invocation gives it up, so a worker that checkpoints needs no lease writes of its own.
+ */
+export interface HeldLease {
+  /** The leaseOwner written by the claim. */
+  owner: string;
+  leaseMs: number;
+  renewEveryMs: number;
+  /** When the lease was last extended (epoch ms): the claim, a renewal or a commit carrying it. */
+  renewedAt: number;
+  /** "released": a commit gave it up; "lost": the head names another owner. */
+  state: "held" | "released" | "lost";
+}
+
+/** What a commit does to the lease besides its condition on the owner. */
+type LeaseAction = { kind: "renew"; until: number; owner: string } | { kind: "release"; owner: string } | undefined;
 
 export class MutationCommitter {
   constructor(
@@ -27,30 +46,45 @@ export class MutationCommitter {
   ) {}
 
   /**
-   * Commits `mutation`, decided on `entry.record`, if nobody committed since. On success the cache
-   * holds the new record; on a conflict (or any error) the entry is dropped.
+   * Commits `mutation`, decided on `entry.record`, if nobody committed since (and, when it carries
+   * `lease`, the lease is still this process's). On success the cache holds the new record; on a
+   * conflict (or any error) the entry is dropped.
    */
-  async commit(entry: CacheEntry, mutation: ExecutionMutation): Promise<CommitOutcome> {
+  async commit(entry: CacheEntry, mutation: ExecutionMutation, lease?: HeldLease): Promise<CommitOutcome> {
     const id = entry.record.executionId;
     const previousSeq = entry.record.seq;
+    const wasInvoked = entry.record.invocation !== undefined;
     // Built before the record changes: a value too large throws here with nothing written.
-    const { items, positions } = mutationItems(entry, mutation);
+    const items = mutationItems(entry, mutation);
     this.cache.delete(id);
     applyMutation(entry.record, mutation);
-    entry.positions = positions;
     if (mutation.summary) entry.resultJson = resultJsonOf(mutation.summary) ?? entry.resultJson;
+
+    const now = Date.now();
+    let action: LeaseAction;
+    if (lease?.state === "held") {
+      // The commit that ends the invocation hands the execution back: no separate release.
+      if (wasInvoked && entry.record.invocation === undefined) action = { kind: "release", owner: lease.owner };
+      else if (now - lease.renewedAt >= lease.renewEveryMs) action = { kind: "renew", until: now + lease.leaseMs, owner: lease.owner };
+    }
+    const head = this.headUpdate(entry, previousSeq, now, action);
 
     if (fitsOneTransaction(items, 1)) {
       try {
-        await this.requests.transact("TransactWriteItems(checkpoint)", [
-          { Update: this.headUpdate(entry, previousSeq) },
-          ...items.map((Item) => ({ Put: { TableName: this.requests.tableName, Item } })),
-        ]);
+        if (items.length === 0) {
+          // Only the head changes (e.g. an invocation begins): one conditional write.
+          await this.requests.send("UpdateItem(checkpoint)", () => this.requests.table.client.send(new UpdateItemCommand(head.update)));
+        } else {
+          await this.requests.transact("TransactWriteItems(checkpoint)", [
+            { Update: head.update },
+            ...items.map((Item) => ({ Put: { TableName: this.requests.tableName, Item } })),
+          ]);
+        }
       } catch (error) {
         if (isConditionFailure(error)) return "conflict";
         throw error;
       }
-      this.cache.remember(id, entry);
+      this.committed(id, entry, head.dueAt, lease, action, now);
       return "committed";
     }
 
@@ -59,9 +93,9 @@ export class MutationCommitter {
     const prefix = stagePrefix(intent.seq, intent.nonce);
     const staged = items.map((item) => ({ ...item, [A.sk]: { S: prefix + item[A.sk]!.S! } }));
     await this.requests.putItems(staged);
-    const update = this.headUpdate(entry, previousSeq, {
+    const update = this.headUpdate(entry, previousSeq, now, action, {
       [A.intent]: { M: { seq: { N: String(intent.seq) }, nonce: { S: intent.nonce } } },
-    });
+    }).update;
     try {
       await this.requests.send("UpdateItem(commit)", () => this.requests.table.client.send(new UpdateItemCommand(update)));
     } catch (error) {
@@ -73,20 +107,42 @@ export class MutationCommitter {
     }
     // Committed. Whoever touches the execution next would finish this; normally it is us, now.
     await rollForward(this.requests, id, intent, staged);
-    this.cache.remember(id, entry);
+    this.committed(id, entry, head.dueAt, lease, action, now);
     return "committed";
+  }
+
+  private committed(id: string, entry: CacheEntry, dueAt: number | "kept" | undefined, lease: HeldLease | undefined, action: LeaseAction, now: number): void {
+    if (dueAt !== "kept") entry.dueAt = dueAt;
+    if (lease && action?.kind === "renew") lease.renewedAt = now;
+    if (lease && action?.kind === "release") lease.state = "released";
+    this.cache.remember(id, entry);
   }
 
   /**
    * The head write that commits a mutation: SET every head attribute the record has, REMOVE the
-   * optional ones it has not (leases untouched), if the head is still at `previousSeq` with no
-   * intent pending.
+   * optional ones it has not (leases untouched unless `action` says), if the head is still at
+   * `previousSeq` with no intent pending (and, with a lease action, the lease is still ours).
    */
-  private headUpdate(entry: CacheEntry, previousSeq: number, extra: Item = {}) {
-    const attrs = { ...headAttributes(entry, this.due), ...extra };
+  private headUpdate(entry: CacheEntry, previousSeq: number, now: number, action: LeaseAction, extra: Item = {}) {
+    const { attrs: recordAttrs, keep } = headAttributes(entry, this.due, now);
+    const attrs = { ...recordAttrs, ...extra };
     const names: Record<string, string> = { "#seq": A.seq, "#intent": A.intent };
     const values: Record<string, AttributeValue> = { ":prev": { N: String(previousSeq) } };
+    let condition = "#seq = :prev AND attribute_not_exists(#intent)";
     const sets: string[] = [];
+    const removes: string[] = [];
+    if (action) {
+      names["#owner"] = A.leaseOwner;
+      names["#lease"] = A.leaseUntil;
+      values[":me"] = { S: action.owner };
+      condition += " AND #owner = :me";
+      if (action.kind === "renew") {
+        values[":until"] = { N: String(action.until) };
+        sets.push("#lease = :until");
+      } else {
+        removes.push("#owner", "#lease");
+      }
+    }
     let i = 0;
     for (const [name, value] of Object.entries(attrs)) {
       names[`#a${i}`] = name;
@@ -94,20 +150,23 @@ export class MutationCommitter {
       sets.push(`#a${i} = :a${i}`);
       i++;
     }
-    const removes: string[] = [];
     for (const name of OPTIONAL_HEAD_ATTRIBUTES) {
-      if (name in attrs) continue;
+      if (name in attrs || keep.includes(name)) continue;
       names[`#a${i}`] = name;
       removes.push(`#a${i}`);
       i++;
     }
+    const dueAt: number | "kept" | undefined = keep.includes(A.dueAt) ? "kept" : attrs[A.dueAt] ? Number(attrs[A.dueAt]!.N) : undefined;
     return {
-      TableName: this.requests.tableName,
-      Key: headKey(entry.record.executionId),
-      UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
-      ConditionExpression: "#seq = :prev AND attribute_not_exists(#intent)",
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      dueAt,
+      update: {
+        TableName: this.requests.tableName,
+        Key: headKey(entry.record.executionId),
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
     };
   }
 }

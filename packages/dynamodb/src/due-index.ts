@@ -1,8 +1,8 @@
 // Where workers find work: the sparse due index holds every execution that needs an invocation
-// at some time (dueAt), spread over a few shards so that many executions changing their due time
-// do not all write one partition. A worker reads every shard for what is due now and not leased.
+// at some time (dueAt), spread over `dueShards` partitions so that many executions changing their
+// due time do not all write one. A worker reads every shard for what is due now and not leased.
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
-import { A, DUE_INDEX } from "./table.js";
+import { A, DUE_INDEX, dueShardKey } from "./table.js";
 import type { TableRequests } from "./table-requests.js";
 
 /** An execution the due index says is due and unleased; the claim re-checks both. */
@@ -13,6 +13,13 @@ export interface DueCandidate {
   functionName: string | undefined;
 }
 
+/** What one look at the due index found. */
+export interface DueLook {
+  candidates: DueCandidate[];
+  /** Every shard was read to its end: nothing else was due at the time of the look. */
+  complete: boolean;
+}
+
 export class DueIndex {
   constructor(
     private readonly requests: TableRequests,
@@ -20,21 +27,31 @@ export class DueIndex {
   ) {}
 
   /**
-   * Due executions whose lease is free, from every shard of the due index. The shards are queried
-   * at once (a poll costs one round trip, not one per shard); the candidates are shuffled so that
-   * workers polling at the same moment try different executions instead of racing for one.
+   * Due executions whose lease is free, from every shard of the due index: one Query per shard,
+   * all at once (a poll costs one round trip whatever the shard count). Each shard contributes
+   * its share of `limit` and the shards are interleaved from a random one on, every shard's own
+   * candidates shuffled: a backlog in one shard cannot starve the others, and workers polling at
+   * the same moment try different executions instead of racing for one.
    */
-  async find(limit: number): Promise<DueCandidate[]> {
+  async find(limit: number): Promise<DueLook> {
     const now = Date.now();
-    const found = (await Promise.all(Array.from({ length: this.shards }, (_, i) => this.queryShard(`DUE#${i}`, now, limit)))).flat();
-    for (let i = found.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [found[i], found[j]] = [found[j]!, found[i]!];
+    const perShard = Math.max(Math.ceil((limit * 2) / this.shards), 10);
+    const looks = await Promise.all(Array.from({ length: this.shards }, (_, i) => this.queryShard(dueShardKey(i), now, perShard)));
+    const lists = looks.map((look) => shuffle(look.found));
+    const first = Math.floor(Math.random() * this.shards);
+    const candidates: DueCandidate[] = [];
+    for (let round = 0; candidates.length < limit && lists.some((list) => round < list.length); round++) {
+      for (let k = 0; k < this.shards && candidates.length < limit; k++) {
+        const candidate = lists[(first + k) % this.shards]![round];
+        if (candidate) candidates.push(candidate);
+      }
     }
-    return found.slice(0, limit);
+    const taken = candidates.length;
+    const total = lists.reduce((sum, list) => sum + list.length, 0);
+    return { candidates, complete: taken === total && looks.every((look) => look.complete) };
   }
 
-  private async queryShard(shard: string, now: number, limit: number): Promise<DueCandidate[]> {
+  private async queryShard(shard: string, now: number, limit: number): Promise<{ found: DueCandidate[]; complete: boolean }> {
     const { client, tableName } = this.requests.table;
     const page = await this.requests.send("Query(due-index)", () =>
       client.send(
@@ -45,7 +62,7 @@ export class DueIndex {
           FilterExpression: "attribute_not_exists(#lease) OR #lease < :now",
           ExpressionAttributeNames: { "#shard": A.dueShard, "#due": A.dueAt, "#lease": A.leaseUntil },
           ExpressionAttributeValues: { ":shard": { S: shard }, ":now": { N: String(now) } },
-          Limit: Math.max(limit * 2, 10),
+          Limit: limit,
         }),
       ),
     );
@@ -56,6 +73,14 @@ export class DueIndex {
       if (!pk.startsWith("X#") || !arn) continue;
       found.push({ executionId: pk.slice(2), executionArn: arn, functionName: item[A.functionName]?.S });
     }
-    return found;
+    return { found, complete: page.LastEvaluatedKey === undefined };
   }
+}
+
+function shuffle<T>(list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
 }

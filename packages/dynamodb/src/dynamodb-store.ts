@@ -20,16 +20,48 @@ import {
   type StoreUpdate,
 } from "@cairn/sdk/service";
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { MutationCommitter } from "./commit.js";
+import { MutationCommitter, type HeldLease } from "./commit.js";
 import { StoreContentionError } from "./errors.js";
-import { headItem, type DueTimeSettings } from "./head-item.js";
+import { headItem, type DueTimeSettings, type Head } from "./head-item.js";
 import { INPUT_SK, NAME_SK, executionPk, namePk, valueItems, type Item } from "./item-layout.js";
 import { RecordCache, type CacheEntry } from "./record-cache.js";
 import { mutationItems } from "./record-items.js";
 import { MAX_CONFLICTS, RecordLoader } from "./record-loader.js";
 import { DEFAULT_RETRY_POLICY, isConditionFailure, type RetryPolicy } from "./retry.js";
-import { A, LIST_INDEX, LIST_PARTITION, dueShardsOf, type CairnTable } from "./table.js";
+import { A, LIST_INDEX, listShardKey, shardCountsOf, type CairnTable, type ShardCounts } from "./table.js";
+import { checkShardCounts } from "./table-settings.js";
 import { TableRequests, fitsOneTransaction } from "./table-requests.js";
+
+/** What the worker and the client of this package use of a store beyond its public methods. */
+export interface StoreInternals {
+  /**
+   * Notes that `executionName` was just drawn at random (a new ULID) for an execution this process
+   * is about to start, so that the name lookup before its creation needs no read.
+   */
+  expectFreshName(executionName: string): void;
+  /**
+   * Runs `view` against the record as of `head`, the head a claim just returned: the cached record
+   * when it is at that seq (no request), else the items read after it. Undefined when absent.
+   */
+  readClaimed<T>(executionId: string, head: Head, view: (record: ExecutionRecord) => T): Promise<T | undefined>;
+  /**
+   * Lets the store's commits of `executionId` carry a lease this process's worker has just
+   * claimed: they extend it when due and the commit ending the invocation gives it up. `onLost`
+   * is called once if a reload shows another owner.
+   */
+  holdLease(executionId: string, lease: Omit<HeldLease, "state">, onLost: () => void): void;
+  /** The held lease of `executionId`, if any (its state says whether a commit released it). */
+  heldLease(executionId: string): HeldLease | undefined;
+  /** Forgets the lease of `executionId` (the invocation is over). */
+  dropLease(executionId: string): void;
+}
+
+const internals = new WeakMap<DynamoDbCheckpointStore, StoreInternals>();
+
+/** The package-internal side of `store`. */
+export function internalsOf(store: DynamoDbCheckpointStore): StoreInternals {
+  return internals.get(store)!;
+}
 
 /** Settings of a {@link DynamoDbCheckpointStore}; every field is optional. */
 export interface DynamoDbCheckpointStoreOptions {
@@ -77,19 +109,26 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   private readonly committer: MutationCommitter;
   /** Serializes this process's work per execution, so its cache never sees interleaved updates. */
   private readonly queue = new KeyedSerialQueue();
+  private readonly shards: ShardCounts;
+  private readonly retry: RetryPolicy;
+  /** Names drawn at random in this process for executions about to be started (see findByName). */
+  private readonly freshNames = new Set<string>();
+  /** Leases this process's worker holds, by execution id: its commits carry them. */
+  private readonly leases = new Map<string, HeldLease & { onLost: () => void }>();
 
   /**
    * Checks the settings; sends no request (the table is not checked until first used).
    *
    * @throws TypeError when `table` lacks a client or a table name.
-   * @throws RangeError when `table.dueShards`, `invocationLeaseMs` or `cacheSize` is out of range.
+   * @throws RangeError when `table.dueShards`, `table.listShards`, `invocationLeaseMs` or
+   *   `cacheSize` is out of range.
    */
   constructor(table: CairnTable, options: DynamoDbCheckpointStoreOptions = {}) {
     if (!table?.client || typeof table.tableName !== "string" || table.tableName.length === 0) {
       throw new TypeError("DynamoDbCheckpointStore needs { client: DynamoDBClient, tableName: string }.");
     }
     this.table = table;
-    const shards = dueShardsOf(table);
+    const shards = shardCountsOf(table);
     const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const leaseMs = options.invocationLeaseMs ?? 60_000;
     const cacheSize = options.cacheSize ?? 256;
@@ -98,10 +137,23 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       throw new RangeError(`cacheSize must be a positive integer, got ${cacheSize}`);
     }
     this.requests = new TableRequests(table, retry);
-    this.due = { leaseMs, shards };
+    this.shards = shards;
+    this.retry = retry;
+    this.due = { leaseMs, ...shards };
     this.cache = new RecordCache(cacheSize);
     this.loader = new RecordLoader(this.requests, this.cache);
     this.committer = new MutationCommitter(this.requests, this.cache, this.due);
+    internals.set(this, {
+      expectFreshName: (name) => void this.freshNames.add(name),
+      readClaimed: (id, head, view) =>
+        this.queue.run(id, async () => {
+          const entry = await this.loader.loadFrom(id, head);
+          return entry === undefined ? undefined : view(entry.record);
+        }),
+      holdLease: (id, lease, onLost) => void this.leases.set(id, { ...lease, state: "held", onLost }),
+      heldLease: (id) => this.leases.get(id),
+      dropLease: (id) => void this.leases.delete(id),
+    });
   }
 
   // ---- ExecutionStore ----------------------------------------------------------------------
@@ -114,11 +166,13 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
    * @throws PayloadTooLargeError when the input or an operation is above {@link MAX_VALUE_BYTES}.
    */
   async create(executionId: string, executionName: string, initial: ExecutionMutation): Promise<string> {
-    const entry: CacheEntry = { record: createEmptyRecord(executionId), positions: new Map(), resultJson: undefined };
-    const { items, positions } = mutationItems(entry, initial);
+    await this.checkSettings();
+    const entry: CacheEntry = { record: createEmptyRecord(executionId), resultJson: undefined, dueAt: undefined };
+    const items = mutationItems(entry, initial);
     applyMutation(entry.record, initial);
-    entry.positions = positions;
-    const head = headItem(entry, this.due);
+    const head = headItem(entry, this.due, Date.now());
+    const dueAt = head[A.dueAt]?.N;
+    entry.dueAt = dueAt === undefined ? undefined : Number(dueAt);
     const input = entry.record.summary.input;
     if (input !== undefined) items.push(...valueItems(executionPk(executionId), INPUT_SK, initial.seq, input, "the execution input"));
     const nameItem: Item = {
@@ -153,22 +207,32 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
 
   /** Id of the execution that owns `executionName`, if any (a strongly consistent read). */
   async findByName(executionName: string): Promise<string | undefined> {
+    // A name this process just drew at random is nobody's yet: no read (create still claims it
+    // conditionally, so even a collision could not take an existing execution's name).
+    if (this.freshNames.delete(executionName)) return undefined;
     const item = await this.requests.getItem({ [A.pk]: { S: namePk(executionName) }, [A.sk]: { S: NAME_SK } });
     return item?.[A.executionId]?.S;
   }
 
   /**
-   * Every execution id, oldest first, from the list index. Index reads are eventually
-   * consistent on DynamoDB: an execution started a moment ago may be missing.
+   * Every execution id, oldest first, from the list index: every shard is read (in parallel) and
+   * the ids merged (ULIDs sort by creation time). Index reads are eventually consistent on
+   * DynamoDB: an execution started a moment ago may be missing.
    */
   async listIds(): Promise<string[]> {
-    const items = await this.requests.query({
-      IndexName: LIST_INDEX,
-      KeyConditionExpression: "#p = :p",
-      ExpressionAttributeNames: { "#p": A.listPk },
-      ExpressionAttributeValues: { ":p": { S: LIST_PARTITION } },
-    });
-    return items.map((item) => item[A.executionId]?.S ?? "").filter((id) => id.length > 0);
+    await this.checkSettings();
+    const shards = await Promise.all(
+      Array.from({ length: this.shards.listShards }, (_, shard) =>
+        this.requests.query({
+          IndexName: LIST_INDEX,
+          KeyConditionExpression: "#p = :p",
+          ExpressionAttributeNames: { "#p": A.listPk },
+          ExpressionAttributeValues: { ":p": { S: listShardKey(shard) } },
+        }),
+      ),
+    );
+    const ids = shards.flat().map((item) => item[A.executionId]?.S ?? "");
+    return ids.filter((id) => id.length > 0).sort();
   }
 
   /**
@@ -178,8 +242,13 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
    * @throws StoreContentionError when the execution kept changing while it was being read.
    */
   async read<T>(executionId: string, view: (record: ExecutionRecord) => T): Promise<T | undefined> {
+    await this.checkSettings();
     return this.queue.run(executionId, async () => {
-      const entry = await this.loader.fresh(executionId);
+      // Under a lease this process holds, its own cached record is what its invocation wrote:
+      // reads for that invocation (its paging, its summary at the end) need no freshness check.
+      // Anything written meanwhile by others fails the next commit's seq condition and is read then.
+      const leased = this.leases.get(executionId)?.state === "held" ? this.cache.get(executionId) : undefined;
+      const entry = leased ?? (await this.loader.fresh(executionId));
       return entry === undefined ? undefined : view(entry.record);
     });
   }
@@ -196,12 +265,15 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     executionId: string,
     decide: (record: ExecutionRecord) => StoreDecision<T>,
   ): Promise<StoreUpdate<T> | undefined> {
+    await this.checkSettings();
     return this.queue.run(executionId, async () => {
+      const lease = this.leases.get(executionId);
       let entry = this.cache.get(executionId);
       let verified = false;
       if (!entry) {
         entry = await this.loader.load(executionId);
         verified = true;
+        this.checkLease(lease, entry);
       }
       for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
         if (!entry) return undefined;
@@ -213,7 +285,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
           refusal = error;
         }
         if (decision?.mutation) {
-          if ((await this.committer.commit(entry, decision.mutation)) === "committed") return { result: decision.result };
+          const held = lease?.state === "held" ? lease : undefined;
+          if ((await this.committer.commit(entry, decision.mutation, held)) === "committed") return { result: decision.result };
         } else if (verified || !(await this.loader.isStale(entry))) {
           // A refusal or an answer that writes nothing is not fenced by a commit, so one decided
           // on a cached record may be wrong (e.g. the token is newer than the cache): only a
@@ -224,6 +297,7 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
         // Lost the race to another writer, or the cache was stale: decide again on a fresh read.
         entry = await this.loader.load(executionId);
         verified = true;
+        this.checkLease(lease, entry);
       }
       throw new StoreContentionError(executionId, MAX_CONFLICTS);
     });
@@ -253,5 +327,24 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   /** Forgets cached records (e.g. to measure cold reads); the next access reads the table. */
   clearCache(): void {
     this.cache.clear();
+  }
+
+  // ---- for the workers ---------------------------------------------------------------------
+
+  /**
+   * Resolves once the table's recorded shard counts are this store's (recording them on a table
+   * that has none yet); one GetItem per table object and process.
+   *
+   * @throws TableSettingsMismatchError when the table records other counts.
+   */
+  checkSettings(): Promise<void> {
+    return checkShardCounts(this.table, this.shards, this.retry);
+  }
+
+  /** After a reload: a head naming another owner means the lease was taken over. */
+  private checkLease(lease: (HeldLease & { onLost: () => void }) | undefined, entry: CacheEntry | undefined): void {
+    if (lease?.state !== "held" || !entry || entry.leaseOwner === lease.owner) return;
+    lease.state = "lost";
+    lease.onLost();
   }
 }

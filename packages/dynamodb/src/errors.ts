@@ -96,6 +96,37 @@ export class StoreContentionError extends CheckpointServiceError {
   }
 }
 
+/**
+ * This process's shard counts ({@link CairnTable.dueShards}, {@link CairnTable.listShards}) differ
+ * from the ones recorded in the table. Processes with different counts would look for executions
+ * in different partitions and miss some, so the store refuses to run. Use the table's counts, or
+ * raise them for everyone with `createCairnTable(client, name, { dueShards, listShards })` first.
+ */
+export class TableSettingsMismatchError extends CheckpointServiceError {
+  /** Always `"TableSettingsMismatchError"`. */
+  override readonly name = "TableSettingsMismatchError";
+  /** Always `"TableSettingsMismatch"`, stable for callers that branch on it. */
+  readonly errorType = "TableSettingsMismatch";
+  constructor(
+    /** The table whose recorded settings differ. */
+    readonly tableName: string,
+    /** The setting, `dueShards` or `listShards`. */
+    readonly setting: string,
+    /** What this process was given (or its default). */
+    readonly configured: number,
+    /** What the table records. */
+    readonly recorded: number,
+  ) {
+    super(
+      `Table "${tableName}" is set up with ${setting} = ${recorded}, but this process uses ${configured}. ` +
+        `Every process sharing the table must use the same shard counts: pass ${setting}: ${recorded} in the table settings` +
+        (configured > recorded
+          ? `, or raise the table's count first with createCairnTable(client, "${tableName}", { ${setting}: ${configured} }).`
+          : "; a table's shard counts can grow but never shrink."),
+    );
+  }
+}
+
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return String(cause);

@@ -4,9 +4,9 @@
 import type { ExecutionSummary } from "@cairn/sdk/service";
 import { encodeJson } from "./codec.js";
 import { dueAtOf } from "./due-time.js";
-import { headKey, type Item } from "./item-layout.js";
+import { LAYOUT_VERSION, headKey, type Item } from "./item-layout.js";
 import type { CacheEntry } from "./record-cache.js";
-import { A, LIST_PARTITION, dueShardOf } from "./table.js";
+import { A, dueShardOf, listShardOf } from "./table.js";
 
 /** A committed mutation whose items are staged under `stagePrefix(seq, nonce)`, not yet in place. */
 export interface Intent {
@@ -20,12 +20,14 @@ export interface Head {
   item: Item;
 }
 
-/** What the due time written with a head depends on besides the record. */
+/** What the due time and index keys written with a head depend on besides the record. */
 export interface DueTimeSettings {
   /** How long a running invocation keeps its execution out of the due index (ms). */
   leaseMs: number;
   /** Partitions of the due index. */
-  shards: number;
+  dueShards: number;
+  /** Partitions of the list index. */
+  listShards: number;
 }
 
 /** Head attributes that a record may lack: a commit removes those it does not set. */
@@ -58,8 +60,25 @@ export function headOf(item: Item | undefined): Head | undefined {
   };
 }
 
-/** Every head attribute the cached record has (keys and leases excluded). */
-export function headAttributes(entry: CacheEntry, due: DueTimeSettings): Item {
+/** The due time a head holds, if any. */
+export function dueAtOfHead(head: Head): number | undefined {
+  const due = head.item[A.dueAt]?.N;
+  return due === undefined ? undefined : Number(due);
+}
+
+/** The worker holding the head's lease, if any (expired or not). */
+export function leaseOwnerOfHead(head: Head): string | undefined {
+  return head.item[A.leaseOwner]?.S;
+}
+
+/**
+ * Every head attribute the cached record has (keys and leases excluded), and the optional ones to
+ * leave as they are. While an invocation runs its execution is due `leaseMs` after the last
+ * write, so that a takeover happens if its process dies; moving that time on every checkpoint
+ * would rewrite the due index each time, so it moves only once a third of the lease has passed
+ * (a takeover then comes at most a third of a lease later).
+ */
+export function headAttributes(entry: CacheEntry, due: DueTimeSettings, now: number): { attrs: Item; keep: string[] } {
   const { record } = entry;
   const attrs: Item = {
     [A.seq]: { N: String(record.seq) },
@@ -67,8 +86,9 @@ export function headAttributes(entry: CacheEntry, due: DueTimeSettings): Item {
     [A.opCount]: { N: String(record.operationOrder.length) },
     [A.eventCount]: { N: String(record.history.length) },
     [A.executionArn]: { S: record.summary.executionArn },
-    [A.listPk]: { S: LIST_PARTITION },
+    [A.listPk]: { S: listShardOf(record.executionId, due.listShards) },
     [A.executionId]: { S: record.executionId },
+    [A.layout]: { N: String(LAYOUT_VERSION) },
   };
   if (record.summary.functionName !== undefined) attrs[A.functionName] = { S: record.summary.functionName };
   if (record.checkpointToken !== undefined) attrs[A.token] = { S: record.checkpointToken };
@@ -76,15 +96,19 @@ export function headAttributes(entry: CacheEntry, due: DueTimeSettings): Item {
   if (record.wakePending) attrs[A.wakePending] = { BOOL: true };
   if (record.outcome !== undefined) attrs[A.hasOutcome] = { BOOL: true };
   if (entry.resultJson !== undefined) attrs[A.hasResult] = { BOOL: true };
-  const dueAt = dueAtOf(record, Date.now(), due.leaseMs);
-  if (dueAt !== undefined) {
+  const keep: string[] = [];
+  const dueAt = dueAtOf(record, now, due.leaseMs);
+  const running = record.summary.status === "RUNNING" && record.invocation !== undefined;
+  if (running && entry.dueAt !== undefined && entry.dueAt - now >= (due.leaseMs * 2) / 3) {
+    keep.push(A.dueAt, A.dueShard);
+  } else if (dueAt !== undefined) {
     attrs[A.dueAt] = { N: String(dueAt) };
-    attrs[A.dueShard] = { S: dueShardOf(record.executionId, due.shards) };
+    attrs[A.dueShard] = { S: dueShardOf(record.executionId, due.dueShards) };
   }
-  return attrs;
+  return { attrs, keep };
 }
 
 /** The whole head item of a new execution. */
-export function headItem(entry: CacheEntry, due: DueTimeSettings): Item {
-  return { ...headKey(entry.record.executionId), ...headAttributes(entry, due) };
+export function headItem(entry: CacheEntry, due: DueTimeSettings, now: number): Item {
+  return { ...headKey(entry.record.executionId), ...headAttributes(entry, due, now).attrs };
 }

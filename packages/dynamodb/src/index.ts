@@ -1,7 +1,20 @@
 // Public API of @cairn/dynamodb.
 export { DynamoDbCheckpointStore, type DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
-export { createCairnTable, definitionOf as cairnTableDefinition, DUE_INDEX, LIST_INDEX, type CairnTable } from "./table.js";
-export { PayloadTooLargeError, DynamoDbRequestError, DynamoDbUnavailableError, StoreContentionError } from "./errors.js";
+export {
+  createCairnTable,
+  definitionOf as cairnTableDefinition,
+  DUE_INDEX,
+  LIST_INDEX,
+  type CairnTable,
+  type CreateCairnTableOptions,
+} from "./table.js";
+export {
+  PayloadTooLargeError,
+  DynamoDbRequestError,
+  DynamoDbUnavailableError,
+  StoreContentionError,
+  TableSettingsMismatchError,
+} from "./errors.js";
 export { MAX_VALUE_BYTES } from "./item-layout.js";
 export type { RetryPolicy } from "./retry.js";
 export { CairnClient, createCairnClient, type CairnClientOptions, type StartParams } from "./client.js";

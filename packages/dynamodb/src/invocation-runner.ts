@@ -20,7 +20,8 @@ import type { DurableLogRecord } from "@cairn/sdk/backend";
 import type { WorkerChainedInvokes } from "./chained-invokes.js";
 import type { DueCandidate } from "./due-index.js";
 import { waitsOnChainedInvoke } from "./due-time.js";
-import type { DynamoDbCheckpointStore } from "./dynamodb-store.js";
+import { internalsOf, type DynamoDbCheckpointStore } from "./dynamodb-store.js";
+import type { Head } from "./head-item.js";
 import type { Leases } from "./lease.js";
 
 const LEASE_LOST = { ErrorType: "Lease.Lost", ErrorMessage: "the worker lost its lease on the execution" };
@@ -40,15 +41,28 @@ export interface InvocationRunnerParts {
   report: (error: unknown, executionArn?: string) => void;
 }
 
+/** Tells the runner of a claimed execution that its lease was lost (a reload named another owner). */
+export interface LeaseWatch {
+  lost: boolean;
+  onLost?: (() => void) | undefined;
+}
+
 export class InvocationRunner {
   constructor(private readonly parts: InvocationRunnerParts) {}
 
-  /** Handles one claimed execution; never rejects (errors go to `report`). */
-  async run(candidate: DueCandidate, handler: DurableInvocationHandler): Promise<void> {
+  /**
+   * Handles one claimed execution, `head` being what the claim returned; never rejects (errors go
+   * to `report`).
+   */
+  async run(candidate: DueCandidate, handler: DurableInvocationHandler, head: Head, watch: LeaseWatch): Promise<void> {
     const { store, service, leases, invokes, report } = this.parts;
     const { executionId, executionArn } = candidate;
     let control: InvocationControl | undefined;
-    let lost = false;
+    let lost = watch.lost;
+    watch.onLost = () => {
+      lost = true;
+      control?.crash(LEASE_LOST);
+    };
     let renewing: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       renewing = renewing
@@ -63,7 +77,8 @@ export class InvocationRunner {
     }, this.parts.renewEveryMs);
     try {
       const now = Date.now();
-      const state = await store.read(executionId, (record) => ({
+      // The claim returned the head: a record cached at its seq is current, no read needed.
+      const state = await internalsOf(store).readClaimed(executionId, head, (record) => ({
         running: record.summary.status === "RUNNING",
         abandoned: record.invocation !== undefined,
         // Never invoked, or a wake-up is pending (a callback or chained invoke completed).

@@ -5,14 +5,18 @@
 //     sk = "S#INPUT"            the execution input (never changes)
 //     sk = "S#RESULT"           result / error once the execution ended
 //     sk = "S#OUTCOME"          an outcome checkpointed with EXECUTION SUCCEED/FAIL
-//     sk = "O#<position>"       one operation, at its position in insertion order
-//     sk = "E#<eventId>"        one history event
+//     sk = "L#<seq>"            the log: the operations and history events one mutation wrote
 //     sk = "T#<seq>#<nonce>#…"  staged items of a batch too big for one transaction
 //   pk = "N#<executionName>", sk = "NAME"   the name claim: which execution owns a name
 //
 // Any value larger than PART_BYTES is split across "<sk>#P<k>" items that follow it in sort order.
 // Every data item carries the seq of the mutation that wrote it: a reader that finds an item newer
 // than the head it read knows the execution changed under it and reads again.
+//
+// Operations and events live in the log, one entry per mutation, rather than one item each: a
+// mutation is then one item however many operations it touches (a map starting 250 items is one
+// put, not 500), a checkpoint writes its bytes once, and a reader replays the entries in seq
+// order, the latest version of an operation winning, as applyMutation does.
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PayloadTooLargeError } from "./errors.js";
 import { A } from "./table.js";
@@ -29,6 +33,12 @@ export const PART_BYTES = 350_000;
  */
 export const MAX_VALUE_BYTES = 6 * 1024 * 1024;
 
+/**
+ * Written on every head: the layout of the execution's items. Version 2 keeps operations and
+ * events in a log (L#<seq>); heads without it were written with one item per operation.
+ */
+export const LAYOUT_VERSION = 2;
+
 export const HEAD_SK = "S#HEAD";
 export const INPUT_SK = "S#INPUT";
 export const RESULT_SK = "S#RESULT";
@@ -37,20 +47,33 @@ export const NAME_SK = "NAME";
 
 export const executionPk = (executionId: string): string => `X#${executionId}`;
 export const namePk = (executionName: string): string => `N#${executionName}`;
-export const operationSk = (position: number): string => `O#${String(position).padStart(9, "0")}`;
-export const eventSk = (eventId: number): string => `E#${String(eventId).padStart(10, "0")}`;
+export const LOG_PREFIX = "L#";
+export const logSk = (seq: number): string => `${LOG_PREFIX}${String(seq).padStart(10, "0")}`;
 export const stagePrefix = (seq: number, nonce: string): string => `T#${seq}#${nonce}#`;
 
 /** The key of an execution's head item, which every commit, lease and due-time write conditions on. */
 export const headKey = (executionId: string): Item => ({ [A.pk]: { S: executionPk(executionId) }, [A.sk]: { S: HEAD_SK } });
 
 const PART_MARK = "#P";
+/** Part numbers have three digits. */
+const MAX_PARTS = 999;
 
 /** The items holding one value; throws PayloadTooLargeError (naming `what`) above MAX_VALUE_BYTES. */
 export function valueItems(pk: string, sk: string, seq: number, json: string, what: string): Item[] {
   const bytes = Buffer.from(json, "utf8");
   if (bytes.length > MAX_VALUE_BYTES) throw new PayloadTooLargeError(what, bytes.length, MAX_VALUE_BYTES);
+  return partItems(pk, sk, seq, bytes);
+}
+
+/** The items holding `bytes` of any size (a log entry: each value in it was checked on its own). */
+export function partItems(pk: string, sk: string, seq: number, bytes: Buffer): Item[] {
   const count = Math.max(1, Math.ceil(bytes.length / PART_BYTES));
+  if (count > MAX_PARTS) {
+    throw new RangeError(
+      `One write of ${bytes.length} bytes is more than the store splits an item into (${MAX_PARTS} parts of ${PART_BYTES} bytes); ` +
+        "checkpoint fewer operations at once (e.g. a map with maxConcurrency).",
+    );
+  }
   const items: Item[] = [];
   for (let k = 0; k < count; k++) {
     const item: Item = {

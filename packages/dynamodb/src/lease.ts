@@ -6,8 +6,9 @@
 import { UpdateItemCommand, type AttributeValue, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import type { ExecutionRecord } from "@cairn/sdk/service";
 import { dueAtOf } from "./due-time.js";
-import type { DynamoDbCheckpointStore } from "./dynamodb-store.js";
-import { headKey } from "./item-layout.js";
+import { internalsOf, type DynamoDbCheckpointStore } from "./dynamodb-store.js";
+import { headOf, type Head } from "./head-item.js";
+import { headKey, type Item } from "./item-layout.js";
 import { isConditionFailure } from "./retry.js";
 import { A, dueShardOf } from "./table.js";
 import type { TableRequests } from "./table-requests.js";
@@ -19,6 +20,8 @@ export interface LeaseSettings {
   leaseMs: number;
   /** Partitions of the due index, for the due time written back on release. */
   shards: number;
+  /** How often a held lease is extended (ms). */
+  renewEveryMs: number;
 }
 
 export class Leases {
@@ -28,10 +31,14 @@ export class Leases {
     private readonly settings: LeaseSettings,
   ) {}
 
-  /** Takes the lease if it is free (or already ours) and the execution is still due. */
-  claim(executionId: string): Promise<boolean> {
+  /**
+   * Takes the lease if it is free (or already ours) and the execution is still due; returns the
+   * head as the claim left it (a serializable read: a cached record at its seq is current), or
+   * undefined when the lease was not taken. From then on the store's commits carry the lease.
+   */
+  async claim(executionId: string, onLost: () => void): Promise<Head | undefined> {
     const now = Date.now();
-    return this.updateHeadIf("UpdateItem(claim)", executionId, {
+    const head = await this.updateHeadIf("UpdateItem(claim)", executionId, {
       UpdateExpression: "SET #owner = :me, #lease = :until",
       ConditionExpression: "attribute_exists(#due) AND #due <= :now AND (attribute_not_exists(#lease) OR #lease < :now OR #owner = :me)",
       ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil, "#due": A.dueAt },
@@ -40,20 +47,35 @@ export class Leases {
         ":until": { N: String(now + this.settings.leaseMs) },
         ":now": { N: String(now) },
       },
+      ReturnValues: "ALL_NEW",
     });
+    if (!head) return undefined;
+    const { workerId: owner, leaseMs, renewEveryMs } = this.settings;
+    internalsOf(this.store).holdLease(executionId, { owner, leaseMs, renewEveryMs, renewedAt: now }, onLost);
+    return headOf(head);
   }
 
-  /** Extends our lease; false when it is no longer ours. */
-  renew(executionId: string): Promise<boolean> {
-    return this.updateHeadIf("UpdateItem(renew lease)", executionId, {
+  /**
+   * Extends our lease unless a commit carrying it did so within the renewal interval, or a commit
+   * gave it up; false when it is no longer ours.
+   */
+  async renew(executionId: string): Promise<boolean> {
+    const held = internalsOf(this.store).heldLease(executionId);
+    if (held?.state === "lost") return false;
+    if (held?.state === "released") return true;
+    const now = Date.now();
+    if (held && now - held.renewedAt < held.renewEveryMs) return true;
+    const renewed = await this.updateHeadIf("UpdateItem(renew lease)", executionId, {
       UpdateExpression: "SET #lease = :until",
       ConditionExpression: "#owner = :me",
       ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil },
       ExpressionAttributeValues: {
         ":me": { S: this.settings.workerId },
-        ":until": { N: String(Date.now() + this.settings.leaseMs) },
+        ":until": { N: String(now + this.settings.leaseMs) },
       },
     });
+    if (held && renewed) held.renewedAt = now;
+    return renewed !== undefined;
   }
 
   /**
@@ -62,6 +84,10 @@ export class Leases {
    * so it never overrides a due time a newer write computed.
    */
   async release(executionId: string): Promise<void> {
+    const held = internalsOf(this.store).heldLease(executionId);
+    internalsOf(this.store).dropLease(executionId);
+    // The commit that ended the invocation gave the lease up already.
+    if (held?.state === "released" || held?.state === "lost") return;
     const { workerId, leaseMs, shards } = this.settings;
     const dueOf = (record: ExecutionRecord) => ({
       seq: record.seq,
@@ -95,24 +121,38 @@ export class Leases {
       });
       if (released) return;
       // Either the lease is gone (nothing to do) or the record moved on: read it again.
-      if (!(await this.renew(executionId))) return;
+      if (!(await this.renewNow(executionId))) return;
     }
   }
 
-  /** A conditional write of the execution's head item; false when its condition does not hold. */
+  /** Extends our lease now; false when it is no longer ours. */
+  private async renewNow(executionId: string): Promise<boolean> {
+    const renewed = await this.updateHeadIf("UpdateItem(renew lease)", executionId, {
+      UpdateExpression: "SET #lease = :until",
+      ConditionExpression: "#owner = :me",
+      ExpressionAttributeNames: { "#owner": A.leaseOwner, "#lease": A.leaseUntil },
+      ExpressionAttributeValues: { ":me": { S: this.settings.workerId }, ":until": { N: String(Date.now() + this.settings.leaseMs) } },
+    });
+    return renewed !== undefined;
+  }
+
+  /**
+   * A conditional write of the execution's head item: the attributes it returned (none unless
+   * asked for), or undefined when its condition does not hold.
+   */
   private async updateHeadIf(
     operation: string,
     executionId: string,
     update: Omit<UpdateItemCommandInput, "TableName" | "Key">,
-  ): Promise<boolean> {
+  ): Promise<Item | undefined> {
     const { client, tableName } = this.requests.table;
     try {
-      await this.requests.send(operation, () =>
+      const out = await this.requests.send(operation, () =>
         client.send(new UpdateItemCommand({ TableName: tableName, Key: headKey(executionId), ...update })),
       );
-      return true;
+      return out.Attributes ?? {};
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { WorkerChainedInvokes } from "./chained-invokes.js";
 import { DueIndex, type DueCandidate } from "./due-index.js";
 import { DynamoDbCheckpointStore } from "./dynamodb-store.js";
-import { InvocationRunner } from "./invocation-runner.js";
+import { InvocationRunner, type LeaseWatch } from "./invocation-runner.js";
 import { Leases } from "./lease.js";
 import { TableRequests } from "./table-requests.js";
 import type { RunOnceResult, Worker, WorkerOptions } from "./worker.js";
@@ -27,13 +27,16 @@ export class DynamoDbWorker implements Worker {
   private running: Promise<void> | undefined;
   private stopping = new AbortController();
   private readonly warnedHandlers = new Set<string>();
-  private spare: { at: number; candidates: DueCandidate[] } = { at: 0, candidates: [] };
+  private spare: { at: number; candidates: DueCandidate[]; complete: boolean } = { at: 0, candidates: [], complete: false };
 
   constructor(private readonly options: WorkerOptions) {
     const settings = workerSettingsOf(options);
     this.settings = settings;
     this.workerId = settings.workerId;
-    this.store = new DynamoDbCheckpointStore(options.table, { ...options.store, invocationLeaseMs: settings.leaseMs });
+    // The cache holds at least every record the worker runs at once, so that a checkpoint never
+    // finds its record evicted by another invocation's and has to read it back.
+    const cacheSize = options.store?.cacheSize ?? Math.max(256, 2 * settings.concurrency);
+    this.store = new DynamoDbCheckpointStore(options.table, { ...options.store, cacheSize, invocationLeaseMs: settings.leaseMs });
     const requests = new TableRequests(options.table, settings.retry);
     this.dueIndex = new DueIndex(requests, settings.shards);
     this.leases = new Leases(requests, this.store, settings);
@@ -70,7 +73,9 @@ export class DynamoDbWorker implements Worker {
     let handled = 0;
     const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
     while (Date.now() < deadline) {
-      const started = await this.fillSlots();
+      // Once nothing runs, look at the index itself before giving up: whatever became due while
+      // the last invocations ran is handled by this call, not the next one.
+      const started = await this.fillSlots(this.active.size === 0);
       handled += started;
       if (started === 0) {
         if (this.active.size === 0) break;
@@ -96,17 +101,26 @@ export class DynamoDbWorker implements Worker {
     }
   }
 
-  /** Claims due executions into free slots; returns how many it started. */
-  private async fillSlots(): Promise<number> {
+  /**
+   * Claims due executions into free slots; returns how many it started. `look` forces a look at
+   * the index even when the last one saw everything due a moment ago.
+   */
+  private async fillSlots(look = false): Promise<number> {
     const free = this.settings.concurrency - this.active.size;
     if (free <= 0) return 0;
+    await this.store.checkSettings();
     // Candidates left over from the last look at the index, while recent, before looking again:
     // under a backlog a slot that frees up costs one claim, not a query of every shard. A stale
     // candidate only costs a failed claim (the claim re-checks due time and lease).
-    const fresh = Date.now() - this.spare.at < CANDIDATES_FRESH_MS ? this.spare.candidates : [];
+    const age = Date.now() - this.spare.at;
+    const fresh = age < CANDIDATES_FRESH_MS ? this.spare.candidates : [];
     let started = await this.claimInto(fresh, free);
-    if (started < free) {
-      this.spare = { at: Date.now(), candidates: await this.dueIndex.find(Math.max(free * 2, 10)) };
+    // A look that read every shard to its end, within the poll interval, saw everything due then:
+    // looking again at once (right after claiming what it found) would find nothing new.
+    const seenAll = !look && this.spare.complete && age < Math.min(CANDIDATES_FRESH_MS, this.settings.pollIntervalMs);
+    if (started < free && !seenAll) {
+      const found = await this.dueIndex.find(Math.max(free * 2, 10));
+      this.spare = { at: Date.now(), ...found };
       started += await this.claimInto(this.spare.candidates, free - started);
     }
     return started;
@@ -128,8 +142,13 @@ export class DynamoDbWorker implements Worker {
         }
         continue;
       }
-      if (!(await this.leases.claim(candidate.executionId))) continue;
-      const work = this.runner.run(candidate, handler).finally(() => this.active.delete(candidate.executionId));
+      const watch: LeaseWatch = { lost: false };
+      const head = await this.leases.claim(candidate.executionId, () => {
+        watch.lost = true;
+        watch.onLost?.();
+      });
+      if (!head) continue;
+      const work = this.runner.run(candidate, handler, head, watch).finally(() => this.active.delete(candidate.executionId));
       this.active.set(candidate.executionId, work);
       started++;
     }

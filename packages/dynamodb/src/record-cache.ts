@@ -5,10 +5,12 @@ import type { ExecutionRecord } from "@cairn/sdk/service";
 
 export interface CacheEntry {
   record: ExecutionRecord;
-  /** Position of every operation id (its index in operationOrder). */
-  positions: Map<string, number>;
   /** encodeJson({result, error}) stored in S#RESULT, to write it only when it changes. */
   resultJson: string | undefined;
+  /** The due time the head holds (epoch ms), to leave it alone when it need not move. */
+  dueAt: number | undefined;
+  /** The lease owner the head named when it was last read (commits do not track it). */
+  leaseOwner?: string | undefined;
 }
 
 /** Least recently used entries are evicted beyond `size`. */

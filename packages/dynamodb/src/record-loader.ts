@@ -3,8 +3,8 @@
 // a write landed meanwhile: roll it forward if needed and read again.
 import type { ExecutionSummary } from "@cairn/sdk/service";
 import { StoreContentionError } from "./errors.js";
-import { headOf, type Head } from "./head-item.js";
-import { HEAD_SK, ValueAssembler, executionPk, headKey } from "./item-layout.js";
+import { headOf, leaseOwnerOfHead, type Head } from "./head-item.js";
+import { HEAD_SK, LOG_PREFIX, ValueAssembler, executionPk, headKey } from "./item-layout.js";
 import type { CacheEntry, RecordCache } from "./record-cache.js";
 import { recordOf, summaryOf } from "./record-items.js";
 import { rollForward } from "./roll-forward.js";
@@ -39,9 +39,24 @@ export class RecordLoader {
    * meanwhile: read again.
    */
   async load(id: string): Promise<CacheEntry | undefined> {
+    return this.loadFrom(id, undefined);
+  }
+
+  /**
+   * As load, starting from a head already read by a serializable request (a claim returns the
+   * head it wrote): no GetItem first. A cached record at that head's seq is used as it is.
+   */
+  async loadFrom(id: string, known: Head | undefined): Promise<CacheEntry | undefined> {
+    if (known && !known.intent) {
+      const cached = this.cache.get(id);
+      if (cached && cached.record.seq === known.seq) {
+        cached.leaseOwner = leaseOwnerOfHead(known);
+        return cached;
+      }
+    }
     this.cache.delete(id);
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const head = await this.getHead(id);
+      const head = attempt === 0 && known ? known : await this.getHead(id);
       if (!head) return undefined;
       if (head.intent) {
         await rollForward(this.requests, id, head.intent);
@@ -52,10 +67,14 @@ export class RecordLoader {
         ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
         ConsistentRead: true,
       });
-      if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq)) continue;
+      // Log entries newer than the head are later commits, which replay skips; any other newer
+      // item means the head read is out of date.
+      if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq && !item[A.sk]?.S?.startsWith(LOG_PREFIX))) continue;
       const queriedHead = items.find((item) => item[A.sk]?.S === HEAD_SK);
       if (Number(queriedHead?.[A.seq]?.N ?? "-1") !== head.seq) continue;
-      return this.cache.remember(id, recordOf(this.requests.tableName, id, head, items));
+      const entry = recordOf(this.requests.tableName, id, head, items);
+      entry.leaseOwner = leaseOwnerOfHead(head);
+      return this.cache.remember(id, entry);
     }
     throw new StoreContentionError(id, MAX_CONFLICTS);
   }

@@ -8,9 +8,11 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
+import { DEFAULT_RETRY_POLICY } from "./retry.js";
+import { readShardCounts, writeShardCounts } from "./table-settings.js";
 
 /**
- * Where Cairn's data lives: a client and a table name (plus the shard count of the due index).
+ * Where Cairn's data lives: a client and a table name, plus the shard counts of the two indexes.
  * The client, the workers and the store all take one; they never close the client.
  */
 export interface CairnTable {
@@ -19,14 +21,30 @@ export interface CairnTable {
   /** The table's name; create it with {@link createCairnTable} or the definition in docs/dynamodb.md. */
   tableName: string;
   /**
-   * Partitions of the due-time index (default 4). Workers query every shard; more shards spread
-   * the write load of many executions changing their due time. Every process sharing the table
-   * must use the same value.
+   * Partitions of the due-time index, an integer from 1 to 256 (default 4). Workers query every
+   * shard on each poll; more shards carry more executions changing their due time per second
+   * (docs/dynamodb.md has the capacity math). The table records the count the first process
+   * used; a process with another count is refused with {@link TableSettingsMismatchError}.
+   * Raise it with `createCairnTable(client, name, { dueShards })`; it cannot shrink.
    */
   dueShards?: number | undefined;
+  /**
+   * Partitions of the list index, an integer from 1 to 256 (default 4). Every start writes one
+   * shard; listing reads them all and merges them in start order. Recorded in the table and
+   * checked like `dueShards`.
+   */
+  listShards?: number | undefined;
+}
+
+/** Shard counts a table's processes agree on (see {@link CairnTable}). */
+export interface ShardCounts {
+  dueShards: number;
+  listShards: number;
 }
 
 export const DEFAULT_DUE_SHARDS = 4;
+export const DEFAULT_LIST_SHARDS = 4;
+export const MAX_SHARDS = 256;
 /**
  * Name of the table's sparse global secondary index of executions that need a worker at some
  * time (partition `dueShard`, sort `dueAt` in epoch ms). Workers poll it; give it to
@@ -63,9 +81,8 @@ export const A = {
   executionId: "eid",
   executionArn: "arn",
   functionName: "fn",
+  layout: "lv",
 } as const;
-
-export const LIST_PARTITION = "EXECUTIONS";
 
 /**
  * The Cairn table's definition (keys, attribute types, both indexes, on-demand billing) as the
@@ -122,17 +139,37 @@ export function definitionOf(tableName: string): CreateTableCommandInput {
   };
 }
 
+/** Settings of {@link createCairnTable}. */
+export interface CreateCairnTableOptions {
+  /** How long to wait for the table to become active, in seconds (default 120). */
+  maxWaitSeconds?: number | undefined;
+  /**
+   * Records this due-index shard count in the table (or raises the recorded one); left out, the
+   * first process to use the table records its own. See {@link CairnTable.dueShards}.
+   */
+  dueShards?: number | undefined;
+  /** Records (or raises) the list-index shard count, as `dueShards`. */
+  listShards?: number | undefined;
+}
+
 /**
  * Creates the Cairn table (on-demand billing) and waits until it is active. An existing table of
  * that name is left as it is. For production, prefer your infrastructure code: docs/dynamodb.md
  * has the same definition as CloudFormation.
  *
+ * With `dueShards` or `listShards`, also records the shard counts every process must use (the
+ * other one keeps its recorded value, or its default): on an existing table this raises them,
+ * which is safe while processes with the old counts still run; deploy processes with the new
+ * counts afterwards.
+ *
  * @param client - the client to create the table with.
  * @param tableName - the table's name.
- * @param options - `maxWaitSeconds`: how long to wait for the table to become active (default 120).
+ * @param options - how long to wait, and the shard counts to record.
  * @throws Error when a table of that name exists without Cairn's indexes (it was made for
  *   something else), or when it is not active within `maxWaitSeconds`; the AWS SDK's error when
  *   the request is refused (e.g. missing permissions).
+ * @throws RangeError when a shard count is out of range or lower than the one the table records
+ *   (counts never shrink: executions in the dropped shards would be missed).
  *
  * @example
  * ```ts
@@ -140,9 +177,11 @@ export function definitionOf(tableName: string): CreateTableCommandInput {
  * import { createCairnTable } from "@cairn/dynamodb";
  *
  * await createCairnTable(new DynamoDBClient({}), "cairn"); // safe to run on every deploy
+ * await createCairnTable(new DynamoDBClient({}), "busy", { dueShards: 32, listShards: 32 });
  * ```
  */
-export async function createCairnTable(client: DynamoDBClient, tableName: string, options: { maxWaitSeconds?: number } = {}): Promise<void> {
+export async function createCairnTable(client: DynamoDBClient, tableName: string, options: CreateCairnTableOptions = {}): Promise<void> {
+  if (options.dueShards !== undefined || options.listShards !== undefined) shardCountsOf(options);
   try {
     await client.send(new CreateTableCommand(definitionOf(tableName)));
   } catch (error) {
@@ -156,19 +195,76 @@ export async function createCairnTable(client: DynamoDBClient, tableName: string
       throw new Error(`Table "${tableName}" exists but has no index "${name}"; it was not created for Cairn (see docs/dynamodb.md).`);
     }
   }
+  if (options.dueShards !== undefined || options.listShards !== undefined) {
+    await recordShardCounts({ client, tableName }, options);
+  }
 }
 
-export function dueShardsOf(table: CairnTable): number {
-  const shards = table.dueShards ?? DEFAULT_DUE_SHARDS;
-  if (!Number.isInteger(shards) || shards < 1 || shards > 64) {
-    throw new RangeError(`dueShards must be an integer from 1 to 64, got ${shards}`);
+/** Records the given shard counts, raising recorded ones; refuses to lower any. */
+async function recordShardCounts(table: CairnTable, wanted: Pick<CairnTable, "dueShards" | "listShards">): Promise<void> {
+  for (;;) {
+    const recorded = await readShardCounts(table, DEFAULT_RETRY_POLICY);
+    const counts = shardCountsOf({ ...recorded, ...definedOnly(wanted) });
+    if (recorded) {
+      for (const setting of ["dueShards", "listShards"] as const) {
+        if (counts[setting] < recorded[setting]) {
+          throw new RangeError(
+            `Table "${table.tableName}" records ${setting} = ${recorded[setting]}; it cannot go down to ${counts[setting]} ` +
+              "(executions in the dropped shards would never be seen again). Keep the count, or move to a new table.",
+          );
+        }
+      }
+      if (counts.dueShards === recorded.dueShards && counts.listShards === recorded.listShards) return;
+    }
+    if (await writeShardCounts(table, counts, recorded, DEFAULT_RETRY_POLICY)) return;
   }
-  return shards;
+}
+
+function definedOnly(counts: Pick<CairnTable, "dueShards" | "listShards">): Partial<ShardCounts> {
+  const out: Partial<ShardCounts> = {};
+  if (counts.dueShards !== undefined) out.dueShards = counts.dueShards;
+  if (counts.listShards !== undefined) out.listShards = counts.listShards;
+  return out;
+}
+
+/**
+ * The table's shard counts with their defaults. Throws RangeError naming the field for a count that
+ * is not an integer from 1 to {@link MAX_SHARDS}.
+ */
+export function shardCountsOf(table: Pick<CairnTable, "dueShards" | "listShards">): ShardCounts {
+  return {
+    dueShards: shardCount("dueShards", table.dueShards ?? DEFAULT_DUE_SHARDS),
+    listShards: shardCount("listShards", table.listShards ?? DEFAULT_LIST_SHARDS),
+  };
+}
+
+function shardCount(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SHARDS) {
+    throw new RangeError(
+      `${field} must be an integer from 1 to ${MAX_SHARDS}, got ${value}. Every process sharing the table must use the same value ` +
+        "(docs/dynamodb.md, \"Sharding\", says how to choose it).",
+    );
+  }
+  return value;
+}
+
+/** A stable hash of an execution id (ULIDs end in 80 random bits), spreading ids evenly. */
+function idHash(executionId: string): number {
+  let hash = 0;
+  for (let i = 0; i < executionId.length; i++) hash = (hash * 31 + executionId.charCodeAt(i)) >>> 0;
+  return hash;
 }
 
 /** The due-index partition of an execution: stable, spread evenly by id. */
 export function dueShardOf(executionId: string, shards: number): string {
-  let hash = 0;
-  for (let i = 0; i < executionId.length; i++) hash = (hash * 31 + executionId.charCodeAt(i)) >>> 0;
-  return `DUE#${hash % shards}`;
+  return dueShardKey(idHash(executionId) % shards);
 }
+
+export const dueShardKey = (shard: number): string => `DUE#${shard}`;
+
+/** The list-index partition of an execution: stable, spread evenly by id. */
+export function listShardOf(executionId: string, shards: number): string {
+  return listShardKey(idHash(executionId) % shards);
+}
+
+export const listShardKey = (shard: number): string => `EXECUTIONS#${shard}`;

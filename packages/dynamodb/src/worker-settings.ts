@@ -4,7 +4,7 @@ import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
-import { dueShardsOf } from "./table.js";
+import { shardCountsOf } from "./table.js";
 import type { WorkerOptions } from "./worker.js";
 
 export interface WorkerSettings {
@@ -39,7 +39,7 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
     leaseMs,
     renewEveryMs,
     pollIntervalMs,
-    shards: dueShardsOf(table),
+    shards: shardCountsOf(table).dueShards,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.store?.retry },
     invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60 * 1000,

@@ -48,7 +48,10 @@ export interface WorkerOptions {
    * written to stdout/stderr.
    */
   logSink?: ((record: DurableLogRecord) => void) | undefined;
-  /** Settings of the worker's checkpoint store; its invocation lease is `leaseMs`. */
+  /**
+   * Settings of the worker's checkpoint store; its invocation lease is `leaseMs`, and its cache holds
+   * at least `2 × concurrency` records unless `cacheSize` says otherwise.
+   */
   store?: Omit<DynamoDbCheckpointStoreOptions, "invocationLeaseMs"> | undefined;
 }
 
