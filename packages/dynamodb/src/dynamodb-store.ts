@@ -111,6 +111,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   private readonly queue = new KeyedSerialQueue();
   private readonly shards: ShardCounts;
   private readonly retry: RetryPolicy;
+  /** Executions this process just created, whose first read is the record it wrote. */
+  private readonly justCreated = new Set<string>();
   /** Names drawn at random in this process for executions about to be started (see findByName). */
   private readonly freshNames = new Set<string>();
   /** Leases this process's worker holds, by execution id: its commits carry them. */
@@ -202,6 +204,9 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       return owner;
     }
     this.cache.remember(executionId, entry);
+    this.justCreated.add(executionId);
+    // Bounded: a creator that never reads back must not grow it.
+    if (this.justCreated.size > 1024) this.justCreated.delete(this.justCreated.values().next().value as string);
     return executionId;
   }
 
@@ -247,8 +252,10 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       // Under a lease this process holds, its own cached record is what its invocation wrote:
       // reads for that invocation (its paging, its summary at the end) need no freshness check.
       // Anything written meanwhile by others fails the next commit's seq condition and is read then.
-      const leased = this.leases.get(executionId)?.state === "held" ? this.cache.get(executionId) : undefined;
-      const entry = leased ?? (await this.loader.fresh(executionId));
+      // The same holds after the commit that ended the invocation released the lease, until the
+      // worker is done with the execution; and for the read that follows this process's create.
+      const own = this.justCreated.delete(executionId) || (this.leases.get(executionId)?.state ?? "lost") !== "lost";
+      const entry = (own ? this.cache.get(executionId) : undefined) ?? (await this.loader.fresh(executionId));
       return entry === undefined ? undefined : view(entry.record);
     });
   }
