@@ -221,14 +221,15 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
 
 /** Identity of a lock file: changes when it is replaced, rewritten or nudged by a waiter. */
 export interface LockStamp {
-  ino: bigint;
-  ctimeNs: bigint;
+  ino: number;
+  /** Milliseconds with a fraction: a double keeps sub-microsecond resolution for current dates. */
+  ctimeMs: number;
 }
 
 /** The lock file's current stamp; undefined when it is gone. */
 export function lockStamp(path: string): LockStamp | undefined {
-  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return stats === undefined ? undefined : { ino: stats.ino, ctimeNs: stats.ctimeNs };
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats === undefined ? undefined : { ino: stats.ino, ctimeMs: stats.ctimeMs };
 }
 
 /** Whether the lock file still holds `content` (read synchronously: the holder checks between writes). */

@@ -217,6 +217,24 @@ describe("FileExecutionStore commit path", () => {
     for (const arn of arns) expect(await operationIds(arn)).toEqual(["0", "s-1", "s-2", "s-3"]);
   });
 
+  it("refuses to write an execution whose dead writer's log does not continue it", async () => {
+    const writer = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const [arn] = await startExecutions(writer, 1);
+    const token = await runSteps(writer, arn!, "s", 3);
+    // s-2 is gone from the log and from every write-ahead log; only s-3 survives.
+    const lost = await cutRecords(arn!, 2);
+    await leaveDeadWriter([{ arn: arn!, line: lost[1]! }], [arn!]);
+    const service = new CheckpointService({ store: new FileExecutionStore(dir) });
+    expect((await service.getOperations(arn!)).map((op) => op.Id)).toEqual(["0", "s-1"]);
+    const error = await service
+      .checkpoint({ DurableExecutionArn: arn!, CheckpointToken: token, Updates: stepDone("s-4") })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptLogError);
+    expect((error as Error).message).toMatch(/continues at seq/);
+    expect(await deadWriterFiles()).toContain("deadbeef.1.wal");
+    expect((await operationIds(arn!)).at(-1)).toBe("s-1");
+  });
+
   it("reports damage in the middle of a dead writer's log instead of guessing", async () => {
     const writer = new CheckpointService({ store: new FileExecutionStore(dir) });
     const [arn] = await startExecutions(writer, 1);

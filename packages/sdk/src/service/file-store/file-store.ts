@@ -34,7 +34,7 @@ import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockSta
 import { LogFile } from "./log-file.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
 import { syncDirectory } from "./sync-directory.js";
-import { recoverDeadWriters } from "./wal-recovery.js";
+import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
 import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
 
 const openAsync = promisify(open);
@@ -60,6 +60,11 @@ const WAL_SEGMENT_BYTES = 8 * 1024 * 1024;
 const MAX_HELD = 256;
 /** After handing an execution over to a waiting process, give it this long to take the lock. */
 const YIELD_MS = 50;
+/**
+ * A held lock file is looked at (one stat) at most this often: enough to hand over to a waiter
+ * promptly, rare enough to cost nothing per commit under load.
+ */
+const STAMP_CHECK_MS = 5;
 
 interface CachedExecution {
   record: ExecutionRecord;
@@ -81,7 +86,10 @@ interface Held {
   handOver: boolean;
   /** Set when another process asked for it (so this instance yields before taking it again). */
   waited: boolean;
-  timer: NodeJS.Timeout | undefined;
+  /** When an update last used it (performance.now()). */
+  lastUsed: number;
+  /** When the lock file's stamp was last compared. */
+  checkedAt: number;
   /** Registered in localHolders while held. */
   letGo: () => void;
 }
@@ -129,8 +137,12 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly yieldUntil = new Map<string, number>();
   private readonly wal: WriteAheadLog;
   private recovered: Promise<void> | undefined;
+  /** Executions the last recovery could not bring up to date: not to be written (see take). */
+  private unrecovered = new Map<string, Error>();
   private readonly counters = { recoveredWriters: 0, recoveredRecords: 0, lockAcquisitions: 0 };
   private readonly exitCleanup: ExitCleanup = { closeSync: () => this.closeSync() };
+  /** Lets go of idle executions; runs only while something is held. */
+  private sweeper: NodeJS.Timeout | undefined;
 
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
@@ -155,17 +167,22 @@ export class FileExecutionStore implements ExecutionStore {
 
   /** Recovers dead writers' logs once, before this instance first reads or writes an execution. */
   private recoverOnce(): Promise<void> {
-    this.recovered ??= this.recoverDeadWriters().catch((error: unknown) => {
-      this.recovered = undefined;
-      throw error;
-    });
+    this.recovered ??= this.recoverDeadWriters().then(
+      () => undefined,
+      (error: unknown) => {
+        this.recovered = undefined;
+        throw error;
+      },
+    );
     return this.recovered;
   }
 
-  private async recoverDeadWriters(): Promise<void> {
+  private async recoverDeadWriters(): Promise<RecoveryReport> {
     const report = await recoverDeadWriters(this.directory, this.lockTimeoutMs);
+    this.unrecovered = report.unrecovered;
     this.counters.recoveredWriters += report.writers;
     this.counters.recoveredRecords += report.appended;
+    return report;
   }
 
   /**
@@ -328,10 +345,12 @@ export class FileExecutionStore implements ExecutionStore {
   private async stillHeld(id: string): Promise<Held | undefined> {
     const held = this.held.get(id);
     if (!held) return undefined;
-    if (held.timer) clearTimeout(held.timer);
-    held.timer = undefined;
+    const now = performance.now();
+    held.lastUsed = now;
+    if (now - held.checkedAt < STAMP_CHECK_MS) return held;
+    held.checkedAt = now;
     const stamp = lockStamp(held.lock.path);
-    if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeNs === held.stamp.ctimeNs) return held;
+    if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeMs === held.stamp.ctimeMs) return held;
     if (stamp && lockStillNames(held.lock.path, held.lock.content)) {
       held.stamp = stamp;
       held.handOver = true;
@@ -352,6 +371,10 @@ export class FileExecutionStore implements ExecutionStore {
     } catch {
       return undefined;
     }
+    // A dead writer's log has records this log cannot take (damage, or a gap): writing on would
+    // fork the execution's history.
+    const problem = this.unrecovered.get(id);
+    if (problem) throw problem;
     const lockPath = this.lockPath(id);
     let handOver = this.yieldUntil.has(id);
     const yieldDeadline = this.yieldUntil.get(id) ?? 0;
@@ -361,7 +384,12 @@ export class FileExecutionStore implements ExecutionStore {
     localHolders.get(lockPath)?.();
     const lock = await acquireFileLock(lockPath, {
       timeoutMs: this.lockTimeoutMs,
-      beforeBreak: () => this.recoverDeadWriters(),
+      beforeBreak: async () => {
+        // The dead holder may have made a record of this execution durable without appending it:
+        // that record must be in the log before anybody else decides.
+        const problem = (await this.recoverDeadWriters()).unrecovered.get(id);
+        if (problem) throw problem;
+      },
     });
     this.counters.lockAcquisitions++;
     // Someone else uses this execution (or did, and died): hand it back after this write instead
@@ -385,12 +413,17 @@ export class FileExecutionStore implements ExecutionStore {
         inUse: false,
         handOver,
         waited: false,
-        timer: undefined,
+        lastUsed: performance.now(),
+        checkedAt: performance.now(),
         letGo: () => this.askToLetGo(held),
       };
       this.held.set(id, held);
       localHolders.set(lockPath, held.letGo);
-      if (this.held.size === 1) onExit(this.exitCleanup);
+      if (this.held.size === 1) {
+        onExit(this.exitCleanup);
+        this.sweeper = setInterval(() => this.sweep(), IDLE_MS);
+        this.sweeper.unref();
+      }
       if (this.held.size > MAX_HELD) this.letGoOfIdle();
       return held;
     } catch (error) {
@@ -420,22 +453,34 @@ export class FileExecutionStore implements ExecutionStore {
       if (held.waited) this.yieldUntil.set(held.id, Date.now() + YIELD_MS);
       return;
     }
-    held.timer = setTimeout(() => {
-      void this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined);
-    }, IDLE_MS);
-    held.timer.unref();
+    held.lastUsed = performance.now();
   }
 
-  private async releaseIfHeld(held: Held): Promise<void> {
-    if (this.held.get(held.id) === held && !this.wal.failure) await this.release(held);
+  /** Lets go of executions without a write for IDLE_MS. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const held of this.held.values()) {
+      if (!held.inUse && now - held.lastUsed >= IDLE_MS) {
+        void this.queue.run(held.id, () => this.releaseIfHeld(held, IDLE_MS)).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Releases `held` if it is still this instance's and (given `idleMs`) has stayed idle that long. */
+  private async releaseIfHeld(held: Held, idleMs = 0): Promise<void> {
+    if (this.held.get(held.id) !== held || this.wal.failure) return;
+    if (performance.now() - held.lastUsed < idleMs) return;
+    await this.release(held);
   }
 
   private async release(held: Held): Promise<void> {
-    if (held.timer) clearTimeout(held.timer);
-    held.timer = undefined;
     this.held.delete(held.id);
     if (localHolders.get(held.lock.path) === held.letGo) localHolders.delete(held.lock.path);
-    if (this.held.size === 0) offExit(this.exitCleanup);
+    if (this.held.size === 0) {
+      offExit(this.exitCleanup);
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
     // The write-ahead log keeps its own reference while the log still needs an fdatasync.
     await held.log.unref();
     await held.lock.release();

@@ -30,8 +30,13 @@ function checksum(json: Buffer | string): string {
 }
 
 export function encodeLogRecord(mutation: ExecutionMutation): Buffer {
-  const json = JSON.stringify(mutation);
-  return Buffer.from(`${checksum(json)} ${json}\n`, "utf8");
+  const json = Buffer.from(JSON.stringify(mutation), "utf8");
+  const line = Buffer.allocUnsafe(CHECKSUM_LENGTH + 1 + json.length + 1);
+  line.write(checksum(json), 0, CHECKSUM_LENGTH, "latin1");
+  line[CHECKSUM_LENGTH] = SPACE;
+  json.copy(line, CHECKSUM_LENGTH + 1);
+  line[line.length - 1] = NEWLINE;
+  return line;
 }
 
 /** A parsed log line: its mutation, or why it is not one. */

@@ -1,31 +1,46 @@
 // The write-ahead log's on-disk format: one committed mutation per line, tagged with its execution,
-//   <16 hex chars of sha256(id + " " + log checksum)> <execution id> <log line>\n
+//   <8 hex chars: FNV-1a of (id + " " + log checksum)> <execution id> <log line>\n
 // where <log line> is exactly the line appended to the execution's own log (mutation-log.ts,
-// which carries the checksum of the mutation's JSON). The outer checksum binds the execution id to
-// that line, so a damaged id is caught as surely as a damaged mutation. Records of different
-// executions interleave, so unlike an execution log there is no sequence to check across lines.
-import { createHash } from "node:crypto";
+// which carries the sha256 checksum of the mutation's JSON). The outer checksum binds the
+// execution id to that line, so a damaged id is caught as well as a damaged mutation; it guards
+// against torn writes and bit damage, not against an adversary, so a cheap hash will do. Records
+// of different executions interleave, so unlike an execution log there is no sequence to check
+// across lines.
 import { CorruptLogError } from "../errors.js";
 import { parseLogLine } from "./mutation-log.js";
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
-const CHECKSUM_LENGTH = 16;
+const CHECKSUM_LENGTH = 8;
+const LOG_CHECKSUM_LENGTH = 16;
 const ID_LENGTH = 26;
 const PREFIX_LENGTH = CHECKSUM_LENGTH + 1 + ID_LENGTH + 1;
 
+/** 32-bit FNV-1a over the id (ASCII), a space and the log line's own checksum, as 8 hex chars. */
 function outerChecksum(id: string, logLine: Buffer): string {
-  return createHash("sha256")
-    .update(`${id} `)
-    .update(logLine.subarray(0, CHECKSUM_LENGTH))
-    .digest("hex")
-    .slice(0, CHECKSUM_LENGTH);
+  let hash = 0x811c9dc5;
+  const mix = (byte: number) => {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  };
+  for (let i = 0; i < id.length; i++) mix(id.charCodeAt(i) & 0xff);
+  mix(SPACE);
+  for (let i = 0; i < LOG_CHECKSUM_LENGTH && i < logLine.length; i++) mix(logLine[i]!);
+  return (hash >>> 0).toString(16).padStart(CHECKSUM_LENGTH, "0");
 }
 
-/** The write-ahead-log line for `logLine` (an encoded execution-log record, newline included). */
-export function encodeWalRecord(executionId: string, logLine: Buffer): Buffer {
+/**
+ * What goes before `logLine` (an encoded execution-log record, newline included) in the
+ * write-ahead log; the writer writes both without copying them together.
+ */
+export function walRecordPrefix(executionId: string, logLine: Buffer): Buffer {
   if (executionId.length !== ID_LENGTH) throw new Error(`Not an execution id: ${executionId}`);
-  const prefix = Buffer.from(`${outerChecksum(executionId, logLine)} ${executionId} `, "latin1");
+  return Buffer.from(`${outerChecksum(executionId, logLine)} ${executionId} `, "latin1");
+}
+
+/** The whole write-ahead-log line for `logLine`. */
+export function encodeWalRecord(executionId: string, logLine: Buffer): Buffer {
+  const prefix = walRecordPrefix(executionId, logLine);
   return Buffer.concat([prefix, logLine], prefix.length + logLine.length);
 }
 

@@ -34,6 +34,12 @@ export interface RecoveryReport {
   writers: number;
   /** Records appended to execution logs (the rest were there already). */
   appended: number;
+  /**
+   * Executions a dead log has records for that could not be brought up to date (damaged log, or
+   * a gap before the dead log's records). Their dead logs are kept, and their locks must not be
+   * broken: the caller reports the error instead.
+   */
+  unrecovered: Map<string, Error>;
 }
 
 interface DeadWriter {
@@ -85,7 +91,7 @@ export async function hasDeadWriters(storeDir: string): Promise<boolean> {
  */
 export async function recoverDeadWriters(storeDir: string, lockTimeoutMs?: number): Promise<RecoveryReport> {
   const walDir = join(storeDir, "wal");
-  if (!(await hasDeadWriters(storeDir))) return { writers: 0, appended: 0 };
+  if (!(await hasDeadWriters(storeDir))) return { writers: 0, appended: 0, unrecovered: new Map() };
   const lock = await acquireFileLock(join(walDir, "recovery.lock"), { timeoutMs: lockTimeoutMs });
   try {
     // Listed again under the lock: another recoverer may have finished meanwhile.
@@ -106,19 +112,19 @@ export async function recoverDeadWriters(storeDir: string, lockTimeoutMs?: numbe
       }
     }
     let appended = 0;
-    let complete = true;
+    const unrecovered = new Map<string, Error>();
     for (const [executionId, records] of byExecution) {
       records.sort((a, b) => a.seq - b.seq);
       const outcome = await applyToExecution(storeDir, executionId, records, deadOwners);
-      if (outcome === undefined) complete = false;
+      if (outcome instanceof Error) unrecovered.set(executionId, outcome);
       else appended += outcome;
     }
-    if (!complete) return { writers: 0, appended };
+    if (unrecovered.size > 0) return { writers: 0, appended, unrecovered };
     for (const writer of dead) {
       for (const segment of writer.segments) await fs.unlink(segment).catch(() => undefined);
       if (writer.lock) await breakStaleLock(writer.lockPath, writer.lock.raw);
     }
-    return { writers: dead.length, appended };
+    return { writers: dead.length, appended, unrecovered };
   } finally {
     await lock.release();
   }
@@ -142,15 +148,15 @@ async function makeDurable(path: string): Promise<void> {
 
 /**
  * Brings one execution's log up to date with the dead logs' records (sorted by seq). Returns how
- * many records it appended, or undefined when it could not (damaged log, or a gap), in which case
- * the dead logs are kept.
+ * many records it appended, or why it could not (damaged log, or a gap), in which case the dead
+ * logs are kept.
  */
 async function applyToExecution(
   storeDir: string,
   executionId: string,
   records: WalRecord[],
   deadOwners: Set<string>,
-): Promise<number | undefined> {
+): Promise<number | Error> {
   const executionDir = join(storeDir, "executions", executionId);
   const logPath = join(executionDir, "log");
   const lockPath = join(executionDir, "lock");
@@ -181,7 +187,7 @@ async function applyToExecution(
     try {
       scan = scanLogRecords(data, 0, logPath, 1);
     } catch (error) {
-      if (error instanceof CorruptLogError) return undefined; // reported when the execution is read
+      if (error instanceof CorruptLogError) return error;
       throw error;
     }
     let lastSeq = scan.mutations.at(-1)?.seq ?? 0;
@@ -189,7 +195,13 @@ async function applyToExecution(
     const append: Buffer[] = [];
     for (const record of records) {
       if (record.seq <= lastSeq) continue; // there already (a kill -9 keeps the page cache)
-      if (record.seq !== lastSeq + 1) return undefined; // a gap: some record is in no dead log
+      if (record.seq !== lastSeq + 1) {
+        return new CorruptLogError(
+          logPath,
+          scan.validLength,
+          `the log ends at seq ${lastSeq} but a dead writer's write-ahead log continues at seq ${record.seq}`,
+        );
+      }
       append.push(record.logLine);
       lastSeq++;
     }
