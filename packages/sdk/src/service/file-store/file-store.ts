@@ -23,7 +23,7 @@
 import { createHash } from "node:crypto";
 import { close, fstat, ftruncate, fdatasync, open, read } from "node:fs";
 import { promises as fs } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
@@ -61,10 +61,10 @@ const MAX_HELD = 256;
 /** After handing an execution over to a waiting process, give it this long to take the lock. */
 const YIELD_MS = 50;
 /**
- * A held lock file is looked at (one stat) at most this often: enough to hand over to a waiter
- * promptly, rare enough to cost nothing per commit under load.
+ * How often held executions are looked at: idle ones let go of, and each held lock file compared
+ * (one stat) — often enough to hand over to a waiter promptly, off the commit path.
  */
-const STAMP_CHECK_MS = 5;
+const SWEEP_MS = 20;
 
 interface CachedExecution {
   record: ExecutionRecord;
@@ -88,8 +88,8 @@ interface Held {
   waited: boolean;
   /** When an update last used it (performance.now()). */
   lastUsed: number;
-  /** When the lock file's stamp was last compared. */
-  checkedAt: number;
+  /** The lock file was found removed or replaced: take it again before the next write. */
+  lost: boolean;
   /** Registered in localHolders while held. */
   letGo: () => void;
 }
@@ -224,26 +224,45 @@ export class FileExecutionStore implements ExecutionStore {
   async create(executionId: string, executionName: string, initial: ExecutionMutation): Promise<string> {
     if (!isExecutionId(executionId)) throw new Error(`Not an execution id: ${executionId}`);
     const dir = this.executionDir(executionId);
-    await fs.mkdir(dir, { recursive: true });
-    await fs.mkdir(join(this.directory, "names"), { recursive: true });
-    const log = await fs.open(this.logPath(executionId), "wx");
-    try {
-      await log.writeFile(encodeLogRecord(initial));
-      await log.sync();
-    } finally {
-      await log.close();
+    const executions = join(this.directory, "executions");
+    const names = join(this.directory, "names");
+    const [createdStore] = await Promise.all([
+      fs.mkdir(executions, { recursive: true }),
+      fs.mkdir(names, { recursive: true }),
+    ]);
+    // A new store: its own entries (executions/, names/) and its entry in the parent, too.
+    if (createdStore !== undefined) {
+      await Promise.all([syncDirectory(this.directory), syncDirectory(dirname(this.directory))]);
     }
-    await syncDirectory(dir);
-    await syncDirectory(join(this.directory, "executions"));
+    await fs.mkdir(dir, { recursive: true });
+    const namePath = this.namePath(executionName);
+    const temp = `${namePath}.${executionId}.tmp`;
+    // The log (fsynced, with its directory entries) and the claim's content are made durable
+    // side by side; the claim is linked only once both are.
+    const durable = await Promise.allSettled([
+      (async () => {
+        const log = await fs.open(this.logPath(executionId), "wx");
+        try {
+          await log.writeFile(encodeLogRecord(initial));
+          await log.sync();
+        } finally {
+          await log.close();
+        }
+        await Promise.all([syncDirectory(dir), syncDirectory(executions)]);
+      })(),
+      fs.writeFile(temp, JSON.stringify({ id: executionId, name: executionName }), { flush: true }),
+    ]);
+    const failed = durable.find((outcome) => outcome.status === "rejected");
+    if (failed) {
+      await fs.unlink(temp).catch(() => undefined);
+      throw failed.reason;
+    }
 
     // The execution exists only once its name is claimed; link() makes the claim atomic, so two
     // processes starting the same name agree on one execution.
-    const namePath = this.namePath(executionName);
-    const temp = `${namePath}.${executionId}.tmp`;
-    await fs.writeFile(temp, JSON.stringify({ id: executionId, name: executionName }), { flush: true });
     try {
       await fs.link(temp, namePath);
-      await syncDirectory(join(this.directory, "names"));
+      await syncDirectory(names);
       return executionId;
     } catch (error) {
       if (!isErrno(error, "EEXIST")) throw error;
@@ -338,27 +357,19 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   /**
-   * The hold on `id` if this instance still has it. One stat of the lock file tells whether
-   * anything happened to it: a waiter's nudge (same content: hand over after this write) or a lost
-   * lock (someone replaced or removed it: let go, and take it again properly).
+   * The hold on `id` if this instance still has it. A hold whose lock file the sweeper found
+   * removed or replaced is let go of here (without touching the file), so the lock is taken again
+   * properly, catching up with whatever was appended meanwhile.
    */
   private async stillHeld(id: string): Promise<Held | undefined> {
     const held = this.held.get(id);
     if (!held) return undefined;
-    const now = performance.now();
-    held.lastUsed = now;
-    if (now - held.checkedAt < STAMP_CHECK_MS) return held;
-    held.checkedAt = now;
-    const stamp = lockStamp(held.lock.path);
-    if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeMs === held.stamp.ctimeMs) return held;
-    if (stamp && lockStillNames(held.lock.path, held.lock.content)) {
-      held.stamp = stamp;
-      held.handOver = true;
-      held.waited = true;
+    if (!held.lost) {
+      held.lastUsed = performance.now();
       return held;
     }
     await this.release(held);
-    // Someone else has been at this lock: keep taking it per write for now.
+    // Someone else has been at this lock: hand it back after the next write.
     this.yieldUntil.set(id, 0);
     return undefined;
   }
@@ -414,14 +425,14 @@ export class FileExecutionStore implements ExecutionStore {
         handOver,
         waited: false,
         lastUsed: performance.now(),
-        checkedAt: performance.now(),
+        lost: false,
         letGo: () => this.askToLetGo(held),
       };
       this.held.set(id, held);
       localHolders.set(lockPath, held.letGo);
       if (this.held.size === 1) {
         onExit(this.exitCleanup);
-        this.sweeper = setInterval(() => this.sweep(), IDLE_MS);
+        this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
         this.sweeper.unref();
       }
       if (this.held.size > MAX_HELD) this.letGoOfIdle();
@@ -456,12 +467,35 @@ export class FileExecutionStore implements ExecutionStore {
     held.lastUsed = performance.now();
   }
 
-  /** Lets go of executions without a write for IDLE_MS. */
+  /**
+   * Lets go of executions without a write for IDLE_MS, and compares each held lock file's stamp:
+   * changed with the same content means another process waits (a nudge): hand over after the
+   * current write; changed content or a missing file means the lock was lost.
+   */
   private sweep(): void {
     const now = performance.now();
     for (const held of this.held.values()) {
       if (!held.inUse && now - held.lastUsed >= IDLE_MS) {
         void this.queue.run(held.id, () => this.releaseIfHeld(held, IDLE_MS)).catch(() => undefined);
+        continue;
+      }
+      const stamp = lockStamp(held.lock.path);
+      if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeMs === held.stamp.ctimeMs) continue;
+      if (stamp && lockStillNames(held.lock.path, held.lock.content)) {
+        held.stamp = stamp;
+        held.handOver = true;
+        held.waited = true;
+        if (!held.inUse) {
+          void this.queue
+            .run(held.id, async () => {
+              if (this.held.get(held.id) !== held || this.wal.failure) return;
+              await this.release(held);
+              this.yieldUntil.set(held.id, Date.now() + YIELD_MS);
+            })
+            .catch(() => undefined);
+        }
+      } else {
+        held.lost = true;
       }
     }
   }

@@ -1,7 +1,17 @@
+// fsync of a directory, so that entries created or linked in it survive a power loss. Calls for
+// one directory share syncs: a call waits for the next sync that starts after it (one already
+// under way may have missed its entry), so any number of executions created at the same moment
+// cost one sync of the shared `executions` and `names` directories.
 import { promises as fs } from "node:fs";
 
-/** Makes a directory entry (a created or linked file) durable; a no-op where dirs can't be fsynced. */
-export async function syncDirectory(path: string): Promise<void> {
+interface DirectorySync {
+  running: boolean;
+  waiting: (() => void)[];
+}
+
+const syncs = new Map<string, DirectorySync>();
+
+async function syncOnce(path: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(path, "r");
@@ -9,6 +19,31 @@ export async function syncDirectory(path: string): Promise<void> {
   } catch {
     // Windows cannot fsync directories; the entry is still written.
   } finally {
-    await handle?.close();
+    await handle?.close().catch(() => undefined);
   }
+}
+
+async function drain(path: string, state: DirectorySync): Promise<void> {
+  state.running = true;
+  while (state.waiting.length > 0) {
+    const served = state.waiting;
+    state.waiting = [];
+    await syncOnce(path);
+    for (const resolve of served) resolve();
+  }
+  state.running = false;
+  syncs.delete(path);
+}
+
+/** Makes a directory entry (a created or linked file) durable; a no-op where dirs can't be fsynced. */
+export function syncDirectory(path: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let state = syncs.get(path);
+    if (!state) {
+      state = { running: false, waiting: [] };
+      syncs.set(path, state);
+    }
+    state.waiting.push(resolve);
+    if (!state.running) void drain(path, state);
+  });
 }

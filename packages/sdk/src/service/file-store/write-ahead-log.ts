@@ -53,6 +53,19 @@ interface Segment {
   fd: number;
   path: string;
   size: number;
+  /** Groups written to it whose fdatasync has not completed. */
+  inflight: number;
+  /** No more groups go to it; checkpointed once `inflight` is 0. */
+  closing: boolean;
+  /** Logs appended to from it (each retained until it is synced). */
+  dirty: Set<LogFile>;
+}
+
+/** A group written to a segment, waiting for an fdatasync to complete. */
+interface Group {
+  number: number;
+  segment: Segment;
+  commits: Pending[];
 }
 
 interface Checkpoint {
@@ -91,23 +104,30 @@ export class WriteAheadLogFailedError extends Error {
   }
 }
 
+/** Groups whose fdatasync may run at once: the next group is written while the previous syncs. */
+const MAX_INFLIGHT = 2;
+
 export class WriteAheadLog implements ExitCleanup {
   readonly stats: WalStats = { commits: 0, walSyncs: 0, logSyncs: 0, checkpoints: 0 };
   /** Set once an I/O error made the outcome of a write unknown; nothing is written after it. */
   failure: WriteAheadLogFailedError | undefined;
   #queue: Pending[] = [];
-  #running = false;
+  /** Written groups, oldest first, until their fdatasync completes. */
+  #inflight: Group[] = [];
+  #groupNumber = 0;
+  #pumpScheduled = false;
+  #opening: Promise<void> | undefined;
   #lock: FileLock | undefined;
   #writerId = "";
   #segmentNumber = 0;
   #segment: Segment | undefined;
-  /** Logs appended to since the current segment began (each retained until it is synced). */
-  #dirty = new Set<LogFile>();
   #checkpointing = new Set<Checkpoint>();
   #checkpoints: Promise<void> = Promise.resolve();
   #idleTimer: NodeJS.Timeout | undefined;
   /** Size of the previous group. */
-  #lastBatch = 0;
+  #lastGroup = 0;
+  /** Commits acknowledged by the last completed fdatasync. */
+  #lastAcked = 0;
 
   constructor(
     /** `<store>/wal`. */
@@ -117,7 +137,7 @@ export class WriteAheadLog implements ExitCleanup {
 
   /** Whether a write is under way (its records may be in the log but not yet in execution logs). */
   get busy(): boolean {
-    return this.#running || this.#queue.length > 0;
+    return this.#inflight.length > 0 || this.#queue.length > 0 || this.#opening !== undefined;
   }
 
   /**
@@ -129,70 +149,136 @@ export class WriteAheadLog implements ExitCleanup {
     const prefix = walRecordPrefix(executionId, logLine);
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ prefix, logLine, log, resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        if (this.#idleTimer) clearTimeout(this.#idleTimer);
+      if (this.#idleTimer) clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+      if (this.#inflight.length === 0 && this.#queue.length >= Math.max(2, this.#lastAcked / 2)) {
+        // The disk is idle and half of those acknowledged together last time are back: start
+        // their fdatasync now, while the others are still computing (they form the next group).
+        this.#pump();
+      } else if (!this.#pumpScheduled) {
+        this.#pumpScheduled = true;
         // Start after the current task, so commits issued together go out together.
-        setImmediate(() => void this.#run());
+        setImmediate(() => {
+          this.#pumpScheduled = false;
+          this.#pump();
+        });
       }
     });
   }
 
-  async #run(): Promise<void> {
-    let batch: Pending[] = [];
+  /** Writes the queued commits as one group, unless MAX_INFLIGHT groups are syncing already. */
+  #pump(): void {
+    if (this.failure || this.#queue.length === 0 || this.#inflight.length >= MAX_INFLIGHT) return;
+    const segment = this.#segment;
+    if (!segment) {
+      this.#opening ??= this.#openSegment().then(
+        () => {
+          this.#opening = undefined;
+          this.#pump();
+        },
+        (error: unknown) => {
+          this.#opening = undefined;
+          this.#fail(error);
+        },
+      );
+      return;
+    }
+    const commits = this.#queue;
+    this.#queue = [];
+    const group: Group = { number: ++this.#groupNumber, segment, commits };
     try {
-      while (this.#queue.length > 0) {
-        batch = this.#queue;
-        this.#queue = [];
-        const segment = this.#segment ?? (await this.#openSegment());
-        segment.size += writeAllSync(
-          segment.fd,
-          batch.flatMap((p) => [p.prefix, p.logLine]),
-        );
-        if (batch.length === 1 && this.#lastBatch === 1) {
-          // Commits arrive one at a time (one busy execution): nobody else has work to do while
-          // the disk syncs, so skip the round trip through the thread pool.
-          fdatasyncSync(segment.fd);
-        } else {
-          await fdatasyncAsync(segment.fd);
-        }
-        this.#lastBatch = batch.length;
-        this.stats.walSyncs++;
-        this.stats.commits += batch.length;
-        for (const pending of batch) {
-          pending.log.appendSync(pending.logLine);
-          if (!this.#dirty.has(pending.log)) {
-            pending.log.retain();
-            this.#dirty.add(pending.log);
+      segment.size += writeAllSync(
+        segment.fd,
+        commits.flatMap((c) => [c.prefix, c.logLine]),
+      );
+    } catch (error) {
+      this.#fail(error, commits);
+      return;
+    }
+    segment.inflight++;
+    this.#inflight.push(group);
+    if (segment.size >= this.options.segmentBytes) {
+      // Later groups go to a new segment; this one is checkpointed once its groups are synced.
+      segment.closing = true;
+      this.#segment = undefined;
+    }
+    const lone = commits.length === 1 && this.#lastGroup === 1 && this.#inflight.length === 1;
+    this.#lastGroup = commits.length;
+    if (lone) {
+      // Commits come one at a time (one busy execution): nothing else has work to do while the
+      // disk syncs, so skip the round trip through the thread pool.
+      try {
+        fdatasyncSync(segment.fd);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      this.#synced(group.number);
+      return;
+    }
+    fdatasyncAsync(segment.fd).then(
+      () => this.#synced(group.number),
+      (error: unknown) => this.#fail(error),
+    );
+    // With room for another group in flight, the next one goes out as soon as it is queued.
+  }
+
+  /**
+   * An fdatasync issued after group `number` was written has completed: that group and every
+   * earlier one are durable. Appends their records to the execution logs and acknowledges them.
+   */
+  #synced(number: number): void {
+    if (this.failure) return;
+    this.stats.walSyncs++;
+    let acked = 0;
+    while (this.#inflight.length > 0 && this.#inflight[0]!.number <= number) {
+      const group = this.#inflight.shift()!;
+      const { segment } = group;
+      try {
+        for (const commit of group.commits) {
+          commit.log.appendSync(commit.logLine);
+          if (!segment.dirty.has(commit.log)) {
+            commit.log.retain();
+            segment.dirty.add(commit.log);
           }
         }
-        for (const pending of batch) pending.resolve();
-        batch = [];
-        if (segment.size >= this.options.segmentBytes) this.#checkpoint(false);
+      } catch (error) {
+        this.#inflight.unshift(group);
+        this.#fail(error);
+        return;
       }
-    } catch (error) {
-      this.#fail(error, batch);
-    } finally {
-      this.#running = false;
+      this.stats.commits += group.commits.length;
+      acked += group.commits.length;
+      for (const commit of group.commits) commit.resolve();
+      segment.inflight--;
+      if (segment.closing && segment.inflight === 0) this.#checkpoint(segment, false);
     }
-    if (!this.failure && this.#segment) {
+    if (acked > 0) this.#lastAcked = acked;
+    this.#pump();
+    if (!this.busy && this.#segment) {
       this.#idleTimer = setTimeout(() => {
-        if (!this.busy && !this.failure && this.#segment) this.#checkpoint(true);
+        const current = this.#segment;
+        if (this.busy || this.failure || !current) return;
+        current.closing = true;
+        this.#segment = undefined;
+        this.#checkpoint(current, true);
       }, this.options.idleMs);
       this.#idleTimer.unref();
     }
   }
 
-  #fail(error: unknown, batch: Pending[]): void {
+  #fail(error: unknown, commits: Pending[] = []): void {
     this.failure ??= new WriteAheadLogFailedError(this.directory, error);
-    for (const pending of [...batch, ...this.#queue]) pending.reject(this.failure);
+    const pending = [...commits, ...this.#inflight.flatMap((g) => g.commits), ...this.#queue];
+    this.#inflight = [];
     this.#queue = [];
+    for (const commit of pending) commit.reject(this.failure);
     // Keep the lock and the segments: whatever reached them is applied by the recovery that
     // runs once this process is gone; until then nobody may write over it.
     offExit(this);
   }
 
-  async #openSegment(): Promise<Segment> {
+  async #openSegment(): Promise<void> {
     if (!this.#lock) {
       const created = await fs.mkdir(this.directory, { recursive: true });
       if (created !== undefined) await syncDirectory(dirname(this.directory));
@@ -205,20 +291,16 @@ export class WriteAheadLog implements ExitCleanup {
     const fd = await openAsync(path, "wx");
     // The segment's directory entry must survive a power loss as surely as its records.
     await syncDirectory(this.directory);
-    this.#segment = { fd, path, size: 0 };
-    return this.#segment;
+    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set() };
   }
 
   /**
-   * Closes the current segment and, in the background, makes every log written since durable and
-   * deletes the segment. `idle`: also drop the lock if nothing was written meanwhile.
+   * In the background: makes every log appended to from `segment` durable, then deletes it.
+   * `idle`: also drop the lock if nothing was written meanwhile.
    */
-  #checkpoint(idle: boolean): void {
-    const segment = this.#segment;
-    if (!segment) return;
-    this.#segment = undefined;
-    const checkpoint: Checkpoint = { segment, logs: [...this.#dirty] };
-    this.#dirty.clear();
+  #checkpoint(segment: Segment, idle: boolean): void {
+    const checkpoint: Checkpoint = { segment, logs: [...segment.dirty] };
+    segment.dirty.clear();
     this.#checkpointing.add(checkpoint);
     this.#checkpoints = this.#checkpoints.then(async () => {
       try {
@@ -228,7 +310,7 @@ export class WriteAheadLog implements ExitCleanup {
         await fs.unlink(segment.path).catch(() => undefined);
         this.stats.checkpoints++;
       } catch (error) {
-        this.#fail(error, []);
+        this.#fail(error);
         return;
       } finally {
         this.#checkpointing.delete(checkpoint);
@@ -250,10 +332,13 @@ export class WriteAheadLog implements ExitCleanup {
 
   /** At process exit: checkpoint synchronously, unless a write is under way or the log failed. */
   closeSync(): void {
-    if (this.failure || this.#running) return;
+    if (this.failure || this.busy) return;
     const segments = [...this.#checkpointing].map((c) => c.segment);
-    const logs = new Set([...this.#dirty, ...[...this.#checkpointing].flatMap((c) => c.logs)]);
-    if (this.#segment) segments.push(this.#segment);
+    const logs = new Set([...this.#checkpointing].flatMap((c) => c.logs));
+    if (this.#segment) {
+      segments.push(this.#segment);
+      for (const log of this.#segment.dirty) logs.add(log);
+    }
     for (const log of logs) fdatasyncSync(log.fd);
     for (const segment of segments) {
       try {
