@@ -1,0 +1,51 @@
+// The write-ahead log on its own, with segments small enough to rotate: a full segment is
+// checkpointed (its execution logs fdatasynced, then it is deleted) while later groups go on in a
+// new one, and records reach the execution logs in commit order.
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LogFile } from "./log-file.js";
+import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
+import { scanWal } from "./wal-format.js";
+import { WriteAheadLog } from "./write-ahead-log.js";
+
+const ids = ["01ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAW", "01ARZ3NDEKTSV4RRFFQ69G5FAX"];
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "cairn-wal-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("WriteAheadLog", () => {
+  it("rotates full segments, checkpointing each, and keeps every record in order", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 2_000, idleMs: 10_000 });
+    const logs: LogFile[] = [];
+    for (const id of ids) {
+      await writeFile(join(dir, id), "");
+      logs.push(await LogFile.open(join(dir, id)));
+    }
+    for (let seq = 1; seq <= 30; seq++) {
+      await Promise.all(ids.map((id, n) => wal.commit(id, encodeLogRecord({ seq, operations: [] }), logs[n]!)));
+    }
+    await wal.settled();
+    expect(wal.stats.commits).toBe(90);
+    expect(wal.stats.walSyncs).toBeLessThanOrEqual(90);
+    expect(wal.stats.checkpoints).toBeGreaterThanOrEqual(3);
+    expect(wal.stats.logSyncs).toBeGreaterThanOrEqual(3);
+    // What is left is the current segment only, holding nothing a checkpoint already covered.
+    const segments = (await readdir(join(dir, "wal"))).filter((name) => name.endsWith(".wal"));
+    expect(segments).toHaveLength(1);
+    const left = scanWal(await readFile(join(dir, "wal", segments[0]!)), segments[0]!).records;
+    expect(Math.min(...left.map((r) => r.seq))).toBeGreaterThan(1);
+    expect(Math.max(...left.map((r) => r.seq))).toBe(30);
+    for (const id of ids) {
+      const scan = scanLogRecords(await readFile(join(dir, id)), 0, id, 1);
+      expect(scan.mutations.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    }
+    for (const log of logs) await log.unref();
+  });
+});
