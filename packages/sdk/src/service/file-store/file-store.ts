@@ -8,7 +8,8 @@
 // The commit path: an update takes the execution's lock file (file-lock.ts) and opens its log, and
 // keeps both while the execution is busy — they are let go of after a short idle window, at once
 // when another store instance of this process asks, and after the current write when another
-// process is waiting (it nudges the lock file; one stat per write notices). While the lock is held
+// process is waiting (it nudges the lock file; a sweeper stats held lock files every 20 ms, off the
+// commit path). While the lock is held
 // continuously nobody else can have appended, so a write reads nothing back; on taking the lock
 // again, only bytes appended since (the log's size against the cached offset) are read.
 //
