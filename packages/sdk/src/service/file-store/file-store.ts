@@ -345,7 +345,7 @@ export class FileExecutionStore implements ExecutionStore {
         if (mutation) {
           const bytes = encodeLogRecord(mutation);
           // Resolves once the record is durable (write-ahead log) and appended to the log.
-          await this.wal.commit(executionId, bytes, held.log);
+          await this.wal.commit(executionId, bytes, held.log, this.held.size === 1);
           applyMutation(held.entry.record, mutation);
           held.entry.offset += bytes.length;
         }

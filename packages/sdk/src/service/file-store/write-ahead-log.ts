@@ -142,16 +142,19 @@ export class WriteAheadLog implements ExitCleanup {
 
   /**
    * Makes `logLine` (an encoded record of `executionId`) durable, then appends it to `log`.
-   * Resolves once both are done.
+   * Resolves once both are done. `alone`: the caller knows no other commit can join this one
+   * (its store holds no other execution), so there is nothing to wait for before syncing.
    */
-  commit(executionId: string, logLine: Buffer, log: LogFile): Promise<void> {
+  commit(executionId: string, logLine: Buffer, log: LogFile, alone = false): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const prefix = walRecordPrefix(executionId, logLine);
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ prefix, logLine, log, resolve, reject });
       if (this.#idleTimer) clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;
-      if (this.#inflight.length === 0 && this.#queue.length >= Math.max(2, this.#lastAcked / 2)) {
+      if (alone && this.#inflight.length === 0 && this.#queue.length === 1 && this.#segment) {
+        this.#pump(true);
+      } else if (this.#inflight.length === 0 && this.#queue.length >= Math.max(2, this.#lastAcked / 2)) {
         // The disk is idle and half of those acknowledged together last time are back: start
         // their fdatasync now, while the others are still computing (they form the next group).
         this.#pump();
@@ -166,8 +169,11 @@ export class WriteAheadLog implements ExitCleanup {
     });
   }
 
-  /** Writes the queued commits as one group, unless MAX_INFLIGHT groups are syncing already. */
-  #pump(): void {
+  /**
+   * Writes the queued commits as one group, unless MAX_INFLIGHT groups are syncing already.
+   * `lone`: sync it synchronously (see commit).
+   */
+  #pump(lone = false): void {
     if (this.failure || this.#queue.length === 0 || this.#inflight.length >= MAX_INFLIGHT) return;
     const segment = this.#segment;
     if (!segment) {
@@ -202,9 +208,9 @@ export class WriteAheadLog implements ExitCleanup {
       segment.closing = true;
       this.#segment = undefined;
     }
-    const lone = commits.length === 1 && this.#lastGroup === 1 && this.#inflight.length === 1;
+    const syncNow = lone || (commits.length === 1 && this.#lastGroup === 1 && this.#inflight.length === 1);
     this.#lastGroup = commits.length;
-    if (lone) {
+    if (syncNow) {
       // Commits come one at a time (one busy execution): nothing else has work to do while the
       // disk syncs, so skip the round trip through the thread pool.
       try {
