@@ -169,6 +169,34 @@ describe("step", () => {
     expect(run.result).toMatch(/step "build-client" \(id 1\).*value\.send \(a function\) cannot be checkpointed/);
   });
 
+  it("fails a step whose result holds a promise or a class instance with methods instead of storing {}", async () => {
+    class Quote {
+      constructor(readonly amount: number) {}
+      withTax(): number {
+        return this.amount * 1.2;
+      }
+    }
+    const run = await runLocal(async (_e, ctx) => {
+      const messages: string[] = [];
+      const bodies: [string, () => Promise<unknown>][] = [
+        ["fetch-all", async () => ({ pages: [Promise.resolve(1), Promise.resolve(2)] })],
+        ["quote", async () => new Quote(10)],
+      ];
+      for (const [name, body] of bodies) {
+        try {
+          await ctx.step(name, body);
+        } catch (error) {
+          messages.push((error as Error).message);
+        }
+      }
+      return messages;
+    });
+    expect(run.result).toEqual([
+      expect.stringMatching(/step "fetch-all" \(id 1\).*value\.pages\[0\] is a promise, which would be stored as \{\}; await it/),
+      expect.stringMatching(/step "quote" \(id 2\).*value \(an instance of Quote\) would be stored as a plain object/),
+    ]);
+  });
+
   it("never re-runs an at-most-once step interrupted mid-body, and re-runs an at-least-once one", async () => {
     for (const [semantics, expectedBodies] of [
       [StepSemantics.AtMostOncePerRetry, 1],

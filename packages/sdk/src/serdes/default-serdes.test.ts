@@ -52,6 +52,50 @@ describe("default serdes", () => {
     expect(() => serializeValue(value)).toThrow(where);
   });
 
+  class Invoice {
+    constructor(readonly total: number) {}
+    withTax(): number {
+      return this.total * 1.2;
+    }
+  }
+  class Draft extends Invoice {}
+  class Money {
+    constructor(readonly cents: number) {}
+    toJSON(): string {
+      return `${this.cents / 100}`;
+    }
+  }
+
+  it.each([
+    ["a promise", Promise.resolve(1), /^value is a promise, which would be stored as \{\}; await it/],
+    ["a promise deep inside", { rows: [1, Promise.resolve(2)] }, /value\.rows\[1\] is a promise/],
+    ["a hand-made thenable", { then: (resolve: (v: number) => void) => resolve(1) }, /value is a promise/],
+    ["an instance of a class with methods", { invoice: new Invoice(10) }, /value\.invoice \(an instance of Invoice\) would be stored as a plain object/],
+    ["an instance whose methods are inherited", [new Draft(1)], /value\[0\] \(an instance of Invoice\)/],
+    ["an ArrayBuffer (stored as {} otherwise)", new ArrayBuffer(4), /an instance of ArrayBuffer/],
+  ])("refuses %s, which would come back as something else on replay", (_what, value, message) => {
+    expect(() => serializeValue(value)).toThrow(message);
+  });
+
+  it.each([
+    ["an Error subclass", new (class Declined extends Error {})("declined")],
+    ["an object without a prototype", Object.assign(Object.create(null) as object, { a: 1 })],
+    ["an instance of a class with fields only", new (class Row { id = 7; tags = ["x"]; })()],
+    ["a URL", new URL("https://example.com/a?b=1")],
+  ])("stores %s", (_what, value) => {
+    expect(() => serializeValue(value)).not.toThrow();
+  });
+
+  it("stores an instance that says how through toJSON, as toJSON says", () => {
+    expect(deserializeValue(serializeValue({ price: new Money(1250) }))).toEqual({ price: "12.5" });
+  });
+
+  it("accepts an object from another realm as plain data", async () => {
+    const { runInNewContext } = await import("node:vm");
+    const foreign = runInNewContext("({ a: 1, list: [1, 2] })") as object;
+    expect(deserializeValue(serializeValue(foreign))).toEqual({ a: 1, list: [1, 2] });
+  });
+
   it("handles cycles", () => {
     const node: Record<string, unknown> = { name: "a" };
     node.self = node;

@@ -23,10 +23,48 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+function promiseMessage(path: string): string {
+  return `${path} is a promise, which would be stored as {}; await it (or Promise.all the values) before returning the result.`;
+}
+
 /**
- * Walks `value` once: refuses functions and symbols (superjson would silently drop them) and own
- * `__proto__` keys, naming where they sit (`value.items[2].onDone (a function)`), and tells
- * whether the value is plain JSON.
+ * Why an object that is not plain cannot be stored, or undefined when its stored form is faithful
+ * enough. An instance whose class has methods would come back on replay as a plain object without
+ * them — the handler would then fail, or behave differently, only in a later invocation. Errors and
+ * URLs (superjson keeps their type) and instances that say how they are stored (toJSON) pass.
+ */
+function lostInFlattening(object: object, path: string): string | undefined {
+  if (object instanceof Error || object instanceof URL || Object.prototype.toString.call(object) === "[object Error]") return undefined;
+  if (typeof (object as { toJSON?: unknown }).toJSON === "function") return undefined;
+  const className = methodfulClassOf(object);
+  if (className === undefined) return undefined;
+  return (
+    `${path} (an instance of ${className}) would be stored as a plain object and come back on replay without its ` +
+    `methods; return plain data (e.g. { ...value }), give the class a toJSON method, or pass a custom serdes that rebuilds it.`
+  );
+}
+
+/** The name of the first class in `object`'s prototype chain that defines methods, if any. */
+function methodfulClassOf(object: object): string | undefined {
+  for (let proto: unknown = Object.getPrototypeOf(object); proto !== null && typeof proto === "object"; proto = Object.getPrototypeOf(proto)) {
+    // The root of the chain: Object.prototype of this realm or of another (a vm context).
+    if (Object.getPrototypeOf(proto) === null) return undefined;
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      if (key === "constructor") continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+      if (descriptor && (typeof descriptor.value === "function" || descriptor.get !== undefined)) {
+        const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
+        return typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "an anonymous class";
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks `value` once: refuses functions and symbols (superjson would silently drop them), promises
+ * and instances of classes with methods (see lostInFlattening) and own `__proto__` keys, naming
+ * where they sit (`value.items[2].onDone (a function)`), and tells whether the value is plain JSON.
  */
 export function inspectValue(value: unknown): ValueShape {
   const seen = new Set<object>();
@@ -56,6 +94,8 @@ export function inspectValue(value: unknown): ValueShape {
       return undefined;
     }
     seen.add(object);
+    // Checked before anything else: a plain object with a `then` method is awaited like a promise.
+    if (typeof (object as { then?: unknown }).then === "function") return promiseMessage(path);
     if (object instanceof Map) {
       plainJson = false;
       for (const [key, entry] of object) {
@@ -83,8 +123,12 @@ export function inspectValue(value: unknown): ValueShape {
       }
       return undefined;
     }
-    // Class instances, errors and the like go through superjson, which decides how to store them.
-    if (!isPlainObject(object)) plainJson = false;
+    if (!isPlainObject(object)) {
+      const lost = lostInFlattening(object, path);
+      if (lost) return lost;
+      // Errors, URLs and instances that define toJSON go through superjson, which decides how to store them.
+      plainJson = false;
+    }
     for (const key of Object.keys(object)) {
       if (key === PROTO_KEY) return `${protoKeyMessage(`${path}.${key}`)}.`;
       const found = visit((object as Record<string, unknown>)[key], `${path}.${key}`);
