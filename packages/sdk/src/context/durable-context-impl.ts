@@ -33,6 +33,7 @@ import { runStep } from "./step-operation.js";
 import { runWait } from "./wait-operation.js";
 import { runCreateCallback } from "./callback-operation.js";
 import { runWaitForCallback } from "./wait-for-callback-operation.js";
+import { UnawaitedOperations } from "./unawaited-operations.js";
 import type { CreateCallbackConfig, CreateCallbackResult, WaitForCallbackConfig, WaitForCallbackSubmitterFunc } from "../types/callback.js";
 import { runWaitForCondition, validateWaitForCondition } from "./wait-for-condition-operation.js";
 import { parseInvokeArguments, runInvoke, validateInvoke } from "./invoke-operation.js";
@@ -55,6 +56,8 @@ export class ContextImpl implements DurableContext, Scope {
   readonly #checkpointedChildren: number;
   #closed = false;
   #defaultRetryStrategy: RetryStrategy | undefined;
+  /** The handler's own operations nobody awaited yet; only the root context follows them. */
+  readonly unawaited: UnawaitedOperations | undefined;
 
   constructor(
     readonly engine: InvocationEngine,
@@ -74,6 +77,7 @@ export class ContextImpl implements DurableContext, Scope {
   ) {
     this.executionContext = engine.executionContext; // shared: a map makes thousands of contexts
     this.#checkpointedChildren = engine.checkpointedChildCount(idPrefix);
+    if (parent === undefined && operationId === undefined) this.unawaited = new UnawaitedOperations();
   }
 
   get isBody(): boolean {
@@ -312,7 +316,9 @@ export class ContextImpl implements DurableContext, Scope {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    return new DurablePromise(promise);
+    const durable = new DurablePromise(promise);
+    this.unawaited?.track(kind, nameArgument, durable, promise);
+    return durable;
   }
 
   /** See misusedContext; the operation's label is only built when there is an error to report. */

@@ -28,8 +28,12 @@ const COMBINE: Record<Kind, (promises: Inputs) => Promise<unknown>> = {
 export function createPromiseCombinators(ctx: ContextImpl): DurablePromiseCombinators {
   const make =
     (kind: Kind) =>
-    (a: string | undefined | Inputs, b?: Inputs): DurablePromise<never> =>
-      new DurablePromise(start(ctx, kind, a, b) as Promise<never>);
+    (a: string | undefined | Inputs, b?: Inputs): DurablePromise<never> => {
+      const settles = start(ctx, kind, a, b) as Promise<never>;
+      const durable = new DurablePromise(settles);
+      ctx.unawaited?.track(`promise.${kind}`, a, durable, settles);
+      return durable;
+    };
   return { all: make("all"), allSettled: make("allSettled"), any: make("any"), race: make("race") } as DurablePromiseCombinators;
 }
 

@@ -158,6 +158,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
     }
     // A misused context failed the execution while the handler was settling: that failure wins.
     if (engine.failing) return fromTermination(await engine.terminated);
+    const unawaited = outcome.Status === InvocationStatus.SUCCEEDED ? root.unawaited?.warning() : undefined;
+    if (unawaited !== undefined) root.logger.warn(unawaited);
     engine.finish();
     return outcome;
   }
