@@ -13,13 +13,14 @@
 // `node run.mjs replay [--shapes ...] [--sizes ...]` prints only the replay-scaling section
 // (src/replay-scaling.mjs), which a default run prints at its end.
 
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSizeTable, describeSource, measureHandlerBundles } from "../publish/handler-bundle.mjs";
+import { readArgs } from "./src/cli-args.mjs";
 import { now } from "./src/clock.mjs";
+import { runResultChild } from "./src/result-child.mjs";
 import { WORKLOADS } from "./src/workloads.mjs";
 
 const RESULT_PREFIX = "BENCH_RESULT ";
@@ -27,22 +28,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const workerPath = join(here, "src", "worker.mjs");
 const ALL_SDKS = ["cairn", "aws", "aws-realtime"];
 
+const usage = "usage: node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,...] [--timeout seconds] [--no-bundle] [--list]";
+
 function parseArgs(argv) {
   const options = { sdks: ALL_SDKS, only: undefined, timeoutMs: 120_000, list: false, bundle: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
+  readArgs(argv, usage, (arg, value) => {
     if (arg === "--sdk") options.sdks = value().split(",");
     else if (arg === "--only") options.only = value().split(",");
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
     else if (arg === "--list") options.list = true;
     else if (arg === "--no-bundle") options.bundle = false;
-    else throw new Error(`unknown argument ${arg}; usage: node run.mjs [--sdk cairn,aws,aws-realtime] [--only id,...] [--timeout seconds] [--no-bundle] [--list]`);
-  }
+    else return false;
+  });
   for (const sdk of options.sdks) if (!ALL_SDKS.includes(sdk)) throw new Error(`unknown sdk ${sdk}; one of ${ALL_SDKS.join(", ")}`);
   for (const id of options.only ?? []) {
     if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`unknown workload ${id}; one of ${WORKLOADS.map((w) => w.id).join(", ")}`);
@@ -52,38 +49,10 @@ function parseArgs(argv) {
 }
 
 /** Runs one workload on one SDK in a fresh `node`, killing it at the timeout. */
-function runPair(sdk, workload, timeoutMs) {
-  return new Promise((resolve) => {
-    const started = now();
-    const child = spawn(process.execPath, [workerPath, sdk, workload.id], {
-      cwd: here,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const wallMs = Math.round(now() - started);
-      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-      if (timedOut) return resolve({ sdk, workload: workload.id, timeout: true, error: `timeout after ${timeoutMs / 1000} s`, wallMs });
-      if (!line) {
-        const why = lastLines(stderr) || lastLines(stdout) || `exit code ${code}${signal ? `, signal ${signal}` : ""}`;
-        return resolve({ sdk, workload: workload.id, error: `no result: ${why}`, wallMs });
-      }
-      resolve({ ...JSON.parse(line.slice(RESULT_PREFIX.length)), wallMs });
-    });
-  });
-}
-
-function lastLines(text, count = 3) {
-  return text.trim().split("\n").filter(Boolean).slice(-count).join(" | ").slice(0, 400);
+async function runPair(sdk, workload, timeoutMs) {
+  const run = await runResultChild({ script: workerPath, args: [sdk, workload.id], cwd: here, prefix: RESULT_PREFIX, timeoutMs });
+  if (run.result) return { ...run.result, wallMs: run.wallMs };
+  return { sdk, workload: workload.id, ...(run.timedOut ? { timeout: true } : {}), error: run.error, wallMs: run.wallMs };
 }
 
 function packageInfo(name) {

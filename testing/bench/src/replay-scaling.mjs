@@ -6,10 +6,11 @@
 //
 // The default bench run prints the same table after its own (default shapes and sizes).
 
-import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readArgs } from "./cli-args.mjs";
 import { REPLAY_RESULT_PREFIX, REPLAY_SHAPES } from "./replay-shapes.mjs";
+import { runResultChild } from "./result-child.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workerPath = join(here, "replay-worker.mjs");
@@ -19,19 +20,14 @@ const TIMEOUT_MS = 600_000;
 const TARGET_US_PER_OP = 2;
 
 function parseArgs(argv) {
+  const usage = `usage: node run.mjs replay [--shapes ${Object.keys(REPLAY_SHAPES).join(",")}] [--sizes 1000,10000,100000] [--smoke]`;
   const options = { shapes: Object.keys(REPLAY_SHAPES), sizes: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
+  readArgs(argv, usage, (arg, value) => {
     if (arg === "--shapes") options.shapes = value().split(",");
     else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
     else if (arg === "--smoke") options.sizes = SMOKE_SIZES;
-    else throw new Error(`unknown argument ${arg}; usage: node run.mjs replay [--shapes ${Object.keys(REPLAY_SHAPES).join(",")}] [--sizes 1000,10000,100000] [--smoke]`);
-  }
+    else return false;
+  });
   for (const shape of options.shapes) {
     if (!REPLAY_SHAPES[shape]) throw new Error(`unknown shape ${shape}; one of ${Object.keys(REPLAY_SHAPES).join(", ")}`);
   }
@@ -40,22 +36,9 @@ function parseArgs(argv) {
 }
 
 /** Runs one (shape, N) in a fresh `node`; resolves with its result line. */
-function runWorker(shape, n) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [workerPath, shape, String(n)], { cwd: here, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith(REPLAY_RESULT_PREFIX));
-      if (line) return resolve(JSON.parse(line.slice(REPLAY_RESULT_PREFIX.length)));
-      const why = signal === "SIGKILL" ? `timeout after ${TIMEOUT_MS / 1000} s` : stderr.trim().split("\n").slice(-3).join(" | ") || `exit code ${code}`;
-      resolve({ shape, n, error: why });
-    });
-  });
+async function runWorker(shape, n) {
+  const run = await runResultChild({ script: workerPath, args: [shape, String(n)], cwd: here, prefix: REPLAY_RESULT_PREFIX, timeoutMs: TIMEOUT_MS });
+  return run.result ?? { shape, n, error: run.error };
 }
 
 function table(rows) {

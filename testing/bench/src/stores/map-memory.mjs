@@ -5,9 +5,10 @@
 //   node run.mjs memory [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <tmp>] [--timeout <s per run>]
 //
 // Also run at the end of the stores group (run-stores.mjs).
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { readArgs } from "../cli-args.mjs";
+import { runResultChild } from "../result-child.mjs";
 import { MAP_MEMORY_PREFIX, MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
 import { fmt, table } from "./report.mjs";
 
@@ -26,20 +27,14 @@ const usage = "usage: node run.mjs memory [--smoke] [--sizes 1000,10000,100000] 
 
 function parseArgs(argv) {
   const options = { smoke: false, sizes: undefined, variants: Object.keys(MAP_MEMORY_VARIANTS), directory: tmpdir(), timeoutMs: 300_000 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value\n${usage}`);
-      return next;
-    };
+  readArgs(argv, usage, (arg, value) => {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
     else if (arg === "--variants") options.variants = value().split(",");
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
-    else throw new Error(`unknown argument ${arg}\n${usage}`);
-  }
+    else return false;
+  });
   options.sizes ??= options.smoke ? SMOKE_SIZES : FULL_SIZES;
   for (const n of options.sizes) if (!(Number.isInteger(n) && n > 0)) throw new Error(`--sizes: ${n} is not a whole number > 0\n${usage}`);
   for (const v of options.variants) if (!MAP_MEMORY_VARIANTS[v]) throw new Error(`--variants: unknown variant ${v}; one of ${Object.keys(MAP_MEMORY_VARIANTS).join(", ")}`);
@@ -48,32 +43,15 @@ function parseArgs(argv) {
 }
 
 /** Runs one (variant, N) in a fresh `node`; resolves with its result line or an error. */
-function runOne(variant, items, options) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [childPath, JSON.stringify({ variant, items, directory: options.directory })], {
-      cwd: benchDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith(MAP_MEMORY_PREFIX));
-      if (timedOut) return resolve({ variant, items, error: `timeout after ${options.timeoutMs / 1000} s` });
-      if (!line) {
-        const why = stderr.trim().split("\n").slice(-3).join(" | ") || `exit code ${code}${signal ? `, signal ${signal}` : ""}`;
-        return resolve({ variant, items, error: `no result: ${why}` });
-      }
-      resolve({ variant, items, ...JSON.parse(line.slice(MAP_MEMORY_PREFIX.length)) });
-    });
+async function runOne(variant, items, options) {
+  const run = await runResultChild({
+    script: childPath,
+    args: [JSON.stringify({ variant, items, directory: options.directory })],
+    cwd: benchDir,
+    prefix: MAP_MEMORY_PREFIX,
+    timeoutMs: options.timeoutMs,
   });
+  return run.result ? { variant, items, ...run.result } : { variant, items, error: run.error };
 }
 
 const mb = (bytes) => fmt(bytes / 1e6);

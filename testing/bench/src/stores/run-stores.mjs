@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readArgs } from "../cli-args.mjs";
 import { now, sleep } from "../clock.mjs";
 import { measureFdatasync } from "./fdatasync.mjs";
 import { FULL_SIZES, SMOKE_SIZES, measureMapMemory, printMemorySection } from "./map-memory.mjs";
@@ -33,20 +34,14 @@ const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamo
 
 function parseArgs(argv) {
   const options = { smoke: false, stores: STORE_ORDER, memory: true, directory: tmpdir(), timeoutMs: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value\n${usage}`);
-      return next;
-    };
+  readArgs(argv, usage, (arg, value) => {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--stores") options.stores = value().split(",");
     else if (arg === "--no-memory") options.memory = false;
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
-    else throw new Error(`unknown argument ${arg}\n${usage}`);
-  }
+    else return false;
+  });
   for (const store of options.stores) if (!STORE_ORDER.includes(store)) throw new Error(`unknown store ${store}; one of ${STORE_ORDER.join(", ")}`);
   options.timeoutMs ??= options.smoke ? 120_000 : 900_000;
   if (!(options.timeoutMs > 0)) throw new Error("--timeout must be a positive number of seconds");
