@@ -14,6 +14,7 @@ export {
   invocationEnvironmentOf,
   type InvocationEnvironment,
   type DurableLogRecord,
+  type ReplayedOperation,
 } from "./engine/invocation-environment.js";
 export { writeDefaultLogLine } from "./context/default-log-line.js";
 export { toErrorObject } from "./errors/error-object.js";

@@ -11,7 +11,7 @@ import { rawCallbackDeserializer } from "../serdes/callback-payload.js";
 import { CheckpointBatcher } from "./checkpoint-batcher.js";
 import { CheckpointedOperations, ROOT_CONTEXT, type CheckpointedOperation } from "./checkpointed-operations.js";
 import type { OperationIndex } from "./operation-index.js";
-import type { DurableLogRecord } from "./invocation-environment.js";
+import type { DurableLogRecord, InvocationEnvironment } from "./invocation-environment.js";
 import { operationMap, withLazyOperations } from "./operation-info.js";
 import type { PluginRunner } from "./plugin-runner.js";
 import { projectUpdate } from "./operation-projection.js";
@@ -34,6 +34,8 @@ export interface EngineOptions {
   plugins?: PluginRunner | undefined;
   /** The service's clock, to poll at a wait's end or a retry's time (default: real time). */
   clock?: ServiceClock | undefined;
+  /** Replay-only runs: see InvocationEnvironment.onReplayOperation. */
+  onReplayOperation?: InvocationEnvironment["onReplayOperation"];
 }
 
 /** Identity of an operation as the handler calls it, checked against its checkpoint on replay. */
@@ -77,6 +79,7 @@ export class InvocationEngine {
   readonly #childCounts: ReadonlyMap<string, number>;
   readonly #checkpointed: CheckpointedOperations;
   readonly #waits: ServiceWaits;
+  readonly #onReplayOperation: InvocationEnvironment["onReplayOperation"];
   #termination: Termination | undefined;
   #terminate!: (termination: Termination) => void;
   #failing: Error | undefined;
@@ -89,6 +92,7 @@ export class InvocationEngine {
     this.plugins = options.plugins;
     this.updatedOperationIds = new Set(input.UpdatedOperationIds ?? []);
     this.#checkpointed = checkpointed;
+    this.#onReplayOperation = options.onReplayOperation;
     this.operations = checkpointed.byId;
     this.#childCounts = checkpointed.childCounts;
     this.yieldMarkers = checkpointed.yieldMarkers;
@@ -214,6 +218,10 @@ export class InvocationEngine {
    */
   replayCheck(identity: OperationIdentity): CheckpointedOperation | undefined {
     const existing = this.operations.get(identity.id);
+    if (this.#onReplayOperation && !this.#onReplayOperation(identity, existing)) {
+      this.end({ kind: "suspended" });
+      return existing;
+    }
     if (!existing) return undefined;
     // The common case (every replayed operation) allocates nothing.
     if (

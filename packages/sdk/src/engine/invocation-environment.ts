@@ -1,5 +1,6 @@
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
+import type { Operation } from "../protocol/wire.js";
 import type { ServiceClock } from "./service-waits.js";
 
 /** One structured log line from `ctx.logger` / a step's logger. */
@@ -77,6 +78,24 @@ export interface InvocationEnvironment {
    * Without it, real time.
    */
   clock?: ServiceClock;
+  /**
+   * Replay-only runs (history replay tests): called with each operation the handler reaches, before
+   * the engine checks it, and the checkpoint held at its position (undefined: none). Returning false
+   * ends the invocation there (PENDING): nothing of that operation or any later one runs.
+   */
+  onReplayOperation?: (reached: ReplayedOperation, recorded: Omit<Operation, "StartTimestamp"> | undefined) => boolean;
+}
+
+/** An operation as the handler calls it: its position (id), type, sub-type and name. */
+export interface ReplayedOperation {
+  /** Its id: the position in the handler (`3`, or `2-1` inside context `2`). */
+  id: string;
+  /** The operation's type. */
+  type: Operation["Type"];
+  /** Its sub-type (`Step`, `Map`, a custom one, ...). */
+  subType: string;
+  /** The name the handler gave it. */
+  name: string | undefined;
 }
 
 const ENVIRONMENT = Symbol.for("cairn.invocationEnvironment");

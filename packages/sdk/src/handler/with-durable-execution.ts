@@ -116,6 +116,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
         maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
         plugins,
         clock: environment?.clock,
+        onReplayOperation: environment?.onReplayOperation,
       });
     } catch (error) {
       // The backend said the execution cannot go on (e.g. it no longer exists): report it failed.
