@@ -44,3 +44,16 @@ export { OperationStatus, OperationType } from "@cairn/sdk";
 export { ExecutionStatus } from "./execution-status.js";
 export type { Operation } from "@cairn/sdk";
 export { cairnMatchers, type CairnMatchers, type MatcherContext, type MatcherResult } from "./matchers.js";
+export {
+  replayHistory,
+  type ReplayHistoryParameters,
+  type ReplayHistoryResult,
+  type ReplayDivergence,
+  type ReplayOperationIdentity,
+} from "./replay-history.js";
+export {
+  replayHistoryDirectory,
+  expectHistoriesReplay,
+  type ReplayHistoryDirectoryParameters,
+  type ReplayedHistoryFile,
+} from "./replay-history-directory.js";
