@@ -50,6 +50,7 @@ export {
   type ReplayHistoryResult,
   type ReplayDivergence,
   type ReplayOperationIdentity,
+  type ReplayStop,
 } from "./replay-history.js";
 export {
   replayHistoryDirectory,

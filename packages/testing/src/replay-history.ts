@@ -43,6 +43,18 @@ export interface ReplayDivergence {
   message: string;
 }
 
+/** Where a replay stopped before the handler settled, without a divergence. */
+export interface ReplayStop {
+  /** The operation it stopped at. */
+  operationId: string;
+  /**
+   * `past-recording`: the handler called an operation past the end of a still-running recording,
+   * where the new code carries on. `in-flight`: the recording shows this step started with no
+   * outcome; going on would run its body.
+   */
+  reason: "past-recording" | "in-flight";
+}
+
 /** How a replay ended. */
 export type ReplayHistoryResult =
   | {
@@ -55,7 +67,7 @@ export type ReplayHistoryResult =
        * still-running recording (new code may add operations there), or at a step the recording
        * shows in flight. Undefined when the handler settled or suspended on its own.
        */
-      stoppedAt?: { operationId: string; reason: "past-recording" | "in-flight" } | undefined;
+      stoppedAt?: ReplayStop | undefined;
     }
   | {
       /** The handler diverged from the recording. */
@@ -142,7 +154,7 @@ class ReplayWatch {
   matched = 0;
   position = 0;
   divergence: ReplayDivergence | undefined;
-  stoppedAt: { operationId: string; reason: "past-recording" | "in-flight" } | undefined;
+  stoppedAt: ReplayStop | undefined;
   readonly #reached = new Set<string>();
 
   constructor(private readonly recording: RecordedExecution) {}
