@@ -9,6 +9,8 @@ export interface RecordedExecution {
   operations: Operation[];
   /** Whether the recording shows the execution ended (any status but RUNNING). */
   ended: boolean;
+  /** The execution's status in the recording: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or STOPPED. */
+  status: string;
 }
 
 const SHAPES =
@@ -53,7 +55,8 @@ function fromEvents(events: unknown[], where: string): RecordedExecution {
   if (!operations.some((op) => op.Type === "EXECUTION")) {
     throw new TypeError(`${where} has no ExecutionStarted event: export the whole history, from its first event.`);
   }
-  return { operations, ended: typed.some((event) => isExecutionEnd(event)) };
+  const end = typed.findLast((event) => isExecutionEnd(event));
+  return { operations, ended: end !== undefined, status: end ? statusOfEnd(end.EventType) : "RUNNING" };
 }
 
 function fromInspectJson(record: Record<string, unknown>, where: string): RecordedExecution {
@@ -79,7 +82,15 @@ function fromInspectJson(record: Record<string, unknown>, where: string): Record
       ...(input !== undefined ? { ExecutionDetails: { InputPayload: input } } : {}),
     } as Operation);
   }
-  return { operations, ended: status !== "RUNNING" };
+  return { operations, ended: status !== "RUNNING", status };
+}
+
+/** `ExecutionTimedOut` → `TIMED_OUT`. */
+function statusOfEnd(eventType: string): string {
+  return eventType
+    .slice("Execution".length)
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toUpperCase();
 }
 
 /** A deep copy with every `...Timestamp` string member turned into a Date, as the engine reads them. */

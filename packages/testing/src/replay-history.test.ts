@@ -173,6 +173,22 @@ describe("replayHistory against a completed execution", () => {
       divergence: { operationId: "2-1", expected: { type: "STEP", name: "label" }, actual: { type: "STEP", name: "print-label" } },
     });
   });
+  it("a handler that now throws on the recorded results diverges, naming the error", async () => {
+    const file = await recorded();
+    const reshaped: Body = async (ctx) => {
+      const order = await ctx.step("load", body({ lines: [{ total: 30 }] }));
+      // The recorded result has no `lines`: this throws a TypeError on replay.
+      const total = order.lines.reduce((sum, line) => sum + line.total, 0);
+      await ctx.wait("cool-off", { seconds: 10 });
+      return ctx.step("charge", body(`charged ${total}`));
+    };
+    for (const history of [file, file.history]) {
+      const result = await replayHistory({ handler: durable(reshaped), history });
+      expect(result).toMatchObject({ ok: false, replayedOperations: 1, divergence: { operationId: "0", expected: undefined, actual: undefined } });
+      expect(!result.ok && result.divergence.message).toMatch(/is SUCCEEDED, but the handler now fails after 1 replayed operation\(s\) with TypeError/);
+    }
+  });
+
   it("a map over fewer items than recorded is reported from the engine's own check", async () => {
     const mapOver = (items: number[]): Body => async (ctx) => ctx.map("price", items, async (child, item) => child.step(`price-${item}`, body(item)));
     const file = await recorded(mapOver([1, 2, 3]));

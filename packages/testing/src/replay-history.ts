@@ -31,7 +31,11 @@ export interface ReplayOperationIdentity {
 
 /** The first place where the handler no longer does what the recording shows. */
 export interface ReplayDivergence {
-  /** The operation's id: its position in the handler, `3` or `2-1` (the first operation inside context `2`). */
+  /**
+   * The operation's id: its position in the handler, `3` or `2-1` (the first operation inside
+   * context `2`); the EXECUTION operation's id when the handler now fails where the recorded
+   * execution went on or succeeded.
+   */
   operationId: string;
   /** How many operations the handler had reached when it diverged, this one included (1-based). */
   position: number;
@@ -135,6 +139,25 @@ export async function replayRecorded(handler: DurableLambdaHandler, recording: R
     };
   }
   if (replay.stoppedAt) return { ok: true, replayedOperations: replay.matched, stoppedAt: replay.stoppedAt };
+  if (output.Status === "FAILED" && (recording.status === "RUNNING" || recording.status === "SUCCEEDED")) {
+    // The old code went on (or succeeded) from the same recorded results; the new code throws.
+    const error = output.Error;
+    const operationId = recording.operations.find((op) => op.Type === "EXECUTION")?.Id ?? "execution";
+    return {
+      ok: false,
+      replayedOperations: replay.matched,
+      divergence: {
+        operationId,
+        position: replay.position,
+        expected: undefined,
+        actual: undefined,
+        message:
+          `the recorded execution is ${recording.status}, but the handler now fails after ${replay.matched} replayed ` +
+          `operation(s) with ${error?.ErrorType ?? "an error"}: ${error?.ErrorMessage ?? "(no message)"}. ` +
+          "Check that the new code reads the results the old code recorded (their shape may have changed).",
+      },
+    };
+  }
   const missing = replay.firstUnreached(output.Status === "PENDING" ? "suspended" : "returned");
   if (missing) return { ok: false, replayedOperations: replay.matched, divergence: missing };
   return { ok: true, replayedOperations: replay.matched };
