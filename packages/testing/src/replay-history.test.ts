@@ -6,7 +6,7 @@ import { withDurableExecution, type DurableContext, type DurableLambdaHandler, t
 import { CheckpointService, MemoryExecutionStore } from "@cairn/sdk/service";
 import { VirtualClock, runExecution } from "@cairn/sdk/orchestrator";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectHistoriesReplay, replayHistory, replayHistoryDirectory } from "./index.js";
+import { LocalDurableTestRunner, expectHistoriesReplay, replayHistory, replayHistoryDirectory } from "./index.js";
 
 /** Step bodies run, across every handler of this file: a replay must never add to it. */
 const bodies = { count: 0 };
@@ -58,6 +58,18 @@ describe("replayHistory against a completed execution", () => {
     for (const history of [file, { Events: file.history }, file.history, JSON.stringify(file)]) {
       await expect(replayHistory({ handler: durable(ORIGINAL), history })).resolves.toEqual({ ok: true, replayedOperations: 3 });
     }
+  });
+
+  it("reads the history events of a LocalDurableTestRunner result", async () => {
+    const run = await new LocalDurableTestRunner({ handlerFunction: durable(ORIGINAL), skipTime: true }).run({ payload: { orderId: "o-1" } });
+    expect(run.getStatus()).toBe("SUCCEEDED");
+    bodies.count = 0;
+    await expect(replayHistory({ handler: durable(ORIGINAL), history: run.getHistoryEvents() })).resolves.toEqual({ ok: true, replayedOperations: 3 });
+    const renamed: Body = async (ctx) => ctx.step("fetch", body(1));
+    await expect(replayHistory({ handler: durable(renamed), history: run.getHistoryEvents() })).resolves.toMatchObject({
+      ok: false,
+      divergence: { operationId: "1", expected: { name: "load" }, actual: { name: "fetch" } },
+    });
   });
 
   it("a renamed step diverges at its position, naming both names", async () => {
