@@ -93,12 +93,16 @@ export class CallbackWaits {
     return open.length;
   }
 
-  /** Resolves true once the execution is due (an answer requested a wake-up), false if `signal` aborts. */
+  /**
+   * Resolves true once the execution is due (an answer requested a wake-up) or was ended from
+   * outside (`cairn stop`/`cairn fail`), so the run moves on and reports it; false if `signal` aborts.
+   */
   async #pollForWakeUp(executionArn: string, signal: AbortSignal): Promise<boolean> {
     const { service, clock } = this.options;
     while (!signal.aborted) {
       const due = await service.wakeAt(executionArn);
       if (due !== undefined && due.getTime() <= clock.now().getTime()) return true;
+      if ((await service.getExecution(executionArn)).status !== "RUNNING") return true;
       try {
         await sleep(ANSWER_POLL_INTERVAL_MS, undefined, { signal });
       } catch {

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { callbackCommand } from "./commands/callback.js";
+import { endExecutionCommand } from "./commands/end-execution.js";
+import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { listCommand } from "./commands/list.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
-import { COMMAND_HELP, MAIN_HELP, isCommand, type CommandName } from "./help.js";
+import { COMMAND_HELP, COMMANDS, MAIN_HELP, isCommand, type CommandName } from "./help.js";
 import { Output } from "./output.js";
 import { EXIT, UsageError } from "./usage-error.js";
 
@@ -14,10 +16,13 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
   inspect: inspectCommand,
   list: listCommand,
   callback: callbackCommand,
+  stop: (argv, out) => endExecutionCommand("stop", argv, out),
+  fail: (argv, out) => endExecutionCommand("fail", argv, out),
+  export: exportCommand,
 };
 
 /**
- * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `help`,
+ * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `help`,
  * `--version` — and returns the exit code (see {@link EXIT}) instead of exiting, so it can be
  * embedded in another tool or tested in-process. Errors are reported on `out` and turned into
  * exit codes: it does not throw (set `CAIRN_DEBUG` to also print their stacks).
@@ -51,7 +56,7 @@ export async function main(argv: readonly string[], out: Output = Output.forProc
       return 0;
     }
     if (first.startsWith("-")) throw new UsageError(`Unknown option ${first}; options go after the command.`);
-    if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Commands: run, resume, inspect, list, callback.`);
+    if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Commands: ${COMMANDS.join(", ")}.`);
     return await HANDLERS[first](rest, out);
   } catch (error) {
     if (error instanceof UsageError) {

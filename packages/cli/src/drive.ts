@@ -19,6 +19,12 @@ export interface DriveOptions {
   noWait?: boolean;
 }
 
+/** How a drive ended: the exit code, and the execution when one was started or resumed. */
+export interface DriveOutcome {
+  code: number;
+  executionArn?: string | undefined;
+}
+
 export function resumeCommandFor(directory: string, id: string): string {
   return `cairn resume ${id}${storeFlag(directory)}`;
 }
@@ -27,7 +33,7 @@ export function resumeCommandFor(directory: string, id: string): string {
  * Drives an execution to the end in real time, printing progress, then its tree and result.
  * SIGINT/SIGTERM stop it between invocations (or during a wait), leaving it RUNNING and resumable.
  */
-export async function driveExecution(options: DriveOptions): Promise<number> {
+export async function driveExecution(options: DriveOptions): Promise<DriveOutcome> {
   const { out, directory, handler } = options;
   const clock = new CountdownClock(out);
   const base = openService(directory, clock);
@@ -105,11 +111,11 @@ export async function driveExecution(options: DriveOptions): Promise<number> {
           '  export const handler = withDurableExecution(async (event, ctx) => { ... });\n' +
           `The execution is left RUNNING; after fixing the handler: ${resumeCommandFor(directory, id)}`,
       );
-      return EXIT.failed;
+      return { code: EXIT.failed, executionArn: result.execution.executionArn };
     }
     if (result.state === "aborted") {
       out.line(`interrupted — resume with: ${resumeCommandFor(directory, id)}`);
-      return stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+      return { code: stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted, executionArn: result.execution.executionArn };
     }
     await showExecution(out, base, result.execution, { directory });
     if (result.state === "waiting") {
@@ -117,15 +123,25 @@ export async function driveExecution(options: DriveOptions): Promise<number> {
         out.color.yellow("waiting for an external event (e.g. a callback); nothing more to do now. ") +
           `Answer it with "cairn callback", then continue with: ${resumeCommandFor(directory, id)}`,
       );
-      return EXIT.waiting;
+      return { code: EXIT.waiting, executionArn: result.execution.executionArn };
     }
-    return result.execution.status === "SUCCEEDED" ? EXIT.succeeded : EXIT.failed;
+    return {
+      code: result.execution.status === "SUCCEEDED" ? EXIT.succeeded : EXIT.failed,
+      executionArn: result.execution.executionArn,
+    };
   } catch (error) {
+    if (executionArn !== undefined && error instanceof Error && error.name === "ExecutionClosedError") {
+      // Ended from outside while this run drove it (cairn stop / cairn fail, or a client).
+      const ended = await base.getExecution(executionArn);
+      out.line(out.color.yellow(`execution ${shortIdOf(ended)} was ended from outside (${ended.status}) while this run drove it`));
+      await showExecution(out, base, ended, { directory });
+      return { code: ended.status === "SUCCEEDED" ? EXIT.succeeded : EXIT.failed, executionArn };
+    }
     if (shortId !== undefined && error instanceof Error && !isStartError(error)) {
       // The execution exists and is still RUNNING: say how to pick it up after fixing the cause.
       out.error(`${error.name}: ${error.message}`);
       out.error(`The execution is left as it is; after fixing the cause: ${resumeCommandFor(directory, shortId)}`);
-      return EXIT.failed;
+      return { code: EXIT.failed, executionArn };
     }
     throw error;
   } finally {

@@ -1,6 +1,6 @@
 // Help texts. Kept in one place so `cairn --help` and `cairn <command> --help` never drift.
 
-export const COMMANDS = ["run", "resume", "inspect", "list", "callback"] as const;
+export const COMMANDS = ["run", "resume", "inspect", "list", "callback", "stop", "fail", "export"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const STORE = `  --store DIR          the file store holding executions (default: ./.cairn)`;
@@ -27,14 +27,32 @@ Exits 2 for a malformed or unknown callback id, 1 when the callback (or its exec
 already ended; nothing is changed then.
 `;
 
+const EXPORT_HELP = `Usage: cairn export <execution-id> [options]
+
+Writes the execution's history file: the JSON "cairn inspect --json --history" prints — its
+summary (id, ARN, name, status, input, result or error), its operations as checkpointed, and its
+history events, in order. A replay test reads it to check new handler code against what really
+happened: export a few real executions, commit them as fixtures, replay them in CI.
+
+Options:
+  --out FILE           write to FILE (replaced if it exists) instead of stdout
+${STORE}
+  -h, --help           show this help
+
+Exits 2 for an unknown execution id or an --out path in a missing directory.
+`;
+
 export const MAIN_HELP = `cairn — run, resume and inspect durable executions on the embedded file store
 
 Usage:
-  cairn run <handler-file> [--input JSON] [--name NAME] [--export NAME] [--no-wait] [--store DIR]
+  cairn run <handler-file> [--input JSON] [--name NAME] [--export NAME] [--no-wait] [--json] [--store DIR]
   cairn resume <execution-id> [handler-file] [--export NAME] [--no-wait] [--store DIR]
   cairn inspect <execution-id> [--history] [--json] [--store DIR]
-  cairn list [--json] [--store DIR]
+  cairn list [--status STATUS] [--name TEXT] [--json] [--store DIR]
   cairn callback succeed|fail|heartbeat <callback-id> [--payload JSON] [--error JSON] [--store DIR]
+  cairn stop <execution-id> [--error-message TEXT] [--error-type NAME] [--store DIR]
+  cairn fail <execution-id> [--error-message TEXT] [--error-type NAME] [--store DIR]
+  cairn export <execution-id> [--out FILE] [--store DIR]
 
 Commands:
   run       start an execution of a handler and drive it to completion in real time
@@ -42,15 +60,21 @@ Commands:
   inspect   show an execution's operation tree, result and (with --history) its events
   list      list the executions in a store
   callback  answer a callback an execution waits for (succeed, fail) or send it a heartbeat
+  stop      end a RUNNING execution as STOPPED
+  fail      end a RUNNING execution as FAILED, on purpose (e.g. one you give up on)
+  export    write an execution's history file (operations and events), e.g. as a replay-test fixture
 
 Run "cairn <command> --help" for a command's options; "cairn --version" prints the version.
 
-Exit codes:
-  0  the execution SUCCEEDED (or the command worked)
-  1  the execution FAILED, or something went wrong while running it
-  2  usage error: bad arguments, missing file, invalid --input, unknown execution id
-  3  the execution is waiting for an external event (a callback) and was left RUNNING (--no-wait)
-  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM — resumable with "cairn resume"
+Exit codes (every command):
+  0    the execution SUCCEEDED, or the command did what it was asked (stop, fail, export, list, ...)
+  1    the execution FAILED, TIMED_OUT or was STOPPED; or the command could not do it: the
+       execution (or callback) has already ended, the handler module could not be loaded, an
+       unexpected error
+  2    usage error: bad arguments or flag values, missing file, invalid JSON, unknown execution id,
+       no store at --store
+  3    run/resume: the execution waits for an external event (a callback) and was left RUNNING
+  130  run/resume: interrupted by Ctrl-C (SIGINT); 143 by SIGTERM — resumable with "cairn resume"
 `;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
@@ -73,6 +97,11 @@ Options:
   --export NAME        the module export holding the handler (default: handler, then default)
   --no-wait            when only a callback can move the execution on, stop (exit 3) instead of
                        waiting for "cairn callback" from another terminal
+  --json               print one JSON object on stdout when the run ends, and nothing else there
+                       (progress goes to stderr): {"id","executionArn","executionName","status",
+                       "outcome","exitCode","result","error"}; outcome is succeeded, failed,
+                       waiting or interrupted. Nothing is printed on stdout when no execution
+                       was started (a usage error, a handler that cannot be loaded).
 ${STORE}
   -h, --help           show this help
 `,
@@ -104,16 +133,47 @@ ${STORE}
   -h, --help           show this help
 `,
   callback: CALLBACK_HELP,
+  stop: endHelp("stop"),
+  fail: endHelp("fail"),
+  export: EXPORT_HELP,
   list: `Usage: cairn list [options]
 
 Lists the executions in the store, newest first: id, status, start time, duration, name.
 
 Options:
+  --status STATUS      only executions with this status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or
+                       STOPPED (any case; several separated by commas, e.g. --status failed,timed_out)
+  --name TEXT          only executions whose name contains TEXT (case-sensitive substring)
   --json               print machine-readable JSON instead of text
 ${STORE}
   -h, --help           show this help
 `,
 };
+
+function endHelp(command: "stop" | "fail"): string {
+  const what =
+    command === "stop"
+      ? `Ends a RUNNING execution as STOPPED (ExecutionStopped in its history), as a client's stop does.`
+      : `Ends a RUNNING execution as FAILED on purpose (ExecutionFailed in its history): for an execution
+you give up on, e.g. one that cannot replay under the deployed code.`;
+  const type = command === "stop" ? "Execution.Stopped" : "Execution.FailedByOperator";
+  return `Usage: cairn ${command} <execution-id> [options]
+
+${what}
+A "cairn run" or "cairn resume" driving it in another process loses its checkpoint token: nothing
+it sends afterwards is recorded, and it ends within its next checkpoint.
+
+Options:
+  --error-message TEXT the reason, stored as the execution's error
+  --error-type NAME    the error's type (default ${type} when --error-message is given)
+${STORE}
+  -h, --help           show this help
+
+Exits 0 once the execution is ${command === "stop" ? "STOPPED" : "FAILED"}; 1 when it had already ended (nothing is
+changed); 2 for an unknown execution id.
+`;
+}
+
 
 export function isCommand(name: string): name is CommandName {
   return (COMMANDS as readonly string[]).includes(name);

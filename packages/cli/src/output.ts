@@ -70,6 +70,14 @@ export class Output {
     return new Output(process.stdout, process.stderr);
   }
 
+  /**
+   * An Output that writes everything to this one's stderr, uncoloured: progress for a command
+   * whose stdout carries only a machine-readable result (`cairn run --json`).
+   */
+  toStderr(): Output {
+    return new Output(this.stderr, this.stderr, { NO_COLOR: "1" });
+  }
+
   /** Writes one line to stdout, clearing the status line first. */
   line(text = ""): void {
     this.clearStatus();

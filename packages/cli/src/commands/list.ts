@@ -4,16 +4,29 @@ import { colorStatus, formatDuration, renderColumns } from "../format.js";
 import { COMMAND_HELP } from "../help.js";
 import type { Output } from "../output.js";
 import { openService, shortIdOf, storeDirectory } from "../store.js";
+import { matchesFilter, parseStatuses } from "../execution-filter.js";
+import { UsageError } from "../usage-error.js";
 
 export async function listCommand(argv: readonly string[], out: Output): Promise<number> {
-  const parsed = parseCommand("list", argv, { store: { type: "string" }, json: { type: "boolean" } });
+  const parsed = parseCommand("list", argv, {
+    store: { type: "string" },
+    json: { type: "boolean" },
+    status: { type: "string" },
+    name: { type: "string" },
+  });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.list);
     return 0;
   }
   expectPositionals("list", parsed, { required: [] });
+  const statusText = stringOption(parsed, "status");
+  const statuses = statusText === undefined ? undefined : parseStatuses(statusText, "list");
+  const nameContains = stringOption(parsed, "name");
+  if (nameContains === "") throw new UsageError("--name must not be empty; leave it out to list every name.", "list");
+  const filtered = statuses !== undefined || nameContains !== undefined;
   const directory = storeDirectory(stringOption(parsed, "store"));
-  const executions = existsSync(directory) ? await openService(directory).listExecutions() : [];
+  const all = existsSync(directory) ? await openService(directory).listExecutions() : [];
+  const executions = all.filter((s) => matchesFilter(s, { statuses, nameContains }));
   executions.sort((a, b) => new Date(b.startTimestamp).getTime() - new Date(a.startTimestamp).getTime());
   if (flag(parsed, "json")) {
     const rows = executions.map((s) => ({
@@ -26,6 +39,10 @@ export async function listCommand(argv: readonly string[], out: Output): Promise
       invocationCount: s.invocationCount,
     }));
     out.line(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (executions.length === 0 && filtered && all.length > 0) {
+    out.line(`No executions match in ${directory} (${all.length} in all; "cairn list" without filters shows them).`);
     return 0;
   }
   if (executions.length === 0) {

@@ -40,7 +40,7 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
   }
   const exportName = stringOption(parsed, "export") ?? (handlerFile === undefined ? recorded?.exportName : undefined);
   const handler = await loadHandler(file, exportName);
-  return driveExecution({
+  const { code } = await driveExecution({
     out,
     directory,
     handler,
@@ -48,4 +48,5 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
     resuming: summary,
     noWait: flag(parsed, "no-wait"),
   });
+  return code;
 }

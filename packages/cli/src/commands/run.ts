@@ -3,8 +3,9 @@ import { driveExecution } from "../drive.js";
 import { COMMAND_HELP } from "../help.js";
 import { loadHandler } from "../handler-loader.js";
 import type { Output } from "../output.js";
-import { storeDirectory } from "../store.js";
-import { UsageError } from "../usage-error.js";
+import { payloadValue } from "../format.js";
+import { openService, shortIdOf, storeDirectory } from "../store.js";
+import { EXIT, UsageError } from "../usage-error.js";
 
 /** Validates --input and normalises it, so the same event always serializes the same way. */
 export function parseInput(text: string | undefined): string | undefined {
@@ -28,6 +29,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
     name: { type: "string" },
     export: { type: "string" },
     "no-wait": { type: "boolean" },
+    json: { type: "boolean" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.run);
@@ -39,14 +41,20 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
   if (name !== undefined && name.trim() === "") throw new UsageError("--name must not be empty.", "run");
   const directory = storeDirectory(stringOption(parsed, "store"));
   const handler = await loadHandler(parsed.positionals[0] as string, stringOption(parsed, "export"));
+  const json = flag(parsed, "json");
   try {
-    return await driveExecution({
-      out,
+    const outcome = await driveExecution({
+      // With --json, stdout carries the outcome object alone; progress goes to stderr.
+      out: json ? out.toStderr() : out,
       directory,
       handler,
       target: { start: { input, executionName: name } },
       noWait: flag(parsed, "no-wait"),
     });
+    if (json && outcome.executionArn !== undefined) {
+      out.line(JSON.stringify(await outcomeJson(directory, outcome.executionArn, outcome.code)));
+    }
+    return outcome.code;
   } catch (error) {
     if (error instanceof Error && error.name === "ExecutionAlreadyExistsError") {
       throw new UsageError(
@@ -58,3 +66,26 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
     throw error;
   }
 }
+
+/** What `run --json` prints: one object, the same fields whatever the outcome. */
+async function outcomeJson(directory: string, executionArn: string, exitCode: number): Promise<Record<string, unknown>> {
+  const summary = await openService(directory).getExecution(executionArn);
+  return {
+    id: shortIdOf(summary),
+    executionArn: summary.executionArn,
+    executionName: summary.executionName,
+    status: summary.status,
+    outcome: OUTCOMES[exitCode] ?? "failed",
+    exitCode,
+    result: payloadValue(summary.result),
+    error: summary.error,
+  };
+}
+
+const OUTCOMES: Record<number, string> = {
+  [EXIT.succeeded]: "succeeded",
+  [EXIT.failed]: "failed",
+  [EXIT.waiting]: "waiting",
+  [EXIT.interrupted]: "interrupted",
+  [EXIT.terminated]: "interrupted",
+};

@@ -50,7 +50,7 @@ export {
 } from "./execution-record.js";
 export { nextTimerOf } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
-export { planStopExecution } from "./stop-execution.js";
+export { planFailExecution, planStopExecution } from "./stop-execution.js";
 export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";
 export type { CoreContext } from "./core-context.js";

@@ -1,5 +1,5 @@
-// Pure decision for stopping an execution from outside (an operator or a client), so every store
-// records STOPPED identically.
+// Pure decisions for ending an execution from outside (an operator or a client), so every store
+// records STOPPED, or a deliberate FAILED, identically.
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
@@ -19,6 +19,28 @@ export function planStopExecution(
   error: ErrorObject | undefined,
   ctx: CoreContext,
 ): ExecutionMutation {
+  return planEndFromOutside(record, "STOPPED", error, ctx);
+}
+
+/**
+ * Makes a RUNNING execution FAILED on purpose (an operator gives up on it, e.g. one blocked by a
+ * replay mismatch): ExecutionFailed is appended with `error`, and otherwise it ends exactly as
+ * {@link planStopExecution} does. Failing an ended execution throws ExecutionClosedError.
+ */
+export function planFailExecution(
+  record: ExecutionRecord,
+  error: ErrorObject | undefined,
+  ctx: CoreContext,
+): ExecutionMutation {
+  return planEndFromOutside(record, "FAILED", error, ctx);
+}
+
+function planEndFromOutside(
+  record: ExecutionRecord,
+  status: "STOPPED" | "FAILED",
+  error: ErrorObject | undefined,
+  ctx: CoreContext,
+): ExecutionMutation {
   const { summary } = record;
   if (summary.status !== "RUNNING") throw new ExecutionClosedError(summary.executionArn, summary.status);
   const now = new Date(ctx.now.getTime());
@@ -30,29 +52,28 @@ export function planStopExecution(
         StartTimestamp: new Date(record.invocation.startTimestamp.getTime()),
         EndTimestamp: now,
         RequestId: record.invocation.requestId,
-        Error: errorOf({ ErrorType: "Execution.Stopped", ErrorMessage: "the execution was stopped while this invocation ran" }),
+        Error: errorOf(
+          status === "STOPPED"
+            ? { ErrorType: "Execution.Stopped", ErrorMessage: "the execution was stopped while this invocation ran" }
+            : { ErrorType: "Execution.Failed", ErrorMessage: "the execution was failed from outside while this invocation ran" },
+        ),
       }),
     );
   }
-  const stopError = cloneError(error);
+  const endError = cloneError(error);
   events.push(
-    executionEvent(
-      "ExecutionStopped",
-      nextEventId++,
-      now,
-      "ExecutionStoppedDetails",
-      { Error: errorOf(stopError) },
-      EXECUTION_OPERATION_ID,
-    ),
+    status === "STOPPED"
+      ? executionEvent("ExecutionStopped", nextEventId++, now, "ExecutionStoppedDetails", { Error: errorOf(endError) }, EXECUTION_OPERATION_ID)
+      : executionEvent("ExecutionFailed", nextEventId++, now, "ExecutionFailedDetails", { Error: errorOf(endError) }, EXECUTION_OPERATION_ID),
   );
-  const stopped: ExecutionSummary = { ...summary, status: "STOPPED", endTimestamp: now };
-  if (stopError !== undefined) stopped.error = stopError;
+  const ended: ExecutionSummary = { ...summary, status, endTimestamp: now };
+  if (endError !== undefined) ended.error = endError;
   const executionOp = copyForUpdate(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
-  executionOp.Status = "STOPPED";
+  executionOp.Status = status;
   executionOp.EndTimestamp = now;
   return {
     seq: record.seq + 1,
-    summary: stopped,
+    summary: ended,
     checkpointToken: null,
     invocation: null,
     outcome: null,
