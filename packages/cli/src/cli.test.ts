@@ -222,13 +222,25 @@ describe("usage errors", () => {
     expect(result.stderr).toMatch(/Run "cairn (\w+ )?--help" for usage\./);
   });
 
-  it("stops at once, exit 1, when the export is not a durable handler", async () => {
+  it("refuses an export that is not a durable handler at load, exit 2, starting no execution", async () => {
     const result = await runCli(["run", fixture("not-durable.mjs"), "--store", store]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('export "handler" of');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Export "handler" of');
     expect(result.stderr).toContain("is not a durable handler");
-    expect(result.stderr).toContain("withDurableExecution(async (event, ctx)");
-    expect(result.stdout).not.toContain("invoking again");
+    expect(result.stderr).toContain("export const handler = withDurableExecution(async (event, ctx)");
+    expect(result.stdout).toBe("");
+    const list = await runCli(["list", "--store", store, "--json"]);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it("refuses a non-durable handler for resume too, leaving the execution as it was", async () => {
+    const run = await runCli(["run", fixture("approval.mjs"), "--store", store, "--no-wait"]);
+    expect(run.code, run.stderr).toBe(3);
+    const id = idOf(run.stdout);
+    const resumed = await runCli(["resume", id, fixture("not-durable.mjs"), "--store", store]);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain("is not a durable handler");
+    expect((await inspectJson(id)).status).toBe("RUNNING");
   });
 
   it("prints help for the tool and for each command", async () => {

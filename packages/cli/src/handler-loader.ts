@@ -4,6 +4,12 @@ import { pathToFileURL } from "node:url";
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import { UsageError } from "./usage-error.js";
 
+/**
+ * What withDurableExecution marks its handlers with (a registered symbol, so it is the same
+ * through the SDK's ESM and CJS builds and across installed copies of it).
+ */
+const DURABLE_HANDLER_MARK = Symbol.for("cairn.durableHandler");
+
 export interface LoadedHandler {
   handler: DurableInvocationHandler;
   /** Absolute path of the module. */
@@ -60,6 +66,17 @@ export async function loadHandler(file: string, exportName?: string, cwd = proce
     throw new UsageError(
       `Export "${chosen}" of ${path} is ${handler === null ? "null" : typeof handler}, not a function. ` +
         "It must be the function returned by withDurableExecution(...).",
+    );
+  }
+  if ((handler as unknown as Record<symbol, unknown>)[DURABLE_HANDLER_MARK] !== true) {
+    // Refused before any execution exists: invoked, it would only crash every invocation.
+    const name = handler.name === "" || handler.name === chosen ? "" : ` (function ${handler.name})`;
+    throw new UsageError(
+      `Export "${chosen}" of ${path}${name} is not a durable handler: it was not made by withDurableExecution ` +
+        "from @cairn/sdk. Wrap the handler and export what withDurableExecution returns, e.g.\n" +
+        '  import { withDurableExecution } from "@cairn/sdk";\n' +
+        "  export const handler = withDurableExecution(async (event, ctx) => { ... });\n" +
+        "or name the export that holds it with --export NAME. No execution was started.",
     );
   }
   return { handler: handler as DurableInvocationHandler, path, exportName: chosen };

@@ -21,6 +21,7 @@ import { MAX_EXECUTION_RESULT_BYTES } from "../protocol/limits.js";
 import { EXECUTION_OPERATION_ID, OperationAction, OperationType, type OperationUpdate } from "../protocol/wire.js";
 import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { installTimeBudget, validYieldMargin } from "../engine/time-budget.js";
+import { markDurableHandler } from "./durable-handler-mark.js";
 
 /** Options of {@link withDurableExecution}; every field is optional. */
 export interface DurableExecutionConfig {
@@ -90,7 +91,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   checkBackend(config.durableExecutionClient, "durableExecutionClient");
   const pluginSource = PluginSource.of(config.plugins);
   const yieldMarginMs = validYieldMargin(config.yieldMarginMs);
-  return async (input, lambdaContext = {}) => {
+  return markDurableHandler(async (input: DurableExecutionInvocationInput, lambdaContext: LambdaContextLike = {}) => {
     checkInput(input);
     const environment = invocationEnvironmentOf(input);
     const backend = environment?.backend ?? config.backend ?? config.durableExecutionClient;
@@ -130,7 +131,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
 
     const run = () => runHandler(engine, root, event as TEvent);
     return plugins ? runWithPlugins(plugins, engine, event, run) : run();
-  };
+  });
 
   async function runHandler(engine: InvocationEngine, root: ContextImpl, event: TEvent): Promise<DurableExecutionInvocationOutput> {
     const settled = (async (): Promise<DurableExecutionInvocationOutput> => {
