@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { callbackCommand } from "./commands/callback.js";
+import { deleteCommand } from "./commands/delete.js";
 import { endExecutionCommand } from "./commands/end-execution.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { listCommand } from "./commands/list.js";
+import { pruneCommand } from "./commands/prune.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
 import { COMMAND_HELP, COMMANDS, MAIN_HELP, isCommand, type CommandName } from "./help.js";
@@ -19,10 +21,12 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
   stop: (argv, out) => endExecutionCommand("stop", argv, out),
   fail: (argv, out) => endExecutionCommand("fail", argv, out),
   export: exportCommand,
+  delete: deleteCommand,
+  prune: pruneCommand,
 };
 
 /**
- * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `help`,
+ * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `delete`, `prune`, `help`,
  * `--version` — and returns the exit code (see {@link EXIT}) instead of exiting, so it can be
  * embedded in another tool or tested in-process. Errors are reported on `out` and turned into
  * exit codes: it does not throw (set `CAIRN_DEBUG` to also print their stacks).

@@ -1,6 +1,6 @@
 // Help texts. Kept in one place so `cairn --help` and `cairn <command> --help` never drift.
 
-export const COMMANDS = ["run", "resume", "inspect", "list", "callback", "stop", "fail", "export"] as const;
+export const COMMANDS = ["run", "resume", "inspect", "list", "callback", "stop", "fail", "export", "delete", "prune"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const STORE = `  --store DIR          the file store holding executions (default: ./.cairn)`;
@@ -42,6 +42,37 @@ ${STORE}
 Exits 2 for an unknown execution id or an --out path in a missing directory.
 `;
 
+const DELETE_HELP = `Usage: cairn delete <execution-id> [options]
+
+Removes an ended execution (SUCCEEDED, FAILED, TIMED_OUT or STOPPED) from the store: its log, its
+name (free to be used again) and the CLI's record of its handler. A RUNNING execution is refused;
+end it first with "cairn stop" or "cairn fail".
+
+Options:
+${STORE}
+  -h, --help           show this help
+
+Exits 0 once removed; 1 for a RUNNING execution (nothing is changed); 2 for an unknown id.
+`;
+
+const PRUNE_HELP = `Usage: cairn prune --older-than AGE [options]
+
+Removes the executions that ended more than AGE ago, printing each one it removes. RUNNING
+executions are never removed, whatever the filters.
+
+Options:
+  --older-than AGE     required: a whole number and a unit s, m, h, d or w, e.g. 7d, 12h, 30m;
+                       the age counts from the execution's end
+  --status STATUS      only executions with this status: SUCCEEDED, FAILED, TIMED_OUT or STOPPED
+                       (any case; several separated by commas); default: every ended one
+  --name TEXT          only executions whose name contains TEXT (case-sensitive substring)
+  --dry-run            print what would be removed, and remove nothing
+${STORE}
+  -h, --help           show this help
+
+Exits 0 (also when nothing matched); 2 for a missing or malformed flag value.
+`;
+
 export const MAIN_HELP = `cairn — run, resume and inspect durable executions on the embedded file store
 
 Usage:
@@ -53,6 +84,8 @@ Usage:
   cairn stop <execution-id> [--error-message TEXT] [--error-type NAME] [--store DIR]
   cairn fail <execution-id> [--error-message TEXT] [--error-type NAME] [--store DIR]
   cairn export <execution-id> [--out FILE] [--store DIR]
+  cairn delete <execution-id> [--store DIR]
+  cairn prune --older-than AGE [--status STATUS] [--name TEXT] [--dry-run] [--store DIR]
 
 Commands:
   run       start an execution of a handler and drive it to completion in real time
@@ -63,14 +96,17 @@ Commands:
   stop      end a RUNNING execution as STOPPED
   fail      end a RUNNING execution as FAILED, on purpose (e.g. one you give up on)
   export    write an execution's history file (operations and events), e.g. as a replay-test fixture
+  delete    remove an ended execution from the store
+  prune     remove the executions that ended more than some time ago (never a RUNNING one)
 
 Run "cairn <command> --help" for a command's options; "cairn --version" prints the version.
 
 Exit codes (every command):
-  0    the execution SUCCEEDED, or the command did what it was asked (stop, fail, export, list, ...)
+  0    the execution SUCCEEDED, or the command did what it was asked (stop, fail, export, delete,
+       prune, list, ...)
   1    the execution FAILED, TIMED_OUT or was STOPPED; or the command could not do it: the
-       execution (or callback) has already ended, the handler module could not be loaded, an
-       unexpected error
+       execution (or callback) has already ended, delete of a RUNNING execution, the handler
+       module could not be loaded, an unexpected error
   2    usage error: bad arguments or flag values, missing file, invalid JSON, unknown execution id,
        no store at --store
   3    run/resume: the execution waits for an external event (a callback) and was left RUNNING
@@ -136,6 +172,8 @@ ${STORE}
   stop: endHelp("stop"),
   fail: endHelp("fail"),
   export: EXPORT_HELP,
+  delete: DELETE_HELP,
+  prune: PRUNE_HELP,
   list: `Usage: cairn list [options]
 
 Lists the executions in the store, newest first: id, status, start time, duration, name.
@@ -173,6 +211,8 @@ Exits 0 once the execution is ${command === "stop" ? "STOPPED" : "FAILED"}; 1 wh
 changed); 2 for an unknown execution id.
 `;
 }
+
+
 
 
 export function isCommand(name: string): name is CommandName {

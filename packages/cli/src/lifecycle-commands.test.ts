@@ -194,3 +194,69 @@ describe("cairn export", () => {
     expect(unknown.stdout).toBe("");
   });
 });
+
+describe("cairn delete and cairn prune", () => {
+  it("delete removes an ended execution and frees its name, and refuses a RUNNING one", SPAWNS, async () => {
+    const waiting = await waitingExecution("keep-me");
+    const done = await runCli(["run", fixture("failing.mjs"), "--store", store, "--name", "old-run"]);
+    const doneId = EXECUTION_ID.exec(done.stdout)?.[1] as string;
+
+    const refused = await runCli(["delete", "keep-me", "--store", store]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`execution ${waiting} is RUNNING; it is not deleted. End it first with "cairn stop ${waiting}"`);
+    expect((await inspectJson(waiting)).status).toBe("RUNNING");
+
+    const deleted = await runCli(["delete", doneId, "--store", store]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain(`deleted execution ${doneId} (FAILED, name "old-run")`);
+    const gone = await runCli(["inspect", doneId, "--store", store]);
+    expect(gone.code).toBe(2);
+    expect(existsSync(join(store, "executions", doneId))).toBe(false);
+    expect(existsSync(join(store, "cli", `${doneId}.json`))).toBe(false);
+    // The name is free again: a new run with it is a new execution.
+    const again = await runCli(["run", fixture("failing.mjs"), "--store", store, "--name", "old-run"]);
+    expect(EXECUTION_ID.exec(again.stdout)?.[1]).not.toBe(doneId);
+    expect(again.stdout).not.toContain("already exists");
+
+    const unknown = await runCli(["delete", "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "--store", store]);
+    expect(unknown.code).toBe(2);
+  });
+
+  it("prune removes ended executions past the age and status, never a RUNNING one; --dry-run removes nothing", SPAWNS, async () => {
+    const waiting = await waitingExecution("still-running");
+    const ok = EXECUTION_ID.exec((await runCli(["run", fixture("order.mjs"), "--store", store, ...ORDER])).stdout)?.[1] as string;
+    const failed = EXECUTION_ID.exec((await runCli(["run", fixture("failing.mjs"), "--store", store])).stdout)?.[1] as string;
+    const listed = async (): Promise<string[]> =>
+      (JSON.parse((await runCli(["list", "--store", store, "--json"])).stdout) as { id: string }[]).map((e) => e.id).sort();
+
+    const young = await runCli(["prune", "--older-than", "1d", "--store", store]);
+    expect(young.code, young.stderr).toBe(0);
+    expect(young.stdout).toContain("removed 0 executions");
+    expect(await listed()).toEqual([waiting, ok, failed].sort());
+
+    const dry = await runCli(["prune", "--older-than", "0s", "--status", "succeeded", "--dry-run", "--store", store]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(new RegExp(`would remove ${ok}\\s+SUCCEEDED`));
+    expect(dry.stdout).not.toContain(failed);
+    expect(await listed()).toEqual([waiting, ok, failed].sort());
+
+    const pruned = await runCli(["prune", "--older-than", "0s", "--store", store]);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toMatch(new RegExp(`removed ${ok}\\s+SUCCEEDED`));
+    expect(pruned.stdout).toMatch(new RegExp(`removed ${failed}\\s+FAILED`));
+    expect(pruned.stdout).toContain("removed 2 executions (of 3");
+    expect(await listed()).toEqual([waiting]);
+  });
+
+  it.each([
+    [["prune"], /--older-than is required/],
+    [["prune", "--older-than", "7 days"], /--older-than "7 days" is not an age/],
+    [["prune", "--older-than", "7d", "--status", "RUNNING"], /prune never removes a RUNNING execution/],
+    [["prune", "--older-than", "7d", "--status", "old"], /--status "old" is not a status/],
+    [["delete"], /Missing <execution-id>/],
+  ])("cairn %j exits 2 naming the flag", async (args, message) => {
+    const result = await runCli([...args, "--store", store]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});

@@ -358,6 +358,39 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   /**
+   * Removes an execution's files — its log, lock and name claim — when `allowed` says so of its
+   * newest record, read under its lock. Returns true when it was removed, false when `allowed`
+   * refused, undefined when there is no such execution. The name claim goes first, so the
+   * execution leaves listings at once and its name is free again. Meant for ended executions: an
+   * execution that is still RUNNING may have a writer that would fail on its next commit.
+   */
+  async delete(executionId: string, allowed: (record: ExecutionRecord) => boolean): Promise<boolean | undefined> {
+    if (!isExecutionId(executionId)) return undefined;
+    return this.queue.run(executionId, async () => {
+      if (this.wal.failure) throw this.wal.failure;
+      await this.recoverOnce();
+      const held = (await this.stillHeld(executionId)) ?? (await this.take(executionId));
+      if (held === undefined) return undefined;
+      const record = held.entry.record;
+      if (!allowed(record)) {
+        await this.afterUse(held);
+        return false;
+      }
+      // A write-ahead-log record of it left by a dead writer is skipped by recovery once the
+      // execution's directory is gone (wal-recovery.ts: "the execution was removed").
+      await fs.unlink(this.namePath(record.summary.executionName)).catch((error: unknown) => {
+        if (!isErrno(error, "ENOENT")) throw error;
+      });
+      await syncDirectory(join(this.directory, "names"));
+      await this.release(held);
+      this.cache.delete(executionId);
+      await fs.rm(this.executionDir(executionId), { recursive: true, force: true });
+      await syncDirectory(join(this.directory, "executions"));
+      return true;
+    });
+  }
+
+  /**
    * The hold on `id` if this instance still has it. A hold whose lock file the sweeper found
    * removed or replaced is let go of here (without touching the file), so the lock is taken again
    * properly, catching up with whatever was appended meanwhile.
