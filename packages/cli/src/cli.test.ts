@@ -247,7 +247,7 @@ describe("usage errors", () => {
     const main = await runCli(["--help"]);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/Usage:\n {2}cairn run <handler-file>/);
-    for (const command of ["run", "resume", "inspect", "list"]) {
+    for (const command of ["run", "resume", "inspect", "list", "stop", "fail", "export", "delete", "prune"]) {
       const help = await runCli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: cairn ${command}`);
