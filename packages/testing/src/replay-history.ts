@@ -208,7 +208,7 @@ class ReplayWatch {
         actual,
         `operation ${reached.id} was recorded as ${describe(expected)} but the handler now calls ${describe(actual)}. ` +
           "Executions started by the old code would fail on replay here: keep the old operations in order, " +
-          "or branch on a version recorded in a step.",
+          "or branch on a version carried in the execution's input.",
       );
       return false;
     }
