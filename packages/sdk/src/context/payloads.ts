@@ -65,7 +65,7 @@ async function serializeCustom<T>(serdes: Serdes<T>, value: T, site: PayloadSite
 
 function serializeFailed(what: string, error: unknown): SerdesError {
   return new SerdesError(
-    `Could not serialize the result of ${what}: ${error instanceof Error ? error.message : String(error)}. ` +
+    `Could not serialize the result of ${what}: ${(error instanceof Error ? error.message : String(error)).replace(/\.$/, "")}. ` +
       "Return a value the serdes can encode (the default handles JSON, Date, Map, Set, BigInt, undefined) or pass a custom serdes.",
     error,
   );

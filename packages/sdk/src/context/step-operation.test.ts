@@ -193,7 +193,7 @@ describe("step", () => {
     });
     expect(run.result).toEqual([
       expect.stringMatching(/step "fetch-all" \(id 1\).*value\.pages\[0\] is a promise, which would be stored as \{\}; await it/),
-      expect.stringMatching(/step "quote" \(id 2\).*value \(an instance of Quote\) would be stored as a plain object/),
+      expect.stringMatching(/step "quote" \(id 2\).*value \(an instance of Quote\) would be stored as a plain object.*rebuilds it\. Return a value/),
     ]);
   });
 
