@@ -91,6 +91,33 @@ describe("cairn run waiting for a callback", () => {
   });
 });
 
+describe("--no-wait stops as soon as a callback waits, whether or not it has a timeout", () => {
+  it.each([
+    ["waitForCallback", "approval.mjs", "{}"],
+    ["waitForCallback with a timeout", "approval.mjs", '{"timeoutHours":1}'],
+    ["createCallback", "invoice.mjs", "{}"],
+    ["createCallback with a timeout", "invoice.mjs", '{"timeoutHours":1}'],
+  ])("%s: run and resume exit 3 and leave it RUNNING; answered, resume finishes it", SPAWNS, async (_what, file, input) => {
+    const run = await runCli(["run", fixture(file), "--store", store, "--input", input, "--no-wait"], { env: env() });
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(run.stdout).toContain("waiting for an external event");
+    expect(run.stdout).not.toContain("interrupted");
+    const id = EXECUTION_ID.exec(run.stdout)?.[1] as string;
+    const callbackId = /— id (\S+)/.exec(run.stdout)?.[1] as string;
+    expect((await inspectJson(id)).status).toBe("RUNNING");
+
+    const resumed = await runCli(["resume", id, "--store", store, "--no-wait"], { env: env() });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(3);
+    expect(resumed.stdout).toContain("waiting for an external event");
+
+    const answer = await runCli(["callback", "succeed", callbackId, "--payload", '{"approved":true}', "--store", store]);
+    expect(answer.code, answer.stderr).toBe(0);
+    const finished = await runCli(["resume", id, "--store", store, "--no-wait"], { env: env() });
+    expect(finished.code, finished.stdout + finished.stderr).toBe(0);
+    expect((await inspectJson(id)).status).toBe("SUCCEEDED");
+  });
+});
+
 describe("cairn callback refuses bad input before changing anything", () => {
   it("malformed and unknown ids, bad JSON, and options of the wrong action", SPAWNS, async () => {
     const run = await runCli(["run", fixture("approval.mjs"), "--store", store, "--no-wait"], { env: env() });

@@ -39,8 +39,18 @@ export interface CallbackWaitsOptions {
   service: DurableExecutionService;
   clock: OrchestratorClock;
   directory: string;
-  /** Stop (the run reports "waiting") instead of waiting for an answer when no timer is pending. */
+  /**
+   * Stop instead of waiting for an answer once any callback waits (--no-wait), even when a timer
+   * (such as that callback's own timeout) is pending.
+   */
   noWait: boolean;
+  /**
+   * Ends the run when a callback waits and `noWait` is set while a timer is pending: returning
+   * false from `onWaiting` with a timer means "the timer has come", so the run has to be stopped
+   * through its signal instead. {@link CallbackWaits.stoppedForCallback} then tells this stop
+   * apart from SIGINT/SIGTERM.
+   */
+  stopRun: () => void;
 }
 
 /**
@@ -50,11 +60,19 @@ export interface CallbackWaitsOptions {
  */
 export class CallbackWaits {
   readonly #announced = new Set<string>();
+  #stoppedForCallback = false;
 
   constructor(private readonly options: CallbackWaitsOptions) {}
 
   readonly onWaiting = async ({ executionArn, signal, until }: WaitingInfo): Promise<boolean> => {
     const open = await this.#announce(executionArn);
+    if (this.options.noWait && open > 0) {
+      if (until !== undefined) {
+        this.#stoppedForCallback = true;
+        this.options.stopRun();
+      }
+      return false;
+    }
     if (until === undefined && (this.options.noWait || open === 0)) return false;
     const stop = new AbortController();
     const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
@@ -70,6 +88,11 @@ export class CallbackWaits {
       stop.abort();
     }
   };
+
+  /** True once the run was stopped (through `stopRun`) because a callback waits and `noWait` is set. */
+  get stoppedForCallback(): boolean {
+    return this.#stoppedForCallback;
+  }
 
   readonly waitForExternalChange = async ({ executionArn, signal }: ExternalChangeInfo): Promise<void> => {
     await this.#announce(executionArn);

@@ -15,7 +15,7 @@ export interface DriveOptions {
   target: ExecutionTarget;
   /** For a resumed execution: what it looked like before this run. */
   resuming?: ExecutionSummary;
-  /** Stop instead of waiting when only a callback can move the execution on (--no-wait). */
+  /** Stop instead of waiting once a callback waits, with or without a timeout (--no-wait). */
   noWait?: boolean;
 }
 
@@ -42,7 +42,6 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
   let executionArn: string | undefined;
   let shortId: string | undefined;
   clock.describeTimer = describeTimerFrom(base, () => executionArn);
-  const waits = new CallbackWaits({ out, service: base, clock, directory, noWait: options.noWait === true });
 
   if (options.resuming) {
     const done = reporter.seed(await base.getOperations(options.resuming.executionArn));
@@ -53,6 +52,14 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
   }
 
   const controller = new AbortController();
+  const waits = new CallbackWaits({
+    out,
+    service: base,
+    clock,
+    directory,
+    noWait: options.noWait === true,
+    stopRun: () => controller.abort(),
+  });
   let stoppedBy: NodeJS.Signals | undefined;
   let notDurable = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -113,12 +120,14 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
       );
       return { code: EXIT.failed, executionArn: result.execution.executionArn };
     }
-    if (result.state === "aborted") {
+    // --no-wait stopped the run through its signal (a callback waits while a timer is pending).
+    const waiting = result.state === "waiting" || (result.state === "aborted" && stoppedBy === undefined && waits.stoppedForCallback);
+    if (result.state === "aborted" && !waiting) {
       out.line(`interrupted — resume with: ${resumeCommandFor(directory, id)}`);
       return { code: stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted, executionArn: result.execution.executionArn };
     }
     await showExecution(out, base, result.execution, { directory });
-    if (result.state === "waiting") {
+    if (waiting) {
       out.line(
         out.color.yellow("waiting for an external event (e.g. a callback); nothing more to do now. ") +
           `Answer it with "cairn callback", then continue with: ${resumeCommandFor(directory, id)}`,

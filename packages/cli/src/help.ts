@@ -131,8 +131,8 @@ Options:
   --input JSON         the execution's input event, as JSON (e.g. --input '{"orderId":"ord-1001"}')
   --name NAME          execution name; running an existing name again continues that execution
   --export NAME        the module export holding the handler (default: handler, then default)
-  --no-wait            when only a callback can move the execution on, stop (exit 3) instead of
-                       waiting for "cairn callback" from another terminal
+  --no-wait            once a callback waits (with or without a timeout), stop (exit 3) instead
+                       of waiting for "cairn callback" from another terminal
   --json               print one JSON object on stdout when the run ends, and nothing else there
                        (progress goes to stderr): {"id","executionArn","executionName","status",
                        "outcome","exitCode","result","error"}; outcome is succeeded, failed,
@@ -152,8 +152,8 @@ Resuming a finished execution prints its operation tree and result.
 
 Options:
   --export NAME        the module export holding the handler (default: the one recorded by run)
-  --no-wait            when only a callback can move the execution on, stop (exit 3) instead of
-                       waiting for "cairn callback" from another terminal
+  --no-wait            once a callback waits (with or without a timeout), stop (exit 3) instead
+                       of waiting for "cairn callback" from another terminal
 ${STORE}
   -h, --help           show this help
 `,
