@@ -15,6 +15,8 @@ export interface DriveOptions {
   target: ExecutionTarget;
   /** For a resumed execution: what it looked like before this run. */
   resuming?: ExecutionSummary;
+  /** For a resumed execution: the recorded hash of the handler file it started with, if any. */
+  startedWithSha256?: string | undefined;
   /** Stop instead of waiting once a callback waits, with or without a timeout (--no-wait). */
   noWait?: boolean;
 }
@@ -107,6 +109,9 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
           handlerPath: handler.path,
           exportName: handler.exportName,
           startedAt: new Date(execution.startTimestamp).toISOString(),
+          // A resume keeps the hash of the code the execution started with (none for an old
+          // record), so every later resume still compares against that code.
+          handlerSha256: options.resuming ? options.startedWithSha256 : handler.contentSha256,
         });
       },
     });

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
@@ -16,6 +17,11 @@ export interface LoadedHandler {
   path: string;
   /** The export that held the handler. */
   exportName: string;
+  /**
+   * sha256 (hex) of the module file as it was loaded: recorded when an execution starts, so a
+   * later `resume` can tell that the code changed. Covers this file only, not what it imports.
+   */
+  contentSha256: string;
 }
 
 /** The module could be found but not evaluated (a syntax error, a failing import): exit 1. */
@@ -44,6 +50,7 @@ export async function loadHandler(file: string, exportName?: string, cwd = proce
       : "";
     throw new UsageError(`Handler file must be a JavaScript module (.js, .mjs or .cjs), got ${path}.${hint}`);
   }
+  const contentSha256 = createHash("sha256").update(readFileSync(path)).digest("hex");
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -79,5 +86,5 @@ export async function loadHandler(file: string, exportName?: string, cwd = proce
         "or name the export that holds it with --export NAME. No execution was started.",
     );
   }
-  return { handler: handler as DurableInvocationHandler, path, exportName: chosen };
+  return { handler: handler as DurableInvocationHandler, path, exportName: chosen, contentSha256 };
 }

@@ -146,6 +146,8 @@ ${STORE}
 Continues a RUNNING execution from its checkpoints: operations already stored are replayed,
 not re-run. Without <handler-file>, the handler recorded by "cairn run" is used.
 Resuming a finished execution prints its operation tree and result.
+If the handler file changed since the execution started, a warning says so (the execution
+replays under the new code; check it first with "cairn export" and replayHistory).
 
 <execution-id> is the id printed by "cairn run" (or its name, ARN, or a unique prefix of the id);
 "cairn list" shows them.

@@ -69,6 +69,11 @@ export interface ExecutionSidecar {
   handlerPath: string;
   exportName: string;
   startedAt: string;
+  /**
+   * sha256 (hex) of the handler file when the execution started; absent in records written
+   * before it was kept (then `resume` cannot tell whether the code changed, and says nothing).
+   */
+  handlerSha256?: string | undefined;
 }
 
 function sidecarPath(directory: string, shortId: string): string {

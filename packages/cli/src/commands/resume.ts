@@ -1,4 +1,5 @@
 import { expectPositionals, flag, parseCommand, stringOption } from "../args.js";
+import { warnIfHandlerChanged } from "../changed-handler-warning.js";
 import { driveExecution } from "../drive.js";
 import { COMMAND_HELP } from "../help.js";
 import { loadHandler } from "../handler-loader.js";
@@ -40,12 +41,14 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
   }
   const exportName = stringOption(parsed, "export") ?? (handlerFile === undefined ? recorded?.exportName : undefined);
   const handler = await loadHandler(file, exportName);
+  warnIfHandlerChanged(out, recorded, handler, shortIdOf(summary), directory);
   const { code } = await driveExecution({
     out,
     directory,
     handler,
     target: { executionArn: summary.executionArn },
     resuming: summary,
+    startedWithSha256: recorded?.handlerSha256,
     noWait: flag(parsed, "no-wait"),
   });
   return code;
