@@ -77,6 +77,8 @@ describe("cairn run", () => {
     expect(run.stdout).toMatch(/✗ step charge \(2\).*PaymentDeclined: card declined/);
     expect(run.stdout).toMatch(/FAILED/);
     expect(run.stdout).toMatch(/error .*card declined/);
+    // The step's error wraps the handler's: its frame in the fixture comes first, marked.
+    expect(run.stdout).toMatch(/error StepError: card declined\n\s+at .*failing\.mjs:16:\d+\) ← your code\n/);
     const inspected = await inspectJson(idOf(run.stdout));
     expect(inspected.status).toBe("FAILED");
   });

@@ -6,6 +6,7 @@ import type { DurableExecutionService, ExecutionSummary } from "@cairn/sdk/servi
 import type { ErrorObject, HistoryEvent, Operation } from "@cairn/sdk";
 import { shortIdOf } from "./store.js";
 import { callbacksJson, renderCallbacks } from "./callbacks-section.js";
+import { firstUserFrame } from "./user-frame.js";
 
 export function formatValue(payload: string | undefined): string {
   if (payload === undefined) return "undefined";
@@ -60,7 +61,13 @@ export function printOutcome(out: Output, summary: ExecutionSummary): void {
   } else if (summary.error !== undefined) {
     out.line(`${color.red("error")} ${formatErrorObject(summary.error)}`);
     if (summary.error.ErrorData !== undefined) out.line(`  data: ${summary.error.ErrorData}`);
-    for (const line of stackLines(summary.error.StackTrace)) out.line(color.dim(`  ${line}`));
+    // The user's own frame first (often only in a wrapped cause): that is where to look.
+    const frame = firstUserFrame(summary.error.StackTrace);
+    const own = frame === undefined ? undefined : truncate(frame, 160);
+    if (own !== undefined) out.line(`  ${own} ${color.dim("← your code")}`);
+    for (const line of stackLines(summary.error.StackTrace)) {
+      if (line !== own) out.line(color.dim(`  ${line}`));
+    }
   } else if (summary.status === "RUNNING") {
     out.line(color.dim("still RUNNING — no result yet"));
   } else {
