@@ -19,6 +19,8 @@ export interface DriveOptions {
   startedWithSha256?: string | undefined;
   /** Stop instead of waiting once a callback waits, with or without a timeout (--no-wait). */
   noWait?: boolean;
+  /** Stops the run between invocations, as SIGINT does (e.g. `cairn dev` when a file changes). */
+  signal?: AbortSignal;
 }
 
 /** How a drive ended: the exit code, and the execution when one was started or resumed. */
@@ -80,6 +82,9 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const abortRun = (): void => controller.abort();
+  options.signal?.addEventListener("abort", abortRun, { once: true });
+  if (options.signal?.aborted === true) controller.abort();
   try {
     const result = await runExecution({
       service,
@@ -159,6 +164,7 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
     }
     throw error;
   } finally {
+    options.signal?.removeEventListener("abort", abortRun);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
