@@ -15,6 +15,7 @@ export {
   type InvocationEnvironment,
   type DurableLogRecord,
   type ReplayedOperation,
+  type ReplayMismatch,
 } from "./engine/invocation-environment.js";
 export { writeDefaultLogLine } from "./context/default-log-line.js";
 export { toErrorObject } from "./errors/error-object.js";

@@ -36,6 +36,8 @@ export interface EngineOptions {
   clock?: ServiceClock | undefined;
   /** Replay-only runs: see InvocationEnvironment.onReplayOperation. */
   onReplayOperation?: InvocationEnvironment["onReplayOperation"];
+  /** Told when the invocation ends on a replay mismatch: see InvocationEnvironment.onReplayMismatch. */
+  onReplayMismatch?: InvocationEnvironment["onReplayMismatch"];
 }
 
 /** Identity of an operation as the handler calls it, checked against its checkpoint on replay. */
@@ -80,6 +82,7 @@ export class InvocationEngine {
   readonly #checkpointed: CheckpointedOperations;
   readonly #waits: ServiceWaits;
   readonly #onReplayOperation: InvocationEnvironment["onReplayOperation"];
+  readonly #onReplayMismatch: InvocationEnvironment["onReplayMismatch"];
   #termination: Termination | undefined;
   #terminate!: (termination: Termination) => void;
   #failing: Error | undefined;
@@ -93,6 +96,7 @@ export class InvocationEngine {
     this.updatedOperationIds = new Set(input.UpdatedOperationIds ?? []);
     this.#checkpointed = checkpointed;
     this.#onReplayOperation = options.onReplayOperation;
+    this.#onReplayMismatch = options.onReplayMismatch;
     this.operations = checkpointed.byId;
     this.#childCounts = checkpointed.childCounts;
     this.yieldMarkers = checkpointed.yieldMarkers;
@@ -196,6 +200,10 @@ export class InvocationEngine {
   end(termination: Termination): void {
     if (this.#termination) return;
     this.#termination = termination;
+    if (termination.kind === "failed" && termination.error instanceof NonDeterministicExecutionError) {
+      // The mark the orchestrator's non-determinism policy acts on (the output says FAILED either way).
+      this.#onReplayMismatch?.({ operationId: termination.error.operationId ?? "", message: termination.error.message });
+    }
     this.suspension.stop();
     this.#waits.stop();
     this.#terminate(termination);
@@ -214,7 +222,8 @@ export class InvocationEngine {
 
   /**
    * The checkpoint of the operation at this position, after checking that the handler calls the
-   * same operation it called when the checkpoint was written. A mismatch fails the execution.
+   * same operation it called when the checkpoint was written. A mismatch ends the invocation FAILED
+   * with a NonDeterministicExecutionError (see InvocationEnvironment.onReplayMismatch).
    */
   replayCheck(identity: OperationIdentity): CheckpointedOperation | undefined {
     const existing = this.operations.get(identity.id);
@@ -243,6 +252,7 @@ export class InvocationEngine {
         `${describe(identity.type, identity.subType, identity.name)} (${problems.join("; ")}). ` +
         "A durable handler must call the same operations in the same order on every replay: move " +
         "non-deterministic choices (time, randomness, external reads) into steps.",
+      identity.id,
     );
     this.fail(error);
     return existing;

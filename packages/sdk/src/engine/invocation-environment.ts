@@ -84,6 +84,20 @@ export interface InvocationEnvironment {
    * ends the invocation there (PENDING): nothing of that operation or any later one runs.
    */
   onReplayOperation?: (reached: ReplayedOperation, recorded: Omit<Operation, "StartTimestamp"> | undefined) => boolean;
+  /**
+   * Called once when the invocation ends FAILED because its replay diverged from the checkpoints (a
+   * NonDeterministicExecutionError): the explicit mark an orchestrator's non-determinism policy acts
+   * on. The invocation's output is FAILED either way, as on AWS Lambda.
+   */
+  onReplayMismatch?: (mismatch: ReplayMismatch) => void;
+}
+
+/** A replay that diverged from the checkpoints, as the engine reports it to the orchestrator. */
+export interface ReplayMismatch {
+  /** The id (position) of the operation whose replay diverged (`3`, or `2-1` inside context `2`). */
+  operationId: string;
+  /** The NonDeterministicExecutionError's message: what the checkpoint holds and what the handler called. */
+  message: string;
 }
 
 /** An operation as the handler calls it: its position (id), type, sub-type and name. */

@@ -1,11 +1,21 @@
 /**
  * Replay found a different operation at a position than the checkpoint recorded: the handler is not
- * deterministic. The execution fails; it never continues with a wrong cached result.
+ * deterministic. The invocation ends FAILED; it never continues with a wrong cached result. Whether
+ * that fails the execution is the orchestrator's choice (its `onNondeterminism` policy): AWS Lambda
+ * fails it; the cairn CLI and the DynamoDB workers keep it RUNNING, blocked, and retry it.
  */
 export class NonDeterministicExecutionError extends Error {
   /** The error type recorded in checkpoints (`ErrorType`); survives replay where `instanceof` does not. */
   readonly errorType = "NonDeterministicExecutionError";
-  constructor(message: string) {
+  /**
+   * @param message - what diverged and what to do about it.
+   * @param operationId - the id (position) of the operation whose replay diverged.
+   */
+  constructor(
+    message: string,
+    /** The id (position) of the operation whose replay diverged, when known. */
+    readonly operationId?: string,
+  ) {
     super(message);
     this.name = "NonDeterministicExecutionError";
   }

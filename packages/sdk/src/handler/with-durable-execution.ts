@@ -118,6 +118,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
         plugins,
         clock: environment?.clock,
         onReplayOperation: environment?.onReplayOperation,
+        onReplayMismatch: environment?.onReplayMismatch,
       });
     } catch (error) {
       // The backend said the execution cannot go on (e.g. it no longer exists): report it failed.

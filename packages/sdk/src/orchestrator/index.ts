@@ -48,6 +48,9 @@ export type {
   InvocationOutcome,
   InvocationTicket,
   StartExecutionParams,
+  BlockingMismatch,
+  ExecutionBlock,
+  NondeterminismPolicy,
 } from "../service/service-api.js";
 export type { ChainedInvokeOutcome, PendingChainedInvoke } from "../service/chained-invokes.js";
 export type { LambdaContextLike } from "../types/context.js";

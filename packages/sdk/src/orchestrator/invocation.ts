@@ -1,4 +1,4 @@
-import { attachInvocationEnvironment, type DurableLogRecord } from "../engine/invocation-environment.js";
+import { attachInvocationEnvironment, type DurableLogRecord, type ReplayMismatch } from "../engine/invocation-environment.js";
 import { never } from "../engine/invocation-engine.js";
 import { toErrorObject } from "../errors/error-object.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
@@ -14,6 +14,7 @@ import type {
   ExecutionSummary,
   InvocationOutcome,
   InvocationTicket,
+  NondeterminismPolicy,
 } from "../service/service-api.js";
 import type { LambdaContextLike } from "../types/context.js";
 import { toOrchestratorClock } from "../service/clock.js";
@@ -86,6 +87,11 @@ export interface InvokeOptions {
   functionName?: string | undefined;
   /** What `getRemainingTimeInMillis` counts down from (measured on the orchestrator's clock). */
   invocationTimeoutMs: number;
+  /**
+   * What a replay mismatch does to the execution (default `"fail"`, as on AWS Lambda): `"block"`
+   * keeps it RUNNING and marks it blocked (see ExecutionSummary.blocked).
+   */
+  onNondeterminism?: NondeterminismPolicy | undefined;
 }
 
 /**
@@ -213,7 +219,11 @@ export async function invokeOnce(options: InvokeOptions): Promise<{
     sleepUntil: (until: Date, signal?: AbortSignal) =>
       control.stopped ? never<void>() : serviceClock.sleepUntil(until, signal ? AbortSignal.any([signal, ended.signal]) : ended.signal),
   };
-  const environment = { backend, onYield, clock: engineClock };
+  let mismatch: ReplayMismatch | undefined;
+  const onReplayMismatch = (reported: ReplayMismatch): void => {
+    if (!control.stopped) mismatch = reported;
+  };
+  const environment = { backend, onYield, onReplayMismatch, clock: engineClock };
   const input = attachInvocationEnvironment(ticket.input, logSink ? { ...environment, logSink } : environment);
   let running: Promise<DurableExecutionInvocationOutput>;
   try {
@@ -221,10 +231,19 @@ export async function invokeOnce(options: InvokeOptions): Promise<{
   } catch (error) {
     running = Promise.reject(error);
   }
+  const block = options.onNondeterminism === "block";
   const returned: Promise<InvocationOutcome> = running.then(
     (output): InvocationOutcome =>
       isOutput(output)
-        ? { kind: "returned", output, ...(yielded && output.Status === InvocationStatus.PENDING ? { yielded: true } : {}) }
+        ? {
+            kind: "returned",
+            output,
+            ...(yielded && output.Status === InvocationStatus.PENDING ? { yielded: true } : {}),
+            // Only the engine's own mark counts: a handler that throws an error of that name fails as usual.
+            ...(block && mismatch !== undefined && output.Status === InvocationStatus.FAILED
+              ? { blockedBy: { operationId: mismatch.operationId, message: mismatch.message } }
+              : {}),
+          }
         : {
             kind: "crashed",
             error: {

@@ -1,5 +1,11 @@
 import type { DurableLogRecord } from "../engine/invocation-environment.js";
-import type { Clock, DurableExecutionService, ExecutionSummary, StartExecutionParams } from "../service/service-api.js";
+import type {
+  Clock,
+  DurableExecutionService,
+  ExecutionSummary,
+  NondeterminismPolicy,
+  StartExecutionParams,
+} from "../service/service-api.js";
 import { toOrchestratorClock, type OrchestratorClock } from "../service/clock.js";
 import { invokeOnce, type BackendWrapper, type DurableInvocationHandler, type InvocationRecord } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
@@ -72,6 +78,13 @@ export interface RunExecutionOptions {
   /** The function name the execution records and the handler sees. */
   functionName?: string | undefined;
   /**
+   * What a replay mismatch (NonDeterministicExecutionError) does to the execution. `"fail"` (the
+   * default, as on AWS Lambda): it FAILS. `"block"`: it stays RUNNING, marked
+   * `ExecutionSummary.blocked`, and the run stops with state `"blocked"` (the same code would only
+   * diverge again); deploy fixed or reverted code and run it again, or fail it on purpose.
+   */
+  onNondeterminism?: NondeterminismPolicy | undefined;
+  /**
    * Stops the run between invocations or while sleeping until a timer; an invocation in flight is
    * allowed to finish. The execution stays RUNNING and can be resumed.
    */
@@ -92,8 +105,10 @@ export interface WaitingInfo {
  * - `completed`: the execution reached a terminal status.
  * - `waiting`: still RUNNING, suspended on something external with no timer to wake it.
  * - `aborted`: the signal stopped the run; still RUNNING.
+ * - `blocked`: still RUNNING, but its replay diverged from the checkpoints (`onNondeterminism:
+ *   "block"`); `execution.blocked` says where.
  */
-export type OrchestrationState = "completed" | "waiting" | "aborted";
+export type OrchestrationState = "completed" | "waiting" | "aborted" | "blocked";
 
 /** How a {@link runExecution} run ended. */
 export interface OrchestrationResult {
@@ -207,11 +222,13 @@ async function runLoop(
       wrapBackend: options.wrapBackend,
       functionName: options.functionName,
       invocationTimeoutMs: options.invocationTimeoutMs ?? DEFAULT_INVOCATION_TIMEOUT_MS,
+      onNondeterminism: options.onNondeterminism,
     });
     execution = after;
     invocations.push(record);
     options.onInvocation?.(record, execution);
     if (execution.status !== "RUNNING") break;
+    if (execution.blocked && record.outcome.kind === "returned" && record.outcome.blockedBy) return result("blocked");
 
     stalled = record.storedCheckpoints > 0 || changedSinceLastInvocation ? 0 : stalled + 1;
     if (stalled >= maxStalled) {

@@ -103,5 +103,8 @@ export function cloneSummary(summary: ExecutionSummary): ExecutionSummary {
   const copy: ExecutionSummary = { ...summary, startTimestamp: cloneDate(summary.startTimestamp) };
   if (summary.endTimestamp) copy.endTimestamp = cloneDate(summary.endTimestamp);
   if (summary.error) copy.error = cloneError(summary.error);
+  if (summary.blocked) {
+    copy.blocked = { ...summary.blocked, since: cloneDate(summary.blocked.since), retryAt: cloneDate(summary.blocked.retryAt) };
+  }
   return copy;
 }

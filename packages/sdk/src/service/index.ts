@@ -12,9 +12,12 @@ export type {
   CallbackCompletionResult,
   Clock,
   DurableExecutionService,
+  BlockingMismatch,
+  ExecutionBlock,
   ExecutionStatus,
   ExecutionSummary,
   InvocationOutcome,
+  NondeterminismPolicy,
   InvocationTicket,
   StartExecutionParams,
 } from "./service-api.js";
@@ -50,6 +53,7 @@ export {
 } from "./execution-record.js";
 export { nextTimerOf } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
+export { blockedRetryDelayMs, FIRST_BLOCKED_RETRY_MS, MAX_BLOCKED_RETRY_MS } from "./blocked-execution.js";
 export { planFailExecution, planStopExecution } from "./stop-execution.js";
 export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";

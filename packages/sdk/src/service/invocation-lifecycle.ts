@@ -2,6 +2,7 @@
 import type { HistoryEvent } from "../protocol/history.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
+import { nextBlock, unblocked } from "./blocked-execution.js";
 import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError, StaleCheckpointTokenError } from "./errors.js";
@@ -131,7 +132,9 @@ export function assertReadToken(record: ExecutionRecord, token: string): void {
 /**
  * Records the end of an invocation: InvocationCompleted, then — for a SUCCEEDED/FAILED output —
  * ExecutionSucceeded/ExecutionFailed, which makes the execution terminal. Crashed and PENDING
- * invocations leave it RUNNING. Either way the invocation's token stops being accepted.
+ * invocations leave it RUNNING. So does a FAILED output the orchestrator blocks on (`blockedBy`):
+ * the execution is marked blocked and due again after a backoff; the next invocation that returns
+ * anything else clears the mark. Either way the invocation's token stops being accepted.
  */
 export function planEndInvocation(
   record: ExecutionRecord,
@@ -163,13 +166,21 @@ export function planEndInvocation(
   events.push(executionEvent("InvocationCompleted", nextEventId++, now, "InvocationCompletedDetails", completed));
 
   const mutation: ExecutionMutation = { seq: record.seq + 1, checkpointToken: null, invocation: null, events };
+  if (outcome.kind === "returned" && outcome.blockedBy !== undefined && outcome.output.Status === InvocationStatus.FAILED) {
+    // Stays RUNNING: retrying the same code diverges again, so it is due at the backoff's end only
+    // (see wakeAtOf); a wake-up requested meanwhile is served then.
+    mutation.summary = { ...record.summary, blocked: nextBlock(record.summary.blocked, outcome.blockedBy, now) };
+    return mutation;
+  }
+  // A crash proves nothing about the mismatch; any returned invocation got past it.
+  if (outcome.kind === "returned" && record.summary.blocked !== undefined) mutation.summary = unblocked(record.summary);
   if (outcome.kind === "crashed" || outcome.output.Status === InvocationStatus.PENDING) {
     // Yielded before its timeout with nothing else due: whoever drives the execution invokes again.
     if (outcome.kind === "returned" && outcome.yielded === true) mutation.wakePending = true;
     return mutation;
   }
 
-  const summary: ExecutionSummary = { ...record.summary, endTimestamp: now };
+  const summary: ExecutionSummary = { ...unblocked(record.summary), endTimestamp: now };
   const executionOp = copyForUpdate(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
   executionOp.EndTimestamp = now;
   if (outcome.output.Status === InvocationStatus.SUCCEEDED) {

@@ -35,6 +35,46 @@ export interface ExecutionSummary {
   error?: ErrorObject | undefined;
   /** Number of invocations begun so far. */
   invocationCount: number;
+  /**
+   * Set while the execution is RUNNING but blocked: its last invocation's replay diverged from the
+   * checkpoints and the orchestrator's policy is to block rather than fail (see
+   * {@link NondeterminismPolicy}). Cleared when an invocation gets past it or the execution ends.
+   */
+  blocked?: ExecutionBlock | undefined;
+}
+
+/**
+ * What an orchestrator does when an invocation's replay diverges from the checkpoints (a
+ * NonDeterministicExecutionError):
+ * - `"fail"`: the execution FAILS with that error, as on AWS Lambda;
+ * - `"block"`: the invocation ends with the error in its InvocationCompleted event, but the
+ *   execution stays RUNNING, marked {@link ExecutionSummary.blocked}, and is retried with backoff,
+ *   so deploying fixed (or reverted) code carries it on. Failing or stopping it ends it on purpose.
+ */
+export type NondeterminismPolicy = "block" | "fail";
+
+/** Why and since when an execution is blocked, and when it is retried next. */
+export interface ExecutionBlock {
+  /** Why: the handler no longer calls the operations its checkpoints recorded. */
+  reason: "NonDeterministicExecution";
+  /** The id (position) of the operation whose replay diverged (`3`, or `2-1` inside context `2`). */
+  operationId: string;
+  /** The NonDeterministicExecutionError's message of the latest attempt. */
+  message: string;
+  /** When the first invocation blocked. */
+  since: Date;
+  /** How many invocations in a row have blocked on it. */
+  attempts: number;
+  /** When an orchestrator that polls (a DynamoDB worker) invokes it again. */
+  retryAt: Date;
+}
+
+/** A replay mismatch the orchestrator blocks on instead of failing the execution. */
+export interface BlockingMismatch {
+  /** The id (position) of the operation whose replay diverged. */
+  operationId: string;
+  /** The NonDeterministicExecutionError's message. */
+  message: string;
 }
 
 /** Which execution and operation a callback id belonged to. */
@@ -83,6 +123,11 @@ export type InvocationOutcome =
       output: DurableExecutionInvocationOutput;
       /** It stopped short of its timeout and is to be invoked again at once. */
       yielded?: boolean;
+      /**
+       * The output is FAILED by a replay mismatch and the orchestrator's policy is `"block"`: the
+       * service keeps the execution RUNNING and marks it blocked instead of failing it.
+       */
+      blockedBy?: BlockingMismatch;
     }
   /** The handler process died or threw outside the protocol (e.g. Runtime.ExitError). */
   | {

@@ -5,6 +5,7 @@ import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { ExecutionClosedError } from "./errors.js";
 import { EXECUTION_OPERATION_ID, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
+import { unblocked } from "./blocked-execution.js";
 import { errorOf, executionEvent } from "./history-events.js";
 import type { ExecutionSummary } from "./service-api.js";
 
@@ -66,7 +67,7 @@ function planEndFromOutside(
       ? executionEvent("ExecutionStopped", nextEventId++, now, "ExecutionStoppedDetails", { Error: errorOf(endError) }, EXECUTION_OPERATION_ID)
       : executionEvent("ExecutionFailed", nextEventId++, now, "ExecutionFailedDetails", { Error: errorOf(endError) }, EXECUTION_OPERATION_ID),
   );
-  const ended: ExecutionSummary = { ...summary, status, endTimestamp: now };
+  const ended: ExecutionSummary = { ...unblocked(summary), status, endTimestamp: now };
   if (endError !== undefined) ended.error = endError;
   const executionOp = copyForUpdate(record.operations.get(EXECUTION_OPERATION_ID) as Operation);
   executionOp.Status = status;

@@ -9,6 +9,8 @@ import { nextTimerOf } from "./timers.js";
  *
  * - never invoked yet, or a wake-up pending (see ExecutionRecord.wakePending): its start time,
  *   i.e. already due;
+ * - blocked by a replay mismatch: its retry time, whatever else is due (an invocation sooner would
+ *   run the same code into the same mismatch);
  * - otherwise its next timer (wait end, step retry, callback timeout).
  *
  * A running invocation does not change the answer: whoever drives the execution decides whether
@@ -16,6 +18,7 @@ import { nextTimerOf } from "./timers.js";
  */
 export function wakeAtOf(record: ExecutionRecord): Date | undefined {
   if (record.summary.status !== "RUNNING") return undefined;
+  if (record.summary.blocked) return new Date(record.summary.blocked.retryAt.getTime());
   if (record.summary.invocationCount === 0 || record.wakePending) {
     return new Date(record.summary.startTimestamp.getTime());
   }

@@ -201,6 +201,7 @@ export async function runBatch<U, R = U>(
         new NonDeterministicExecutionError(
           `Replay mismatch at ${what}: it completed over ${summary.statuses.length} ${noun}, ` +
             `but the handler now passes ${units.length}. Derive the list from the event or from checkpointed results so it is the same on every replay.`,
+          id,
         ),
       );
       return never();

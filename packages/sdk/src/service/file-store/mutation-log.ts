@@ -19,6 +19,9 @@ const DATE_KEYS = new Set([
   "EventTimestamp",
   "startTimestamp",
   "endTimestamp",
+  // ExecutionSummary.blocked
+  "since",
+  "retryAt",
 ]);
 
 function reviveDates(key: string, value: unknown): unknown {

@@ -264,5 +264,46 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       ]);
       expect(await reopened.getExecution(executionArn)).toMatchObject({ invocationCount: 2, status: "RUNNING" });
     });
+
+    it("keeps a blocked execution's marker across a reopen, bumps it, and clears it when an invocation gets past it", async () => {
+      const { service, clock, harness } = await setup();
+      const { executionArn } = await service.startExecution({});
+      const mismatch = { kind: "returned" as const, output: { Status: InvocationStatus.FAILED, Error: { ErrorType: "NonDeterministicExecutionError", ErrorMessage: "diverged" } } };
+      let ticket = await service.beginInvocation(executionArn);
+      await service.endInvocation(executionArn, ticket, { ...mismatch, blockedBy: { operationId: "2-1", message: "diverged" } });
+      const since = clock.now();
+      clock.advance(5_000);
+
+      let reopened = new CheckpointService({ store: harness.reopen(), clock });
+      const blocked = (await reopened.getExecution(executionArn)).blocked;
+      expect(blocked).toEqual({
+        reason: "NonDeterministicExecution",
+        operationId: "2-1",
+        message: "diverged",
+        since,
+        attempts: 1,
+        retryAt: new Date(since.getTime() + 1000),
+      });
+      expect(blocked?.retryAt).toBeInstanceOf(Date);
+      expect(await reopened.wakeAt(executionArn)).toEqual(new Date(since.getTime() + 1000));
+
+      ticket = await reopened.beginInvocation(executionArn);
+      await reopened.endInvocation(executionArn, ticket, { ...mismatch, blockedBy: { operationId: "2-1", message: "again" } });
+      reopened = new CheckpointService({ store: harness.reopen(), clock });
+      expect((await reopened.getExecution(executionArn)).blocked).toMatchObject({
+        attempts: 2,
+        message: "again",
+        since,
+        retryAt: new Date(clock.now().getTime() + 2000),
+      });
+
+      ticket = await reopened.beginInvocation(executionArn);
+      await reopened.endInvocation(executionArn, ticket, { kind: "returned", output: { Status: InvocationStatus.PENDING } });
+      reopened = new CheckpointService({ store: harness.reopen(), clock });
+      const after = await reopened.getExecution(executionArn);
+      expect(after.status).toBe("RUNNING");
+      expect(after.blocked).toBeUndefined();
+      expect((await reopened.listExecutions()).find((e) => e.executionArn === executionArn)?.blocked).toBeUndefined();
+    });
   });
 }
