@@ -5,6 +5,7 @@ import {
   ExecutionNotFoundError,
   InvalidRequestError,
   executionIdOfArn,
+  planFailExecution,
   planStopExecution,
   randomIds,
   type CallbackCompletionResult,
@@ -184,13 +185,35 @@ export class CairnClient {
    * @throws ExecutionClosedError when the execution already ended.
    */
   async stop(executionArn: string, error?: ErrorObject): Promise<ExecutionSummary> {
+    return this.endFromOutside(executionArn, planStopExecution, error);
+  }
+
+  /**
+   * Fails a RUNNING execution on purpose: it becomes FAILED (`ExecutionFailed` in the history,
+   * with `error`, default `Execution.FailedByOperator`), and an invocation still running loses its
+   * token. The way to give up on an execution blocked by a replay mismatch (`blocked` in its
+   * summary). Returns the summary after it.
+   *
+   * @throws ExecutionNotFoundError when no execution has this ARN.
+   * @throws ExecutionClosedError when the execution already ended.
+   */
+  async fail(executionArn: string, error?: ErrorObject): Promise<ExecutionSummary> {
+    const reason = error ?? { ErrorType: "Execution.FailedByOperator", ErrorMessage: "failed on purpose through the client" };
+    return this.endFromOutside(executionArn, planFailExecution, reason);
+  }
+
+  private async endFromOutside(
+    executionArn: string,
+    plan: typeof planStopExecution,
+    error: ErrorObject | undefined,
+  ): Promise<ExecutionSummary> {
     const id = executionIdOfArn(executionArn);
     const outcome =
       id === undefined
         ? undefined
         : await this.store.update(id, (record) =>
             record.summary.executionArn === executionArn
-              ? { mutation: planStopExecution(record, error, { now: new Date(), ids: randomIds }), result: true }
+              ? { mutation: plan(record, error, { now: new Date(), ids: randomIds }), result: true }
               : { result: false },
           );
     if (!outcome?.result) throw new ExecutionNotFoundError(executionArn);

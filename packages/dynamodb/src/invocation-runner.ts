@@ -9,6 +9,7 @@ import {
   systemClock,
   type CheckpointService,
   type ExecutionSummary,
+  type NondeterminismPolicy,
 } from "@cairn/sdk/service";
 import {
   invokeOnce,
@@ -37,6 +38,10 @@ export interface InvocationRunnerParts {
   invocationTimeoutMs: number;
   logSink: ((record: DurableLogRecord) => void) | undefined;
   onInvocation: ((record: InvocationRecord, execution: ExecutionSummary) => void) | undefined;
+  /** What a replay mismatch does to the execution. */
+  onNondeterminism: NondeterminismPolicy;
+  /** Told of each invocation that left its execution blocked by a replay mismatch. */
+  onBlocked: (execution: ExecutionSummary) => void;
   /** Where errors go that must not stop the worker. */
   report: (error: unknown, executionArn?: string) => void;
 }
@@ -85,12 +90,17 @@ export class InvocationRunner {
         woken: record.summary.invocationCount === 0 || record.wakePending === true,
         timerDue: (nextTimerOf(record)?.getTime() ?? Number.POSITIVE_INFINITY) <= now,
         waitsOnInvoke: waitsOnChainedInvoke(record),
+        // Blocked by a replay mismatch: invoked at its retry time only, whatever else is due.
+        blockedUntil: record.summary.blocked?.retryAt.getTime(),
       }));
       if (!state?.running) return;
       // The index may lag behind the record: only invoke when the record itself says so (a timer
       // fired, it was never invoked or a wake-up is pending, or its last invocation was abandoned).
       const fired = state.timerDue ? await service.fireDueTimers(executionArn) : [];
-      const wanted = fired.length > 0 || state.abandoned || state.woken;
+      const wanted =
+        state.blockedUntil !== undefined
+          ? state.abandoned || state.blockedUntil <= now
+          : fired.length > 0 || state.abandoned || state.woken;
       if (!wanted) {
         // Looked at again while waiting on a chained invoke: complete it if its target has ended.
         if (state.waitsOnInvoke) await invokes.dispatch(executionArn);
@@ -106,6 +116,7 @@ export class InvocationRunner {
         functionName: candidate.functionName,
         logSink: this.parts.logSink,
         invocationTimeoutMs: this.parts.invocationTimeoutMs,
+        onNondeterminism: this.parts.onNondeterminism,
         wrapBackend: (backend, invocation) => {
           control = invocation;
           if (lost) invocation.crash(LEASE_LOST);
@@ -113,6 +124,13 @@ export class InvocationRunner {
         },
       });
       this.parts.onInvocation?.(record, execution);
+      if (record.outcome.kind === "returned" && record.outcome.blockedBy !== undefined && execution.blocked) {
+        try {
+          this.parts.onBlocked(execution);
+        } catch (error) {
+          report(error, executionArn);
+        }
+      }
       if (!lost) {
         // Start the targets of the invokes it is now waiting on; or, if it was one such target
         // and has ended, tell its parent.

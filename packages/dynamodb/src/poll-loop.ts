@@ -1,7 +1,7 @@
 // The worker's loop: fill free slots with claimed due executions, each run by InvocationRunner;
 // when nothing is claimable, wait for the poll interval (or less, when a full worker frees a
 // slot). runOnce is the same loop ending when nothing is left, for a scheduled Lambda.
-import { CheckpointService, systemClock } from "@cairn/sdk/service";
+import { CheckpointService, systemClock, type ExecutionSummary } from "@cairn/sdk/service";
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WorkerChainedInvokes } from "./chained-invokes.js";
@@ -52,6 +52,8 @@ export class DynamoDbWorker implements Worker {
       invocationTimeoutMs: settings.invocationTimeoutMs,
       logSink: options.logSink,
       onInvocation: options.onInvocation,
+      onNondeterminism: settings.onNondeterminism,
+      onBlocked: options.onBlocked ?? warnBlocked,
       report: (error, executionArn) => this.report(error, executionArn),
     });
   }
@@ -159,4 +161,15 @@ export class DynamoDbWorker implements Worker {
     if (this.options.onError) this.options.onError(error, executionArn);
     else console.error(`[cairn worker ${this.workerId}]${executionArn ? ` ${executionArn}:` : ""}`, error);
   }
+}
+
+/** The worker's default report of an execution left blocked by a replay mismatch. */
+function warnBlocked(execution: ExecutionSummary): void {
+  const { blocked } = execution;
+  if (!blocked) return;
+  console.warn(
+    `cairn worker: execution ${execution.executionArn} is blocked: its replay diverged at operation ` +
+      `${blocked.operationId} (attempt ${blocked.attempts}, next retry ${blocked.retryAt.toISOString()}). ` +
+      `${blocked.message} Deploy fixed or reverted handler code (it is retried with backoff), or end it with the client's fail().`,
+  );
 }

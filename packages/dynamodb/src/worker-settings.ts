@@ -1,6 +1,7 @@
 // createWorker's options checked and completed with their defaults, so that a mistake fails at
 // start-up with a message naming the option instead of in the poll loop.
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
+import type { NondeterminismPolicy } from "@cairn/sdk/service";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
@@ -18,6 +19,7 @@ export interface WorkerSettings {
   /** Claims, renewals and due-index reads follow the same retry policy as the store's own calls. */
   retry: RetryPolicy;
   invocationTimeoutMs: number;
+  onNondeterminism: NondeterminismPolicy;
 }
 
 /** Throws TypeError for missing or non-function handlers, RangeError for a bad number. */
@@ -43,7 +45,16 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.store?.retry },
     invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60 * 1000,
+    onNondeterminism: policyOf(options.onNondeterminism),
   };
+}
+
+function policyOf(value: NondeterminismPolicy | undefined): NondeterminismPolicy {
+  if (value === undefined) return "block";
+  if (value !== "block" && value !== "fail") {
+    throw new TypeError(`createWorker: onNondeterminism must be "block" or "fail", got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -3,7 +3,7 @@
 // (invocation-runner.ts) and releases it; poll-loop.ts ties these together. A worker that dies
 // simply stops renewing; once its lease expires another worker takes the execution over, and
 // beginning a new invocation fences off whatever the dead one might still send.
-import type { ExecutionSummary } from "@cairn/sdk/service";
+import type { ExecutionSummary, NondeterminismPolicy } from "@cairn/sdk/service";
 import type { DurableInvocationHandler, InvocationRecord } from "@cairn/sdk/orchestrator";
 import type { DurableLogRecord } from "@cairn/sdk/backend";
 import type { DynamoDbCheckpointStore, DynamoDbCheckpointStoreOptions } from "./dynamodb-store.js";
@@ -43,6 +43,21 @@ export interface WorkerOptions {
   onError?: ((error: unknown, executionArn?: string) => void) | undefined;
   /** Called after each invocation the worker ran, with its record and the execution's summary after it. */
   onInvocation?: ((record: InvocationRecord, execution: ExecutionSummary) => void) | undefined;
+  /**
+   * What a replay mismatch (a NonDeterministicExecutionError: the handler no longer calls the
+   * operations the execution's checkpoints recorded, e.g. after a deploy) does to the execution.
+   * `"block"` (the default): it stays RUNNING, its summary's `blocked` names the diverging operation,
+   * and it is retried after 1 s, then a doubling delay capped at 5 minutes, so deploying fixed or
+   * reverted code carries it on; `CairnClient.fail` or `stop` ends it on purpose. `"fail"`: it
+   * FAILS, as on AWS Lambda.
+   */
+  onNondeterminism?: NondeterminismPolicy | undefined;
+  /**
+   * Called each time an invocation leaves its execution blocked by a replay mismatch (see
+   * `onNondeterminism`), with the summary after it: count it in your metrics, alert on it. Default:
+   * a warning line on stderr naming the execution, the operation, the attempts and the next retry.
+   */
+  onBlocked?: ((execution: ExecutionSummary) => void) | undefined;
   /**
    * Receives the handlers' log records (`ctx.logger`); when set, the default log lines are not
    * written to stdout/stderr.
