@@ -211,7 +211,7 @@ describe("usage errors", () => {
     [["run", "FIXTURE", "--bogus"], /Unknown option --bogus/],
     [["run", "FIXTURE", "--input"], /Option --input needs a value/],
     [["run", "FIXTURE", "--export", "nope"], /has no export "nope"\. It exports: handler\./],
-    [["run", "src/cli.ts"], /must be a JavaScript module.*build the handler/],
+    [["run", "README.md"], /must be a JavaScript \(\.js, \.mjs, \.cjs\) or TypeScript \(\.ts, \.mts, \.cts, \.tsx\) module/],
     [["inspect"], /Missing <execution-id>/],
     [["list", "extra"], /Unexpected argument "extra"/],
   ])("cairn %j exits 2 with a clear message", async (args, message) => {

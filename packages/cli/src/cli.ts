@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { callbackCommand } from "./commands/callback.js";
 import { deleteCommand } from "./commands/delete.js";
+import { devCommand } from "./commands/dev.js";
 import { endExecutionCommand } from "./commands/end-execution.js";
 import { exportCommand } from "./commands/export.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -14,6 +15,7 @@ import { EXIT, UsageError } from "./usage-error.js";
 
 const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Promise<number>> = {
   run: runCommand,
+  dev: devCommand,
   resume: resumeCommand,
   inspect: inspectCommand,
   list: listCommand,
@@ -26,7 +28,7 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
 };
 
 /**
- * Runs the `cairn` command line — `run`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `delete`, `prune`, `help`,
+ * Runs the `cairn` command line — `run`, `dev`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `delete`, `prune`, `help`,
  * `--version` — and returns the exit code (see {@link EXIT}) instead of exiting, so it can be
  * embedded in another tool or tested in-process. Errors are reported on `out` and turned into
  * exit codes: it does not throw (set `CAIRN_DEBUG` to also print their stacks).

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
+import { compileHandler, HandlerCompileError, TYPESCRIPT_EXTENSIONS } from "./handler-compiler.js";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -22,6 +23,16 @@ export interface LoadedHandler {
    * later `resume` can tell that the code changed. Covers this file only, not what it imports.
    */
   contentSha256: string;
+  /**
+   * The files the handler was loaded from: for a compiled handler, it and the relative modules
+   * bundled with it; otherwise the file alone. What `cairn dev` watches.
+   */
+  sourceFiles: string[];
+}
+
+/** How to load: `compile` bundles a JavaScript handler too (fresh relative imports on each load). */
+export interface LoadHandlerOptions {
+  compile?: boolean;
 }
 
 /** The module could be found but not evaluated (a syntax error, a failing import): exit 1. */
@@ -37,23 +48,44 @@ const RUNNABLE = new Set([".js", ".mjs", ".cjs"]);
 
 /**
  * Imports a handler module and picks its durable handler: `exportName` when given, else the
- * `handler` export, else the default export.
+ * `handler` export, else the default export. A TypeScript file (.ts, .mts, .cts, .tsx) is compiled
+ * first (see compileHandler); one that does not compile is a HandlerLoadError carrying esbuild's
+ * messages, raised before any execution exists.
  */
-export async function loadHandler(file: string, exportName?: string, cwd = process.cwd()): Promise<LoadedHandler> {
+export async function loadHandler(
+  file: string,
+  exportName?: string,
+  cwd = process.cwd(),
+  options: LoadHandlerOptions = {},
+): Promise<LoadedHandler> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new UsageError(`Handler file not found: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`Handler path is not a file: ${path}`);
   const extension = extname(path);
-  if (!RUNNABLE.has(extension)) {
-    const hint = [".ts", ".mts", ".cts", ".tsx"].includes(extension)
-      ? " cairn runs compiled JavaScript: build the handler (e.g. with tsc) and pass the .js file."
-      : "";
-    throw new UsageError(`Handler file must be a JavaScript module (.js, .mjs or .cjs), got ${path}.${hint}`);
+  const typeScript = TYPESCRIPT_EXTENSIONS.includes(extension);
+  if (!RUNNABLE.has(extension) && !typeScript) {
+    throw new UsageError(
+      `Handler file must be a JavaScript (.js, .mjs, .cjs) or TypeScript (.ts, .mts, .cts, .tsx) module, got ${path}.`,
+    );
   }
   const contentSha256 = createHash("sha256").update(readFileSync(path)).digest("hex");
+  let moduleFile = path;
+  let sourceFiles = [path];
+  if (typeScript || options.compile === true) {
+    try {
+      const compiled = await compileHandler(path);
+      moduleFile = compiled.file;
+      sourceFiles = compiled.inputs;
+    } catch (error) {
+      if (error instanceof HandlerCompileError) {
+        throw new HandlerLoadError(`${error.message}\nNo execution was started.`, { cause: error });
+      }
+      throw error;
+    }
+  }
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = (await import(pathToFileURL(moduleFile).href)) as Record<string, unknown>;
   } catch (error) {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new HandlerLoadError(`Could not load handler module ${path}: ${detail}`, { cause: error });
@@ -86,5 +118,5 @@ export async function loadHandler(file: string, exportName?: string, cwd = proce
         "or name the export that holds it with --export NAME. No execution was started.",
     );
   }
-  return { handler: handler as DurableInvocationHandler, path, exportName: chosen, contentSha256 };
+  return { handler: handler as DurableInvocationHandler, path, exportName: chosen, contentSha256, sourceFiles };
 }

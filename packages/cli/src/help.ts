@@ -1,6 +1,6 @@
 // Help texts. Kept in one place so `cairn --help` and `cairn <command> --help` never drift.
 
-export const COMMANDS = ["run", "resume", "inspect", "list", "callback", "stop", "fail", "export", "delete", "prune"] as const;
+export const COMMANDS = ["run", "dev", "resume", "inspect", "list", "callback", "stop", "fail", "export", "delete", "prune"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const STORE = `  --store DIR          the file store holding executions (default: ./.cairn)`;
@@ -77,6 +77,7 @@ export const MAIN_HELP = `cairn — run, resume and inspect durable executions o
 
 Usage:
   cairn run <handler-file> [--input JSON] [--name NAME] [--export NAME] [--no-wait] [--json] [--store DIR]
+  cairn dev <handler-file> [--input JSON] [--export NAME] [--no-wait] [--store DIR]
   cairn resume <execution-id> [handler-file] [--export NAME] [--no-wait] [--store DIR]
   cairn inspect <execution-id> [--history] [--json] [--store DIR]
   cairn list [--status STATUS] [--name TEXT] [--json] [--store DIR]
@@ -89,6 +90,7 @@ Usage:
 
 Commands:
   run       start an execution of a handler and drive it to completion in real time
+  dev       run a handler, and run it again each time it (or a module it imports) changes
   resume    continue an execution that was interrupted (Ctrl-C, kill, crash)
   inspect   show an execution's operation tree, result and (with --history) its events
   list      list the executions in a store
@@ -124,8 +126,12 @@ When the execution waits for a callback, the callback id and the "cairn callback
 answers it are printed, and the run waits: an answer sent from another process is picked up
 within a second and the execution carries on.
 
-<handler-file> is an ES module (.js/.mjs) exporting the function returned by
-withDurableExecution(...) from @cairn/sdk, as "handler" or as the default export.
+<handler-file> is a JavaScript (.js, .mjs, .cjs) or TypeScript (.ts, .mts, .cts, .tsx) module
+exporting the function returned by withDurableExecution(...) from @cairn/sdk, as "handler" or as
+the default export. A TypeScript file is compiled on the fly with esbuild (no type-checking: run
+tsc for that), bundled with the relative modules it imports; packages load from your project's
+node_modules. Errors show your .ts files and lines. A file that does not compile is reported with
+its file:line, and no execution is started (exit 1).
 
 Options:
   --input JSON         the execution's input event, as JSON (e.g. --input '{"orderId":"ord-1001"}')
@@ -156,6 +162,29 @@ Options:
   --export NAME        the module export holding the handler (default: the one recorded by run)
   --no-wait            once a callback waits (with or without a timeout), stop (exit 3) instead
                        of waiting for "cairn callback" from another terminal
+${STORE}
+  -h, --help           show this help
+`,
+  dev: `Usage: cairn dev <handler-file> [options]
+
+Runs the handler as "cairn run" does, then watches the handler file and the modules it imports
+(relative imports; not packages) and runs it again, as a new execution with the same input, each
+time one of them changes. Each run starts with a "──── cairn dev: run N ────" line and ends with
+a "cairn dev: <outcome> (exit N)" line. A change during a run stops that run (it stays RUNNING in
+the store) and starts the next one. A handler that does not compile or load is reported, and dev
+waits for the next change. Ctrl-C stops the run in progress and dev, with exit 0.
+
+Time is real, as with "cairn run": waits really wait, and a run whose execution waits for a
+callback waits for "cairn callback" from another terminal, unless --no-wait is given, which ends
+that run (outcome "waiting for a callback") and goes back to watching.
+
+<handler-file> is a JavaScript or TypeScript module, as for "cairn run". JavaScript is bundled
+too, so an edited imported module is picked up.
+
+Options:
+  --input JSON         the input event of every run, as JSON (e.g. --input '{"orderId":"ord-1001"}')
+  --export NAME        the module export holding the handler (default: handler, then default)
+  --no-wait            once a callback waits, end that run (exit 3) instead of waiting for it
 ${STORE}
   -h, --help           show this help
 `,

@@ -6,17 +6,19 @@ import { fileURLToPath } from "node:url";
 /**
  * Where Cairn's own code lives, whichever way it was installed: the built code (dist/) of the CLI
  * and of the SDK it resolves (in a workspace that is the SDK's real directory, not a node_modules
- * path). Only dist/, so handlers kept inside these packages (their test fixtures) count as the
- * user's. A handler may bring its own copy of the SDK: its `node_modules/@cairn/` path gives it away.
+ * path), and the sources (src/) source maps point it back to. Only those, so handlers kept inside
+ * these packages (their test fixtures) count as the user's. A handler may bring its own copy of the SDK: its `node_modules/@cairn/` path gives it away.
  */
 function cairnRoots(): string[] {
-  const roots = [fileURLToPath(new URL("./", import.meta.url))];
+  // src/ too: with source maps on (a TypeScript handler turns them on), frames of the built code
+  // name the sources it was built from.
+  const roots = [fileURLToPath(new URL("./", import.meta.url)), fileURLToPath(new URL("../src/", import.meta.url))];
   try {
     let dir = dirname(createRequire(import.meta.url).resolve("@cairn/sdk"));
     while (dirname(dir) !== dir) {
       const manifest = join(dir, "package.json");
       if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "@cairn/sdk") {
-        roots.push(join(dir, "dist") + sep);
+        roots.push(join(dir, "dist") + sep, join(dir, "src") + sep);
         break;
       }
       dir = dirname(dir);
