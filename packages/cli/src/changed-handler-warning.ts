@@ -21,8 +21,9 @@ export function warnIfHandlerChanged(
     `${out.color.yellow("cairn: warning:")} ${handler.path} has changed since execution ${shortId} started ` +
       `(${recorded?.startedAt ?? "at an unknown time"}).\n` +
       "  The execution replays under the new code: each operation it already completed is matched, in order, " +
-      "with what the code calls now, and the first one that differs (another type, sub-type or name) fails the " +
-      "execution with NonDeterministicExecutionError.\n" +
+      "with what the code calls now, and the first one that differs (another type, sub-type or name) stops it " +
+      "with NonDeterministicExecutionError: the execution stays RUNNING, blocked (exit 4), until code that " +
+      "matches resumes it or \"cairn fail\" ends it (with --on-nondeterminism fail it FAILS instead).\n" +
       "  To check a change before resuming, export the execution's history and replay it against the new code " +
       "with replayHistory from @cairn/testing:\n" +
       `    cairn export ${shortId} --out ${fixture}${storeFlag(directory)}`,

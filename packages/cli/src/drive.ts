@@ -2,7 +2,7 @@ import type { LoadedHandler } from "./handler-loader.js";
 import { CountdownClock, ProgressReporter, describeTimerFrom, observeService } from "./live-progress.js";
 import type { Output } from "./output.js";
 import { runExecution, type ExecutionTarget } from "@cairn/sdk/orchestrator";
-import { type ExecutionSummary } from "@cairn/sdk/service";
+import { type ExecutionSummary, type NondeterminismPolicy } from "@cairn/sdk/service";
 import { CallbackWaits } from "./callback-waits.js";
 import { showExecution } from "./show-execution.js";
 import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, storeFlag, writeSidecar } from "./store.js";
@@ -19,6 +19,8 @@ export interface DriveOptions {
   startedWithSha256?: string | undefined;
   /** Stop instead of waiting once a callback waits, with or without a timeout (--no-wait). */
   noWait?: boolean;
+  /** What a replay mismatch does (--on-nondeterminism); default `block`. */
+  onNondeterminism?: NondeterminismPolicy;
   /** Stops the run between invocations, as SIGINT does (e.g. `cairn dev` when a file changes). */
   signal?: AbortSignal;
 }
@@ -92,6 +94,7 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
       handler: handler.handler,
       target: options.target,
       signal: controller.signal,
+      onNondeterminism: options.onNondeterminism ?? "block",
       logSink: (record) => reporter.log(record),
       // Answers come from other processes (cairn callback) through the shared file store.
       onWaiting: waits.onWaiting,
@@ -137,6 +140,7 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
       return { code: stoppedBy === "SIGTERM" ? EXIT.terminated : EXIT.interrupted, executionArn: result.execution.executionArn };
     }
     await showExecution(out, base, result.execution, { directory });
+    if (result.state === "blocked") return { code: EXIT.blocked, executionArn: result.execution.executionArn };
     if (waiting) {
       out.line(
         out.color.yellow("waiting for an external event (e.g. a callback); nothing more to do now. ") +

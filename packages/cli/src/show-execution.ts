@@ -7,6 +7,7 @@ import type { ErrorObject, HistoryEvent, Operation } from "@cairn/sdk";
 import { shortIdOf } from "./store.js";
 import { callbacksJson, renderCallbacks } from "./callbacks-section.js";
 import { firstUserFrame } from "./user-frame.js";
+import { renderBlocked, statusLabel } from "./blocked-section.js";
 
 export function formatValue(payload: string | undefined): string {
   if (payload === undefined) return "undefined";
@@ -27,7 +28,7 @@ export async function showExecution(
   const took = formatDuration(new Date(end).getTime() - new Date(summary.startTimestamp).getTime());
   out.line();
   out.line(
-    `${color.bold(`execution ${shortIdOf(summary)}`)}  ${colorStatus(summary.status, color)}  ` +
+    `${color.bold(`execution ${shortIdOf(summary)}`)}  ${summary.blocked ? color.yellow(statusLabel(summary)) : colorStatus(summary.status, color)}  ` +
       color.dim(`${took}${summary.endTimestamp ? "" : " so far"}, ${summary.invocationCount} invocation${summary.invocationCount === 1 ? "" : "s"}`),
   );
   if (summary.executionName !== shortIdOf(summary)) out.line(`  name     ${summary.executionName}`);
@@ -46,7 +47,9 @@ export async function showExecution(
     for (const line of renderHistory(await service.getHistory(summary.executionArn), { color })) out.line(line);
   }
   out.line();
-  printOutcome(out, summary);
+  const blocked = renderBlocked(summary, options.directory, color);
+  for (const line of blocked) out.line(line);
+  if (blocked.length === 0) printOutcome(out, summary);
 }
 
 function oneLine(payload: string): string {
@@ -121,6 +124,7 @@ export function executionJson(
     input: payloadValue(summary.input),
     result: payloadValue(summary.result),
     error: summary.error,
+    blocked: summary.blocked,
     callbacks: callbacksJson(operations),
     operations,
     ...(history === undefined ? {} : { history }),

@@ -26,6 +26,11 @@ export const EXIT = {
   usage: 2,
   /** Still RUNNING, suspended on something only the outside world can complete (a callback). */
   waiting: 3,
+  /**
+   * Still RUNNING, but blocked: its replay diverged from its checkpoints (the handler changed). Deploy
+   * fixed or reverted code and `cairn resume`, or `cairn fail` it.
+   */
+  blocked: 4,
   /** Stopped by SIGINT (Ctrl-C) between invocations; `cairn resume` carries on. */
   interrupted: 130,
   /** Stopped by SIGTERM between invocations; `cairn resume` carries on. */

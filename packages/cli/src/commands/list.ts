@@ -6,6 +6,7 @@ import type { Output } from "../output.js";
 import { openService, shortIdOf, storeDirectory } from "../store.js";
 import { matchesFilter, parseStatuses } from "../execution-filter.js";
 import { UsageError } from "../usage-error.js";
+import { statusLabel } from "../blocked-section.js";
 
 export async function listCommand(argv: readonly string[], out: Output): Promise<number> {
   const parsed = parseCommand("list", argv, {
@@ -37,6 +38,7 @@ export async function listCommand(argv: readonly string[], out: Output): Promise
       startTimestamp: s.startTimestamp,
       endTimestamp: s.endTimestamp,
       invocationCount: s.invocationCount,
+      blocked: s.blocked,
     }));
     out.line(JSON.stringify(rows, null, 2));
     return 0;
@@ -58,7 +60,7 @@ export async function listCommand(argv: readonly string[], out: Output): Promise
     const took = formatDuration(end - new Date(s.startTimestamp).getTime());
     return [
       id,
-      colorStatus(s.status, color),
+      s.blocked ? color.yellow(statusLabel(s)) : colorStatus(s.status, color),
       new Date(s.startTimestamp).toISOString(),
       s.endTimestamp === undefined ? color.dim(`${took}+`) : took,
       s.executionName === id ? color.dim("-") : s.executionName,

@@ -7,12 +7,14 @@ import type { Output } from "../output.js";
 import { showExecution } from "../show-execution.js";
 import { openService, readSidecar, resolveExecution, shortIdOf, storeDirectory } from "../store.js";
 import { EXIT, UsageError } from "../usage-error.js";
+import { nondeterminismPolicyOf } from "../blocked-section.js";
 
 export async function resumeCommand(argv: readonly string[], out: Output): Promise<number> {
   const parsed = parseCommand("resume", argv, {
     store: { type: "string" },
     export: { type: "string" },
     "no-wait": { type: "boolean" },
+    "on-nondeterminism": { type: "string" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.resume);
@@ -20,6 +22,7 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
   }
   expectPositionals("resume", parsed, { required: ["<execution-id>"], optional: ["[handler-file]"] });
   const [reference, handlerFile] = parsed.positionals as [string, string | undefined];
+  const onNondeterminism = nondeterminismPolicyOf(stringOption(parsed, "on-nondeterminism"), "resume");
   const directory = storeDirectory(stringOption(parsed, "store"));
   const service = openService(directory);
   const summary = await resolveExecution(service, directory, reference);
@@ -50,6 +53,7 @@ export async function resumeCommand(argv: readonly string[], out: Output): Promi
     resuming: summary,
     startedWithSha256: recorded?.handlerSha256,
     noWait: flag(parsed, "no-wait"),
+    onNondeterminism,
   });
   return code;
 }

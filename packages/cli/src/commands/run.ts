@@ -6,6 +6,7 @@ import type { Output } from "../output.js";
 import { payloadValue } from "../format.js";
 import { openService, shortIdOf, storeDirectory } from "../store.js";
 import { EXIT, UsageError } from "../usage-error.js";
+import { nondeterminismPolicyOf } from "../blocked-section.js";
 
 /** Validates --input and normalises it, so the same event always serializes the same way. */
 export function parseInput(text: string | undefined): string | undefined {
@@ -30,6 +31,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
     export: { type: "string" },
     "no-wait": { type: "boolean" },
     json: { type: "boolean" },
+    "on-nondeterminism": { type: "string" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.run);
@@ -37,6 +39,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
   }
   expectPositionals("run", parsed, { required: ["<handler-file>"] });
   const input = parseInput(stringOption(parsed, "input"));
+  const onNondeterminism = nondeterminismPolicyOf(stringOption(parsed, "on-nondeterminism"), "run");
   const name = stringOption(parsed, "name");
   if (name !== undefined && name.trim() === "") throw new UsageError("--name must not be empty.", "run");
   const directory = storeDirectory(stringOption(parsed, "store"));
@@ -50,6 +53,7 @@ export async function runCommand(argv: readonly string[], out: Output): Promise<
       handler,
       target: { start: { input, executionName: name } },
       noWait: flag(parsed, "no-wait"),
+      onNondeterminism,
     });
     if (json && outcome.executionArn !== undefined) {
       out.line(JSON.stringify(await outcomeJson(directory, outcome.executionArn, outcome.code)));
@@ -79,6 +83,7 @@ async function outcomeJson(directory: string, executionArn: string, exitCode: nu
     exitCode,
     result: payloadValue(summary.result),
     error: summary.error,
+    blocked: summary.blocked,
   };
 }
 
@@ -86,6 +91,7 @@ const OUTCOMES: Record<number, string> = {
   [EXIT.succeeded]: "succeeded",
   [EXIT.failed]: "failed",
   [EXIT.waiting]: "waiting",
+  [EXIT.blocked]: "blocked",
   [EXIT.interrupted]: "interrupted",
   [EXIT.terminated]: "interrupted",
 };
