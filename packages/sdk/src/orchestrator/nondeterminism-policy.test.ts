@@ -120,6 +120,29 @@ describe("onNondeterminism", () => {
     expect(await s.service.wakeAt(arn)).toBeUndefined();
   });
 
+  it("names the batch whose item count changed on replay", async () => {
+    const s = setup();
+    let items = [1, 2, 3];
+    const handler = withDurableExecution(async (_event: unknown, ctx) => {
+      await ctx.map("charge", items, async (c, item) => c.step(async () => item));
+      const [answer] = await ctx.createCallback("approval");
+      return answer;
+    });
+    const first = await runExecution({ service: s.service, clock: s.clock, handler, target: { start: {} } });
+    expect(first.state).toBe("waiting");
+    items = [1, 2];
+    const run = await runExecution({
+      service: s.service,
+      clock: s.clock,
+      handler,
+      target: { executionArn: first.execution.executionArn },
+      onNondeterminism: "block",
+    });
+    expect(run.state).toBe("blocked");
+    expect(run.execution.blocked).toMatchObject({ operationId: "1", attempts: 1 });
+    expect(run.execution.blocked?.message).toMatch(/3 items.*now passes 2/);
+  });
+
   it("a handler throwing an error named NonDeterministicExecutionError itself fails as usual", async () => {
     const s = setup();
     const handler = withDurableExecution(async () => {

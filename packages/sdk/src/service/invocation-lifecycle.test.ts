@@ -194,3 +194,35 @@ describe("a whole execution's history (conformance parallel/8-14 shape)", () => 
     expect(h.record.history[1]?.Name).toBe("replay");
   });
 });
+
+describe("endInvocation blocked by a replay mismatch", () => {
+  const mismatch: InvocationOutcome = {
+    kind: "returned",
+    output: { Status: InvocationStatus.FAILED, Error: { ErrorType: "NonDeterministicExecutionError", ErrorMessage: "diverged" } },
+    blockedBy: { operationId: "3", message: "diverged" },
+  };
+
+  it("keeps the mark through a crash (which proves nothing) and drops it on a later SUCCEEDED", () => {
+    const h = new CoreHarness();
+    h.begin();
+    end(h, mismatch, 0);
+    expect(h.record.summary).toMatchObject({ status: "RUNNING", blocked: { operationId: "3", attempts: 1 } });
+    expect(h.record.summary.blocked?.retryAt).toEqual(at(1));
+    h.begin(1);
+    end(h, { kind: "crashed", error: { ErrorType: "Runtime.ExitError" } }, 2);
+    expect(h.record.summary.blocked?.attempts).toBe(1);
+    h.begin(3);
+    end(h, succeeded('"ok"'), 4);
+    expect(h.record.summary.status).toBe("SUCCEEDED");
+    expect(h.record.summary.blocked).toBeUndefined();
+  });
+
+  it("a FAILED output without the engine's mark fails the execution as before", () => {
+    const h = new CoreHarness();
+    h.begin();
+    const { blockedBy: _mark, ...unmarked } = mismatch as Extract<InvocationOutcome, { kind: "returned" }>;
+    end(h, unmarked, 0);
+    expect(h.record.summary.status).toBe("FAILED");
+    expect(h.record.summary.blocked).toBeUndefined();
+  });
+});
