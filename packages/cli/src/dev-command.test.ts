@@ -96,6 +96,26 @@ describe("cairn dev", () => {
     expect(stderr).toContain("does not compile");
   }, 40_000);
 
+  it("stops a run in progress when a file changes and starts the next; Ctrl-C during a run exits 0", async () => {
+    const waiting = (name: string) => `import { withDurableExecution } from "@cairn/sdk";
+export const handler = withDurableExecution(async (_event: unknown, ctx) => {
+  await ctx.wait("${name}", { seconds: 600 });
+  return "${name} done";
+});
+`;
+    const handler = project.write("handler.ts", waiting("first-wait"));
+    startDev([handler, "--store", join(project.path, ".cairn")]);
+    await (dev as RunningCli).waitForOutput(/waiting \d+m? ?\d*s? for "first-wait"/);
+
+    project.write("handler.ts", waiting("second-wait"));
+    await outcome(1, /^cairn dev: stopped: a file changed \(exit 130\) — watching handler\.ts/);
+    await (dev as RunningCli).waitForOutput(/run 2 — handler\.ts changed[\s\S]*waiting \d+m? ?\d*s? for "second-wait"/);
+
+    const stdout = await stop();
+    expect(stdout).toMatch(/\ncairn dev: interrupted \(exit 130\)\n/);
+    expect(stdout).not.toContain("second-wait done");
+  }, 40_000);
+
   it("refuses a handler file that does not exist with a usage error (exit 2)", async () => {
     startDev([join(project.path, "missing.ts")]);
     const ended = await (dev as RunningCli).done;
