@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from "node:fs";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** A set of watched files; `close` stops watching (and cancels a pending notification). */
 export interface FileWatch {
@@ -29,7 +29,7 @@ export function watchFiles(files: readonly string[], onChange: (changed: string)
       const watcher = watch(directory, { persistent: true }, (_event, name) => {
         // Without a name (some platforms, some events) the change may be ours: count it.
         if (name !== null && !names.has(name.toString())) return;
-        lastChanged = name === null ? directory : `${directory}/${name.toString()}`;
+        lastChanged = name === null ? directory : join(directory, name.toString());
         clearTimeout(timer);
         timer = setTimeout(() => onChange(lastChanged), settleMs);
       });

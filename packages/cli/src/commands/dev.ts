@@ -88,15 +88,23 @@ export async function devCommand(argv: readonly string[], out: Output): Promise<
       }
       if (pendingChange === undefined && !stopping) {
         run = new AbortController();
-        const { code } = await driveExecution({
-          out,
-          directory,
-          handler,
-          target: { start: { input } },
-          noWait,
-          signal: run.signal,
-        });
-        run = undefined;
+        let code: number;
+        try {
+          ({ code } = await driveExecution({
+            out,
+            directory,
+            handler,
+            target: { start: { input } },
+            noWait,
+            signal: run.signal,
+          }));
+        } catch (error) {
+          // Whatever went wrong with this run (the store, say), the next change deserves a try.
+          out.error(`cairn: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+          code = EXIT.failed;
+        } finally {
+          run = undefined;
+        }
         const outcome = pendingChange !== undefined ? "stopped: a file changed" : (OUTCOMES[code] ?? "ended");
         const color = code === EXIT.succeeded ? out.color.green : code === EXIT.failed ? out.color.red : out.color.yellow;
         out.line(color(`cairn dev: ${outcome} (exit ${code})`) + (stopping ? "" : waitingNote(watched)));
