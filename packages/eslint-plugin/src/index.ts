@@ -65,4 +65,10 @@ recommended.plugins = { "@cairn": plugin };
 /** The plugin's configs: `configs.recommended` (also reachable as `require("@cairn/eslint-plugin").configs`). */
 export const configs: CairnPlugin["configs"] = plugin.configs;
 
+/**
+ * The plugin's `meta`. With it, `rules` and `configs`, the CommonJS module object
+ * `require("@cairn/eslint-plugin")` is itself a complete plugin object.
+ */
+export const meta: CairnPlugin["meta"] = plugin.meta;
+
 export default plugin;
