@@ -112,6 +112,9 @@ Exit codes (every command):
   2    usage error: bad arguments or flag values, missing file, invalid JSON, unknown execution id,
        no store at --store
   3    run/resume: the execution waits for an external event (a callback) and was left RUNNING
+  4    run/resume: the execution is blocked: its replay diverged from its checkpoints (the handler
+       changed); it stays RUNNING — deploy fixed or reverted code and "cairn resume", or
+       "cairn fail" it
   130  run/resume: interrupted by Ctrl-C (SIGINT); 143 by SIGTERM — resumable with "cairn resume"
 `;
 
@@ -139,10 +142,13 @@ Options:
   --export NAME        the module export holding the handler (default: handler, then default)
   --no-wait            once a callback waits (with or without a timeout), stop (exit 3) instead
                        of waiting for "cairn callback" from another terminal
+  --on-nondeterminism fail|block
+                       what a replay mismatch does: block (default) keeps the execution RUNNING,
+                       marked blocked, and exits 4; fail fails it, as AWS Lambda does
   --json               print one JSON object on stdout when the run ends, and nothing else there
                        (progress goes to stderr): {"id","executionArn","executionName","status",
-                       "outcome","exitCode","result","error"}; outcome is succeeded, failed,
-                       waiting or interrupted. Nothing is printed on stdout when no execution
+                       "outcome","exitCode","result","error","blocked"}; outcome is succeeded,
+                       failed, waiting, blocked or interrupted. Nothing is printed on stdout when no execution
                        was started (a usage error, a handler that cannot be loaded).
 ${STORE}
   -h, --help           show this help
@@ -162,6 +168,9 @@ Options:
   --export NAME        the module export holding the handler (default: the one recorded by run)
   --no-wait            once a callback waits (with or without a timeout), stop (exit 3) instead
                        of waiting for "cairn callback" from another terminal
+  --on-nondeterminism fail|block
+                       what a replay mismatch does: block (default) keeps the execution RUNNING,
+                       marked blocked, and exits 4; fail fails it, as AWS Lambda does
 ${STORE}
   -h, --help           show this help
 `,
