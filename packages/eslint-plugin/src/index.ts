@@ -24,7 +24,10 @@ export type RuleName =
 /** The plugin object ESLint loads: its rules, and the configs that turn them on. */
 export interface CairnPlugin {
   /** Identifies the plugin in ESLint's cache and error messages. */
-  readonly meta: { readonly name: string };
+  readonly meta: {
+    /** The package name, `@cairn/eslint-plugin`. */
+    readonly name: string;
+  };
   /** Every rule, by name (without the `@cairn/` prefix). */
   readonly rules: Readonly<Record<RuleName, TSESLint.LooseRuleDefinition>>;
   /** Ready-made flat configs. */
