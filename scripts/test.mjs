@@ -17,6 +17,7 @@ const workspaces = [
   "packages/cli",
   "packages/aws-lambda",
   "packages/dynamodb",
+  "packages/eslint-plugin",
   "examples",
   "testing",
   "testing/consumers",
