@@ -79,7 +79,7 @@ describe("the repository's own durable code passes the recommended config", () =
           .filter((m) => m[2]!.includes("withDurableExecution"))
           .map((m, i) => ({ path: join(docsDir, `${file}.block-${i}.${m[1]!.startsWith("t") ? "ts" : "js"}`), code: m[2]! })),
       );
-    // getting-started, aws-lambda, testing … and this plugin's own page (whose wrong examples carry no handler wrapper).
+    // getting-started, aws-lambda, batch-processing, plugins, testing.
     expect(blocks.length).toBeGreaterThanOrEqual(7);
     const eslint = recommendedEslint();
     const results = (await Promise.all(blocks.map((b) => eslint.lintText(b.code, { filePath: b.path })))).flat();

@@ -16,6 +16,8 @@ runRule("no-non-deterministic-outside-step", noNonDeterministicOutsideStep, {
     `import { withDurableExecution } from "@cairn/sdk";\nconst stamp = () => Date.now();\nexport const handler = withDurableExecution(async (event, ctx) => ctx.step(async () => stamp()));`,
     // A plain function named like the clock, and a local variable called Math.
     inHandler(`const clock = { now: () => 1 };\nconst t = clock.now();`),
+    // Passed as a value inside a step body.
+    inHandler(`const noise = await ctx.step(async () => event.items.map(Math.random));`),
   ],
   invalid: [
     {
@@ -67,6 +69,21 @@ runRule("no-non-deterministic-outside-step", noNonDeterministicOutsideStep, {
         {
           message: "`makeId()` uses `Math.random()`, which gives another value on replay. Call `makeId()` inside a step and use the stored result.",
         },
+      ],
+    },
+    {
+      // An item namer runs on every replay: a clock in it renames the items.
+      code: inHandler(`await ctx.map("items", event.items, async (c, v) => c.step(async () => v), { itemNamer: (v) => \`\${v}-\${Date.now()}\` });`),
+      errors: [{ messageId: "outsideStep", data: { operation: "Date.now()", suggestion: "now" } }],
+    },
+    {
+      code: inHandler(`const noise = event.items.map(Math.random);\nconst clock = Date.now;`),
+      errors: [
+        {
+          message:
+            "`Math.random` is passed on as a function in handler code; whatever calls it gets another value on replay. Call it inside a step and use the stored result.",
+        },
+        { messageId: "referenceOutsideStep", data: { operation: "Date.now" } },
       ],
     },
     {

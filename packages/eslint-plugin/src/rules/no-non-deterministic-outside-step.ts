@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { contextOptionsSchema, type ContextOptions } from "../analysis/options.js";
 import { DurableCode, enclosingFunctions, isFunction, type FunctionNode } from "../analysis/durable-code.js";
+import { BODY_METHODS } from "../analysis/durable-operations.js";
 import { createRule } from "./create-rule.js";
 
 /** `object.method()` calls whose result differs between the first run and a replay. */
@@ -27,7 +28,7 @@ type Placement = "handler" | "step" | "helper";
  * left alone, except that a same-file helper that reads a clock, called from handler code outside
  * a step, is reported at the call.
  */
-export const noNonDeterministicOutsideStep = createRule<[ContextOptions], "outsideStep" | "helperOutsideStep">({
+export const noNonDeterministicOutsideStep = createRule<[ContextOptions], "outsideStep" | "helperOutsideStep" | "referenceOutsideStep">({
   name: "no-non-deterministic-outside-step",
   meta: {
     type: "problem",
@@ -38,6 +39,8 @@ export const noNonDeterministicOutsideStep = createRule<[ContextOptions], "outsi
     messages: {
       outsideStep:
         "`{{operation}}` in handler code gives another value on replay, so the handler can take another path. Compute it inside a step, e.g. `const value = await ctx.step(\"{{suggestion}}\", async () => {{operation}})`, and use the stored result.",
+      referenceOutsideStep:
+        "`{{operation}}` is passed on as a function in handler code; whatever calls it gets another value on replay. Call it inside a step and use the stored result.",
       helperOutsideStep:
         "`{{callee}}()` uses `{{operation}}`, which gives another value on replay. Call `{{callee}}()` inside a step and use the stored result.",
     },
@@ -55,15 +58,20 @@ export const noNonDeterministicOutsideStep = createRule<[ContextOptions], "outsi
     function placement(node: TSESTree.Node): Placement {
       for (const fn of enclosingFunctions(node)) {
         const role = code.roleOf(fn);
-        if (role?.kind === "body" || role?.kind === "config") return "step";
+        if (role?.kind === "body") return "step";
+        // A step's retry strategy, a poll's wait strategy: their outcome is stored with the step.
+        // A map's itemNamer is not: it names operations on every replay.
+        if (role?.kind === "config") return BODY_METHODS.has(role.call.method) ? "step" : "handler";
         if (code.isHandlerCode(fn)) return "handler";
       }
       return "helper";
     }
 
-    function found(node: TSESTree.Node, operation: string): void {
+    function found(node: TSESTree.Node, operation: string, asReference = false): void {
       const where = placement(node);
-      if (where === "handler") {
+      if (where === "handler" && asReference) {
+        context.report({ node, messageId: "referenceOutsideStep", data: { operation } });
+      } else if (where === "handler") {
         context.report({ node, messageId: "outsideStep", data: { operation, suggestion: suggestName(operation) } });
       } else if (where === "helper") {
         const fn = enclosingFunctions(node)[0];
@@ -83,6 +91,13 @@ export const noNonDeterministicOutsideStep = createRule<[ContextOptions], "outsi
         if (where === "handler") handlerCalls.push({ node, callee: node.callee });
         const caller = enclosingFunctions(node)[0];
         if (where === "helper" && caller) edges.push({ caller, callee: node.callee });
+      },
+      // `event.items.map(Math.random)`, `const now = Date.now`: the function escapes uncalled.
+      MemberExpression(node) {
+        if (node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.callee === node) return;
+        if (node.parent.type === AST_NODE_TYPES.MemberExpression && node.parent.object === node) return;
+        if (node.computed || node.object.type !== AST_NODE_TYPES.Identifier || node.property.type !== AST_NODE_TYPES.Identifier) return;
+        if (MEMBER_CALLS.get(node.object.name)?.has(node.property.name)) found(node, `${node.object.name}.${node.property.name}`, true);
       },
       NewExpression(node) {
         if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "Date" && node.arguments.length === 0) {
