@@ -15,6 +15,8 @@ runRule("no-mutation-in-step", noMutationInStep, {
     inHandler(`await ctx.runInChildContext(async (c) => { let x = 0; x = await c.step(async () => 1); return x; });`),
     // Method calls that mutate are out of sight (documented limit).
     inHandler(`const seen = [];\nawait ctx.step(async () => { seen.push(1); });`),
+    // A test's counter of body runs: outside the handler, never read by handler code.
+    `import { withDurableExecution } from "@cairn/sdk";\nlet bodyRuns = 0;\nconst handler = withDurableExecution(async (event, ctx) => ctx.step(async () => { bodyRuns++; return 1; }));\nexport function runs() { return bodyRuns; }`,
     // Not a durable step.
     `let hits = 0;\nconst machine = { step: (f: () => void) => f() };\nmachine.step(() => { hits += 1; });`,
   ],
@@ -28,6 +30,11 @@ runRule("no-mutation-in-step", noMutationInStep, {
           line: 4,
         },
       ],
+    },
+    {
+      // The handler's own parameter.
+      code: inHandler(`await ctx.step(async () => { event.seen = true; });`),
+      errors: [{ messageId: "capturedPropertyWrite", data: { name: "event", target: "event.seen", container: "step body", operation: "ctx.step" } }],
     },
     {
       code: inHandler(`let attempts = 0;\nawait ctx.step(async () => attempts++);`),
@@ -57,8 +64,8 @@ runRule("no-mutation-in-step", noMutationInStep, {
       errors: [{ messageId: "capturedWrite", data: { name: "sum", container: 'map callback "items"', operation: "ctx.map" } }],
     },
     {
-      // Inside a nested function of the body, and a module-level variable.
-      code: `import { withDurableExecution } from "@cairn/sdk";\nlet cache;\nexport const handler = withDurableExecution(async (event, ctx) => ctx.step(async () => { [1].forEach((n) => { cache = n; }); }));`,
+      // Inside a nested function of the body; a module-level variable the handler reads.
+      code: `import { withDurableExecution } from "@cairn/sdk";\nlet cache;\nexport const handler = withDurableExecution(async (event, ctx) => { await ctx.step(async () => { [1].forEach((n) => { cache = n; }); }); return cache; });`,
       errors: [{ messageId: "capturedWrite", data: { name: "cache", container: "step body", operation: "ctx.step" } }],
     },
     {

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { contextOptionsSchema, type ContextOptions } from "../analysis/options.js";
 import { declaredInside, DurableCode, enclosingFunctions, type FunctionNode, type FunctionRole } from "../analysis/durable-code.js";
 import { createRule } from "./create-rule.js";
@@ -8,7 +8,8 @@ import { createRule } from "./create-rule.js";
  * not run on replay: its stored result stands in for it. An assignment it makes to a variable of
  * the enclosing code happens on the first run only, so code after it reads another value on
  * replay. Sees assignments and `++`/`--` to captured variables and to properties of captured
- * objects; method calls that mutate (`list.push(x)`) are out of its sight.
+ * objects; method calls that mutate (`list.push(x)`) are out of its sight. Variables outside the
+ * handler that handler code never reads (a test's counter of body runs) are left alone.
  */
 export const noMutationInStep = createRule<[ContextOptions], "capturedWrite" | "capturedPropertyWrite">({
   name: "no-mutation-in-step",
@@ -50,6 +51,7 @@ export const noMutationInStep = createRule<[ContextOptions], "capturedWrite" | "
       // declared outside it is lost on replay whichever outer code owns it.
       const body = nonReplayingBody(node);
       if (!body || declaredInside(variable, body.fn) || isOwnName(variable, body.fn)) return;
+      if (!isHandlerState(variable)) return;
       reported.add(root);
       const data = { name: root.name, container: body.role.container, operation: body.role.call.label };
       if (target === root) {
@@ -57,6 +59,20 @@ export const noMutationInStep = createRule<[ContextOptions], "capturedWrite" | "
       } else {
         context.report({ node: target, messageId: "capturedPropertyWrite", data: { ...data, target: sourceCode.getText(target) } });
       }
+    }
+
+    /**
+     * Handler state: declared in handler code (the handler's locals and parameters, a child
+     * callback's), or read by handler code outside a body. A module- or test-level counter that
+     * only bodies and non-handler code touch (instrumentation) is not.
+     */
+    function isHandlerState(variable: TSESLint.Scope.Variable): boolean {
+      if (variable.defs.some((def) => enclosingFunctions(def.name).some((fn) => code.isHandlerCode(fn)))) return true;
+      return variable.references.some((ref) => ref.isRead() && !nonReplayingBody(ref.identifier) && inHandlerCode(ref.identifier));
+    }
+
+    function inHandlerCode(node: TSESTree.Node): boolean {
+      return enclosingFunctions(node).some((fn) => code.isHandlerCode(fn));
     }
 
     return {
