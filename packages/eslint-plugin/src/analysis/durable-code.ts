@@ -4,6 +4,7 @@ import {
   CHILD_METHODS,
   CONTEXT_TYPE_NAMES,
   DURABLE_METHODS,
+  HANDLER_TYPE_NAMES,
   HANDLER_WRAPPERS,
   PROMISE_COMBINATORS,
 } from "./durable-operations.js";
@@ -163,6 +164,15 @@ export class DurableCode {
   private computeRole(fn: FunctionNode): FunctionRole | null {
     const direct = this.roleAtSite(siteOf(fn));
     if (direct) return direct;
+    const parent = fn.parent;
+    if (
+      parent?.type === AST_NODE_TYPES.VariableDeclarator &&
+      parent.init === fn &&
+      parent.id.type === AST_NODE_TYPES.Identifier &&
+      hasTypeNamed(parent.id.typeAnnotation, HANDLER_TYPE_NAMES)
+    ) {
+      return { kind: "handler" };
+    }
     // A named function or `const f = () => ...` used only where a body goes: `ctx.step("x", load)`.
     const variable = this.namingVariable(fn);
     if (!variable) return null;
@@ -303,9 +313,14 @@ function isHandlerWrapper(callee: TSESTree.Expression): boolean {
 }
 
 function hasContextType(annotation: TSESTree.TSTypeAnnotation | undefined): boolean {
+  return hasTypeNamed(annotation, CONTEXT_TYPE_NAMES);
+}
+
+/** `x: Name`, `x: Name<T>` or `x: sdk.Name` for one of `names`. */
+function hasTypeNamed(annotation: TSESTree.TSTypeAnnotation | undefined, names: ReadonlySet<string>): boolean {
   const type = annotation?.typeAnnotation;
   if (type?.type !== AST_NODE_TYPES.TSTypeReference) return false;
   const name = type.typeName;
-  if (name.type === AST_NODE_TYPES.Identifier) return CONTEXT_TYPE_NAMES.has(name.name);
-  return name.type === AST_NODE_TYPES.TSQualifiedName && CONTEXT_TYPE_NAMES.has(name.right.name);
+  if (name.type === AST_NODE_TYPES.Identifier) return names.has(name.name);
+  return name.type === AST_NODE_TYPES.TSQualifiedName && names.has(name.right.name);
 }

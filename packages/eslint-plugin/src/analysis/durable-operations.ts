@@ -39,3 +39,6 @@ export const HANDLER_WRAPPERS: ReadonlySet<string> = new Set(["withDurableExecut
 
 /** The type name that marks a parameter or variable as a durable context. */
 export const CONTEXT_TYPE_NAMES: ReadonlySet<string> = new Set(["DurableContext"]);
+
+/** Type names that mark a function as a durable handler: `const run: DurableExecutionHandler<E, R> = async (event, ctx) => ...`. */
+export const HANDLER_TYPE_NAMES: ReadonlySet<string> = new Set(["DurableExecutionHandler"]);

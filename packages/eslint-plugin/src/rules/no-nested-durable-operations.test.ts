@@ -97,6 +97,11 @@ runRule("no-nested-durable-operations", noNestedDurableOperations, {
       errors: [{ messageId: "insideBody", data: { operation: "ctx.wait", container: 'step body "b"' } }],
     },
     {
+      // A handler typed DurableExecutionHandler, wrapped in another module.
+      code: `import type { DurableExecutionHandler } from "@cairn/sdk";\nexport const run: DurableExecutionHandler<{ id: string }, string> = async (event, ctx) => ctx.step(async () => { await ctx.wait({ seconds: 1 }); return event.id; });`,
+      errors: [{ messageId: "insideBody", data: { operation: "ctx.wait", container: "step body" } }],
+    },
+    {
       // Untyped helper: recognised through the option.
       code: `export async function helper(durable) { await durable.step(async () => durable.wait({ seconds: 1 })); }`,
       options: [{ contextNames: ["durable"] }],
