@@ -9,7 +9,7 @@ import {
   type DurableExecutionService,
   type ExecutionStore,
 } from "@cairn/sdk/service";
-import { runExecution, type ChainedFunction } from "@cairn/sdk/orchestrator";
+import { runExecution, type ChainedFunction, type NondeterminismPolicy } from "@cairn/sdk/orchestrator";
 import { writeDefaultLogLine, wholeSeconds, type DurableLogRecord } from "@cairn/sdk/backend";
 import {
   type CheckpointBackend,
@@ -75,6 +75,13 @@ export interface LocalDurableTestRunnerParameters {
   maxInvocations?: number;
   /** Consecutive invocations without progress before NoProgressError (default 10). */
   maxInvocationsWithoutProgress?: number;
+  /**
+   * What a replay mismatch does. `"fail"` (the default, as AWS's testing library does) fails the
+   * execution with `NonDeterministicExecutionError`. `"block"` does what the `cairn` CLI and the
+   * DynamoDB workers do: the execution stays RUNNING with `blocked` set, and the run ends with
+   * `getOrchestrationState()` `"blocked"` and `getError()` naming the diverging operation.
+   */
+  onNondeterminism?: NondeterminismPolicy;
   /**
    * The simulated function timeout: `getRemainingTimeInMillis` counts down from it on the run's
    * clock (virtual under skipTime, where time passes only when waits or retries are skipped or a
@@ -318,6 +325,7 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
         functions: this.#functions,
         maxInvocations: this.#params.maxInvocations,
         maxInvocationsWithoutProgress: this.#params.maxInvocationsWithoutProgress,
+        onNondeterminism: this.#params.onNondeterminism,
         invocationTimeoutMs: this.#params.invocationTimeoutMs,
         signal: params.signal,
       });

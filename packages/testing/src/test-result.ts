@@ -63,7 +63,10 @@ export interface TestResult<TResult = any> {
   getLogs(): DurableLogRecord[];
   /** How many crashes the run's fault plan injected. */
   getInjectedCrashCount(): number;
-  /** `waiting` when the execution is still RUNNING, suspended on an external event. */
+  /**
+   * `waiting` when the execution is still RUNNING, suspended on an external event; `blocked` when
+   * its replay diverged and the runner's `onNondeterminism` is `"block"`.
+   */
   getOrchestrationState(): OrchestrationState;
 }
 
@@ -86,7 +89,8 @@ export function createTestResult<TResult>(data: TestResultData): TestResult<TRes
     },
   };
   const errorOf = (): TestResultError =>
-    toTestResultError(execution.error) ?? {
+    toTestResultError(execution.error) ??
+    blockedError(execution) ?? {
       errorMessage:
         execution.status === "RUNNING"
           ? `The execution is still RUNNING (${data.state}): it did not finish`
@@ -142,5 +146,16 @@ export function createTestResult<TResult>(data: TestResultData): TestResult<TRes
     getLogs: () => [...data.logs],
     getInjectedCrashCount: () => data.injectedCrashes,
     getOrchestrationState: () => data.state,
+  };
+}
+
+/** A blocked execution has no error of its own: report the replay mismatch that blocked it. */
+function blockedError(execution: ExecutionSummary): TestResultError | undefined {
+  if (execution.status !== "RUNNING" || execution.blocked === undefined) return undefined;
+  return {
+    errorMessage: execution.blocked.message,
+    errorType: "NonDeterministicExecutionError",
+    errorData: undefined,
+    stackTrace: undefined,
   };
 }
