@@ -304,4 +304,24 @@ describe("plugin hooks of the callback, polling and invoke operations", () => {
     ]);
     expect(outcome.invocations).toHaveLength(1);
   });
+  it("a step's failed attempt that is retried reports the retry delay; the last attempt does not", async () => {
+    const ends: string[] = [];
+    let calls = 0;
+    const plugin: DurableInstrumentationPlugin = {
+      onOperationAttemptEnd: async (i) => void ends.push(`#${i.attempt} ${i.outcome} delay=${i.retryDelaySeconds ?? "none"}`),
+    };
+    await run(
+      async (_e, ctx) =>
+        ctx.step(
+          "flaky",
+          async () => {
+            if (++calls < 3) throw new Error(`failure ${calls}`);
+            return "ok";
+          },
+          { retryStrategy: (_error, attempt) => ({ shouldRetry: attempt < 3, delay: { seconds: attempt * 7 } }) },
+        ),
+      { plugins: [plugin] },
+    );
+    expect(ends).toEqual(["#1 FAILED delay=7", "#2 FAILED delay=14", "#3 SUCCEEDED delay=none"]);
+  });
 });

@@ -4,7 +4,7 @@
 import type { InvocationEngine } from "../engine/invocation-engine.js";
 import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { operationInfoOf, type OperationIdentityInfo } from "../engine/operation-info.js";
-import { AttemptEndInfoOutcome, PluginOperationStatus, type ChildContextFnInfo } from "../types/plugin.js";
+import { AttemptEndInfoOutcome, PluginOperationStatus, type AttemptEndInfo, type ChildContextFnInfo } from "../types/plugin.js";
 
 export type { OperationIdentityInfo } from "../engine/operation-info.js";
 
@@ -59,16 +59,18 @@ export function attemptEnded(
   identity: OperationIdentityInfo,
   attempt: number,
   error?: unknown,
+  retryDelaySeconds?: number,
 ): Promise<void> | undefined {
   const plugins = engine.plugins;
   if (!plugins) return undefined;
-  const info = {
+  const info: AttemptEndInfo = {
     ...operationInfoOf(identity, engine.operations.get(identity.id), false),
     attempt,
     outcome: error === undefined ? AttemptEndInfoOutcome.SUCCEEDED : AttemptEndInfoOutcome.FAILED,
   };
   if (error !== undefined) info.error = asError(error);
   else delete info.error;
+  if (retryDelaySeconds !== undefined) info.retryDelaySeconds = retryDelaySeconds;
   // An attempt that failed and will be retried leaves the operation open (no EndTimestamp), yet the attempt has ended.
   info.endTimestamp ??= new Date();
   return plugins.attemptEnd(info);

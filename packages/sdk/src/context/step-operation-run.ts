@@ -60,10 +60,13 @@ export abstract class StepOperationRun<T, C extends { readonly serdes?: Serdes<T
     return extra ? Object.assign(update, extra) : update;
   }
 
-  /** Tells plugins how the attempt (if one ran here) and, when terminal, the operation ended. */
-  async reportEnd(attempt: number, error: unknown, terminal: boolean): Promise<void> {
+  /**
+   * Tells plugins how the attempt (if one ran here) and, when terminal, the operation ended;
+   * `retryDelaySeconds` is the delay before the next attempt when a failed attempt is retried.
+   */
+  async reportEnd(attempt: number, error: unknown, terminal: boolean, retryDelaySeconds?: number): Promise<void> {
     const engine = this.ctx.engine;
-    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error);
+    if (this.attemptRunning) await attemptEnded(engine, this.identity, attempt, error, retryDelaySeconds);
     this.attemptRunning = false;
     if (terminal) await operationEnded(engine, this.identity, error);
   }

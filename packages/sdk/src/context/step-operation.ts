@@ -151,7 +151,7 @@ class StepRun<T> extends StepOperationRun<T, StepConfig<T>> {
       }
       if (delay !== undefined) {
         await this.ctx.checkpoint(this.update(OperationAction.RETRY, { Error: errorObject, StepOptions: { NextAttemptDelaySeconds: delay } }));
-        if (this.ctx.engine.plugins) await this.reportEnd(attempt, error, false);
+        if (this.ctx.engine.plugins) await this.reportEnd(attempt, error, false, delay);
         // The next attempt runs once the retry is due: in this invocation if it is still alive.
         return runStep(this.ctx, this.name, fn, this.config, await this.ctx.engine.block(this.id));
       }

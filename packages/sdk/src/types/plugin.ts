@@ -108,6 +108,11 @@ export interface AttemptEndInfo extends AttemptInfo {
   outcome: AttemptEndInfoOutcome;
   /** The attempt's error, when it FAILED. */
   error?: Error;
+  /**
+   * Cairn addition: when the attempt FAILED and the step will be retried, the delay (whole seconds)
+   * its retry strategy chose before the next attempt. Absent when no retry follows.
+   */
+  retryDelaySeconds?: number;
 }
 
 /** What `wrapChildContextFn` receives (Cairn adds `isReplayingChildren`). */
