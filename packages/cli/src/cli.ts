@@ -9,6 +9,7 @@ import { listCommand } from "./commands/list.js";
 import { pruneCommand } from "./commands/prune.js";
 import { resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
+import { uiCommand } from "./commands/ui.js";
 import { COMMAND_HELP, COMMANDS, MAIN_HELP, isCommand, type CommandName } from "./help.js";
 import { Output } from "./output.js";
 import { EXIT, UsageError } from "./usage-error.js";
@@ -25,10 +26,11 @@ const HANDLERS: Record<CommandName, (argv: readonly string[], out: Output) => Pr
   export: exportCommand,
   delete: deleteCommand,
   prune: pruneCommand,
+  ui: uiCommand,
 };
 
 /**
- * Runs the `cairn` command line — `run`, `dev`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `delete`, `prune`, `help`,
+ * Runs the `cairn` command line — `run`, `dev`, `resume`, `inspect`, `list`, `callback`, `stop`, `fail`, `export`, `delete`, `prune`, `ui`, `help`,
  * `--version` — and returns the exit code (see {@link EXIT}) instead of exiting, so it can be
  * embedded in another tool or tested in-process. Errors are reported on `out` and turned into
  * exit codes: it does not throw (set `CAIRN_DEBUG` to also print their stacks).

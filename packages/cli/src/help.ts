@@ -1,6 +1,6 @@
 // Help texts. Kept in one place so `cairn --help` and `cairn <command> --help` never drift.
 
-export const COMMANDS = ["run", "dev", "resume", "inspect", "list", "callback", "stop", "fail", "export", "delete", "prune"] as const;
+export const COMMANDS = ["run", "dev", "resume", "inspect", "list", "callback", "stop", "fail", "export", "delete", "prune", "ui"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const STORE = `  --store DIR          the file store holding executions (default: ./.cairn)`;
@@ -73,13 +73,31 @@ ${STORE}
 Exits 0 (also when nothing matched); 2 for a missing or malformed flag value.
 `;
 
+const UI_HELP = `Usage: cairn ui [options]
+
+Serves a web view of the store on 127.0.0.1 (loopback only) until Ctrl-C: the executions (live
+while any runs), and for each its operation tree, a timeline of its operations, attempts, waits
+and invocations, each operation's input, result, error and history, and forms that answer the
+callbacks it waits for. Prints "cairn ui: <url>" first. Every asset ships with the CLI; the page
+fetches nothing from the network.
+
+Options:
+  --port N             the port to listen on (default 4300; 0 picks any free port)
+  --open               also open the page in the default browser
+${STORE}
+  -h, --help           show this help
+
+Exits 0 when stopped with Ctrl-C or SIGTERM; 1 when the port is taken; 2 for bad flags or no
+store at --store.
+`;
+
 export const MAIN_HELP = `cairn — run, resume and inspect durable executions on the embedded file store
 
 Usage:
   cairn run <handler-file> [--input JSON] [--name NAME] [--export NAME] [--no-wait] [--json] [--store DIR]
   cairn dev <handler-file> [--input JSON] [--export NAME] [--no-wait] [--store DIR]
   cairn resume <execution-id> [handler-file] [--export NAME] [--no-wait] [--store DIR]
-  cairn inspect <execution-id> [--history] [--json] [--store DIR]
+  cairn inspect <execution-id> [--history] [--json] [--html FILE] [--store DIR]
   cairn list [--status STATUS] [--name TEXT] [--json] [--store DIR]
   cairn callback succeed|fail|heartbeat <callback-id> [--payload JSON] [--error JSON] [--store DIR]
   cairn stop <execution-id> [--error-message TEXT] [--error-type NAME] [--store DIR]
@@ -87,6 +105,7 @@ Usage:
   cairn export <execution-id> [--out FILE] [--store DIR]
   cairn delete <execution-id> [--store DIR]
   cairn prune --older-than AGE [--status STATUS] [--name TEXT] [--dry-run] [--store DIR]
+  cairn ui [--port N] [--open] [--store DIR]
 
 Commands:
   run       start an execution of a handler and drive it to completion in real time
@@ -100,6 +119,7 @@ Commands:
   export    write an execution's history file (operations and events), e.g. as a replay-test fixture
   delete    remove an ended execution from the store
   prune     remove the executions that ended more than some time ago (never a RUNNING one)
+  ui        serve a web view of the store on 127.0.0.1: executions, timelines, callback answers
 
 Run "cairn <command> --help" for a command's options; "cairn --version" prints the version.
 
@@ -205,10 +225,14 @@ its callbacks (id, status, and how to answer one still waiting) and result or er
 Options:
   --history            also print the history events (id, type, operation, name, time, details)
   --json               print machine-readable JSON instead of text
+  --html FILE          write the web view of the execution (tree, timeline, details, history) to
+                       FILE as one self-contained HTML page, data embedded, to open offline or
+                       attach to a bug report
 ${STORE}
   -h, --help           show this help
 `,
   callback: CALLBACK_HELP,
+  ui: UI_HELP,
   stop: endHelp("stop"),
   fail: endHelp("fail"),
   export: EXPORT_HELP,

@@ -1,0 +1,199 @@
+// Turns an execution's operations and history into timeline rows: when each operation ran, its
+// step attempts and the retry delays between them, and whether it was waiting rather than working.
+// Pure data: the rendering (and the virtualisation) is in timeline-view.ts.
+import type { ExecutionView, HistoryEventJson, OperationJson } from "../view-types.js";
+import { compareOperationIds } from "./format.js";
+
+/** A span of time in epoch milliseconds. */
+export interface Span {
+  /** Start. */
+  start: number;
+  /** End. */
+  end: number;
+}
+
+/** One attempt of a step. */
+export interface Attempt extends Span {
+  /** 1-based attempt number. */
+  number: number;
+  /** How it ended: SUCCEEDED, FAILED, or RUNNING / ABANDONED when it did not. */
+  outcome: "SUCCEEDED" | "FAILED" | "RUNNING" | "ABANDONED";
+}
+
+/** One operation on the timeline. */
+export interface TimelineRow {
+  /** The operation as stored. */
+  op: OperationJson;
+  /** Nesting: 0 for the handler's own operations. */
+  depth: number;
+  /** The operations started inside it, in call order. */
+  children: TimelineRow[];
+  /** Its bar: StartTimestamp to EndTimestamp, or to now (to the execution's end when abandoned). */
+  bar: Span;
+  /** Still running in a running execution. */
+  running: boolean;
+  /** STARTED in an execution that has ended: it never finished (its invocation was cut short). */
+  abandoned: boolean;
+  /** A wait, a callback or an invoke: the handler was suspended, not working. */
+  waiting: boolean;
+  /** A step's attempts (at least one), in order; empty for other types. */
+  attempts: Attempt[];
+  /** The delays between a failed attempt and the next one. */
+  retryDelays: Span[];
+  /** The operation's history events, in order. */
+  events: HistoryEventJson[];
+}
+
+/** The timeline of one execution. */
+export interface TimelineModel {
+  /** The root rows (the EXECUTION operation is not a row). */
+  roots: TimelineRow[];
+  /** Every row, by operation id. */
+  byId: Map<string, TimelineRow>;
+  /** Number of rows. */
+  count: number;
+  /** The time axis: the execution's start to its end (or now). */
+  range: Span;
+  /** When the handler was running: one span per completed invocation. */
+  invocations: Span[];
+}
+
+const WAITING_TYPES = new Set(["WAIT", "CALLBACK", "CHAINED_INVOKE"]);
+const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
+
+/** Builds the timeline of `view`. Runs once per load or refresh: linear in operations and events. */
+export function buildTimeline(view: ExecutionView): TimelineModel {
+  const now = ms(view.now) ?? Date.now();
+  const ended = view.status !== "RUNNING";
+  const executionEnd = ms(view.endTimestamp) ?? now;
+  const range: Span = { start: ms(view.startTimestamp) ?? now, end: Math.max(executionEnd, ms(view.startTimestamp) ?? now) };
+
+  const eventsById = new Map<string, HistoryEventJson[]>();
+  for (const event of view.history) {
+    if (event.Id === undefined) continue;
+    const list = eventsById.get(event.Id);
+    if (list) list.push(event);
+    else eventsById.set(event.Id, [event]);
+  }
+
+  const byId = new Map<string, TimelineRow>();
+  for (const op of view.operations) {
+    if (op.Type === "EXECUTION" || op.Id === "0") continue;
+    const start = ms(op.StartTimestamp) ?? range.start;
+    const finished = ms(op.EndTimestamp);
+    const abandoned = ended && op.Status === "STARTED";
+    const running = !ended && finished === undefined;
+    const end = finished ?? (ended ? executionEnd : now);
+    const events = eventsById.get(op.Id) ?? [];
+    const row: TimelineRow = {
+      op,
+      depth: 0,
+      children: [],
+      bar: { start, end: Math.max(start, end) },
+      running,
+      abandoned,
+      waiting: WAITING_TYPES.has(op.Type),
+      attempts: [],
+      retryDelays: [],
+      events,
+    };
+    if (op.Type === "STEP") stepAttempts(row, ended, end);
+    range.end = Math.max(range.end, row.bar.end);
+    byId.set(op.Id, row);
+  }
+
+  const roots: TimelineRow[] = [];
+  for (const row of byId.values()) {
+    const parent = row.op.ParentId === undefined ? undefined : byId.get(row.op.ParentId);
+    if (parent && parent !== row) parent.children.push(row);
+    else roots.push(row);
+  }
+  const order = (rows: TimelineRow[], depth: number): void => {
+    rows.sort((a, b) => compareOperationIds(a.op.Id, b.op.Id));
+    for (const row of rows) {
+      row.depth = depth;
+      order(row.children, depth + 1);
+    }
+  };
+  order(roots, 0);
+
+  const invocations = view.invocations.map((inv) => ({ start: ms(inv.start) ?? range.start, end: ms(inv.end) ?? range.end }));
+  return { roots, byId, count: byId.size, range, invocations };
+}
+
+interface StepEventDetails {
+  RetryDetails?: { CurrentAttempt?: number; NextAttemptDelaySeconds?: number };
+}
+
+/**
+ * A step's attempts from its events: each StepStarted opens one, its StepFailed or StepSucceeded
+ * closes it; a StepFailed that schedules a retry opens a delay that the next StepStarted closes.
+ * An attempt left open ends at the bar's end: running, or abandoned when the execution ended.
+ */
+function stepAttempts(row: TimelineRow, ended: boolean, barEnd: number): void {
+  let open: Attempt | undefined;
+  let delay: Span | undefined;
+  let number = 0;
+  const close = (at: number, outcome: Attempt["outcome"]): void => {
+    if (!open) return;
+    open.end = Math.max(open.start, at);
+    open.outcome = outcome;
+    row.attempts.push(open);
+    open = undefined;
+  };
+  for (const event of row.events) {
+    const at = Date.parse(event.EventTimestamp);
+    const details = event[`${event.EventType}Details`] as StepEventDetails | undefined;
+    if (event.EventType === "StepStarted") {
+      if (delay) {
+        delay.end = Math.max(delay.start, at);
+        row.retryDelays.push(delay);
+        delay = undefined;
+      }
+      // A re-start without an outcome (the invocation crashed mid-attempt) repeats the attempt.
+      if (open) close(at, "ABANDONED");
+      else number++;
+      open = { start: at, end: at, number, outcome: "RUNNING" };
+    } else if (event.EventType === "StepSucceeded" || event.EventType === "StepFailed") {
+      const current = details?.RetryDetails?.CurrentAttempt;
+      if (!open) open = { start: at, end: at, number: current ?? number + 1, outcome: "RUNNING" };
+      if (current !== undefined) open.number = current;
+      number = open.number;
+      close(at, event.EventType === "StepSucceeded" ? "SUCCEEDED" : "FAILED");
+      const next = details?.RetryDetails?.NextAttemptDelaySeconds;
+      if (event.EventType === "StepFailed" && next !== undefined) delay = { start: at, end: at + next * 1000 };
+    }
+  }
+  if (open) close(barEnd, ended ? "ABANDONED" : "RUNNING");
+  if (delay) {
+    // A retry not yet started: the delay runs to its due time, within the bar.
+    delay.end = Math.min(Math.max(delay.start, delay.end), barEnd);
+    row.retryDelays.push(delay);
+  }
+  if (row.attempts.length === 0) {
+    const outcome = row.op.Status === "SUCCEEDED" ? "SUCCEEDED" : row.op.Status === "FAILED" ? "FAILED" : ended ? "ABANDONED" : "RUNNING";
+    row.attempts.push({ start: row.bar.start, end: row.bar.end, number: Math.max(1, row.op.StepDetails?.Attempt ?? 1), outcome });
+  }
+}
+
+/** Rows in display order (parents before children), skipping the children of collapsed rows. */
+export function visibleRows(model: TimelineModel, collapsed: ReadonlySet<string>): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  const stack = [...model.roots].reverse();
+  while (stack.length > 0) {
+    const row = stack.pop() as TimelineRow;
+    out.push(row);
+    if (!collapsed.has(row.op.Id)) for (let i = row.children.length - 1; i >= 0; i--) stack.push(row.children[i] as TimelineRow);
+  }
+  return out;
+}
+
+/** Batches (map, parallel, child contexts) with more children than this start collapsed. */
+export const COLLAPSE_CHILDREN_OVER = 50;
+
+/** The rows collapsed when an execution is first shown: every batch with many children. */
+export function defaultCollapsed(model: TimelineModel): Set<string> {
+  const collapsed = new Set<string>();
+  for (const row of model.byId.values()) if (row.children.length > COLLAPSE_CHILDREN_OVER) collapsed.add(row.op.Id);
+  return collapsed;
+}
