@@ -35,7 +35,8 @@ export async function inspectCommand(argv: readonly string[], out: Output): Prom
     const temp = `${htmlTarget}.${process.pid}.tmp`;
     writeFileSync(temp, exportHtml(view, uiAssets()));
     renameSync(temp, htmlTarget);
-    out.line(`wrote execution ${shortIdOf(summary)} (${summary.status}, ${view.operations.length} operations) to ${htmlTarget}`);
+    const operations = view.operations.filter((op) => op.Type !== "EXECUTION").length;
+    out.line(`wrote execution ${shortIdOf(summary)} (${summary.status}, ${operations} operations) to ${htmlTarget}`);
     return 0;
   }
   const history = flag(parsed, "history");

@@ -32,7 +32,10 @@ export interface TimelineRow {
   bar: Span;
   /** Still running in a running execution. */
   running: boolean;
-  /** STARTED in an execution that has ended: it never finished (its invocation was cut short). */
+  /**
+   * STARTED inside something that has ended — the execution, or an enclosing batch item or child
+   * context — so it will never finish (e.g. a map item's wait after the map completed without it).
+   */
   abandoned: boolean;
   /** A wait, a callback or an invoke: the handler was suspended, not working. */
   waiting: boolean;
@@ -97,7 +100,6 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
       retryDelays: [],
       events,
     };
-    if (op.Type === "STEP") stepAttempts(row, ended, end);
     range.end = Math.max(range.end, row.bar.end);
     byId.set(op.Id, row);
   }
@@ -116,9 +118,27 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
     }
   };
   order(roots, 0);
+  markAbandoned(roots, undefined);
+  for (const row of byId.values()) if (row.op.Type === "STEP") stepAttempts(row, !row.running, row.bar.end);
 
   const invocations = view.invocations.map((inv) => ({ start: ms(inv.start) ?? range.start, end: ms(inv.end) ?? range.end }));
   return { roots, byId, count: byId.size, range, invocations };
+}
+
+const ENDED = new Set(["SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "CANCELLED", "SKIPPED"]);
+
+/** A STARTED operation under an ended ancestor is abandoned too; its bar stops where the ancestor ended. */
+function markAbandoned(rows: readonly TimelineRow[], endedAt: number | undefined): void {
+  for (const row of rows) {
+    if (row.op.Status === "STARTED" && endedAt !== undefined && !row.abandoned) {
+      row.abandoned = true;
+      row.running = false;
+      row.bar.end = Math.max(row.bar.start, Math.min(row.bar.end, endedAt));
+    }
+    const ownEnd = ENDED.has(row.op.Status) ? (Date.parse(row.op.EndTimestamp ?? "") || row.bar.end) : undefined;
+    // The earliest end among the ancestors: the nearest ended one usually ended first.
+    markAbandoned(row.children, ownEnd === undefined ? endedAt : Math.min(ownEnd, endedAt ?? ownEnd));
+  }
 }
 
 interface StepEventDetails {
