@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { withDurableExecution, type DurableContext } from "@cairn/sdk";
-import { LocalDurableTestRunner } from "@cairn/testing";
+import { LocalDurableTestRunner, WaitingOperationStatus } from "@cairn/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createOtelPlugin, type OtelPluginOptions } from "./index.js";
 import { memoryTracing, only, operationSpans, type SeenSpan } from "./test-support/tracing.js";
@@ -203,6 +203,29 @@ describe("createOtelPlugin", () => {
     tracing.reset();
     const malformed = await run(async (_e, ctx) => ctx.step("go", async () => 1), { traceparent: "00-not-a-trace-01" });
     expect(new Set(malformed.spans.map((s) => s.traceId))).toEqual(new Set([executionTraceId(malformed.arn)]));
+  });
+
+  it("a waitForCallback: its context holds the callback (covering the wait for the answer) and the submitter step", async () => {
+    const handler = withDurableExecution(
+      async (_e, ctx: DurableContext) => ctx.waitForCallback("approval", async () => undefined),
+      { plugins: [createOtelPlugin({ tracer: tracing.tracer })] },
+    );
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true });
+    const running = runner.run({ payload: {} });
+    const approval = runner.getOperation("approval");
+    await approval.waitForData(WaitingOperationStatus.SUBMITTED);
+    await runner.sleep({ minutes: 10 });
+    await approval.sendCallbackSuccess(JSON.stringify("yes"));
+    const result = await running;
+    expect(result.getStatus()).toBe("SUCCEEDED");
+    const spans = tracing.spans();
+    const context = only(spans, "wait_for_callback approval");
+    const children = spans.filter((s) => s.parentSpanId === context.spanId);
+    expect(children.map((s) => s.attributes["cairn.operation.type"]).sort()).toEqual(["CALLBACK", "STEP"]);
+    const callback = children.find((s) => s.attributes["cairn.operation.type"] === "CALLBACK") as SeenSpan;
+    expect(callback.endMs - callback.startMs).toBeGreaterThanOrEqual(10 * 60_000);
+    // (The context's end is this process's clock, the callback's the run's virtual one: not compared.)
+    expectWholeTree(spans);
   });
 
   it("runs step bodies with their attempt span active, so the user's own spans nest under it", async () => {
