@@ -18,6 +18,7 @@ const workspaces = [
   "packages/aws-lambda",
   "packages/dynamodb",
   "packages/eslint-plugin",
+  "packages/otel",
   "examples",
   "testing",
   "testing/consumers",
