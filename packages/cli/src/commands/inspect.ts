@@ -29,7 +29,7 @@ export async function inspectCommand(argv: readonly string[], out: Output): Prom
   const service = openService(directory);
   const summary = await resolveExecution(service, directory, parsed.positionals[0] as string);
   if (htmlTarget !== undefined) {
-    const view = await fileUiDataSource(directory).getExecution(summary.executionArn);
+    const view = await fileUiDataSource(directory).getExecution(summary.executionArn, { fullHistory: true });
     if (view === undefined) throw new UsageError(`Execution ${shortIdOf(summary)} disappeared from ${directory} while it was read.`, "inspect");
     // Written whole or not at all, like export: a half-written page would show a broken view.
     const temp = `${htmlTarget}.${process.pid}.tmp`;

@@ -187,3 +187,13 @@ describe("the page", () => {
 });
 
 const SLOW = { timeout: 30_000 };
+
+describe("GET /api/executions/:id/operations/:operationId", () => {
+  it("returns one operation's history events, in order", async () => {
+    const { status, body } = await getJson<{ operationId: string; events: { EventType: string; Id: string }[] }>(`/api/executions/${retried}/operations/1`);
+    expect(status).toBe(200);
+    expect(body.events.map((e) => e.EventType)).toEqual(["StepStarted", "StepFailed", "StepStarted", "StepFailed", "StepStarted", "StepSucceeded"]);
+    expect(new Set(body.events.map((e) => e.Id))).toEqual(new Set(["1"]));
+    expect((await getJson(`/api/executions/NOPE/operations/1`)).status).toBe(404);
+  });
+});

@@ -3,6 +3,7 @@
 //   GET  /                                   the page (index.html, app.js, app.css)
 //   GET  /api/executions?status=S[,S]        the executions, newest first
 //   GET  /api/executions/:id                 one execution: summary, operations, history, invocations
+//   GET  /api/executions/:id/operations/:op  one operation's history events
 //   POST /api/callbacks/:callbackId/:action  succeed {payload} | fail {error} | heartbeat {}
 //
 // Errors are JSON {error, code} with a status code: 400 bad input, 403 refused (see
@@ -84,6 +85,12 @@ async function route(source: UiDataSource, assets: () => UiAssets, request: Inco
         throw error;
       }
       return sendJson(response, 200, await source.answerCallback(parts[1] as string, answer));
+    }
+    if (parts[0] === "executions" && parts.length === 4 && parts[2] === "operations") {
+      requireMethod(method, "GET");
+      const events = await source.getOperationHistory(parts[1] as string, parts[3] as string);
+      if (events === undefined) throw new HttpError(404, "ExecutionNotFound", `No execution "${parts[1]}" in the ${source.description}.`);
+      return sendJson(response, 200, events);
     }
     throw new HttpError(404, "NotFound", `No API route ${path}.`);
   }

@@ -1,16 +1,17 @@
 // Where the web view reads executions and sends callback answers. The server and the HTML export
 // speak only to this interface, so showing another store takes one adapter, not a new view.
 import type { DurableExecutionService, ExecutionSummary } from "@cairn/sdk/service";
-import type { ErrorObject, HistoryEvent } from "@cairn/sdk";
+import type { ErrorObject, HistoryEvent, Operation } from "@cairn/sdk";
 import { callbacksJson } from "../callbacks-section.js";
 import { payloadValue } from "../format.js";
-import { renderOperationTree } from "../operation-tree.js";
+import { buildOperationTree, flattenOperationTree, renderOperationTree } from "../operation-tree.js";
 import { openService, readSidecar, shortIdOf } from "../store.js";
 import type {
   CallbackActionResult,
   ExecutionListItem,
   ExecutionView,
   InvocationJson,
+  OperationHistoryJson,
 } from "./view-types.js";
 
 /** An answer to a callback, as `cairn callback` sends them. */
@@ -29,8 +30,14 @@ export interface UiDataSource {
   readonly description: string;
   /** Every execution, newest first. */
   listExecutions(): Promise<ExecutionListItem[]>;
-  /** One execution by short id, ARN or name, with its operations, history and invocations. */
-  getExecution(reference: string): Promise<ExecutionView | undefined>;
+  /**
+   * One execution by short id, ARN or name, with its operations, history and invocations. Past
+   * {@link FULL_HISTORY_MAX_EVENTS} events the history is trimmed to what the timeline draws
+   * from, unless `fullHistory` is set (the HTML export, which has no server to ask later).
+   */
+  getExecution(reference: string, options?: { fullHistory?: boolean }): Promise<ExecutionView | undefined>;
+  /** One operation's history events; undefined for an unknown execution. */
+  getOperationHistory(reference: string, operationId: string): Promise<OperationHistoryJson | undefined>;
   /** Completes a callback (succeed, fail) or sends it a heartbeat. */
   answerCallback(callbackId: string, answer: CallbackAnswer): Promise<CallbackActionResult>;
 }
@@ -65,7 +72,7 @@ export class ServiceUiDataSource implements UiDataSource {
     return all.map((summary) => this.#listItem(summary));
   }
 
-  async getExecution(reference: string): Promise<ExecutionView | undefined> {
+  async getExecution(reference: string, options: { fullHistory?: boolean } = {}): Promise<ExecutionView | undefined> {
     const summary = await this.#find(reference);
     if (summary === undefined) return undefined;
     const [operations, history] = await Promise.all([
@@ -73,6 +80,7 @@ export class ServiceUiDataSource implements UiDataSource {
       this.service.getHistory(summary.executionArn),
     ]);
     const now = new Date();
+    const complete = options.fullHistory === true || history.length <= FULL_HISTORY_MAX_EVENTS;
     return {
       ...this.#listItem(summary),
       input: payloadValue(summary.input),
@@ -80,12 +88,21 @@ export class ServiceUiDataSource implements UiDataSource {
       error: toJson(summary.error),
       blockedMessage: summary.blocked?.message,
       operations: toJson(operations),
-      history: toJson(history),
+      history: toJson(complete ? history : timelineEvents(operations, history)),
+      historyComplete: complete,
+      historyEventCount: history.length,
       invocations: invocationsOf(history),
       callbacks: callbacksJson(operations),
-      treeLines: renderOperationTree(operations, { now, indent: "" }),
+      treeLines: treeLines(operations, now),
       now: now.toISOString(),
     };
+  }
+
+  async getOperationHistory(reference: string, operationId: string): Promise<OperationHistoryJson | undefined> {
+    const summary = await this.#find(reference);
+    if (summary === undefined) return undefined;
+    const history = await this.service.getHistory(summary.executionArn);
+    return { operationId, events: toJson(history.filter((event) => event.Id === operationId)) };
   }
 
   async answerCallback(callbackId: string, answer: CallbackAnswer): Promise<CallbackActionResult> {
@@ -120,6 +137,26 @@ export class ServiceUiDataSource implements UiDataSource {
   }
 }
 
+/**
+ * Up to this many events an execution's history is sent whole. Past it (a few thousand
+ * operations) parsing and sending every event is most of the page's load time, and the timeline
+ * needs few of them: see {@link timelineEvents}.
+ */
+export const FULL_HISTORY_MAX_EVENTS = 5000;
+
+/**
+ * The events the timeline draws from: those without an operation (the execution's, the
+ * invocations') and every event of a step that retried or has not succeeded — its attempts and
+ * retry delays. A step that succeeded at its first attempt is drawn from the operation alone.
+ */
+export function timelineEvents(operations: readonly Operation[], history: readonly HistoryEvent[]): HistoryEvent[] {
+  const steps = new Set<string>();
+  for (const op of operations) {
+    if (op.Type === "STEP" && (op.Status !== "SUCCEEDED" || (op.StepDetails?.Attempt ?? 1) > 1)) steps.add(op.Id);
+  }
+  return history.filter((event) => event.Id === undefined || event.Id === "0" || steps.has(event.Id));
+}
+
 /** The web view's data source over the CLI's file store in `directory`. */
 export function fileUiDataSource(directory: string): ServiceUiDataSource {
   return new ServiceUiDataSource(openService(directory), {
@@ -144,7 +181,38 @@ export function invocationsOf(history: readonly HistoryEvent[]): InvocationJson[
   return out;
 }
 
-/** The value as JSON would carry it (Dates become ISO strings): the shape the page reads. */
+/**
+ * The tree lines the page shows under the timeline: the first {@link TREE_LINES_MAX} operations
+ * in tree order, then a line saying how many more there are. Past that the text costs more to
+ * send and lay out than anyone reads; the timeline shows every operation.
+ */
+export const TREE_LINES_MAX = 2000;
+
+function treeLines(operations: readonly Operation[], now: Date): string[] {
+  const nodes = flattenOperationTree(buildOperationTree(operations));
+  if (nodes.length <= TREE_LINES_MAX) return renderOperationTree(operations, { now, indent: "" });
+  const shown = nodes.slice(0, TREE_LINES_MAX).map((node) => node.operation);
+  const lines = renderOperationTree(shown, { now, indent: "" });
+  lines.push(`… ${nodes.length - TREE_LINES_MAX} more operations (the timeline shows every one; "cairn inspect" prints them all)`);
+  return lines;
+}
+
+/**
+ * The value as JSON would carry it, Dates as ISO strings: the shape the page reads. A walk, not a
+ * JSON round trip, which costs several times more on a 10 000-operation execution.
+ */
 function toJson<T>(value: unknown): T {
-  return value === undefined ? (undefined as T) : (JSON.parse(JSON.stringify(value)) as T);
+  return isoDates(value) as T;
+}
+
+function isoDates(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(isoDates);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) out[key] = isoDates(field);
+  }
+  return out;
 }

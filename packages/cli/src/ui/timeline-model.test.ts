@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../test-support/spawn-cli.js";
-import { fileUiDataSource } from "./data-source.js";
+import type { HistoryEvent, Operation } from "@cairn/sdk";
+import { fileUiDataSource, timelineEvents } from "./data-source.js";
 import { RETRY_WAIT_MAP, runToEnd } from "./test-support/ui-store.js";
 import type { ExecutionView, OperationJson } from "./view-types.js";
 import { buildTimeline, defaultCollapsed, visibleRows, COLLAPSE_CHILDREN_OVER } from "./web/timeline-model.js";
@@ -73,6 +74,8 @@ function viewWith(status: ExecutionView["status"], operations: OperationJson[]):
     invocationCount: 1,
     operations,
     history: [],
+    historyComplete: true,
+    historyEventCount: 0,
     invocations: [],
     callbacks: [],
     treeLines: [],
@@ -123,5 +126,21 @@ describe("large batches", () => {
     // Ordered numerically, as the CLI's tree: 1-2 before 1-10.
     expect(model.byId.get("1")?.children.slice(0, 3).map((row) => row.op.Id)).toEqual(["1-1", "1-2", "1-3"]);
     expect(model.byId.get("1")?.children[9]?.op.Id).toBe("1-10");
+  });
+});
+
+describe("the history sent for a large execution", () => {
+  it("keeps the execution's events and every event of a step that retried, and drops a first-time success's", () => {
+    const full = view.history;
+    expect(view.historyComplete).toBe(true);
+    expect(view.historyEventCount).toBe(full.length);
+    const trimmed = timelineEvents(view.operations as unknown as Operation[], full as unknown as HistoryEvent[]);
+    expect(new Set(trimmed.map((e) => e.Id ?? "-"))).toEqual(new Set(["-", "0", "1"]));
+    expect(trimmed.filter((e) => e.Id === "1")).toHaveLength(6);
+    // Drawn from the trimmed history, the retried step still has its attempts and delays.
+    const row = buildTimeline({ ...view, history: trimmed as unknown as ExecutionView["history"], historyComplete: false }).byId.get("1");
+    expect([row?.attempts.length, row?.retryDelays.length]).toEqual([3, 2]);
+    const plain = buildTimeline({ ...view, history: trimmed as unknown as ExecutionView["history"], historyComplete: false }).byId.get("3-1-1");
+    expect(plain?.attempts.map((a) => [a.number, a.outcome])).toEqual([[1, "SUCCEEDED"]]);
   });
 });

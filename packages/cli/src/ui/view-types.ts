@@ -127,8 +127,16 @@ export interface ExecutionView extends ExecutionListItem {
   blockedMessage?: string | undefined;
   /** Every operation as stored (the EXECUTION operation included). */
   operations: OperationJson[];
-  /** Every history event, in order. */
+  /**
+   * The history events, in order: every one when `historyComplete` is true; for a large execution
+   * only those the timeline draws from (execution events, and the events of steps that retried or
+   * have not succeeded) — the page reads one operation's events when it is opened.
+   */
   history: HistoryEventJson[];
+  /** Whether `history` holds every event. */
+  historyComplete: boolean;
+  /** How many events the execution's history has in all. */
+  historyEventCount: number;
   /** The completed invocations, in order. */
   invocations: InvocationJson[];
   /** The callbacks, with their ids. */
@@ -137,6 +145,14 @@ export interface ExecutionView extends ExecutionListItem {
   treeLines: string[];
   /** The server's time when this was read (ISO): running bars extend to it. */
   now: string;
+}
+
+/** What `GET /api/executions/:id/operations/:operationId` answers: one operation's history events. */
+export interface OperationHistoryJson {
+  /** The operation's id. */
+  operationId: string;
+  /** Its events, in order. */
+  events: HistoryEventJson[];
 }
 
 /** What `POST /api/callbacks/:id/:action` answers on success. */

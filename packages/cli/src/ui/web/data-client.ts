@@ -1,6 +1,6 @@
 // Where the page gets its data: the `cairn ui` server's JSON API, or — in a file written by
 // `cairn inspect --html` — the execution embedded in the page, with nothing to fetch.
-import type { CallbackActionResult, ExecutionListItem, ExecutionView } from "../view-types.js";
+import type { CallbackActionResult, ExecutionListItem, ExecutionView, HistoryEventJson, OperationHistoryJson } from "../view-types.js";
 
 /** The id of the script element `inspect --html` embeds the execution in (see html-export.ts). */
 const EMBEDDED_DATA_ID = "cairn-execution";
@@ -13,6 +13,8 @@ export interface DataClient {
   listExecutions(status: string): Promise<ExecutionListItem[]>;
   /** One execution. */
   getExecution(id: string): Promise<ExecutionView>;
+  /** One operation's history events (for a large execution, whose view holds only some). */
+  getOperationHistory(id: string, operationId: string): Promise<HistoryEventJson[]>;
   /** Answers a callback: body `{payload}` for succeed, `{error}` for fail, `{}` for heartbeat. */
   answerCallback(callbackId: string, action: string, body: Record<string, unknown>): Promise<CallbackActionResult>;
 }
@@ -39,6 +41,8 @@ function serverClient(): DataClient {
     live: true,
     listExecutions: (status) => request(`/api/executions${status === "" ? "" : `?status=${encodeURIComponent(status)}`}`),
     getExecution: (id) => request(`/api/executions/${encodeURIComponent(id)}`),
+    getOperationHistory: async (id, operationId) =>
+      (await request<OperationHistoryJson>(`/api/executions/${encodeURIComponent(id)}/operations/${encodeURIComponent(operationId)}`)).events,
     answerCallback: (callbackId, action, body) =>
       request(`/api/callbacks/${encodeURIComponent(callbackId)}/${action}`, {
         method: "POST",
@@ -57,6 +61,7 @@ function embeddedClient(view: ExecutionView): DataClient {
       if (id !== view.id) throw new ApiError(404, `This file holds execution ${view.id} only.`);
       return view;
     },
+    getOperationHistory: async (_id, operationId) => view.history.filter((event) => event.Id === operationId),
     answerCallback: async () => {
       throw new ApiError(405, `Callbacks are answered from "cairn ui" or "cairn callback", not from an exported file.`);
     },

@@ -42,9 +42,13 @@ function jsonBlock(testId: string, title: string, value: unknown): HTMLElement {
   );
 }
 
-/** The details panel of one row; `onClose` hides it. */
-export function detailsPanel(row: TimelineRow, onClose: () => void): HTMLElement {
-  const { op, events } = row;
+/**
+ * The details panel of one row, showing `events` as its history (undefined: still being read, for
+ * a large execution whose view holds only some events); `onClose` hides it.
+ */
+export function detailsPanel(row: TimelineRow, events: HistoryEventJson[] | undefined, onClose: () => void): HTMLElement {
+  const { op } = row;
+  const known = events ?? row.events;
   const duration = row.bar.end - row.bar.start;
   const facts: [string, string][] = [
     ["id", op.Id],
@@ -74,14 +78,14 @@ export function detailsPanel(row: TimelineRow, onClose: () => void): HTMLElement
     h(
       "div",
       { class: "details-json" },
-      jsonBlock("details-input", "input", payloadValue(inputOf(events))),
+      jsonBlock("details-input", "input", payloadValue(inputOf(known))),
       jsonBlock("details-result", "result", payloadValue(resultOf(op))),
       jsonBlock("details-error", "error", errorOf(op)),
     ),
     h("h4", {}, "attempts"),
     attemptsList(row),
-    h("h4", {}, `history (${events.length} event${events.length === 1 ? "" : "s"})`),
-    historyTable(events),
+    h("h4", {}, events === undefined ? "history (reading…)" : `history (${events.length} event${events.length === 1 ? "" : "s"})`),
+    historyTable(known),
   );
 }
 

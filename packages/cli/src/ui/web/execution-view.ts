@@ -1,6 +1,6 @@
 // One execution: its summary, callbacks, timeline, the selected operation's details, and the
 // operation tree as `cairn inspect` prints it.
-import type { ExecutionView } from "../view-types.js";
+import type { ExecutionView, HistoryEventJson } from "../view-types.js";
 import { callbacksPanel } from "./callbacks-panel.js";
 import type { DataClient } from "./data-client.js";
 import { detailsPanel } from "./details-panel.js";
@@ -18,6 +18,8 @@ export class ExecutionPage {
   readonly #details = h("div", { class: "details-slot" });
   readonly #tree = h("pre", { class: "tree", "data-testid": "operation-tree" });
   readonly #forms = new Map<string, HTMLFormElement>();
+  /** Operations' history events read on demand (large executions), by operation id. */
+  readonly #events = new Map<string, HistoryEventJson[]>();
   #timeline: TimelineView | undefined;
   #model: TimelineModel | undefined;
   #view: ExecutionView | undefined;
@@ -87,7 +89,26 @@ export class ExecutionPage {
 
   #renderDetails(): void {
     const row = this.#state.selected === undefined ? undefined : this.#model?.byId.get(this.#state.selected);
-    replaceChildren(this.#details, row === undefined ? null : detailsPanel(row, () => this.#select(row.op.Id)));
+    const view = this.#view;
+    if (row === undefined || view === undefined) {
+      replaceChildren(this.#details, null);
+      return;
+    }
+    const close = (): void => this.#select(row.op.Id);
+    if (view.historyComplete) {
+      replaceChildren(this.#details, detailsPanel(row, row.events, close));
+      return;
+    }
+    // A large execution's view holds only the events the timeline needs: read this operation's.
+    replaceChildren(this.#details, detailsPanel(row, this.#events.get(row.op.Id), close));
+    const id = row.op.Id;
+    this.client.getOperationHistory(view.id, id).then(
+      (events) => {
+        this.#events.set(id, events);
+        if (this.#state.selected === id) replaceChildren(this.#details, detailsPanel(row, events, close));
+      },
+      () => undefined, // keep what is shown; the next refresh or click tries again
+    );
   }
 
   #renderSummary(view: ExecutionView): void {

@@ -110,8 +110,19 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
     if (parent && parent !== row) parent.children.push(row);
     else roots.push(row);
   }
+  // Sort keys computed once per row: splitting ids inside the comparator costs more than the
+  // rest of the build on a 10 000-operation execution.
+  const keys = new Map<TimelineRow, number[]>();
+  const keyOf = (row: TimelineRow): number[] => {
+    let key = keys.get(row);
+    if (key === undefined) {
+      key = row.op.Id.split("-").map(Number);
+      keys.set(row, key);
+    }
+    return key;
+  };
   const order = (rows: TimelineRow[], depth: number): void => {
-    rows.sort((a, b) => compareOperationIds(a.op.Id, b.op.Id));
+    rows.sort((a, b) => compareKeys(keyOf(a), keyOf(b)) || compareOperationIds(a.op.Id, b.op.Id));
     for (const row of rows) {
       row.depth = depth;
       order(row.children, depth + 1);
@@ -123,6 +134,17 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
 
   const invocations = view.invocations.map((inv) => ({ start: ms(inv.start) ?? range.start, end: ms(inv.end) ?? range.end }));
   return { roots, byId, count: byId.size, range, invocations };
+}
+
+/** Compares numeric id segments; 0 when they tie or a segment is not a number (then the ids decide). */
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if (Number.isNaN(x) || Number.isNaN(y)) return 0;
+    if (x !== y) return x - y;
+  }
+  return a.length - b.length;
 }
 
 const ENDED = new Set(["SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "CANCELLED", "SKIPPED"]);
