@@ -257,6 +257,25 @@ describe("createOtelPlugin", () => {
     expectWholeTree(spans);
   });
 
+  it("takes its tracer from options.tracerProvider; an extractor that throws leaves the execution in the ARN's trace", async () => {
+    const own = memoryTracing({ register: false });
+    const handler = withDurableExecution(async (_e, ctx: DurableContext) => ctx.step("go", async () => 1), {
+      plugins: [
+        createOtelPlugin({
+          tracerProvider: own.provider,
+          parentFromInput: () => {
+            throw new Error("no headers");
+          },
+        }),
+      ],
+    });
+    const result = await new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).run({ payload: {} });
+    expect(result.getStatus()).toBe("SUCCEEDED");
+    expect(tracing.spans()).toEqual([]);
+    expect(own.spans().map((s) => s.name).sort()).toEqual(["attempt 1", "invocation", "step go"]);
+    expect(new Set(own.spans().map((s) => s.traceId))).toEqual(new Set([executionTraceId(result.getExecutionArn())]));
+  });
+
   it("rejects bad options when the handler is wrapped, naming the option", () => {
     expect(() => createOtelPlugin({ tracer: {} as never })).toThrow(/options\.tracer must be an OpenTelemetry Tracer/);
     expect(() => createOtelPlugin({ parentFromInput: "traceparent" as never })).toThrow(/options\.parentFromInput must be a function/);
