@@ -24,6 +24,7 @@ const workspaces = [
   "testing/consumers",
   "testing/publish",
   "testing/bench",
+  "testing/ui",
 ];
 // Packing, two npm installs and four test runs (CommonJS and ESM, each on Node 20 and 22); run.mjs
 // has its own per-step timeouts (at most 6 min for installs and 8 min a run) below this.
