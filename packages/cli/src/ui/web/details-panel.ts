@@ -2,7 +2,7 @@
 // as pretty JSON, its attempts (steps) and its history events.
 import type { ErrorJson, HistoryEventJson, OperationJson } from "../view-types.js";
 import { h } from "./dom.js";
-import { formatDuration, formatTime, payloadValue, prettyJson, statusClass } from "./format.js";
+import { displayName, formatDuration, formatTime, payloadValue, prettyJson, statusClass } from "./format.js";
 import type { TimelineRow } from "./timeline-model.js";
 
 interface EventDetails {
@@ -71,7 +71,7 @@ export function detailsPanel(row: TimelineRow, events: HistoryEventJson[] | unde
       "div",
       { class: "details-head" },
       h("span", { class: `badge ${statusClass(op.Status)}` }, op.Status),
-      h("h3", {}, op.Name ?? "(unnamed)"),
+      h("h3", {}, displayName(op)),
       h("button", { type: "button", class: "close", title: "close", onclick: onClose }, "×"),
     ),
     h("dl", { class: "facts" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),

@@ -65,3 +65,8 @@ export function compareOperationIds(a: string, b: string): number {
   }
   return as.length - bs.length;
 }
+
+/** An operation's name, or for an unnamed one its kind in brackets: "(callback)", "(step)". */
+export function displayName(op: { Name?: string; Type: string; SubType?: string }): string {
+  return op.Name ?? `(${(op.SubType ?? op.Type).toLowerCase()})`;
+}

@@ -2,7 +2,7 @@
 // invocations as bands behind the rows. Rows are virtualised — only those in (or near) the
 // scrolled window are in the DOM — so a 10 000-operation execution renders as fast as a small one.
 import { h, replaceChildren } from "./dom.js";
-import { formatDuration, statusClass } from "./format.js";
+import { displayName, formatDuration, statusClass } from "./format.js";
 import { visibleRows, type Span, type TimelineModel, type TimelineRow } from "./timeline-model.js";
 
 /** Height of a row in pixels; fixed so a row's position is its index times this. */
@@ -127,10 +127,10 @@ export class TimelineView {
         : h("span", { class: "tl-toggle-space" });
     const label = h(
       "div",
-      { class: "tl-label", style: `padding-left:${6 + row.depth * 14}px`, title: `${op.Name ?? "(unnamed)"} · ${op.Id} · ${op.Type}${op.SubType ? `/${op.SubType}` : ""} · ${op.Status}` },
+      { class: "tl-label", style: `padding-left:${6 + row.depth * 14}px`, title: `${displayName(op)} · ${op.Id} · ${op.Type}${op.SubType ? `/${op.SubType}` : ""} · ${op.Status}` },
       toggle,
       h("span", { class: `tl-dot ${statusClass(op.Status)}` }),
-      h("span", { class: "tl-name" }, op.Name ?? "(unnamed)"),
+      h("span", { class: "tl-name" }, displayName(op)),
       h("span", { class: "tl-id" }, op.Id),
       collapsed ? h("span", { class: "tl-count" }, `${row.children.length} inside`) : null,
     );
