@@ -3,24 +3,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "./support/browser.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { sharedBrowser } from "./support/browser.js";
 import { inspect, startCairn, startUi, type RunningCairn, type UiServer } from "./support/cli.js";
 import { fixturePath } from "./support/fixture-store.js";
 import { newPage, openExecution } from "./support/page.js";
 
-let browser: Browser;
+const browser = sharedBrowser();
 let server: UiServer | undefined;
 let run: RunningCairn | undefined;
 const store = mkdtempSync(join(tmpdir(), "cairn-ui-callback-"));
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
 afterAll(async () => {
-  await browser?.close();
+  await browser.dispose();
   await server?.stop();
   await run?.stop();
   rmSync(store, { recursive: true, force: true });
@@ -37,7 +32,7 @@ describe("cairn ui: callbacks", () => {
     expect(callbackId).toBeTruthy();
 
     server = await startUi(store);
-    const { page } = await newPage(browser);
+    const { page } = await newPage(await browser.get());
     await openExecution(page, server.url, id as string);
     const form = page.locator(`form[data-testid="callback-form"][data-callback-id="${callbackId}"]`);
     await form.waitFor({ timeout: 15_000 });

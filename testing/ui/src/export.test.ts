@@ -4,25 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./support/browser.js";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { shared, sharedBrowser } from "./support/browser.js";
 import { inspect, runCairn, startUi, type UiServer } from "./support/cli.js";
 import { drawnOperations, newPage, openExecution, timelineRows, waitReady } from "./support/page.js";
 
 const fixtures = inject("fixtures");
 const out = mkdtempSync(join(tmpdir(), "cairn-ui-export-"));
-let browser: Browser;
-let server: UiServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startUi(fixtures.store);
-});
+const browser = sharedBrowser();
+const server = shared(() => startUi(fixtures.store), (ui: UiServer) => ui.stop());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await browser.dispose();
+  await server.dispose();
   rmSync(out, { recursive: true, force: true });
 });
 
@@ -35,13 +29,13 @@ describe("cairn inspect --html", () => {
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i);
 
-    const offline = await newPage(browser);
+    const offline = await newPage(await browser.get());
     await offline.page.goto(pathToFileURL(file).href);
     await waitReady(offline.page, `the exported ${name}.html`);
     const exportedRows = await timelineRows(offline.page);
 
-    const live = await newPage(browser);
-    await openExecution(live.page, server.url, id);
+    const live = await newPage(await browser.get());
+    await openExecution(live.page, (await server.get()).url, id);
     const liveRows = await timelineRows(live.page);
 
     const execution = await inspect(fixtures.store, id);

@@ -1,24 +1,18 @@
 // 10 000 operations: the timeline draws a window of rows, not all of them (the big map starts
 // folded; unfolded, still only a window), and scrolling to the bottom brings the last operation
 // into view. (Load time is measured in testing/bench, not here.)
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./support/browser.js";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { shared, sharedBrowser } from "./support/browser.js";
 import { inspect, startUi, type UiServer } from "./support/cli.js";
 import { drawnOperations, newPage, openExecution } from "./support/page.js";
 
 const fixtures = inject("fixtures");
-let browser: Browser;
-let server: UiServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startUi(fixtures.store);
-});
+const browser = sharedBrowser();
+const server = shared(() => startUi(fixtures.store), (ui: UiServer) => ui.stop());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await browser.dispose();
+  await server.dispose();
 });
 
 describe("cairn ui: a 10 000-operation execution", () => {
@@ -29,8 +23,8 @@ describe("cairn ui: a 10 000-operation execution", () => {
     const last = drawn.find((op) => op.Name === "item-9999");
     expect(last).toBeDefined();
 
-    const { page } = await newPage(browser);
-    await openExecution(page, server.url, fixtures.ids.large);
+    const { page } = await newPage(await browser.get());
+    await openExecution(page, (await server.get()).url, fixtures.ids.large);
     const timeline = page.locator('[data-testid="timeline"]');
     expect(await timeline.getAttribute("data-row-count")).toBe(String(drawn.length));
     // A batch this big starts folded; unfolded, its 10 000 rows are drawn a window at a time.

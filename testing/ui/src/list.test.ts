@@ -1,24 +1,18 @@
 // The executions list of `cairn ui`: every execution of the store with its status, the status
 // filter, the link to an execution, and no request leaving the machine.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./support/browser.js";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { shared, sharedBrowser } from "./support/browser.js";
 import { startUi, type UiServer } from "./support/cli.js";
 import { FIXTURES } from "./support/fixture-store.js";
 import { newPage, waitReady } from "./support/page.js";
 
 const fixtures = inject("fixtures");
-let browser: Browser;
-let server: UiServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startUi(fixtures.store);
-});
+const browser = sharedBrowser();
+const server = shared(() => startUi(fixtures.store), (ui: UiServer) => ui.stop());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await browser.dispose();
+  await server.dispose();
 });
 
 async function listedRows(page: import("playwright-core").Page): Promise<{ id: string; status: string }[]> {
@@ -29,8 +23,9 @@ async function listedRows(page: import("playwright-core").Page): Promise<{ id: s
 
 describe("cairn ui: executions list", () => {
   it("lists every execution of the store with the status its run ended in", async () => {
-    const { page, requests } = await newPage(browser);
-    await page.goto(`${server.url}#/`);
+    const { page, requests } = await newPage(await browser.get());
+    const base = (await server.get()).url;
+    await page.goto(`${base}#/`);
     await waitReady(page, "the executions list");
     const rows = await listedRows(page);
     expect(rows).toHaveLength(FIXTURES.length);
@@ -39,13 +34,13 @@ describe("cairn ui: executions list", () => {
     }
     expect(new Set(Object.values(fixtures.statuses))).toEqual(new Set(["SUCCEEDED", "FAILED", "RUNNING"]));
     // Every asset ships with the CLI: nothing is fetched from anywhere but the local server.
-    expect(requests.filter((url) => !url.startsWith(server.url))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
     await page.close();
   });
 
   it("filters by status", async () => {
-    const { page } = await newPage(browser);
-    await page.goto(`${server.url}#/`);
+    const { page } = await newPage(await browser.get());
+    await page.goto(`${(await server.get()).url}#/`);
     await waitReady(page, "the executions list");
     const filter = page.locator('select[data-testid="status-filter"]');
     for (const status of ["FAILED", "RUNNING", "SUCCEEDED"]) {
@@ -58,8 +53,8 @@ describe("cairn ui: executions list", () => {
   });
 
   it("opens an execution from its link", async () => {
-    const { page } = await newPage(browser);
-    await page.goto(`${server.url}#/`);
+    const { page } = await newPage(await browser.get());
+    await page.goto(`${(await server.get()).url}#/`);
     await waitReady(page, "the executions list");
     await page.locator(`tr[data-execution-id="${fixtures.ids.failing}"] a[data-testid="execution-link"]`).click();
     await page.waitForSelector('[data-testid="timeline"]', { timeout: 30_000 });

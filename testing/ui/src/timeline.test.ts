@@ -2,9 +2,9 @@
 // attempts, retry delays, waits and invocations, and a click opens an operation's details.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser } from "./support/browser.js";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { shared, sharedBrowser } from "./support/browser.js";
 import { inspect, startUi, type InspectedExecution, type UiServer } from "./support/cli.js";
 import type { FixtureName } from "./support/fixture-store.js";
 import { drawnOperations, expectedBarClasses, newPage, openExecution, timelineRows } from "./support/page.js";
@@ -12,23 +12,18 @@ import { drawnOperations, expectedBarClasses, newPage, openExecution, timelineRo
 const fixtures = inject("fixtures");
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const DOCS_IMAGES = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
-let browser: Browser;
-let server: UiServer;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startUi(fixtures.store);
-});
+const browser = sharedBrowser();
+const server = shared(() => startUi(fixtures.store), (ui: UiServer) => ui.stop());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await browser.dispose();
+  await server.dispose();
 });
 
 async function open(name: FixtureName): Promise<{ page: Page; execution: InspectedExecution; requests: string[] }> {
   const execution = await inspect(fixtures.store, fixtures.ids[name]);
-  const { page, requests } = await newPage(browser);
-  await openExecution(page, server.url, fixtures.ids[name]);
+  const { page, requests } = await newPage(await browser.get());
+  await openExecution(page, (await server.get()).url, fixtures.ids[name]);
   return { page, execution, requests };
 }
 

@@ -34,3 +34,32 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`Could not start Chromium (${CHROMIUM_PATH}) within ${LAUNCH_TIMEOUT_MS / 1000}s: ${(error as Error).message}`);
   }
 }
+
+/**
+ * A value made on first use and shared by the tests of a file (the browser, a server). Made in a
+ * test rather than in beforeAll, so that when it cannot be made every test fails with the reason,
+ * counted as a failure, instead of being reported as skipped.
+ */
+export interface Shared<T> {
+  /** The value, made now if it has not been. */
+  get(): Promise<T>;
+  /** Disposes of the value if it was made. */
+  dispose(): Promise<void>;
+}
+
+/** Makes a {@link Shared} value from `make`, disposed of by `dispose`. */
+export function shared<T>(make: () => Promise<T>, dispose: (value: T) => Promise<void>): Shared<T> {
+  let made: Promise<T> | undefined;
+  return {
+    get: () => (made ??= make()),
+    async dispose() {
+      const value = await made?.catch(() => undefined);
+      if (value !== undefined) await dispose(value);
+    },
+  };
+}
+
+/** Headless Chromium, launched by the first test of a file that needs it. */
+export function sharedBrowser(): Shared<Browser> {
+  return shared(launchBrowser, (browser) => browser.close());
+}
