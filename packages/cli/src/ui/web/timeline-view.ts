@@ -162,6 +162,7 @@ export class TimelineView {
     if (row.waiting) classes.push("waiting");
     if (row.abandoned) classes.push("abandoned");
     if (row.running) classes.push("running");
+    if (row.attempts.length > 0) classes.push("has-attempts");
     const duration = row.bar.end - row.bar.start;
     const bar = h("div", {
       class: classes.join(" "),
@@ -169,9 +170,14 @@ export class TimelineView {
       title: `${row.op.Status}${row.abandoned ? " (abandoned: the execution ended first)" : ""} · ${formatDuration(duration)}${row.running ? " so far" : ""}`,
     });
     if (row.op.Type === "STEP") {
+      // Placed from the nearer end of the bar, so a segment widened to its minimum width (a
+      // 0 ms attempt) grows into the bar instead of out of it.
       const within = (span: Span): string => {
         if (duration <= 0) return "left:0;width:100%";
-        return `left:${((span.start - row.bar.start) / duration) * 100}%;width:${((span.end - span.start) / duration) * 100}%`;
+        const width = `width:${((span.end - span.start) / duration) * 100}%`;
+        const left = (span.start - row.bar.start) / duration;
+        const right = (row.bar.end - span.end) / duration;
+        return left <= right ? `left:${left * 100}%;${width}` : `right:${right * 100}%;${width}`;
       };
       for (const delay of row.retryDelays) {
         bar.appendChild(h("div", { class: "tl-retry-delay", style: within(delay), title: `retry delay ${formatDuration(delay.end - delay.start)}` }));
