@@ -123,6 +123,11 @@ export class ExecutionPage {
     ];
     if (view.endTimestamp !== undefined) facts.splice(2, 0, ["ended", formatTime(view.endTimestamp)]);
     if (view.handler !== undefined) facts.push(["handler", view.handler]);
+    // The once-a-second refresh of a running execution must not fold what the user unfolded.
+    const opened = new Map<string, boolean>();
+    for (const element of this.#summary.querySelectorAll("details")) opened.set(element.dataset.part ?? "", element.open);
+    const part = (name: string, openByDefault: boolean, ...children: HTMLElement[]): HTMLElement =>
+      h("details", { "data-part": name, open: opened.get(name) ?? openByDefault }, h("summary", {}, name), ...children);
     replaceChildren(
       this.#summary,
       h(
@@ -139,13 +144,9 @@ export class ExecutionPage {
       h(
         "div",
         { class: "io" },
-        h("details", {}, h("summary", {}, "input"), h("pre", { class: "json", "data-testid": "execution-input" }, prettyJson(view.input))),
-        view.status === "SUCCEEDED"
-          ? h("details", { open: true }, h("summary", {}, "result"), h("pre", { class: "json", "data-testid": "execution-result" }, prettyJson(view.result)))
-          : null,
-        view.error !== undefined
-          ? h("details", { open: true }, h("summary", {}, "error"), h("pre", { class: "json error-text", "data-testid": "execution-error" }, prettyJson(view.error)))
-          : null,
+        part("input", false, h("pre", { class: "json", "data-testid": "execution-input" }, prettyJson(view.input))),
+        view.status === "SUCCEEDED" ? part("result", true, h("pre", { class: "json", "data-testid": "execution-result" }, prettyJson(view.result))) : null,
+        view.error !== undefined ? part("error", true, h("pre", { class: "json error-text", "data-testid": "execution-error" }, prettyJson(view.error))) : null,
       ),
     );
   }
