@@ -149,7 +149,10 @@ export const FULL_HISTORY_MAX_EVENTS = 5000;
  * invocations') and every event of a step that retried or has not succeeded — its attempts and
  * retry delays. A step that succeeded at its first attempt is drawn from the operation alone.
  */
-export function timelineEvents(operations: readonly Operation[], history: readonly HistoryEvent[]): HistoryEvent[] {
+export function timelineEvents<E extends { Id?: string | undefined }>(
+  operations: readonly { Id: string; Type: string; Status: string; StepDetails?: { Attempt?: number | undefined } | undefined }[],
+  history: readonly E[],
+): E[] {
   const steps = new Set<string>();
   for (const op of operations) {
     if (op.Type === "STEP" && (op.Status !== "SUCCEEDED" || (op.StepDetails?.Attempt ?? 1) > 1)) steps.add(op.Id);

@@ -4,6 +4,8 @@ import type { CallbackActionResult, ExecutionListItem, ExecutionView, HistoryEve
 
 /** The id of the script element `inspect --html` embeds the execution in (see html-export.ts). */
 const EMBEDDED_DATA_ID = "cairn-execution";
+/** The id of the element holding a large export's whole history (see html-export.ts). */
+const EMBEDDED_HISTORY_ID = "cairn-history";
 
 /** The page's source of executions. */
 export interface DataClient {
@@ -54,6 +56,7 @@ function serverClient(): DataClient {
 
 function embeddedClient(view: ExecutionView): DataClient {
   const item: ExecutionListItem = view;
+  let fullHistory: HistoryEventJson[] | undefined;
   return {
     live: false,
     listExecutions: async (status) => (status === "" || status === view.status ? [item] : []),
@@ -61,7 +64,12 @@ function embeddedClient(view: ExecutionView): DataClient {
       if (id !== view.id) throw new ApiError(404, `This file holds execution ${view.id} only.`);
       return view;
     },
-    getOperationHistory: async (_id, operationId) => view.history.filter((event) => event.Id === operationId),
+    getOperationHistory: async (_id, operationId) => {
+      if (view.historyComplete) return view.history.filter((event) => event.Id === operationId);
+      // A large export keeps the whole history in its own element, parsed on the first request.
+      fullHistory ??= JSON.parse(document.getElementById(EMBEDDED_HISTORY_ID)?.textContent ?? "[]") as HistoryEventJson[];
+      return fullHistory.filter((event) => event.Id === operationId);
+    },
     answerCallback: async () => {
       throw new ApiError(405, `Callbacks are answered from "cairn ui" or "cairn callback", not from an exported file.`);
     },
