@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { shared, sharedBrowser } from "./support/browser.js";
 import { startUi, type UiServer } from "./support/cli.js";
-import { FIXTURES } from "./support/fixture-store.js";
+import { FIXTURES, runFixture } from "./support/fixture-store.js";
 import { newPage, waitReady } from "./support/page.js";
 
 const fixtures = inject("fixtures");
@@ -60,6 +60,18 @@ describe("cairn ui: executions list", () => {
     await page.waitForSelector('[data-testid="timeline"]', { timeout: 30_000 });
     expect(page.url()).toContain(`#/executions/${fixtures.ids.failing}`);
     await expect.poll(() => page.locator('[data-testid="execution-status"]').innerText(), { timeout: 15_000 }).toContain("FAILED");
+    await page.close();
+  });
+
+  // Last in the file: it adds an execution to the shared store (no other file counts them).
+  it("shows an execution started while the page is open, without a reload", async () => {
+    const { page } = await newPage(await browser.get());
+    await page.goto(`${(await server.get()).url}#/`);
+    await waitReady(page, "the executions list");
+    const run = await runFixture(fixtures.store, "failing");
+    await expect
+      .poll(async () => (await listedRows(page)).find((row) => row.id === run.id)?.status, { timeout: 20_000, message: `the new execution ${run.id} in the open list` })
+      .toBe("FAILED");
     await page.close();
   });
 });
