@@ -85,10 +85,17 @@ Options:
   --port N             the port to listen on (default 4300; 0 picks any free port)
   --open               also open the page in the default browser
 ${STORE}
+  --table NAME         show a DynamoDB table instead (the one @cairn/dynamodb's workers run from);
+                       needs @cairn/dynamodb installed next to the CLI (npm i @cairn/dynamodb).
+                       Credentials and region come from the AWS SDK's usual chain (AWS_PROFILE,
+                       AWS_REGION, environment variables, instance roles)
+  --endpoint URL       with --table: another DynamoDB endpoint, e.g. http://127.0.0.1:8000 (Local)
+  --region REGION      with --table: the AWS region, overriding the SDK's
   -h, --help           show this help
 
-Exits 0 when stopped with Ctrl-C or SIGTERM; 1 when the port is taken; 2 for bad flags or no
-store at --store.
+Exits 0 when stopped with Ctrl-C or SIGTERM; 1 when the port is taken or the table cannot be read
+(missing, no access, unreachable); 2 for bad flags, no store at --store, or --table without
+@cairn/dynamodb installed.
 `;
 
 export const MAIN_HELP = `cairn — run, resume and inspect durable executions on the embedded file store
@@ -105,7 +112,7 @@ Usage:
   cairn export <execution-id> [--out FILE] [--store DIR]
   cairn delete <execution-id> [--store DIR]
   cairn prune --older-than AGE [--status STATUS] [--name TEXT] [--dry-run] [--store DIR]
-  cairn ui [--port N] [--open] [--store DIR]
+  cairn ui [--port N] [--open] [--store DIR | --table NAME [--endpoint URL] [--region REGION]]
 
 Commands:
   run       start an execution of a handler and drive it to completion in real time

@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { expectPositionals, flag, parseCommand, stringOption } from "../args.js";
+import { expectPositionals, flag, parseCommand, stringOption, type ParsedCommand } from "../args.js";
 import { COMMAND_HELP } from "../help.js";
 import type { Output } from "../output.js";
 import { requireStore, storeDirectory } from "../store.js";
-import { fileUiDataSource } from "../ui/data-source.js";
+import { fileUiDataSource, type UiDataSource } from "../ui/data-source.js";
+import { dynamoDbUiDataSource } from "../ui/data-source-dynamodb.js";
 import { startUiServer } from "../ui/server.js";
 import { EXIT, UsageError } from "../usage-error.js";
 
@@ -16,6 +17,9 @@ export async function uiCommand(argv: readonly string[], out: Output): Promise<n
     store: { type: "string" },
     port: { type: "string" },
     open: { type: "boolean" },
+    table: { type: "string" },
+    endpoint: { type: "string" },
+    region: { type: "string" },
   });
   if (parsed.values.help) {
     out.line(COMMAND_HELP.ui);
@@ -23,13 +27,14 @@ export async function uiCommand(argv: readonly string[], out: Output): Promise<n
   }
   expectPositionals("ui", parsed, { required: [] });
   const port = parsePort(stringOption(parsed, "port"));
-  const directory = storeDirectory(stringOption(parsed, "store"));
-  requireStore(directory);
+  const opened = await openDataSource(parsed, out);
+  if (typeof opened === "number") return opened;
 
   let server;
   try {
-    server = await startUiServer(fileUiDataSource(directory), { port });
+    server = await startUiServer(opened.source, { port });
   } catch (error) {
+    opened.close();
     if ((error as { code?: string }).code === "EADDRINUSE") {
       out.error(`cairn: port ${port} is in use on 127.0.0.1; pick another with --port N, or --port 0 for any free one.`);
       return EXIT.failed;
@@ -37,7 +42,7 @@ export async function uiCommand(argv: readonly string[], out: Output): Promise<n
     throw error;
   }
   out.line(`cairn ui: ${server.url}`);
-  out.line(out.color.dim(`serving ${directory} on loopback only; Ctrl-C stops`));
+  out.line(out.color.dim(`serving ${opened.what} on loopback only; Ctrl-C stops`));
   if (flag(parsed, "open")) openBrowser(server.url, out);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -45,8 +50,50 @@ export async function uiCommand(argv: readonly string[], out: Output): Promise<n
     process.once("SIGTERM", () => resolve("SIGTERM"));
   });
   await server.close();
+  opened.close();
   out.line(out.color.dim(`cairn ui: stopped (${signal})`));
   return 0;
+}
+
+/** What the server shows: the file store, or a DynamoDB table when --table is given. */
+interface OpenedSource {
+  source: UiDataSource;
+  /** For the "serving …" line. */
+  what: string;
+  close(): void;
+}
+
+/** The data source the flags name, or the exit code when it cannot be read. */
+async function openDataSource(parsed: ParsedCommand, out: Output): Promise<OpenedSource | number> {
+  const table = stringOption(parsed, "table");
+  const endpoint = stringOption(parsed, "endpoint");
+  const region = stringOption(parsed, "region");
+  if (table === undefined) {
+    if (endpoint !== undefined || region !== undefined) {
+      throw new UsageError(`--${endpoint !== undefined ? "endpoint" : "region"} applies to a DynamoDB table; add --table NAME.`, "ui");
+    }
+    const directory = storeDirectory(stringOption(parsed, "store"));
+    requireStore(directory);
+    return { source: fileUiDataSource(directory), what: directory, close: () => undefined };
+  }
+  if (stringOption(parsed, "store") !== undefined) {
+    throw new UsageError("--store and --table name two stores; give one (--table NAME for DynamoDB, --store DIR for files).", "ui");
+  }
+  if (table === "") throw new UsageError("--table needs the name of the table the workers run from.", "ui");
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) {
+    throw new UsageError(`--endpoint "${endpoint}" is not a URL; give one such as http://127.0.0.1:8000 (DynamoDB Local).`, "ui");
+  }
+  if (region === "") throw new UsageError("--region needs an AWS region name, e.g. eu-west-1.", "ui");
+  const dynamo = await dynamoDbUiDataSource({ table, endpoint, region });
+  try {
+    await dynamo.check();
+  } catch (error) {
+    dynamo.close();
+    // DynamoDbRequestError and DynamoDbUnavailableError say what failed and what to check.
+    out.error(`cairn: cannot read DynamoDB table "${table}": ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failed;
+  }
+  return { source: dynamo.source, what: dynamo.source.description, close: dynamo.close };
 }
 
 function parsePort(text: string | undefined): number {
