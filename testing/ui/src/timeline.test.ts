@@ -41,14 +41,15 @@ describe("cairn ui: the timeline of one execution", () => {
   it.each(["plain", "retry", "batch", "approval", "failing"] as const)("%s: one row per operation, with its status classes", async (name) => {
     const { page, execution } = await open(name);
     const expected = drawnOperations(execution.operations);
-    const rows = await timelineRows(page);
+    const rows = (await timelineRows(page)).filter((r) => !r.synthetic);
     expect(rows.map((r) => r.operationId).sort()).toEqual(expected.map((op) => op.Id).sort());
     expect(await page.locator('[data-testid="timeline"]').getAttribute("data-row-count")).toBe(String(expected.length));
     for (const op of expected) {
       const drawn = rows.find((r) => r.operationId === op.Id);
       expect(drawn?.status, `data-status of ${op.Id}`).toBe(op.Status);
       expect(drawn?.type, `data-type of ${op.Id}`).toBe(op.Type);
-      for (const cls of expectedBarClasses(op, execution.status)) expect(drawn?.barClasses, `classes of the bar of ${op.Id} (${op.Type} ${op.Status})`).toContain(cls);
+      if (drawn?.timedOut) expect(op.Status, `a timed-out item is stored FAILED (${op.Id})`).toBe("FAILED");
+      for (const cls of expectedBarClasses(op, execution.status, drawn?.timedOut)) expect(drawn?.barClasses, `classes of the bar of ${op.Id} (${op.Type} ${op.Status})`).toContain(cls);
     }
     await expect.poll(() => page.locator('[data-testid="execution-status"]').innerText()).toContain(execution.status);
     await page.close();
@@ -105,6 +106,26 @@ describe("cairn ui: the timeline of one execution", () => {
     await page.close();
   });
 
+  it("draws every map item as the handler's BatchResult reports it: timed out, and skipped without an operation", async () => {
+    const { page, execution } = await open("batch");
+    const map = opNamed(execution, "records", "CONTEXT");
+    const report = opNamed(execution, "report", "STEP");
+    // The handler's own view of its items, returned by its last step.
+    const { statuses } = JSON.parse(report.StepDetails?.Result ?? "{}") as { statuses: string[] };
+    expect(statuses).toContain("TIMED_OUT");
+    expect(statuses).toContain("SKIPPED");
+    const rows = await timelineRows(page);
+    statuses.forEach((status, index) => {
+      const drawn = rows.find((r) => r.operationId === `${map.Id}-${index + 1}`);
+      expect(drawn, `a row for item ${index}`).toBeDefined();
+      expect(drawn?.barClasses, `item ${index} is ${status}`).toContain(`status-${status.toLowerCase().replace(/_/g, "-")}`);
+      expect(drawn?.synthetic, `item ${index}: a row without an operation only when it never ran`).toBe(
+        !execution.operations.some((op) => op.Id === `${map.Id}-${index + 1}`),
+      );
+    });
+    await page.close();
+  });
+
   it("marks the abandoned wait of a timed-out item and folds a map's items away", async () => {
     const { page, execution } = await open("batch");
     const slow = opNamed(execution, "slow-io", "WAIT");
@@ -112,10 +133,13 @@ describe("cairn ui: the timeline of one execution", () => {
     expect(await row(page, slow.Id).locator(".tl-bar").getAttribute("class")).toMatch(/\babandoned\b/);
     const map = opNamed(execution, "records", "CONTEXT");
     const before = await page.locator('[data-testid="timeline-row"]').count();
+    // Its items' operations and their insides, plus a row for each item that never ran.
+    const inside = (await timelineRows(page)).filter((r) => r.operationId.startsWith(`${map.Id}-`)).length;
+    expect(inside).toBeGreaterThan(drawnOperations(execution.operations).filter((op) => op.Id.startsWith(`${map.Id}-`)).length);
     const toggle = row(page, map.Id).locator('button[data-testid="toggle-children"]');
     await toggle.click();
     await expect.poll(() => page.locator('[data-testid="timeline-row"]').count(), { message: "rows after folding the map" }).toBe(
-      before - drawnOperations(execution.operations).filter((op) => op.Id.startsWith(`${map.Id}-`)).length,
+      before - inside,
     );
     await toggle.click();
     await expect.poll(() => page.locator('[data-testid="timeline-row"]').count(), { message: "rows after unfolding the map" }).toBe(before);

@@ -7,7 +7,7 @@ import type { HistoryEvent, Operation } from "@cairn/sdk";
 import { fileUiDataSource, timelineEvents } from "./data-source.js";
 import { RETRY_WAIT_MAP, runToEnd } from "./test-support/ui-store.js";
 import type { ExecutionView, OperationJson } from "./view-types.js";
-import { buildTimeline, defaultCollapsed, visibleRows, COLLAPSE_CHILDREN_OVER } from "./web/timeline-model.js";
+import { buildTimeline, defaultCollapsed, rowStatus, visibleRows, COLLAPSE_CHILDREN_OVER } from "./web/timeline-model.js";
 
 let dir: { path: string; cleanup: () => void };
 let view: ExecutionView;
@@ -106,6 +106,36 @@ describe("abandoned operations", () => {
     const step = model.byId.get("2");
     expect([step?.abandoned, step?.running, step?.bar.end]).toEqual([true, false, Date.parse(at(10))]);
     expect(step?.attempts.map((a) => a.outcome)).toEqual(["ABANDONED"]);
+  });
+});
+
+describe("batch items from the batch's summary", () => {
+  const summary = (items: string): string =>
+    JSON.stringify({ type: "BatchSummary", completionReason: "FAILURE_TOLERANCE_EXCEEDED", items, successCount: 1, failureCount: 1, totalCount: 2 });
+  const operations: OperationJson[] = [
+    { Id: "1", Type: "CONTEXT", SubType: "Map", Name: "records", StartTimestamp: at(1), EndTimestamp: at(5), Status: "SUCCEEDED", ContextDetails: { Result: summary("ST-K") } },
+    { Id: "1-1", ParentId: "1", Type: "CONTEXT", SubType: "MapIteration", StartTimestamp: at(1), EndTimestamp: at(2), Status: "SUCCEEDED" },
+    { Id: "1-2", ParentId: "1", Type: "CONTEXT", SubType: "MapIteration", StartTimestamp: at(1), EndTimestamp: at(4), Status: "FAILED" },
+  ];
+
+  it("draws a timed-out item as TIMED_OUT and gives items that never ran a SKIPPED row, in item order", () => {
+    const model = buildTimeline(viewWith("SUCCEEDED", operations));
+    expect(model.byId.get("1")?.children.map((row) => [row.op.Id, rowStatus(row), row.synthetic])).toEqual([
+      ["1-1", "SUCCEEDED", false],
+      ["1-2", "TIMED_OUT", false],
+      ["1-3", "SKIPPED", true],
+      ["1-4", "SKIPPED", true],
+    ]);
+    expect(model.byId.get("1-2")?.op.Status).toBe("FAILED");
+    expect(model.byId.get("1-4")?.op.Name).toBe("item 3 (skipped)");
+    // The count is of operations, not of rows.
+    expect(model.count).toBe(3);
+  });
+
+  it("ignores a batch result that is not a summary (a custom serdes)", () => {
+    const custom = operations.map((op) => (op.Id === "1" ? { ...op, ContextDetails: { Result: '{"items":"TTTT"}' } } : op));
+    const model = buildTimeline(viewWith("SUCCEEDED", custom));
+    expect(model.byId.get("1")?.children.map((row) => rowStatus(row))).toEqual(["SUCCEEDED", "FAILED"]);
   });
 });
 

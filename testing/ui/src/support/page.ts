@@ -33,6 +33,10 @@ export interface TimelineRow {
   operationId: string;
   status: string | null;
   type: string | null;
+  /** A batch item the page draws as timed out (its operation is FAILED with the item timeout). */
+  timedOut: boolean;
+  /** A row made from a batch's summary for an item that never ran (no operation of its own). */
+  synthetic: boolean;
   barClasses: string[];
   attempts: number;
   retryDelays: number;
@@ -47,6 +51,8 @@ export function timelineRows(page: Page): Promise<TimelineRow[]> {
         operationId: row.getAttribute("data-operation-id") ?? "",
         status: row.getAttribute("data-status"),
         type: row.getAttribute("data-type"),
+        timedOut: row.getAttribute("data-timed-out") === "true",
+        synthetic: row.getAttribute("data-synthetic") === "true",
         barClasses: bars.length === 1 ? [...(bars[0] as Element).classList] : [`(${bars.length} .tl-bar elements)`],
         attempts: row.querySelectorAll(".tl-attempt[data-attempt]").length,
         retryDelays: row.querySelectorAll(".tl-retry-delay").length,
@@ -67,8 +73,8 @@ const ENDED = new Set(["SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"]);
  * `abandoned` for an operation left STARTED by an execution that has ended, and `waiting` for a
  * wait or a callback (time spent waiting, not working).
  */
-export function expectedBarClasses(op: InspectedOperation, executionStatus: string): string[] {
-  const classes = [`status-${op.Status.toLowerCase().replace(/_/g, "-")}`];
+export function expectedBarClasses(op: InspectedOperation, executionStatus: string, timedOut = false): string[] {
+  const classes = [`status-${(timedOut ? "TIMED_OUT" : op.Status).toLowerCase().replace(/_/g, "-")}`];
   if (op.Status === "STARTED" && ENDED.has(executionStatus)) classes.push("abandoned");
   if (op.Type === "WAIT" || op.Type === "CALLBACK") classes.push("waiting");
   return classes;

@@ -3,7 +3,7 @@
 import type { ErrorJson, HistoryEventJson, OperationJson } from "../view-types.js";
 import { h } from "./dom.js";
 import { displayName, formatDuration, formatTime, payloadValue, prettyJson, statusClass } from "./format.js";
-import type { TimelineRow } from "./timeline-model.js";
+import { rowStatus, type TimelineRow } from "./timeline-model.js";
 
 interface EventDetails {
   Input?: { Payload?: string };
@@ -53,7 +53,7 @@ export function detailsPanel(row: TimelineRow, events: HistoryEventJson[] | unde
   const facts: [string, string][] = [
     ["id", op.Id],
     ["type", op.SubType ? `${op.Type} / ${op.SubType}` : op.Type],
-    ["status", `${op.Status}${row.abandoned ? " — abandoned: the execution ended while it was running" : ""}`],
+    ["status", statusNote(row)],
     ["started", formatTime(op.StartTimestamp)],
     ["ended", op.EndTimestamp ? formatTime(op.EndTimestamp) : row.running ? "(running)" : "(never)"],
     ["duration", `${formatDuration(duration)}${row.running ? " so far" : ""}`],
@@ -70,7 +70,7 @@ export function detailsPanel(row: TimelineRow, events: HistoryEventJson[] | unde
     h(
       "div",
       { class: "details-head" },
-      h("span", { class: `badge ${statusClass(op.Status)}` }, op.Status),
+      h("span", { class: `badge ${statusClass(rowStatus(row))}` }, rowStatus(row)),
       h("h3", {}, displayName(op)),
       h("button", { type: "button", class: "close", title: "close", onclick: onClose }, "×"),
     ),
@@ -132,4 +132,13 @@ function historyTable(events: readonly HistoryEventJson[]): HTMLElement {
       }),
     ),
   );
+}
+
+/** The status line: the operation's status and what the timeline knows beyond it. */
+function statusNote(row: TimelineRow): string {
+  const { Status } = row.op;
+  if (row.abandoned) return `${Status} — abandoned: the execution ended while it was running`;
+  if (row.timedOut) return `${Status} — the item timed out (its batch's item timeout)`;
+  if (row.synthetic) return "SKIPPED — the item never ran: the batch completed first (no operation was recorded)";
+  return Status;
 }

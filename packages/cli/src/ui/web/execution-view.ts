@@ -95,7 +95,8 @@ export class ExecutionPage {
       return;
     }
     const close = (): void => this.#select(row.op.Id);
-    if (view.historyComplete) {
+    // A row made from a batch's summary has no operation, so no events to read.
+    if (view.historyComplete || row.synthetic) {
       replaceChildren(this.#details, detailsPanel(row, row.events, close));
       return;
     }

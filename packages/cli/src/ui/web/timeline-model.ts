@@ -45,6 +45,21 @@ export interface TimelineRow {
   retryDelays: Span[];
   /** The operation's history events, in order. */
   events: HistoryEventJson[];
+  /**
+   * A batch item that timed out: its operation is stored FAILED (with the timeout error), and only
+   * the batch's summary says it was the item timeout.
+   */
+  timedOut: boolean;
+  /**
+   * A batch item that never ran (skipped, or not started when the batch completed): it has no
+   * operation of its own, so the row is made from the batch's summary, with status SKIPPED.
+   */
+  synthetic: boolean;
+}
+
+/** The status a row is drawn with: a timed-out batch item as TIMED_OUT, otherwise the operation's. */
+export function rowStatus(row: TimelineRow): string {
+  return row.timedOut ? "TIMED_OUT" : row.op.Status;
 }
 
 /** The timeline of one execution. */
@@ -53,7 +68,7 @@ export interface TimelineModel {
   roots: TimelineRow[];
   /** Every row, by operation id. */
   byId: Map<string, TimelineRow>;
-  /** Number of rows. */
+  /** Number of operations (rows made from a batch summary for items that never ran excluded). */
   count: number;
   /** The time axis: the execution's start to its end (or now). */
   range: Span;
@@ -99,10 +114,13 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
       attempts: [],
       retryDelays: [],
       events,
+      timedOut: false,
+      synthetic: false,
     };
     range.end = Math.max(range.end, row.bar.end);
     byId.set(op.Id, row);
   }
+  applyBatchSummaries(byId);
 
   const roots: TimelineRow[] = [];
   for (const row of byId.values()) {
@@ -133,7 +151,71 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
   for (const row of byId.values()) if (row.op.Type === "STEP") stepAttempts(row, !row.running, row.bar.end);
 
   const invocations = view.invocations.map((inv) => ({ start: ms(inv.start) ?? range.start, end: ms(inv.end) ?? range.end }));
-  return { roots, byId, count: byId.size, range, invocations };
+  let count = 0;
+  for (const row of byId.values()) if (!row.synthetic) count++;
+  return { roots, byId, count, range, invocations };
+}
+
+const ITEM_SUBTYPE: Record<string, string> = { Map: "MapIteration", Parallel: "ParallelBranch" };
+
+/**
+ * What a map's or parallel's checkpointed summary adds to its items' own operations: one character
+ * per item (S succeeded, F failed, T timed out, K skipped, R started, - never started). An item
+ * `i` is the child context `<batch id>-<i + 1>`. Timed-out items are marked; items that never ran
+ * get a SKIPPED row of their own, so every item of the batch shows.
+ */
+function applyBatchSummaries(byId: Map<string, TimelineRow>): void {
+  for (const batch of [...byId.values()]) {
+    const itemSubType = ITEM_SUBTYPE[batch.op.SubType ?? ""];
+    const items = batch.op.Type === "CONTEXT" && itemSubType ? summaryItems(batch.op.ContextDetails?.Result) : undefined;
+    if (items === undefined || itemSubType === undefined) continue;
+    for (let index = 0; index < items.length; index++) {
+      const code = items[index];
+      const id = `${batch.op.Id}-${index + 1}`;
+      const existing = byId.get(id);
+      if (existing) {
+        if (code === "T") existing.timedOut = true;
+        continue;
+      }
+      if (code !== "K" && code !== "-") continue;
+      const at = batch.op.EndTimestamp ?? batch.op.StartTimestamp;
+      const end = batch.bar.end;
+      byId.set(id, {
+        op: {
+          Id: id,
+          ParentId: batch.op.Id,
+          Type: "CONTEXT",
+          SubType: itemSubType,
+          Name: `item ${index} (${code === "K" ? "skipped" : "not started"})`,
+          Status: "SKIPPED",
+          StartTimestamp: at,
+          EndTimestamp: at,
+        },
+        depth: 0,
+        children: [],
+        bar: { start: end, end },
+        running: false,
+        abandoned: false,
+        waiting: false,
+        attempts: [],
+        retryDelays: [],
+        events: [],
+        timedOut: false,
+        synthetic: true,
+      });
+    }
+  }
+}
+
+/** The per-item codes of a batch summary payload, or undefined when it is not one. */
+function summaryItems(result: string | undefined): string | undefined {
+  if (result === undefined || !result.startsWith('{"type":"BatchSummary"')) return undefined;
+  try {
+    const parsed = JSON.parse(result) as { type?: unknown; items?: unknown };
+    return parsed.type === "BatchSummary" && typeof parsed.items === "string" ? parsed.items : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Compares numeric id segments; 0 when they tie or a segment is not a number (then the ids decide). */

@@ -3,7 +3,7 @@
 // scrolled window are in the DOM — so a 10 000-operation execution renders as fast as a small one.
 import { h, replaceChildren } from "./dom.js";
 import { displayName, formatDuration, statusClass } from "./format.js";
-import { visibleRows, type Span, type TimelineModel, type TimelineRow } from "./timeline-model.js";
+import { rowStatus, visibleRows, type Span, type TimelineModel, type TimelineRow } from "./timeline-model.js";
 
 /** Height of a row in pixels; fixed so a row's position is its index times this. */
 const ROW_HEIGHT = 24;
@@ -129,7 +129,7 @@ export class TimelineView {
       "div",
       { class: "tl-label", style: `padding-left:${6 + row.depth * 14}px`, title: `${displayName(op)} · ${op.Id} · ${op.Type}${op.SubType ? `/${op.SubType}` : ""} · ${op.Status}` },
       toggle,
-      h("span", { class: `tl-dot ${statusClass(op.Status)}` }),
+      h("span", { class: `tl-dot ${statusClass(rowStatus(row))}` }),
       h("span", { class: "tl-name" }, displayName(op)),
       h("span", { class: "tl-id" }, op.Id),
       collapsed ? h("span", { class: "tl-count" }, `${row.children.length} inside`) : null,
@@ -146,6 +146,8 @@ export class TimelineView {
         "data-status": op.Status,
         "data-type": op.Type,
         "data-subtype": op.SubType,
+        "data-timed-out": row.timedOut ? "true" : undefined,
+        "data-synthetic": row.synthetic ? "true" : undefined,
         onclick: () => this.callbacks.onSelect(op.Id),
         onkeydown: (event) => {
           if ((event as KeyboardEvent).key === "Enter") this.callbacks.onSelect(op.Id);
@@ -158,7 +160,7 @@ export class TimelineView {
   }
 
   #renderBar(row: TimelineRow): HTMLElement {
-    const classes = ["tl-bar", statusClass(row.op.Status)];
+    const classes = ["tl-bar", statusClass(rowStatus(row))];
     if (row.waiting) classes.push("waiting");
     if (row.abandoned) classes.push("abandoned");
     if (row.running) classes.push("running");
@@ -239,6 +241,7 @@ function legend(): HTMLElement {
     item("status-timed-out", "timed out"),
     item("status-started", "running"),
     item("abandoned", "started, never finished"),
+    item("status-skipped", "skipped (never ran)"),
     item("waiting", "waiting"),
     item("retry", "retry delay"),
     item("invocation", "invocation (handler running)"),
