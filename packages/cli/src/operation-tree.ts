@@ -9,6 +9,9 @@ import {
 } from "./format.js";
 import { colors, type Colors } from "./output.js";
 import type { Operation } from "@cairn/sdk";
+import { compareOperationIds } from "./operation-order.js";
+
+export { compareOperationIds };
 
 /** The id the service gives the EXECUTION operation; it is the root, not a row. */
 const EXECUTION_OPERATION_ID = "0";
@@ -23,24 +26,6 @@ export interface OperationNode {
   children: OperationNode[];
 }
 
-/**
- * Compares positional ids ("2" < "10", "3-1" < "3-2") segment by segment, numerically where
- * both segments are numbers, so the tree reads in the order the handler called the operations.
- */
-export function compareOperationIds(a: string, b: string): number {
-  const as = a.split("-");
-  const bs = b.split("-");
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i] ?? "";
-    const y = bs[i] ?? "";
-    if (x === y) continue;
-    const nx = Number(x);
-    const ny = Number(y);
-    if (Number.isInteger(nx) && Number.isInteger(ny)) return nx - ny;
-    return x < y ? -1 : 1;
-  }
-  return as.length - bs.length;
-}
 
 /**
  * Nests operations under their ParentId. An operation whose parent is missing (or is the

@@ -47,24 +47,7 @@ export function statusClass(status: string): string {
   return `status-${status.toLowerCase().replace(/_/g, "-")}`;
 }
 
-/**
- * Compares positional ids ("2" < "10", "3-1" < "3-2") segment by segment, numerically where
- * both are numbers: the order the handler called the operations in, as the CLI's tree sorts.
- */
-export function compareOperationIds(a: string, b: string): number {
-  const as = a.split("-");
-  const bs = b.split("-");
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i] ?? "";
-    const y = bs[i] ?? "";
-    if (x === y) continue;
-    const nx = Number(x);
-    const ny = Number(y);
-    if (Number.isInteger(nx) && Number.isInteger(ny)) return nx - ny;
-    return x < y ? -1 : 1;
-  }
-  return as.length - bs.length;
-}
+export { compareOperationIds } from "../../operation-order.js";
 
 /** An operation's name, or for an unnamed one its kind in brackets: "(callback)", "(step)". */
 export function displayName(op: { Name?: string; Type: string; SubType?: string }): string {
