@@ -6,5 +6,5 @@ import { testDefaults, workspaceAliases } from "../vitest.shared.js";
 // (vitest.conformance.config.ts); bench/ is a workspace of its own.
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: { ...testDefaults, include: ["**/*.test.ts"], exclude: ["**/node_modules/**", "bench/**", "consumers/**", "publish/**"] },
+  test: { ...testDefaults, include: ["**/*.test.ts"], exclude: ["**/node_modules/**", "bench/**", "consumers/**", "publish/**", "ui/**"] },
 });
