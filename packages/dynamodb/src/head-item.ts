@@ -84,7 +84,7 @@ export function headAttributes(entry: CacheEntry, due: DueTimeSettings, now: num
     [A.seq]: { N: String(record.seq) },
     [A.summary]: { S: encodeJson(slim(record.summary)) },
     [A.opCount]: { N: String(record.operationOrder.length) },
-    [A.eventCount]: { N: String(record.history.length) },
+    [A.eventCount]: { N: String(record.eventCount) },
     [A.executionArn]: { S: record.summary.executionArn },
     [A.listPk]: { S: listShardOf(record.executionId, due.listShards) },
     [A.executionId]: { S: record.executionId },

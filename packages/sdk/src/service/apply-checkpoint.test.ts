@@ -91,7 +91,7 @@ describe("step transitions and attempts", () => {
     expect(h.op("1")).toMatchObject({ Status: "SUCCEEDED", EndTimestamp: at(8), StepDetails: { Attempt: 2, Result: '"ok"' } });
     expect(h.op("1")?.StepDetails?.Error).toBeUndefined();
 
-    const events = h.record.history.filter((e) => e.Id === "1");
+    const events = h.record.history!.filter((e) => e.Id === "1");
     expect(events.map((e) => e.EventType)).toEqual(["StepStarted", "StepFailed", "StepStarted", "StepStarted", "StepSucceeded"]);
     expect(events[1]?.StepFailedDetails).toEqual({
       Error: { Payload: { ErrorType: "Boom", ErrorMessage: "no" }, Truncated: false },
@@ -104,7 +104,7 @@ describe("step transitions and attempts", () => {
     const h = started();
     h.checkpoint([step("1", "START"), step("1", "FAIL", { Error: { ErrorMessage: "bad" } })]);
     expect(h.op("1")).toMatchObject({ Status: "FAILED", StepDetails: { Attempt: 1, Error: { ErrorMessage: "bad" } } });
-    expect(h.record.history.at(-1)?.StepFailedDetails).toEqual({
+    expect(h.record.history!.at(-1)?.StepFailedDetails).toEqual({
       Error: { Payload: { ErrorMessage: "bad" }, Truncated: false },
       RetryDetails: { CurrentAttempt: 1 },
     });
@@ -113,7 +113,7 @@ describe("step transitions and attempts", () => {
   it("omits Payload when the step result is undefined", () => {
     const h = started();
     h.checkpoint([step("1", "START"), step("1", "SUCCEED")]);
-    const event = h.record.history.at(-1)!;
+    const event = h.record.history!.at(-1)!;
     expect(event.StepSucceededDetails?.Result).toEqual({ Truncated: false });
     expect("Payload" in event.StepSucceededDetails!.Result!).toBe(false);
     expect(h.op("1")?.StepDetails && "Result" in h.op("1")!.StepDetails!).toBe(false);
@@ -208,7 +208,7 @@ describe("batch atomicity", () => {
     const before = {
       seq: h.record.seq,
       ops: h.record.operations.size,
-      history: h.record.history.length,
+      history: h.record.eventCount,
       token: h.record.checkpointToken,
       step: structuredClone(h.op("1")),
     };
@@ -218,7 +218,7 @@ describe("batch atomicity", () => {
     );
     expect(h.record.seq).toBe(before.seq);
     expect(h.record.operations.size).toBe(before.ops);
-    expect(h.record.history.length).toBe(before.history);
+    expect(h.record.eventCount).toBe(before.history);
     expect(h.record.checkpointToken).toBe(before.token);
     expect(h.op("1")).toEqual(before.step);
     // The same token still works: the failed batch consumed nothing.
@@ -277,7 +277,7 @@ describe("waits", () => {
     const h = started();
     h.checkpoint([wait("1", "START", 7)], 3);
     expect(h.op("1")).toMatchObject({ Status: "STARTED", WaitDetails: { ScheduledEndTimestamp: at(10) } });
-    expect(h.record.history.at(-1)).toMatchObject({
+    expect(h.record.history!.at(-1)).toMatchObject({
       EventType: "WaitStarted",
       SubType: "Wait",
       Id: "1",
@@ -295,7 +295,7 @@ describe("waits", () => {
     h.checkpoint([wait("1", "START", 5), wait("2", "START", 5)]);
     h.checkpoint([wait("1", "CANCEL")], 2);
     expect(h.op("1")).toMatchObject({ Status: "CANCELLED", EndTimestamp: at(2) });
-    expect(h.record.history.at(-1)).toMatchObject({ EventType: "WaitCancelled", Id: "1", WaitCancelledDetails: {} });
+    expect(h.record.history!.at(-1)).toMatchObject({ EventType: "WaitCancelled", Id: "1", WaitCancelledDetails: {} });
     expectInvalid(() => h.checkpoint([wait("1", "CANCEL")]), /CANCELLED/);
     expectInvalid(() => h.checkpoint([wait("2", "START", 5)]), /already exists/);
   });
@@ -312,7 +312,7 @@ describe("contexts", () => {
     ]);
     expect(h.op("a")).toMatchObject({ Status: "SUCCEEDED", Name: "A", ContextDetails: { Result: '"r"', ReplayChildren: true } });
     expect(h.op("b")).toMatchObject({ Status: "FAILED", ContextDetails: { Error: { ErrorType: "E" } } });
-    expect(h.record.history.slice(1)).toEqual([
+    expect(h.record.history!.slice(1)).toEqual([
       expect.objectContaining({ EventType: "ContextStarted", Name: "A", ContextStartedDetails: {} }),
       expect.objectContaining({ EventType: "ContextSucceeded", Name: "A", ContextSucceededDetails: { Result: { Payload: '"r"', Truncated: false } } }),
       expect.objectContaining({ EventType: "ContextStarted", Id: "b" }),
@@ -324,7 +324,7 @@ describe("contexts", () => {
   it("omits absent Name/ParentId keys and numbers events consecutively", () => {
     const h = started();
     h.checkpoint([context("c", "START"), step("c-1", "START", { ParentId: "c" })]);
-    const [, ctxEvent, stepEvent] = h.record.history;
+    const [, ctxEvent, stepEvent] = h.record.history!;
     expect(Object.keys(ctxEvent!)).not.toContain("Name");
     expect(Object.keys(ctxEvent!)).not.toContain("ParentId");
     expect(stepEvent).toMatchObject({ EventId: 3, ParentId: "c", SubType: "Step" });
@@ -338,7 +338,7 @@ describe("callbacks, chained invokes and the execution operation", () => {
     const plan = h.checkpoint([{ Id: "1", Type: "CALLBACK", SubType: "Callback", Name: "cb", Action: "START", CallbackOptions: { TimeoutSeconds: 3 } }]);
     const callbackId = plan.changedOperations[0]?.CallbackDetails?.CallbackId;
     expect(callbackId).toBeTruthy();
-    expect(h.record.history.at(-1)).toMatchObject({
+    expect(h.record.history!.at(-1)).toMatchObject({
       EventType: "CallbackStarted",
       Name: "cb",
       CallbackStartedDetails: { CallbackId: callbackId, Timeout: 3 },
@@ -349,7 +349,7 @@ describe("callbacks, chained invokes and the execution operation", () => {
     const h = started();
     expectInvalid(() => h.checkpoint([{ Id: "1", Type: "CHAINED_INVOKE", Action: "START" }]), /FunctionName/);
     h.checkpoint([{ Id: "1", Type: "CHAINED_INVOKE", Action: "START", Payload: "{}", ChainedInvokeOptions: { FunctionName: "f" } }]);
-    expect(h.record.history.at(-1)?.ChainedInvokeStartedDetails).toEqual({
+    expect(h.record.history!.at(-1)?.ChainedInvokeStartedDetails).toEqual({
       FunctionName: "f",
       Input: { Payload: "{}", Truncated: false },
       ExecutedVersion: "$LATEST",
@@ -364,7 +364,7 @@ describe("callbacks, chained invokes and the execution operation", () => {
     expect(h.record.outcome).toEqual({ status: "SUCCEEDED", result: '"big"' });
     expect(h.record.summary.status).toBe("RUNNING");
     expect(h.op(EXECUTION_OPERATION_ID)?.Status).toBe("STARTED");
-    expect(h.record.history).toHaveLength(1);
+    expect(h.record.history!).toHaveLength(1);
     expectInvalid(() => h.checkpoint([{ Id: "1", Type: "EXECUTION", Action: "FAIL" }]), /EXECUTION operation's Id/);
   });
 
@@ -375,6 +375,6 @@ describe("callbacks, chained invokes and the execution operation", () => {
     error.ErrorMessage = "changed";
     error.StackTrace.push("b");
     expect(h.op("1")?.StepDetails?.Error).toEqual({ ErrorMessage: "orig", StackTrace: ["a"] });
-    expect(h.record.history.at(-1)?.StepFailedDetails?.Error?.Payload).toEqual({ ErrorMessage: "orig", StackTrace: ["a"] });
+    expect(h.record.history!.at(-1)?.StepFailedDetails?.Error?.Payload).toEqual({ ErrorMessage: "orig", StackTrace: ["a"] });
   });
 });

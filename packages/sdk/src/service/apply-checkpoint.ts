@@ -95,7 +95,7 @@ class BatchPlanner {
     private readonly record: ExecutionRecord,
     private readonly ctx: CoreContext,
   ) {
-    this.nextEventId = record.history.length + 1;
+    this.nextEventId = record.eventCount + 1;
     // Own copy: a caller's clock may hand out a Date it later mutates.
     this.now = new Date(ctx.now.getTime());
   }

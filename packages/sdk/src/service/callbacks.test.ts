@@ -45,7 +45,7 @@ describe("callback ids", () => {
     const { h, id } = suspendedOnCallback();
     expect(id.split(".")).toEqual([EXECUTION_ID, "1", expect.stringMatching(/^cb\d+$/)]);
     expect(parseCallbackId(id)).toEqual({ executionId: EXECUTION_ID, operationId: "1" });
-    expect(h.record.history.at(-2)).toMatchObject({ EventType: "CallbackStarted", CallbackStartedDetails: { CallbackId: id } });
+    expect(h.record.history!.at(-2)).toMatchObject({ EventType: "CallbackStarted", CallbackStartedDetails: { CallbackId: id } });
   });
 
   it.each([
@@ -68,7 +68,7 @@ describe("completing callbacks", () => {
     expect(wakeAtOf(h.record)).toBeUndefined();
     complete(h, id, { kind: "success", payload: '"approved"' }, 4);
     expect(h.op("1")).toMatchObject({ Status: "SUCCEEDED", EndTimestamp: at(4), CallbackDetails: { CallbackId: id, Result: '"approved"' } });
-    expect(h.record.history.at(-1)).toMatchObject({
+    expect(h.record.history!.at(-1)).toMatchObject({
       EventType: "CallbackSucceeded",
       SubType: "Callback",
       Id: "1",
@@ -87,7 +87,7 @@ describe("completing callbacks", () => {
     complete(h, id, { kind: "failure", error: { ErrorType: "RejectedError", ErrorMessage: "not approved" } }, 2);
     expect(h.op("1")).toMatchObject({ Status: "FAILED", CallbackDetails: { Error: { ErrorType: "RejectedError", ErrorMessage: "not approved" } } });
     expect(h.op("1")?.CallbackDetails?.Deadlines).toBeUndefined();
-    expect(h.record.history.at(-1)).toMatchObject({
+    expect(h.record.history!.at(-1)).toMatchObject({
       EventType: "CallbackFailed",
       CallbackFailedDetails: { Error: { Payload: { ErrorType: "RejectedError", ErrorMessage: "not approved" } } },
     });
@@ -141,7 +141,7 @@ describe("completing callbacks", () => {
 describe("callback timeouts are timers", () => {
   it("an overall timeout fires CallbackTimedOut with Callback.Timeout", () => {
     const { h } = suspendedOnCallback({ timeout: 3 });
-    expect(h.record.history.find((e) => e.EventType === "CallbackStarted")?.CallbackStartedDetails).toMatchObject({ Timeout: 3 });
+    expect(h.record.history!.find((e) => e.EventType === "CallbackStarted")?.CallbackStartedDetails).toMatchObject({ Timeout: 3 });
     expect(nextTimerOf(h.record)).toEqual(at(3));
     expect(wakeAtOf(h.record)).toEqual(at(3));
     expect(planFireDueTimers(h.record, h.ctx(2)).mutation).toBeUndefined();
@@ -149,7 +149,7 @@ describe("callback timeouts are timers", () => {
     expect(plan.firedOperationIds).toEqual(["1"]);
     applyMutation(h.record, plan.mutation!);
     expect(h.op("1")).toMatchObject({ Status: "TIMED_OUT", EndTimestamp: at(3), CallbackDetails: { Error: { ErrorType: "Callback.Timeout" } } });
-    expect(h.record.history.at(-1)).toMatchObject({
+    expect(h.record.history!.at(-1)).toMatchObject({
       EventType: "CallbackTimedOut",
       Id: "1",
       CallbackTimedOutDetails: { Error: { Payload: { ErrorType: "Callback.Timeout", ErrorMessage: expect.stringContaining("3 s") } } },
@@ -160,16 +160,16 @@ describe("callback timeouts are timers", () => {
   it("a missed heartbeat fires Callback.Heartbeat; each heartbeat moves the deadline, silently", () => {
     const { h, id } = suspendedOnCallback({ heartbeat: 5, timeout: 100 });
     expect(nextTimerOf(h.record)).toEqual(at(5));
-    const events = h.record.history.length;
+    const events = h.record.eventCount;
     complete(h, id, { kind: "heartbeat" }, 4);
     expect(nextTimerOf(h.record)).toEqual(at(9));
     complete(h, id, { kind: "heartbeat" }, 8);
     expect(nextTimerOf(h.record)).toEqual(at(13));
-    expect(h.record.history.length).toBe(events);
+    expect(h.record.eventCount).toBe(events);
     expect(h.record.wakePending).toBe(false);
     expect(planFireDueTimers(h.record, h.ctx(12)).mutation).toBeUndefined();
     applyMutation(h.record, planFireDueTimers(h.record, h.ctx(13)).mutation!);
-    expect(h.record.history.at(-1)?.CallbackTimedOutDetails?.Error?.Payload?.ErrorType).toBe("Callback.Heartbeat");
+    expect(h.record.history!.at(-1)?.CallbackTimedOutDetails?.Error?.Payload?.ErrorType).toBe("Callback.Heartbeat");
   });
 
   it("the overall timeout wins when it comes before the heartbeat deadline", () => {

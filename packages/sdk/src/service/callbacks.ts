@@ -106,7 +106,7 @@ export function planCallbackCompletion(
   const mutation: ExecutionMutation = {
     seq: record.seq + 1,
     operations: [op],
-    events: [event(record.history.length + 1)],
+    events: [event(record.eventCount + 1)],
     // The handler may be blocked on this callback: whoever drives the execution invokes it again.
     wakePending: true,
   };

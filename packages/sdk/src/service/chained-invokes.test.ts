@@ -35,7 +35,7 @@ function started(): CoreHarness {
 describe("chained invokes in the service core", () => {
   it("START records the target, its input and tenant, and reserves the target's execution", () => {
     const core = started();
-    const event = core.record.history.at(-1);
+    const event = core.record.history!.at(-1);
     expect(event?.EventType).toBe("ChainedInvokeStarted");
     expect(event?.ChainedInvokeStartedDetails).toEqual({
       FunctionName: "billing",
@@ -73,7 +73,7 @@ describe("chained invokes in the service core", () => {
     applyMutation(core.record, planCompleteChainedInvoke(core.record, "1", { status: "SUCCEEDED", result: '"ok"' }, core.ctx(7)));
     const op = core.op("1");
     expect(op).toMatchObject({ Status: "SUCCEEDED", EndTimestamp: at(7), ChainedInvokeDetails: { Result: '"ok"' }, Name: "charge" });
-    expect(core.record.history.at(-1)).toMatchObject({
+    expect(core.record.history!.at(-1)).toMatchObject({
       EventType: "ChainedInvokeSucceeded",
       Id: "1",
       Name: "charge",
@@ -94,7 +94,7 @@ describe("chained invokes in the service core", () => {
     const error = { ErrorType: "RangeError", ErrorMessage: "declined", ErrorData: "{}" };
     applyMutation(core.record, planCompleteChainedInvoke(core.record, "1", { status, error }, core.ctx(3)));
     expect(core.op("1")).toMatchObject({ Status: status, ChainedInvokeDetails: { Error: error } });
-    const event = core.record.history.at(-1);
+    const event = core.record.history!.at(-1);
     expect(event?.EventType).toBe(eventType);
     expect(event?.[detailsKey]).toEqual({ Error: { Payload: error, Truncated: false } });
   });
@@ -123,7 +123,7 @@ describe("progress retries (waitForCondition) in the service core", () => {
     core.begin();
     core.checkpoint([poll("START"), poll("RETRY", { Payload: "1", StepOptions: { NextAttemptDelaySeconds: 4 } })]);
     expect(core.op("1")).toMatchObject({ Status: "PENDING", StepDetails: { Attempt: 1, Result: "1", NextAttemptTimestamp: at(4) } });
-    expect(core.record.history.at(-1)).toMatchObject({
+    expect(core.record.history!.at(-1)).toMatchObject({
       EventType: "StepSucceeded",
       SubType: "WaitForCondition",
       StepSucceededDetails: { Result: { Payload: "1" }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 4 } },
@@ -139,7 +139,7 @@ describe("progress retries (waitForCondition) in the service core", () => {
     const core = new CoreHarness();
     core.begin();
     core.checkpoint([step("1", "START"), step("1", "RETRY", { Error: { ErrorMessage: "x" }, StepOptions: { NextAttemptDelaySeconds: 1 } })]);
-    expect(core.record.history.at(-1)?.EventType).toBe("StepFailed");
+    expect(core.record.history!.at(-1)?.EventType).toBe("StepFailed");
     expect(core.op("1")?.StepDetails?.Result).toBeUndefined();
   });
 });

@@ -74,26 +74,19 @@ export function chainedInvokeStartedDetails(
 
 /**
  * Every STARTED chained invoke of a RUNNING execution, in start order, with its target as its
- * ChainedInvokeStarted event recorded it. O(operations + history).
+ * ChainedInvokeStarted event recorded it. O(started invokes): the record keeps them.
  */
 export function pendingChainedInvokesOf(record: ExecutionRecord): PendingChainedInvoke[] {
   if (record.summary.status !== "RUNNING") return [];
-  const started = new Set<string>();
-  for (const op of record.operations.values()) {
-    if (op.Type === "CHAINED_INVOKE" && op.Status === "STARTED") started.add(op.Id);
-  }
-  if (started.size === 0) return [];
   const pending: PendingChainedInvoke[] = [];
-  for (const event of record.history) {
-    if (event.EventType !== "ChainedInvokeStarted" || event.Id === undefined || !started.has(event.Id)) continue;
-    const details = event.ChainedInvokeStartedDetails ?? {};
+  for (const [operationId, details] of record.startedInvokes) {
     const arn = details.DurableExecutionArn ?? "";
     const invoke: PendingChainedInvoke = {
-      operationId: event.Id,
+      operationId,
       functionName: details.FunctionName ?? "",
       targetExecutionArn: arn,
       // The ARN was built from these two (see chainedInvokeStartedDetails).
-      targetExecutionName: targetExecutionName(record.executionId, event.Id),
+      targetExecutionName: targetExecutionName(record.executionId, operationId),
       targetExecutionId: executionIdOfArn(arn) ?? "",
     };
     if (details.Input?.Payload !== undefined) invoke.input = details.Input.Payload;
@@ -146,7 +139,7 @@ export function planCompleteChainedInvoke(
   op.Status = outcome.status;
   op.EndTimestamp = now;
   let event: HistoryEvent;
-  const eventId = record.history.length + 1;
+  const eventId = record.eventCount + 1;
   if (outcome.status === "SUCCEEDED") {
     if (outcome.result !== undefined && typeof outcome.result !== "string") {
       throw new InvalidRequestError("A chained invoke's result must be a serialized (JSON) string.");

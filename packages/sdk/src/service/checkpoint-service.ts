@@ -215,7 +215,14 @@ export class CheckpointService implements DurableExecutionService {
 
 
   async getHistory(executionArn: string): Promise<HistoryEvent[]> {
-    return this.read(executionArn, (record) => record.history.map(cloneEvent));
+    const kept = await this.read(executionArn, (record) => record.history?.map(cloneEvent));
+    if (kept !== undefined) return kept;
+    if (!this.store.readHistory) {
+      throw new Error("The store's records keep no history (keepHistory: false) and it has no readHistory: give it one.");
+    }
+    const read = await this.store.readHistory(this.idOf(executionArn));
+    if (read === undefined) throw new ExecutionNotFoundError(executionArn);
+    return read;
   }
 
   async nextTimer(executionArn: string): Promise<Date | undefined> {

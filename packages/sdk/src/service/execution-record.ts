@@ -2,6 +2,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { callbackTimeoutOf } from "./callback-deadlines.js";
 import type { ExecutionSummary } from "./service-api.js";
+import { UpdatedOperationsTracker } from "./updated-operations.js";
 
 export { EXECUTION_OPERATION_ID } from "../protocol/wire.js";
 
@@ -55,8 +56,22 @@ export interface ExecutionRecord {
   operations: Map<string, Operation>;
   /** Operation ids in insertion order, for O(1) paging by position. */
   operationOrder: string[];
-  /** The history events, in order. */
-  history: HistoryEvent[];
+  /**
+   * The history events, in order, when the store keeps them in memory (the memory store, DynamoDB);
+   * undefined when it reads them from where it keeps them (the file store: its log), so a long
+   * execution's history never sits in memory whole. The core never reads it: it has
+   * {@link ExecutionRecord.eventCount} and {@link ExecutionRecord.updatedOperations}.
+   */
+  history: HistoryEvent[] | undefined;
+  /** How many history events the execution has (the next event's EventId is this + 1). */
+  eventCount: number;
+  /** The next invocation's UpdatedOperationIds, kept up to date as events are applied. */
+  updatedOperations: UpdatedOperationsTracker;
+  /**
+   * STARTED chained invokes by operation id, in start order, with their ChainedInvokeStarted
+   * details: what a dispatcher needs to run their targets.
+   */
+  startedInvokes: Map<string, NonNullable<HistoryEvent["ChainedInvokeStartedDetails"]>>;
   /** The only token checkpoint() accepts; undefined while no invocation runs. */
   checkpointToken: string | undefined;
   /** The invocation that owns the execution now, if any. */
@@ -98,11 +113,17 @@ export interface ExecutionMutation {
   events?: HistoryEvent[];
 }
 
+/** Options of {@link createEmptyRecord}. */
+export interface EmptyRecordOptions {
+  /** Keep the history events in `record.history` (default true); a store that can read them back from disk says false. */
+  keepHistory?: boolean | undefined;
+}
+
 /**
  * A record with nothing in it, for `applyMutation` to build an execution on (its first mutation fills
  * it in).
  */
-export function createEmptyRecord(executionId: string): ExecutionRecord {
+export function createEmptyRecord(executionId: string, options: EmptyRecordOptions = {}): ExecutionRecord {
   return {
     executionId,
     seq: 0,
@@ -115,7 +136,10 @@ export function createEmptyRecord(executionId: string): ExecutionRecord {
     },
     operations: new Map(),
     operationOrder: [],
-    history: [],
+    history: options.keepHistory === false ? undefined : [],
+    eventCount: 0,
+    updatedOperations: new UpdatedOperationsTracker(),
+    startedInvokes: new Map(),
     checkpointToken: undefined,
     invocation: undefined,
     outcome: undefined,
@@ -169,6 +193,15 @@ export function applyMutation(record: ExecutionRecord, mutation: ExecutionMutati
     record.operations.set(op.Id, op);
     if (hasPendingTimer(op)) record.timers.add(op.Id);
     else record.timers.delete(op.Id);
+    if (op.Status !== "STARTED") record.startedInvokes.delete(op.Id);
   }
-  for (const event of mutation.events ?? []) record.history.push(event);
+  const invocationRunning = record.invocation !== undefined;
+  for (const event of mutation.events ?? []) {
+    record.history?.push(event);
+    record.eventCount++;
+    record.updatedOperations.observe(event, invocationRunning);
+    if (event.EventType === "ChainedInvokeStarted" && event.Id !== undefined && record.operations.get(event.Id)?.Status === "STARTED") {
+      record.startedInvokes.set(event.Id, event.ChainedInvokeStartedDetails ?? {});
+    }
+  }
 }

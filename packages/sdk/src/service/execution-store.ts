@@ -1,3 +1,4 @@
+import type { HistoryEvent } from "../protocol/history.js";
 import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
 
 /** What a decision made against a record wants: an optional mutation to commit, and a result. */
@@ -31,6 +32,13 @@ export interface ExecutionStore {
   findByName(executionName: string): Promise<string | undefined>;
   /** Ids of every execution, oldest first. */
   listIds(): Promise<string[]>;
+  /**
+   * The execution's history events, oldest first, read from where the store keeps them; undefined
+   * when the execution is absent. Needed only by a store whose records leave `history` undefined
+   * (see createEmptyRecord's `keepHistory`); the service reads `record.history` otherwise. The
+   * events are the caller's to keep.
+   */
+  readHistory?(executionId: string): Promise<HistoryEvent[] | undefined>;
   /** Runs `view` against the latest committed record; undefined when the execution is absent. */
   read<T>(executionId: string, view: (record: ExecutionRecord) => T): Promise<T | undefined>;
   /**

@@ -46,11 +46,13 @@ export {
   EXECUTION_OPERATION_ID,
   applyMutation,
   createEmptyRecord,
+  type EmptyRecordOptions,
   type ActiveInvocation,
   type CheckpointedOutcome,
   type ExecutionMutation,
   type ExecutionRecord,
 } from "./execution-record.js";
+export { UpdatedOperationsTracker } from "./updated-operations.js";
 export { nextTimerOf } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
 export { blockedRetryDelayMs, FIRST_BLOCKED_RETRY_MS, MAX_BLOCKED_RETRY_MS } from "./blocked-execution.js";
@@ -59,5 +61,6 @@ export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";
 export type { CoreContext } from "./core-context.js";
 export type { ChainedInvokeOutcome, PendingChainedInvoke } from "./chained-invokes.js";
+export { JsonLinesFailedItemWriter } from "../distributed-map/json-lines-failed-item-writer.js";
 // The checkpoint protocol's types, which these signatures use (its values are in `@cairn/sdk`).
 export type * from "../protocol/index.js";

@@ -24,7 +24,7 @@ describe("startExecution", () => {
       Status: "STARTED",
       ExecutionDetails: { InputPayload: '{"a":1}' },
     });
-    expect(h.record.history).toEqual([
+    expect(h.record.history!).toEqual([
       expect.objectContaining({ EventType: "ExecutionStarted", EventId: 1, ExecutionStartedDetails: { Input: { Payload: '{"a":1}', Truncated: false } } }),
     ]);
     expect(h.record.summary).toMatchObject({ status: "RUNNING", invocationCount: 0, input: '{"a":1}', executionName: "test" });
@@ -52,14 +52,14 @@ describe("beginInvocation", () => {
     h.begin();
     const abandoned = h.ticket!.requestId;
     h.begin(); // e.g. the first process was killed: the orchestrator invokes again
-    const completed = h.record.history.filter((e) => e.EventType === "InvocationCompleted");
+    const completed = h.record.history!.filter((e) => e.EventType === "InvocationCompleted");
     expect(completed).toHaveLength(1);
     expect(completed[0]?.InvocationCompletedDetails).toMatchObject({
       RequestId: abandoned,
       Error: { Payload: { ErrorType: "Invocation.Abandoned" } },
     });
     end(h, pending, 5);
-    expect(h.record.history.filter((e) => e.EventType === "InvocationCompleted")).toHaveLength(2);
+    expect(h.record.history!.filter((e) => e.EventType === "InvocationCompleted")).toHaveLength(2);
   });
 
   it("pages a large initial state", () => {
@@ -88,7 +88,7 @@ describe("endInvocation", () => {
     h.begin(1);
     h.checkpoint([step("1", "START"), step("1", "SUCCEED", { Payload: '"x"' })], 2);
     end(h, succeeded('"x"'), 3);
-    const tail = h.record.history.slice(-2);
+    const tail = h.record.history!.slice(-2);
     expect(tail).toEqual([
       {
         EventType: "InvocationCompleted",
@@ -116,7 +116,7 @@ describe("endInvocation", () => {
     h.checkpoint([{ Id: EXECUTION_OPERATION_ID, Type: "EXECUTION", Action: "SUCCEED", Payload: '"huge"' }]);
     end(h, succeeded(), 1);
     expect(h.record.summary.result).toBe('"huge"');
-    expect(h.record.history.at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"huge"', Truncated: false } });
+    expect(h.record.history!.at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"huge"', Truncated: false } });
   });
 
   it("records a FAILED output on InvocationCompleted and ExecutionFailed", () => {
@@ -125,8 +125,8 @@ describe("endInvocation", () => {
     const error = { ErrorType: "Boom", ErrorMessage: "bad" };
     end(h, { kind: "returned", output: { Status: InvocationStatus.FAILED, Error: error } }, 1);
     expect(h.eventTypes().slice(-2)).toEqual(["InvocationCompleted", "ExecutionFailed"]);
-    expect(h.record.history.at(-2)?.InvocationCompletedDetails?.Error).toEqual({ Payload: error, Truncated: false });
-    expect(h.record.history.at(-1)?.ExecutionFailedDetails).toEqual({ Error: { Payload: error, Truncated: false } });
+    expect(h.record.history!.at(-2)?.InvocationCompletedDetails?.Error).toEqual({ Payload: error, Truncated: false });
+    expect(h.record.history!.at(-1)?.ExecutionFailedDetails).toEqual({ Error: { Payload: error, Truncated: false } });
     expect(h.record.summary).toMatchObject({ status: "FAILED", error });
   });
 
@@ -135,12 +135,12 @@ describe("endInvocation", () => {
     h.begin();
     end(h, { kind: "crashed", error: { ErrorType: "Runtime.ExitError" } }, 1);
     expect(h.record.summary.status).toBe("RUNNING");
-    expect(h.record.history.at(-1)?.InvocationCompletedDetails?.Error).toEqual({ Payload: { ErrorType: "Runtime.ExitError" }, Truncated: false });
+    expect(h.record.history!.at(-1)?.InvocationCompletedDetails?.Error).toEqual({ Payload: { ErrorType: "Runtime.ExitError" }, Truncated: false });
     h.begin(2);
     end(h, pending, 3);
     expect(h.record.summary.status).toBe("RUNNING");
     expect(h.eventTypes()).toEqual(["ExecutionStarted", "InvocationCompleted", "InvocationCompleted"]);
-    expect(h.record.history.at(-1)?.InvocationCompletedDetails?.Error).toBeUndefined();
+    expect(h.record.history!.at(-1)?.InvocationCompletedDetails?.Error).toBeUndefined();
   });
 
   it("rejects a stale ticket and stops accepting the ended invocation's token", () => {
@@ -172,7 +172,7 @@ describe("a whole execution's history (conformance parallel/8-14 shape)", () => 
     h.checkpoint([{ ...context("1", "SUCCEED", { Payload: '["b0","b1"]' }), SubType: "Parallel" }]);
     end(h, succeeded('["b0","b1"]'), 4);
 
-    const summary = h.record.history.map((e) => [e.EventId, e.EventType, e.SubType, e.Id, e.ParentId]);
+    const summary = h.record.history!.map((e) => [e.EventId, e.EventType, e.SubType, e.Id, e.ParentId]);
     expect(summary).toEqual([
       [1, "ExecutionStarted", undefined, "0", undefined],
       [2, "ContextStarted", "Parallel", "1", undefined],
@@ -189,9 +189,9 @@ describe("a whole execution's history (conformance parallel/8-14 shape)", () => 
       [13, "InvocationCompleted", undefined, undefined, undefined],
       [14, "ExecutionSucceeded", undefined, "0", undefined],
     ]);
-    expect(h.record.history[4]?.StepSucceededDetails?.Result).toEqual({ Payload: '"b0"', Truncated: false });
-    expect(h.record.history[9]?.WaitSucceededDetails).toEqual({ Duration: 2 });
-    expect(h.record.history[1]?.Name).toBe("replay");
+    expect(h.record.history![4]?.StepSucceededDetails?.Result).toEqual({ Payload: '"b0"', Truncated: false });
+    expect(h.record.history![9]?.WaitSucceededDetails).toEqual({ Duration: 2 });
+    expect(h.record.history![1]?.Name).toBe("replay");
   });
 });
 

@@ -15,7 +15,6 @@ import {
 import { errorOf, executionEvent, payloadOf } from "./history-events.js";
 import { executionArnOf, invocationKeyOfToken, makeCheckpointToken } from "./ids.js";
 import { pageOperations } from "./operation-paging.js";
-import { updatedOperationIdsSince } from "./updated-operations.js";
 import type { ExecutionSummary, InvocationOutcome, InvocationTicket } from "./service-api.js";
 
 export interface NewExecution {
@@ -82,7 +81,7 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
   const events: HistoryEvent[] = [];
   if (record.invocation) {
     events.push(
-      executionEvent("InvocationCompleted", record.history.length + 1, now, "InvocationCompletedDetails", {
+      executionEvent("InvocationCompleted", record.eventCount + 1, now, "InvocationCompletedDetails", {
         StartTimestamp: new Date(record.invocation.startTimestamp.getTime()),
         EndTimestamp: now,
         RequestId: record.invocation.requestId,
@@ -94,7 +93,7 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
     );
   }
   const page = pageOperations(record, undefined, pageSize);
-  const updated = record.invocation ? [] : updatedOperationIdsSince(record.history);
+  const updated = record.invocation ? [] : record.updatedOperations.current();
   const ticket: InvocationTicket = {
     requestId: invocation.requestId,
     startTimestamp: new Date(now.getTime()),
@@ -150,7 +149,7 @@ export function planEndInvocation(
     );
   }
   const now = new Date(ctx.now.getTime());
-  let nextEventId = record.history.length + 1;
+  let nextEventId = record.eventCount + 1;
   const events: HistoryEvent[] = [];
 
   let invocationError: ErrorObject | undefined;

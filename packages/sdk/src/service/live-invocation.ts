@@ -35,7 +35,7 @@ export function planLiveCheckpoint(record: ExecutionRecord, plan: CheckpointPlan
   const fired = fireDueTimers(
     [...candidates].map(current),
     ctx.now,
-    record.history.length + 1 + (mutation.events?.length ?? 0),
+    record.eventCount + 1 + (mutation.events?.length ?? 0),
   );
   const reported = new Map<string, Operation>();
   for (const op of plan.changedOperations) if (hasServiceAssignedValues(op)) reported.set(op.Id, op);

@@ -45,7 +45,7 @@ function planEndFromOutside(
   const { summary } = record;
   if (summary.status !== "RUNNING") throw new ExecutionClosedError(summary.executionArn, summary.status);
   const now = new Date(ctx.now.getTime());
-  let nextEventId = record.history.length + 1;
+  let nextEventId = record.eventCount + 1;
   const events = [];
   if (record.invocation) {
     events.push(

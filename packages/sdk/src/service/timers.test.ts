@@ -31,8 +31,8 @@ describe("timers", () => {
     expect(h.op("w2")).toMatchObject({ Status: "SUCCEEDED", EndTimestamp: at(5) });
     expect(h.op("s")?.Status).toBe("READY");
     expect(h.op("w1")?.Status).toBe("STARTED");
-    expect(h.record.history.at(-1)).toMatchObject({ EventType: "WaitSucceeded", Id: "w2", SubType: "Wait", WaitSucceededDetails: { Duration: 4 } });
-    expect(h.record.history.filter((e) => e.Id === "s").map((e) => e.EventType)).toEqual(["StepStarted", "StepFailed"]);
+    expect(h.record.history!.at(-1)).toMatchObject({ EventType: "WaitSucceeded", Id: "w2", SubType: "Wait", WaitSucceededDetails: { Duration: 4 } });
+    expect(h.record.history!.filter((e) => e.Id === "s").map((e) => e.EventType)).toEqual(["StepStarted", "StepFailed"]);
 
     expect(nextTimerOf(h.record)).toEqual(at(10));
     const second = planFireDueTimers(h.record, h.ctx(100));

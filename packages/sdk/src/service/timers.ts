@@ -37,7 +37,7 @@ export function planFireDueTimers(record: ExecutionRecord, ctx: CoreContext): Fi
   const fired = fireDueTimers(
     [...record.timers].map((id) => record.operations.get(id)),
     ctx.now,
-    record.history.length + 1,
+    record.eventCount + 1,
   );
   if (fired.operations.length === 0) return { mutation: undefined, firedOperationIds: [] };
   const mutation: ExecutionMutation = { seq: record.seq + 1, operations: fired.operations };

@@ -3,7 +3,7 @@ import { VirtualClock } from "./clock.js";
 import { InvocationStatus } from "../protocol/invocation.js";
 import { CheckpointService } from "./checkpoint-service.js";
 import { MemoryExecutionStore } from "./memory-store.js";
-import { updatedOperationIdsSince } from "./updated-operations.js";
+import { UpdatedOperationsTracker, updatedOperationIdsSince } from "./updated-operations.js";
 import type { HistoryEvent } from "../protocol/history.js";
 
 const event = (EventType: string, Id?: string): HistoryEvent =>
@@ -62,5 +62,62 @@ describe("UpdatedOperationIds", () => {
     expect(await service.fireDueTimers(executionArn)).toEqual(["1"]);
     const second = await service.beginInvocation(executionArn);
     expect(second.input.UpdatedOperationIds).toEqual(["1"]);
+  });
+
+  it("kept up to date event by event, give what reading the history gives (random histories)", () => {
+    const internal = ["StepStarted", "StepSucceeded", "WaitStarted", "WaitSucceeded", "ContextStarted", "CallbackStarted"];
+    const external = ["CallbackSucceeded", "CallbackFailed", "CallbackTimedOut", "ChainedInvokeSucceeded", "ChainedInvokeStopped"];
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const history: HistoryEvent[] = [];
+      const tracker = new UpdatedOperationsTracker();
+      let now = 0;
+      let invocationStart: number | undefined;
+      const add = (e: HistoryEvent): void => {
+        history.push(e);
+        tracker.observe(e, invocationStart !== undefined);
+      };
+      const eventAt = (type: string): HistoryEvent =>
+        ({ EventType: type, Id: String(1 + random(6)), EventId: history.length + 1, EventTimestamp: new Date(now) }) as HistoryEvent;
+      const closing = (start: number): HistoryEvent =>
+        ({ EventType: "InvocationCompleted", EventId: history.length + 1, EventTimestamp: new Date(now), InvocationCompletedDetails: { StartTimestamp: new Date(start) } }) as HistoryEvent;
+      add({ EventType: "ExecutionStarted", Id: "0", EventId: 1, EventTimestamp: new Date(now) } as HistoryEvent);
+      for (let step = 0; step < 40; step++) {
+        // Time stands still now and then, as under skipped time.
+        if (random(3) > 0) now += random(3);
+        const roll = random(10);
+        if (roll === 0) {
+          // An invocation begins: the one still running (crashed) is closed first.
+          if (invocationStart !== undefined) add(closing(invocationStart));
+          else {
+            expect(tracker.current()).toEqual(updatedOperationIdsSince(history));
+            compared++;
+          }
+          invocationStart = now;
+        } else if (roll === 1 && invocationStart !== undefined) {
+          const start = invocationStart;
+          invocationStart = undefined;
+          add(closing(start));
+        } else if (roll < 5) {
+          add(eventAt(external[random(external.length)] as string));
+        } else if (invocationStart !== undefined || roll < 7) {
+          add(eventAt(internal[random(internal.length)] as string));
+        }
+      }
+      if (invocationStart === undefined) {
+        expect(tracker.current()).toEqual(updatedOperationIdsSince(history));
+        compared++;
+      }
+      // A record rebuilt in one go (every event applied with no invocation running) agrees too.
+      const rebuilt = new UpdatedOperationsTracker();
+      for (const e of history) rebuilt.observe(e, false);
+      if (invocationStart === undefined) expect(rebuilt.current()).toEqual(updatedOperationIdsSince(history));
+    }
+    expect(compared).toBeGreaterThan(300);
   });
 });

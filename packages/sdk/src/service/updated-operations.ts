@@ -1,5 +1,5 @@
 import type { HistoryEvent } from "../protocol/history.js";
-import { EXECUTION_OPERATION_ID } from "./execution-record.js";
+import { EXECUTION_OPERATION_ID } from "../protocol/wire.js";
 
 /** Events only something outside the handler writes: completions it cannot have seen itself. */
 const EXTERNAL_COMPLETIONS = new Set<string>([
@@ -24,6 +24,9 @@ const EXTERNAL_COMPLETIONS = new Set<string>([
  * invocation began was reported to it already. On a clock that stands still while an invocation
  * runs (skipped time), a completion at the very instant it began cannot be told apart and is left
  * out rather than reported twice.
+ *
+ * Records keep the same answer up to date as events are applied ({@link UpdatedOperationsTracker}),
+ * so a store need not hold the history; this form reads a history that is at hand.
  */
 export function updatedOperationIdsSince(history: readonly HistoryEvent[]): string[] {
   const ids = new Set<string>();
@@ -43,4 +46,52 @@ export function updatedOperationIdsSince(history: readonly HistoryEvent[]): stri
     else if (new Date(event.EventTimestamp).getTime() <= lastInvocationStart) break;
   }
   return [...ids].reverse();
+}
+
+/**
+ * {@link updatedOperationIdsSince}, kept up to date event by event so the answer needs no history.
+ * Holds only ids of events written while no invocation ran, and external completions written since
+ * the last InvocationCompleted: an invocation's own events (the bulk of a history) are never held,
+ * since an InvocationCompleted always follows them before the answer is asked for (it is asked for
+ * only when no invocation runs, and every invocation is closed by one).
+ *
+ * Timestamps within one execution never go backwards (one clock decides them), which is what lets
+ * it filter by the invocation's start where the history form stops reading.
+ */
+export class UpdatedOperationsTracker {
+  /** The answer so far, ordered by each id's latest qualifying event (Map order = insertion order). */
+  private ids = new Map<string, true>();
+  /** External completions since the last InvocationCompleted: the next one picks the late ones. */
+  private externals: { id: string; at: number }[] = [];
+
+  /** Takes in one applied event; `invocationRunning` is whether an invocation owned the execution as it was applied. */
+  observe(event: HistoryEvent, invocationRunning: boolean): void {
+    if (event.EventType === "InvocationCompleted") {
+      const start = event.InvocationCompletedDetails?.StartTimestamp;
+      const ids = new Map<string, true>();
+      if (start !== undefined) {
+        const startMs = new Date(start).getTime();
+        for (const { id, at } of this.externals) {
+          if (at <= startMs) continue;
+          ids.delete(id);
+          ids.set(id, true);
+        }
+      }
+      this.ids = ids;
+      this.externals = [];
+      return;
+    }
+    const id = event.Id;
+    if (id === undefined || id === EXECUTION_OPERATION_ID) return;
+    if (EXTERNAL_COMPLETIONS.has(event.EventType)) this.externals.push({ id, at: new Date(event.EventTimestamp).getTime() });
+    if (!invocationRunning) {
+      this.ids.delete(id);
+      this.ids.set(id, true);
+    }
+  }
+
+  /** The ids, oldest change first. */
+  current(): string[] {
+    return [...this.ids.keys()];
+  }
 }

@@ -22,10 +22,11 @@
 // and power loss) rests on the write-ahead log and its recovery (wal-recovery.ts); the argument is
 // written down in docs/cli-and-file-store.md.
 import { createHash } from "node:crypto";
-import { close, fstat, ftruncate, fdatasync, open, read } from "node:fs";
+import { close, fstat, ftruncate, fdatasync, open } from "node:fs";
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import type { HistoryEvent } from "../../protocol/history.js";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
@@ -33,7 +34,8 @@ import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockStamp } from "./file-lock.js";
 import { LogFile } from "./log-file.js";
-import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
+import { readLogRecords } from "./log-reader.js";
+import { encodeLogRecord } from "./mutation-log.js";
 import { syncDirectory } from "./sync-directory.js";
 import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
 import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
@@ -41,7 +43,6 @@ import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
 const fstatAsync = promisify(fstat);
-const readAsync = promisify(read);
 const ftruncateAsync = promisify(ftruncate);
 const fdatasyncAsync = promisify(fdatasync);
 
@@ -196,19 +197,12 @@ export class FileExecutionStore implements ExecutionStore {
     const { size } = await fstatAsync(fd);
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
-    if (!entry || size < entry.offset) entry = { record: createEmptyRecord(id), offset: 0 };
+    if (!entry || size < entry.offset) entry = { record: createEmptyRecord(id, { keepHistory: false }), offset: 0 };
     if (size > entry.offset) {
-      const data = Buffer.alloc(size - entry.offset);
-      let bytesRead = 0;
-      while (bytesRead < data.length) {
-        const { bytesRead: n } = await readAsync(fd, data, bytesRead, data.length - bytesRead, entry.offset + bytesRead);
-        if (n === 0) break;
-        bytesRead += n;
-      }
-      const scan = scanLogRecords(data.subarray(0, bytesRead), entry.offset, path, entry.record.seq + 1);
-      for (const mutation of scan.mutations) applyMutation(entry.record, mutation);
-      entry.offset += scan.validLength;
-      if (scan.invalidTail && repair) {
+      const record = entry.record;
+      const read = await readLogRecords(fd, entry.offset, size, path, record.seq + 1, (mutation) => applyMutation(record, mutation));
+      entry.offset = read.end;
+      if (read.invalidTail && repair) {
         await ftruncateAsync(fd, entry.offset);
         await fdatasyncAsync(fd);
       }
@@ -323,6 +317,36 @@ export class FileExecutionStore implements ExecutionStore {
       try {
         const entry = await this.catchUp(executionId, fd, false);
         return entry === undefined ? undefined : view(entry.record);
+      } finally {
+        await closeAsync(fd);
+      }
+    });
+  }
+
+  /**
+   * The execution's history read back from its log, a chunk at a time (records here keep none in
+   * memory). Only bytes of whole, valid records count; a torn tail is left for a writer to cut.
+   */
+  async readHistory(executionId: string): Promise<HistoryEvent[] | undefined> {
+    if (!isExecutionId(executionId)) return undefined;
+    return this.queue.run(executionId, async () => {
+      await this.recoverOnce();
+      let fd: number;
+      try {
+        fd = await openAsync(this.logPath(executionId), "r");
+      } catch (error) {
+        if (isErrno(error, "ENOENT")) return undefined;
+        throw error;
+      }
+      try {
+        const { size } = await fstatAsync(fd);
+        const events: HistoryEvent[] = [];
+        let created = false;
+        await readLogRecords(fd, 0, size, this.logPath(executionId), 1, (mutation) => {
+          created = true;
+          for (const event of mutation.events ?? []) events.push(event);
+        });
+        return created ? events : undefined;
       } finally {
         await closeAsync(fd);
       }

@@ -63,7 +63,7 @@ export class CoreHarness {
   }
 
   eventTypes(): string[] {
-    return this.record.history.map((e) => e.EventType);
+    return this.record.history!.map((e) => e.EventType);
   }
 }
 
