@@ -8,6 +8,9 @@ import { showExecution } from "./show-execution.js";
 import { DEFAULT_STORE_DIR, openService, shortIdOf, storeDirectory, storeFlag, writeSidecar } from "./store.js";
 import { EXIT } from "./usage-error.js";
 
+/** The function name a handler run by the CLI sees (`lambdaContext.functionName`), and can invoke itself by. */
+export const SELF_FUNCTION_NAME = "cairn-local";
+
 export interface DriveOptions {
   out: Output;
   directory: string;
@@ -93,6 +96,10 @@ export async function driveExecution(options: DriveOptions): Promise<DriveOutcom
       clock,
       handler: handler.handler,
       target: options.target,
+      // The handler can invoke itself under the function name it sees, as a Lambda function can:
+      // that is how a distributed map's children run (as executions in the same store).
+      functionName: SELF_FUNCTION_NAME,
+      functions: new Map([[SELF_FUNCTION_NAME, { durable: true, handler: handler.handler }]]),
       signal: controller.signal,
       onNondeterminism: options.onNondeterminism ?? "block",
       logSink: (record) => reporter.log(record),

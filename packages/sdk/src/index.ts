@@ -27,6 +27,7 @@ export {
 } from "./retry/index.js";
 export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./context/batch/completion-helpers.js";
 export { createBatchResult } from "./context/batch/batch-result.js";
+export { defineDistributedMap } from "./context/distributed-map/definitions.js";
 export {
   processSqsBatch,
   type SqsEvent,

@@ -39,6 +39,10 @@ import { runWaitForCondition, validateWaitForCondition } from "./wait-for-condit
 import { parseInvokeArguments, runInvoke, validateInvoke } from "./invoke-operation.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig } from "../types/wait-condition.js";
 import type { InvokeConfig } from "../types/invoke.js";
+import type { DistributedMapConfig, DistributedMapDefinition, DistributedMapResult } from "../types/distributed-map.js";
+import { isRegistered } from "./distributed-map/definitions.js";
+import { validateRunConfig } from "./distributed-map/validate.js";
+import { runDistributedMap } from "./distributed-map/run-distributed-map.js";
 
 const MAX_NAME_LENGTH = 256;
 
@@ -269,6 +273,22 @@ export class ContextImpl implements DurableContext, Scope {
       checkName("invoke", call.name);
       validateInvoke(call);
       return runInvoke(this, call);
+    });
+  }
+
+  distributedMap<TItem, TParams, TCursor>(
+    definition: DistributedMapDefinition<TItem, TParams, TCursor>,
+    config?: DistributedMapConfig<TParams>,
+  ): DurablePromise<DistributedMapResult> {
+    const label = (definition as { name?: unknown } | undefined)?.name;
+    return this.#operation("distributedMap", typeof label === "string" ? label : undefined, () => {
+      if (!isRegistered(definition)) {
+        throw new ValidationError(
+          "distributedMap: pass what defineDistributedMap(name, { source, itemHandler }) returned, defined at module scope so the children find it.",
+        );
+      }
+      validateRunConfig(definition.name, config as DistributedMapConfig<unknown> | undefined);
+      return runDistributedMap(this, definition, (config ?? {}) as DistributedMapConfig<unknown>);
     });
   }
 

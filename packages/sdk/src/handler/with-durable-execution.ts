@@ -11,7 +11,7 @@ import {
   type DurableExecutionInvocationInput,
   type DurableExecutionInvocationOutput,
 } from "../protocol/invocation.js";
-import type { DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
+import type { DurableContext, DurableExecutionHandler, LambdaContextLike } from "../types/context.js";
 import { invocationEnvironmentOf } from "../engine/invocation-environment.js";
 import { InvocationEngine, type Termination } from "../engine/invocation-engine.js";
 import { runWithPlugins } from "../engine/invocation-hooks.js";
@@ -22,6 +22,8 @@ import { EXECUTION_OPERATION_ID, OperationAction, OperationType, type OperationU
 import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { installTimeBudget, validYieldMargin } from "../engine/time-budget.js";
 import { markDurableHandler } from "./durable-handler-mark.js";
+import { isPartitionInput, PARTITION_INPUT_KEY } from "../context/distributed-map/partition-input.js";
+import { runPartition } from "../context/distributed-map/partition-worker.js";
 
 /** Options of {@link withDurableExecution}; every field is optional. */
 export interface DurableExecutionConfig {
@@ -138,7 +140,11 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
     const settled = (async (): Promise<DurableExecutionInvocationOutput> => {
       try {
         // The handler runs in its root context's scope, so using a child context there is caught.
-        const result = await runInScope(root, (context) => handler(event, context), root);
+        // A distributed map's child execution runs the map's partition worker, not the handler.
+        const body = isPartitionInput(event)
+          ? (context: DurableContext): Promise<unknown> => runPartition(event[PARTITION_INPUT_KEY], context)
+          : (context: DurableContext): Promise<unknown> => handler(event, context);
+        const result = await runInScope(root, body, root);
         const encoded = encodeResult(result);
         if (encoded.Result !== undefined && Buffer.byteLength(encoded.Result, "utf8") > MAX_EXECUTION_RESULT_BYTES) {
           // Too large for the invocation response: checkpoint it as the execution's result.

@@ -23,6 +23,7 @@ import type { DurablePromiseCombinators } from "./promise-combinators.js";
 import type { AnySerdes } from "./serdes.js";
 import type { StepConfig, StepFunc } from "./step.js";
 import type { InvokeConfig } from "./invoke.js";
+import type { DistributedMapConfig, DistributedMapDefinition, DistributedMapResult } from "./distributed-map.js";
 import type { WaitForConditionCheckFunc, WaitForConditionConfig } from "./wait-condition.js";
 
 /** The Lambda context object handed to the handler (typed loosely: Cairn runs outside Lambda too). */
@@ -415,6 +416,40 @@ export interface DurableContext<_TLogger extends DurableLogger = DurableLogger> 
   invoke<TInput, TOutput>(name: string, funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
   /** An unnamed invoke: as {@link DurableContext.invoke} with a name. */
   invoke<TInput, TOutput>(funcId: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): DurablePromise<TOutput>;
+
+  /**
+   * Cairn addition: processes a large item source over child executions. The source is split into
+   * partitions (by count for an array, by the source's own `partitions`, or by the definition's
+   * `partitionOf`); each partition runs as a child durable execution — a chained invoke of
+   * `config.functionName`, by default this function — that reads its partition page by page, each
+   * page in a step (so its cursor is checkpointed), processing each page as a `ctx.map`. Items
+   * never pass through this execution's history: it records a plan, and per child an admission,
+   * the invoke and the counts so far (four operations per child).
+   *
+   * At most `maxChildExecutions` children run at once. `completionConfig` counts all items of all
+   * children: once it is met, no further child starts (those are listed NOT_STARTED). Resolves to
+   * a summary (counts, completion reason, per-child outcomes, the first failed items); failed items
+   * do not reject it. Rejects with a ValidationError for a bad config before anything is written.
+   *
+   * @param definition What `defineDistributedMap` returned, defined at module scope so the
+   *   children (invocations of the same function) find it by name.
+   * @param config The run: `params` for the source, how to split it, how many children at once,
+   *   completion across all items.
+   * @example
+   * ```ts
+   * const backfill = defineDistributedMap("backfill", {
+   *   source: (params: { count: number }) => ({ readPage: async (cursor?: number) => readRows(params, cursor ?? 0) }),
+   *   itemHandler: async (row, ctx) => ctx.step("copy", () => copy(row)),
+   * });
+   * export const handler = withDurableExecution(async (event: { count: number }, ctx) =>
+   *   ctx.distributedMap(backfill, { params: event, maxChildExecutions: 10 }),
+   * );
+   * ```
+   */
+  distributedMap<TItem, TParams, TCursor>(
+    definition: DistributedMapDefinition<TItem, TParams, TCursor>,
+    config?: DistributedMapConfig<TParams>,
+  ): DurablePromise<DistributedMapResult>;
 
   /**
    * Promise.all / allSettled / any / race over durable promises that are already running. Each

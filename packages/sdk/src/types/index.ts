@@ -11,3 +11,4 @@ export type { DurablePromiseCombinators } from "./promise-combinators.js";
 export * from "./plugin.js";
 export * from "./wait-condition.js";
 export * from "./invoke.js";
+export * from "./distributed-map.js";

@@ -1,0 +1,132 @@
+import { ValidationError } from "../../errors/validation-error.js";
+import type { BatchResult } from "../../types/batch.js";
+import type { DurableContext } from "../../types/context.js";
+import type { DistributedMapFailedItem, DistributedMapOptions } from "../../types/distributed-map.js";
+import { definitionNamed } from "./definitions.js";
+import type { PartitionTask } from "./partition-input.js";
+import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
+import { readArrayPage, readSourcePage, resolveSource, type ReadPage } from "./sources.js";
+
+const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_ITEM_CONCURRENCY = 10;
+// Every item of a page runs whatever the others do: the tolerance is the whole map's, applied
+// between pages here and between children by the parent.
+const RUN_EVERY_ITEM = { toleratedFailurePercentage: 100 } as const;
+
+/**
+ * A child execution: reads its partition page by page, each page in a step (so the cursor is
+ * checkpointed with the page's items), processes each page as a ctx.map (or ctx.mapBatches), and
+ * only then reads the next page — a crash resumes at the page being processed, never earlier.
+ */
+export async function runPartition(task: PartitionTask, ctx: DurableContext): Promise<PartitionResult> {
+  checkTask(task);
+  const definition = definitionNamed(task.map);
+  const options = definition.options;
+  const source = resolveSource(definition, task.params);
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const keep = options.partitionOf && task.filter ? partitionFilter(options, task) : undefined;
+
+  const result: PartitionResult = {
+    partition: task.partition,
+    counts: zeroCounts(),
+    pages: 0,
+    failedItems: [],
+    failedItemsTruncated: false,
+  };
+  let cursor: unknown = source.kind === "array" ? (task.range?.[0] ?? 0) : task.startCursor;
+  for (let page = 0; ; page++) {
+    const read = await ctx.step(`read-page-${page}`, async (): Promise<ReadPage> => {
+      const raw =
+        source.kind === "array"
+          ? readArrayPage(source.items, cursor as number, task.range?.[1] ?? source.items.length, pageSize)
+          : await readSourcePage(source.readPage, cursor, definition.name);
+      return keep ? { ...raw, items: raw.items.filter(keep) } : raw;
+    });
+    result.pages = page + 1;
+    if (read.items.length > 0) await processPage(ctx, task, options, read.items, page, result);
+    if (read.done) break;
+    cursor = read.next;
+    const failures = result.counts.failed + result.counts.timedOut;
+    if (task.stopAfterFailures !== undefined && failures > task.stopAfterFailures) {
+      result.stoppedEarly = true;
+      break;
+    }
+  }
+  return result;
+}
+
+async function processPage(
+  ctx: DurableContext,
+  task: PartitionTask,
+  options: DistributedMapOptions<unknown, unknown, unknown>,
+  items: unknown[],
+  page: number,
+  result: PartitionResult,
+): Promise<void> {
+  const shared = {
+    maxConcurrency: options.maxConcurrency ?? DEFAULT_ITEM_CONCURRENCY,
+    completionConfig: RUN_EVERY_ITEM,
+    ...(options.itemTimeout === undefined ? {} : { itemTimeout: options.itemTimeout }),
+    ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
+    ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
+  };
+  const info = (index: number) => ({ partition: task.partition, page, index });
+  const batch: BatchResult<unknown> =
+    options.batchHandler && options.itemBatcher
+      ? await ctx.mapBatches(`page-${page}`, items, (c, chunk, at) => options.batchHandler!(chunk, c, info(at.indexes[0] ?? 0)), {
+          ...shared,
+          itemBatcher: options.itemBatcher,
+        })
+      : await ctx.map(`page-${page}`, items, (c, item, index) => options.itemHandler!(item, c, info(index)), shared);
+
+  addCounts(result.counts, {
+    succeeded: batch.successCount,
+    failed: batch.failureCount - batch.timedOutCount,
+    timedOut: batch.timedOutCount,
+    skipped: batch.skippedCount,
+    pending: 0,
+    total: batch.successCount + batch.failureCount + batch.skippedCount,
+  });
+  const failed = batch.failed();
+  if (failed.length === 0) return;
+  const records: DistributedMapFailedItem[] = failed.map(({ index, status, error }) => {
+    const cause = error.cause as { name?: unknown; errorType?: unknown; message?: unknown } | undefined;
+    const errorType = typeof cause?.errorType === "string" ? cause.errorType : typeof cause?.name === "string" ? cause.name : undefined;
+    return {
+      item: options.itemId ? options.itemId(items[index]) : items[index],
+      status: status === "TIMED_OUT" ? "TIMED_OUT" : "FAILED",
+      ...(errorType === undefined ? {} : { errorType }),
+      errorMessage: typeof cause?.message === "string" ? cause.message : error.message,
+      partition: task.partition,
+      page,
+    };
+  });
+  const room = Math.max(0, task.maxFailedItems - result.failedItems.length);
+  result.failedItems.push(...records.slice(0, room));
+  if (records.length > room) result.failedItemsTruncated = true;
+  const writer = options.failedItemWriter;
+  if (writer) {
+    await ctx.step(`write-failed-items-${page}`, async () => {
+      await writer.write({ runId: task.runId, partition: task.partition, page, items: records });
+    });
+  }
+}
+
+function partitionFilter(options: DistributedMapOptions<unknown, unknown, unknown>, task: PartitionTask): (item: unknown) => boolean {
+  const partitionOf = options.partitionOf!;
+  return (item) => {
+    const of = partitionOf(item, task.partitionCount);
+    if (!Number.isInteger(of) || of < 0 || of >= task.partitionCount) {
+      throw new ValidationError(
+        `distributed map "${task.map}": partitionOf must return a whole number from 0 to ${task.partitionCount - 1}, got ${JSON.stringify(of)} for ${JSON.stringify(item)}.`,
+      );
+    }
+    return of === task.partition;
+  };
+}
+
+function checkTask(task: PartitionTask): void {
+  if (typeof task !== "object" || task === null || typeof task.map !== "string" || !Number.isInteger(task.partition)) {
+    throw new ValidationError(`A distributed map partition input must name its map and partition; got ${JSON.stringify(task)}.`);
+  }
+}

@@ -1,0 +1,181 @@
+import { InvokeError } from "../../errors/durable-errors.js";
+import { ValidationError } from "../../errors/validation-error.js";
+import type { DurableContext } from "../../types/context.js";
+import type {
+  DistributedMapChildOutcome,
+  DistributedMapCompletionReason,
+  DistributedMapConfig,
+  DistributedMapDefinition,
+  DistributedMapResult,
+} from "../../types/distributed-map.js";
+import type { ContextImpl } from "../durable-context-impl.js";
+import { childFailureLimit, failureToleranceExceeded, stopReason, type Progress } from "./completion.js";
+import { PARTITION_INPUT_KEY, type PartitionInput, type PartitionTask } from "./partition-input.js";
+import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
+import { checkSplit, planPartitions, type Plan } from "./plan.js";
+import { resolveSource } from "./sources.js";
+
+const DEFAULT_MAX_CHILDREN = 10;
+const DEFAULT_MAX_FAILED_ITEMS = 100;
+
+/** How one partition ended, as its context checkpoints it. */
+type PartitionOutcome =
+  | { partition: number; status: "NOT_STARTED"; reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> }
+  | { partition: number; status: "FAILED"; errorMessage: string }
+  | { partition: number; status: "SUCCEEDED" | "STOPPED_EARLY"; result: PartitionResult };
+
+type Admission = { start: true } | { start: false; reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> };
+
+/**
+ * ctx.distributedMap: one CONTEXT operation for the run, holding a `plan` step (how the source is
+ * split) and one child context per partition. A partition's context decides in an `admit` step
+ * whether to start (the decision is checkpointed, so replay never re-decides it from a different
+ * order of finished children), invokes the child execution, and records the counts so far in a
+ * `progress` step. At most `maxChildExecutions` partition contexts run at once; each costs the
+ * parent four operations, whatever the number of items.
+ */
+export async function runDistributedMap(
+  ctx: ContextImpl,
+  definition: DistributedMapDefinition<unknown, unknown, unknown>,
+  config: DistributedMapConfig<unknown>,
+): Promise<DistributedMapResult> {
+  const name = definition.name;
+  const functionName = config.functionName ?? ctx.lambdaContext.functionName;
+  if (typeof functionName !== "string" || functionName.length === 0) {
+    throw new ValidationError(
+      `distributedMap("${name}"): no function to run the children in; pass config.functionName (the function whose module defines "${name}").`,
+    );
+  }
+  const source = resolveSource(definition, config.params);
+  checkSplit(definition, source, config);
+  const maxChildren = config.maxChildExecutions ?? DEFAULT_MAX_CHILDREN;
+  const maxFailedItems = config.maxFailedItems ?? DEFAULT_MAX_FAILED_ITEMS;
+  const completion = config.completionConfig;
+  const stopAfterFailures = childFailureLimit(completion);
+
+  return ctx.runInChildContext(`distributed-map-${name}`, async (mapContext) => {
+    const runId = `${ctx.engine.executionArn}#${(mapContext as ContextImpl).operationId ?? name}`;
+    const plan: Plan = await mapContext.step("plan", () => planPartitions(definition, source, config));
+    const progress: Progress = { counts: zeroCounts(), childFailed: false };
+    let finished = 0;
+
+    const runPartition = (partition: number): Promise<PartitionOutcome> =>
+      mapContext.runInChildContext(`partition-${partition}`, async (p: DurableContext): Promise<PartitionOutcome> => {
+        const admission = await p.step("admit", async (): Promise<Admission> => {
+          const reason = stopReason(progress, completion, plan.totalItems);
+          return reason === undefined ? { start: true } : { start: false, reason };
+        });
+        if (!admission.start) return { partition, status: "NOT_STARTED", reason: admission.reason };
+        const planned = plan.partitions[partition]!;
+        const task: PartitionTask = {
+          map: name,
+          runId,
+          params: config.params ?? null,
+          partition,
+          partitionCount: plan.partitions.length,
+          ...(planned.range === undefined ? {} : { range: planned.range }),
+          ...("startCursor" in planned ? { startCursor: planned.startCursor } : {}),
+          ...(planned.filter ? { filter: true } : {}),
+          maxFailedItems,
+          ...(stopAfterFailures === undefined ? {} : { stopAfterFailures }),
+        };
+        let outcome: PartitionOutcome;
+        try {
+          const input: PartitionInput = { [PARTITION_INPUT_KEY]: task };
+          const result = await p.invoke<PartitionInput, PartitionResult>(`${name}-partition-${partition}`, functionName, input);
+          outcome = { partition, status: result.stoppedEarly ? "STOPPED_EARLY" : "SUCCEEDED", result };
+        } catch (error) {
+          if (!(error instanceof InvokeError)) throw error;
+          outcome = { partition, status: "FAILED", errorMessage: error.message };
+        }
+        // Counts readable while the map runs: the latest progress step holds the totals so far.
+        await p.step("progress", async () => ({
+          finishedChildren: finished + 1,
+          counts: outcome.status === "FAILED" ? { ...progress.counts } : addCounts({ ...progress.counts }, outcome.result.counts),
+        }));
+        return outcome;
+      });
+
+    const outcomes = await runPool(plan.partitions.length, maxChildren, runPartition, (outcome) => {
+      finished++;
+      if (outcome.status === "FAILED") progress.childFailed = true;
+      else if (outcome.status !== "NOT_STARTED") addCounts(progress.counts, outcome.result.counts);
+    });
+    return summarize(runId, plan, outcomes, progress, completion, maxFailedItems);
+  });
+}
+
+/**
+ * Runs `count` tasks in index order, at most `limit` at once. Tasks start in index order whatever
+ * order they finish in, so each partition's context gets the same operation id on every replay.
+ */
+function runPool<T>(count: number, limit: number, run: (index: number) => Promise<T>, onDone: (result: T) => void): Promise<T[]> {
+  const results = new Array<T>(count);
+  if (count === 0) return Promise.resolve(results);
+  return new Promise<T[]>((resolve, reject) => {
+    let next = 0;
+    let running = 0;
+    let done = 0;
+    const launch = (): void => {
+      while (running < limit && next < count) {
+        const index = next++;
+        running++;
+        run(index).then((result) => {
+          results[index] = result;
+          running--;
+          done++;
+          onDone(result);
+          if (done === count) resolve(results);
+          else launch();
+        }, reject);
+      }
+    };
+    launch();
+  });
+}
+
+function summarize(
+  runId: string,
+  plan: Plan,
+  outcomes: PartitionOutcome[],
+  progress: Progress,
+  completion: DistributedMapConfig["completionConfig"],
+  maxFailedItems: number,
+): DistributedMapResult {
+  const counts = zeroCounts();
+  const children: DistributedMapChildOutcome[] = [];
+  const failedItems: DistributedMapResult["failedItems"] = [];
+  let failedItemsTruncated = false;
+  let notStartedReason: DistributedMapCompletionReason | undefined;
+  for (const outcome of outcomes) {
+    const range = plan.partitions[outcome.partition]?.range;
+    if (outcome.status === "NOT_STARTED" || outcome.status === "FAILED") {
+      // Items of a known range that no child processed are pending (a redrive's work).
+      const pending = range ? range[1] - range[0] : 0;
+      counts.pending += pending;
+      counts.total += pending;
+      if (outcome.status === "NOT_STARTED") {
+        notStartedReason ??= outcome.reason;
+        children.push({ partition: outcome.partition, status: "NOT_STARTED" });
+      } else {
+        children.push({ partition: outcome.partition, status: "FAILED", errorMessage: outcome.errorMessage });
+      }
+      continue;
+    }
+    const { result } = outcome;
+    addCounts(counts, result.counts);
+    if (outcome.status === "STOPPED_EARLY" && range) {
+      // A range child that stopped early left the rest of its range unread.
+      const unread = range[1] - range[0] - result.counts.total;
+      counts.pending += unread;
+      counts.total += unread;
+    }
+    children.push({ partition: outcome.partition, status: outcome.status, counts: result.counts });
+    const room = Math.max(0, maxFailedItems - failedItems.length);
+    failedItems.push(...result.failedItems.slice(0, room));
+    if (result.failedItems.length > room || result.failedItemsTruncated) failedItemsTruncated = true;
+  }
+  const completionReason: DistributedMapCompletionReason =
+    notStartedReason ?? (failureToleranceExceeded(progress, completion, plan.totalItems) ? "FAILURE_TOLERANCE_EXCEEDED" : "ALL_COMPLETED");
+  return { runId, counts, completionReason, children, failedItems, failedItemsTruncated };
+}

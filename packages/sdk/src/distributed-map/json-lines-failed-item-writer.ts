@@ -1,0 +1,73 @@
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DistributedMapFailedItem, DistributedMapFailedItemBatch, DistributedMapFailedItemWriter } from "../types/distributed-map.js";
+
+/** A run id as a directory name: anything but letters, digits, `-`, `_` and `.` becomes `_`. */
+function directoryOf(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+function pageFile(partition: number, page: number): string {
+  // Zero-padded so a plain sort of the names is partition, then page order.
+  return `partition-${String(partition).padStart(6, "0")}-page-${String(page).padStart(9, "0")}.jsonl`;
+}
+
+/**
+ * Writes a distributed map's failed items as JSON lines, one file per page of a partition under a
+ * directory per run: `<directory>/<run id>/partition-<n>-page-<m>.jsonl`, one failed item per
+ * line. Each page's file is written whole and renamed into place, so writing a page again after a
+ * crash replaces it (the idempotence the writer interface asks for) and a reader never sees half
+ * a file. {@link JsonLinesFailedItemWriter.read} gives them all back, in partition and page order.
+ *
+ * @example
+ * ```ts
+ * const failures = new JsonLinesFailedItemWriter(".cairn/failed-items");
+ * const backfill = defineDistributedMap("backfill", { source, itemHandler, failedItemWriter: failures });
+ * ```
+ */
+export class JsonLinesFailedItemWriter implements DistributedMapFailedItemWriter {
+  /** @param directory Where each run's directory is created. */
+  constructor(readonly directory: string) {
+    if (typeof directory !== "string" || directory.length === 0) {
+      throw new TypeError("JsonLinesFailedItemWriter: pass the directory to write into, e.g. new JsonLinesFailedItemWriter(\".cairn/failed-items\").");
+    }
+  }
+
+  /** Writes one page's failed items, replacing an earlier write of the same page. */
+  async write(batch: DistributedMapFailedItemBatch): Promise<void> {
+    const dir = join(this.directory, directoryOf(batch.runId));
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, pageFile(batch.partition, batch.page));
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, batch.items.map((item) => JSON.stringify(item)).join("\n") + "\n");
+    await rename(temporary, file);
+  }
+
+  /** Every failed item written for `runId` (the summary's `runId`-bearing batches), in partition and page order. */
+  async read(runId: string): Promise<DistributedMapFailedItem[]> {
+    const dir = join(this.directory, directoryOf(runId));
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const items: DistributedMapFailedItem[] = [];
+    for (const name of names.filter((n) => n.endsWith(".jsonl")).sort()) {
+      const text = await readFile(join(dir, name), "utf8");
+      for (const line of text.split("\n")) if (line.length > 0) items.push(JSON.parse(line) as DistributedMapFailedItem);
+    }
+    return items;
+  }
+
+  /** The run ids that have failed items here (as directory names). */
+  async runs(): Promise<string[]> {
+    try {
+      return (await readdir(this.directory)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import {
+  defineDistributedMap,
+  StepSemantics,
+  withDurableExecution,
+  type CheckpointBackend,
+  type DistributedMapResult,
+  type DurableLambdaHandler,
+} from "@cairn/sdk";
+import { attachInvocationEnvironment, invocationEnvironmentOf } from "@cairn/sdk/backend";
+import { describe, expect, it } from "vitest";
+import { LocalDurableTestRunner } from "./index.js";
+
+// A generated paginated source: item i is { id: i }; pages are never held beyond one page.
+const generated = defineDistributedMap("dm-generated", {
+  source: (params: { count: number; pageSize: number }) => ({
+    readPage: async (cursor: { next: number; end: number } | undefined) => {
+      const at = cursor ?? { next: 0, end: params.count };
+      const stop = Math.min(at.end, at.next + params.pageSize);
+      const items = Array.from({ length: stop - at.next }, (_, k) => ({ id: at.next + k }));
+      return { items, nextCursor: stop < at.end ? { next: stop, end: at.end } : undefined };
+    },
+    // One contiguous id range per partition, as a keyed table's segments would give.
+    partitions: (count: number) => {
+      const size = Math.ceil(params.count / count);
+      return Array.from({ length: count }, (_, p) => ({ next: p * size, end: Math.min(params.count, (p + 1) * size) }));
+    },
+  }),
+  itemHandler: async (item: { id: number }, ctx) => {
+    if (item.id % 1000 === 999) await ctx.step("touch", async () => item.id);
+    return item.id;
+  },
+  maxConcurrency: 50,
+  itemId: (item) => item.id,
+});
+
+const generatedHandler = withDurableExecution(async (event: { count: number; children: number }, ctx) =>
+  ctx.distributedMap(generated, {
+    params: { count: event.count, pageSize: 500 },
+    partitions: event.children,
+    maxChildExecutions: 10,
+    functionName: "dm-fn",
+  }),
+);
+
+describe("ctx.distributedMap on the local runner", () => {
+  it("runs 100 000 generated items over 50 children with a small parent history", async () => {
+    const runner = new LocalDurableTestRunner({ handlerFunction: generatedHandler, skipTime: true }).registerDurableFunction("dm-fn", generatedHandler);
+    const result = await runner.run({ payload: { count: 100_000, children: 50 } });
+    expect(result.getStatus()).toBe("SUCCEEDED");
+    const summary = result.getResult() as DistributedMapResult;
+    expect(summary.counts).toEqual({ succeeded: 100_000, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 100_000 });
+    expect(summary.completionReason).toBe("ALL_COMPLETED");
+    expect(summary.children).toHaveLength(50);
+    expect(summary.children.every((c) => c.status === "SUCCEEDED" && c.counts?.succeeded === 2000)).toBe(true);
+    // Four operations per child plus the map's own two: nothing per item reaches the parent.
+    const parentOperations = result.getOperations().length;
+    expect(parentOperations).toBeLessThan(1000);
+    expect(parentOperations).toBe(2 + 50 * 4);
+  }, 120_000);
+});
+
+/**
+ * Wraps the function the children run in so that chosen checkpoint calls of child invocations
+ * crash them, the way fault injection crashes the parent: the invocation's calls stop settling
+ * (nothing more of it is stored) and the orchestrator sees a crash and invokes again.
+ */
+function crashingChildren(handler: DurableLambdaHandler, plan: (checkpointNumber: number) => "before" | "after" | undefined) {
+  let count = 0;
+  let crashes = 0;
+  const wrapped: DurableLambdaHandler = (input, lambdaContext) => {
+    const env = invocationEnvironmentOf(input);
+    if (!env) return handler(input, lambdaContext);
+    let dead = false;
+    let crash!: (error: Error) => void;
+    const crashed = new Promise<never>((_, reject) => (crash = reject));
+    const die = (n: number, phase: string): Promise<never> => {
+      dead = true;
+      crashes++;
+      crash(new Error(`injected crash ${phase} child checkpoint ${n}`));
+      return new Promise<never>(() => {});
+    };
+    const backend: CheckpointBackend = {
+      getExecutionState: (request) => env.backend.getExecutionState(request),
+      checkpoint: async (request) => {
+        if (dead) return new Promise<never>(() => {});
+        if ((request.Updates?.length ?? 0) === 0) return env.backend.checkpoint(request);
+        const n = ++count;
+        const phase = plan(n);
+        if (phase === "before") return die(n, phase);
+        const response = await env.backend.checkpoint(request);
+        if (dead) return new Promise<never>(() => {});
+        if (phase === "after") return die(n, phase);
+        return response;
+      },
+    };
+    return Promise.race([handler(attachInvocationEnvironment(input, { ...env, backend }), lambdaContext), crashed]);
+  };
+  return { wrapped, crashes: () => crashes };
+}
+
+const noRetry = () => ({ shouldRetry: false });
+
+describe("ctx.distributedMap under crashes", () => {
+  it("processes every successful item exactly once, at-most-once bodies never twice, with crashes in parent and children", async () => {
+    const atMostOnce = new Map<number, number>();
+    const effects = new Map<number, number>();
+    const ledgered = defineDistributedMap("dm-ledger", {
+      source: (params: { count: number }) => Array.from({ length: params.count }, (_, id) => ({ id })),
+      itemHandler: async (item: { id: number }, ctx) => {
+        await ctx.step("charge", async () => atMostOnce.set(item.id, (atMostOnce.get(item.id) ?? 0) + 1), {
+          semantics: StepSemantics.AtMostOncePerRetry,
+          retryStrategy: noRetry,
+        });
+        // The ledger's own write is idempotent by item: what a user's effect store would do.
+        await ctx.step("record", async () => effects.set(item.id, 1));
+      },
+      pageSize: 10,
+      maxConcurrency: 5,
+      itemId: (item) => item.id,
+    });
+    const handler = withDurableExecution(async (event: { count: number }, ctx) =>
+      ctx.distributedMap(ledgered, {
+        params: event,
+        itemsPerChild: 50,
+        maxChildExecutions: 4,
+        completionConfig: { toleratedFailurePercentage: 100 },
+        maxFailedItems: 1000,
+        functionName: "dm-ledger-fn",
+      }),
+    );
+    const children = crashingChildren(handler, (n) => (n % 41 === 0 ? (n % 2 === 0 ? "before" : "after") : undefined));
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-ledger-fn", children.wrapped);
+    const result = await runner.run({
+      payload: { count: 600 },
+      faults: { crashAfterCheckpoint: [5, 30, 60], crashBeforeCheckpoint: [15, 45] },
+    });
+
+    expect(result.getStatus()).toBe("SUCCEEDED");
+    expect(children.crashes()).toBeGreaterThan(10);
+    expect(result.getInvocations().length).toBeGreaterThan(5); // the parent crashed and resumed too
+    const summary = result.getResult() as DistributedMapResult;
+    const failed = new Set(summary.failedItems.map((f) => f.item as number));
+    expect(summary.counts.succeeded + summary.counts.failed).toBe(600);
+    expect(summary.counts.total).toBe(600);
+    expect(failed.size).toBe(summary.counts.failed);
+    // Only an at-most-once body interrupted by a crash may fail: at most one per item in flight.
+    expect(summary.failedItems.every((f) => /interrupted during its previous attempt/.test(f.errorMessage))).toBe(true);
+    expect(summary.counts.failed).toBeLessThanOrEqual(children.crashes() * 5);
+    for (let id = 0; id < 600; id++) {
+      expect(atMostOnce.get(id) ?? 0).toBeLessThanOrEqual(1);
+      if (!failed.has(id)) {
+        expect(atMostOnce.get(id), `item ${id}`).toBe(1);
+        expect(effects.has(id), `item ${id}`).toBe(true);
+      }
+    }
+  }, 120_000);
+});
+
+describe("ctx.distributedMap completion across all items", () => {
+  it("starts no more children once the tolerated failures are exceeded, and says which did not start", async () => {
+    let invoked = 0;
+    const failing = defineDistributedMap("dm-tolerance", {
+      source: () => Array.from({ length: 1000 }, (_, id) => id),
+      itemHandler: async (id: number, ctx) =>
+        ctx.step("work", async () => {
+          if (id >= 150 && id < 160) throw new Error(`item ${id} is bad`);
+          return id;
+        }, { retryStrategy: noRetry }),
+      pageSize: 10,
+    });
+    const handler = withDurableExecution(async (_event: unknown, ctx) =>
+      ctx.distributedMap(failing, {
+        itemsPerChild: 100,
+        maxChildExecutions: 2,
+        completionConfig: { toleratedFailureCount: 5 },
+        maxFailedItems: 3,
+        functionName: "dm-tolerance-fn",
+      }),
+    );
+    const counting: DurableLambdaHandler = (input, context) => {
+      if (input.InitialExecutionState.Operations?.length === 1) invoked++;
+      return handler(input, context);
+    };
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-tolerance-fn", counting);
+    const result = await runner.run({ payload: {} });
+
+    const summary = result.getResult() as DistributedMapResult;
+    expect(summary.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
+    expect(summary.children[1]).toMatchObject({ status: "STOPPED_EARLY", counts: { succeeded: 50, failed: 10 } });
+    const notStarted = summary.children.filter((c) => c.status === "NOT_STARTED");
+    expect(notStarted.length).toBeGreaterThanOrEqual(6);
+    expect(notStarted.every((c) => c.partition >= 2)).toBe(true);
+    expect(invoked).toBe(10 - notStarted.length);
+    expect(summary.counts.failed).toBe(10);
+    // Unread items of known ranges stay pending: the total is the source's.
+    expect(summary.counts.total).toBe(1000);
+    expect(summary.counts.pending).toBe(1000 - summary.counts.succeeded - 10);
+    expect(summary.failedItems.map((f) => f.item)).toEqual([150, 151, 152]);
+    expect(summary.failedItems[0]).toMatchObject({ status: "FAILED", errorMessage: "item 150 is bad", partition: 1, page: 5 });
+    expect(summary.failedItemsTruncated).toBe(true);
+  }, 60_000);
+});
