@@ -200,3 +200,91 @@ describe("ctx.distributedMap completion across all items", () => {
     expect(summary.failedItemsTruncated).toBe(true);
   }, 60_000);
 });
+
+describe("ctx.distributedMap splitting and per-page options", () => {
+  it("splits by partitionOf: every child reads the whole source and keeps its own items", async () => {
+    const seen = new Map<number, number>();
+    const byRemainder = defineDistributedMap("dm-partition-of", {
+      source: () => async (cursor: number | undefined) => {
+        const from = cursor ?? 0;
+        return { items: Array.from({ length: 30 }, (_, k) => from + k), nextCursor: from + 30 < 300 ? from + 30 : undefined };
+      },
+      partitionOf: (n: number, count) => n % count,
+      itemHandler: async (n: number, ctx, info) => ctx.step("see", async () => seen.set(n, info.partition)),
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) => ctx.distributedMap(byRemainder, { partitions: 3, functionName: "dm-po" }));
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-po", handler);
+    const summary = (await runner.run({ payload: {} })).getResult() as DistributedMapResult;
+    expect(summary.counts.succeeded).toBe(300);
+    expect(summary.children.map((c) => c.counts?.succeeded)).toEqual([100, 100, 100]);
+    expect(seen.size).toBe(300);
+    for (const [n, partition] of seen) expect(partition).toBe(n % 3);
+  });
+
+  it("chunks a page with itemBatcher, counts timed-out and skipped items, and minSuccessful stops the fan-out", async () => {
+    const chunks: number[][] = [];
+    const batched = defineDistributedMap("dm-batched", {
+      source: () => Array.from({ length: 40 }, (_, i) => i),
+      itemBatcher: { maxItemsPerBatch: 4 },
+      batchHandler: async (items: number[], ctx) => ctx.step("write", async () => (chunks.push(items), items)),
+      pageSize: 20,
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) =>
+      ctx.distributedMap(batched, { itemsPerChild: 10, maxChildExecutions: 1, completionConfig: { minSuccessful: 20 }, functionName: "dm-b" }),
+    );
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-b", handler);
+    const summary = (await runner.run({ payload: {} })).getResult() as DistributedMapResult;
+    expect(summary.completionReason).toBe("MIN_SUCCESSFUL_REACHED");
+    expect(summary.children.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "NOT_STARTED", "NOT_STARTED"]);
+    expect(summary.counts).toEqual({ succeeded: 20, failed: 0, timedOut: 0, skipped: 0, pending: 20, total: 40 });
+    expect(chunks.every((c) => c.length <= 4)).toBe(true);
+    expect(chunks.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it("applies itemTimeout and partitionKey inside a child as ctx.map does", async () => {
+    const timed = defineDistributedMap("dm-timed", {
+      source: () => [
+        { key: "a", slow: false },
+        { key: "a", slow: true },
+        { key: "a", slow: false },
+        { key: "b", slow: false },
+      ],
+      itemHandler: async (item: { key: string; slow: boolean }, ctx) => {
+        if (item.slow) await ctx.wait({ minutes: 5 });
+        return item.key;
+      },
+      itemTimeout: { seconds: 60 },
+      partitionKey: (item) => item.key,
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) =>
+      ctx.distributedMap(timed, { completionConfig: { toleratedFailureCount: 5 }, functionName: "dm-t" }),
+    );
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-t", handler);
+    const summary = (await runner.run({ payload: {} })).getResult() as DistributedMapResult;
+    expect(summary.counts).toEqual({ succeeded: 2, failed: 0, timedOut: 1, skipped: 1, pending: 0, total: 4 });
+    expect(summary.failedItems).toEqual([expect.objectContaining({ status: "TIMED_OUT", item: { key: "a", slow: true } })]);
+  });
+
+  it("reports a child whose source keeps failing as FAILED and starts no further child", async () => {
+    const broken = defineDistributedMap("dm-broken", {
+      source: () => ({
+        readPage: async (cursor: number | undefined) => {
+          if (cursor === 100) throw new Error("the table is gone");
+          return { items: [cursor ?? 0], nextCursor: undefined };
+        },
+        partitions: () => [0, 100, 200],
+      }),
+      itemHandler: async (n: number) => n,
+      retryStrategy: noRetry,
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) =>
+      ctx.distributedMap(broken, { partitions: 3, maxChildExecutions: 1, functionName: "dm-x" }),
+    );
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-x", handler);
+    const result = await runner.run({ payload: {} });
+    const summary = result.getResult() as DistributedMapResult;
+    expect(summary.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
+    expect(summary.children.map((c) => c.status)).toEqual(["SUCCEEDED", "FAILED", "NOT_STARTED"]);
+    expect(summary.children[1]?.errorMessage).toMatch(/the table is gone/);
+  }, 30_000);
+});
