@@ -90,7 +90,7 @@ async function processPage(
   const failed = batch.failed();
   if (failed.length === 0) return;
   const records: DistributedMapFailedItem[] = failed.map(({ index, status, error }) => {
-    const cause = error.cause as { name?: unknown; errorType?: unknown; message?: unknown } | undefined;
+    const cause = innermostCause(error);
     const errorType = typeof cause?.errorType === "string" ? cause.errorType : typeof cause?.name === "string" ? cause.name : undefined;
     return {
       item: options.itemId ? options.itemId(items[index]) : items[index],
@@ -129,4 +129,13 @@ function checkTask(task: PartitionTask): void {
   if (typeof task !== "object" || task === null || typeof task.map !== "string" || !Number.isInteger(task.partition)) {
     throw new ValidationError(`A distributed map partition input must name its map and partition; got ${JSON.stringify(task)}.`);
   }
+}
+
+type ErrorLike = { name?: unknown; errorType?: unknown; message?: unknown; cause?: unknown };
+
+/** What the item itself threw: the end of the cause chain (context error → step error → the item's error). */
+function innermostCause(error: ErrorLike): ErrorLike | undefined {
+  let cause = error.cause as ErrorLike | undefined;
+  for (let depth = 0; depth < 10 && typeof cause?.cause === "object" && cause.cause !== null; depth++) cause = cause.cause as ErrorLike;
+  return cause;
 }
