@@ -42,7 +42,7 @@ export interface DistributedMapItemInfo {
   partition: number;
   /** The page of the partition the item was read in (0-based). */
   page: number;
-  /** The item's position in its page. */
+  /** The item's position in its page (for `batchHandler`, the chunk's first item's). */
   index: number;
 }
 

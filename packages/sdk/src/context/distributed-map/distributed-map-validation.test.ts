@@ -87,3 +87,17 @@ describe("a partition input", () => {
     expect(run.result).toMatchObject({ partition: 1, counts: { succeeded: 5, total: 5 }, pages: 1, failedItems: [] });
   });
 });
+
+describe("an empty source", () => {
+  it("completes with zero counts, no child started", async () => {
+    const run = await runLocal(async (_event, ctx) => ctx.distributedMap(squares, { params: { count: 0 }, functionName: "nobody" }), {});
+    expect(run.execution.status).toBe("SUCCEEDED");
+    expect(run.result).toMatchObject({
+      counts: { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 },
+      completionReason: "ALL_COMPLETED",
+      children: [],
+      failedItems: [],
+    });
+    expect(run.operations.filter((op) => op.Type === "CHAINED_INVOKE")).toEqual([]);
+  });
+});

@@ -10,8 +10,8 @@ export interface PartitionTask {
   map: string;
   /** Identifies the run for the failed-item writer. */
   runId: string;
-  /** The run's params, handed to the source. */
-  params: unknown;
+  /** The run's params, handed to the source; absent when the run has none. */
+  params?: unknown;
   /** This child's partition and how many there are. */
   partition: number;
   partitionCount: number;

@@ -70,7 +70,8 @@ export async function runDistributedMap(
         const task: PartitionTask = {
           map: name,
           runId,
-          params: config.params ?? null,
+          // Absent stays absent: the child calls source() with exactly what the parent did.
+          ...(config.params === undefined ? {} : { params: config.params }),
           partition,
           partitionCount: plan.partitions.length,
           ...(planned.range === undefined ? {} : { range: planned.range }),
