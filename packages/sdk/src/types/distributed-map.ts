@@ -1,4 +1,4 @@
-import type { ItemBatcher, PartitionKey } from "./batch.js";
+import type { ItemBatcher, NestingType, PartitionKey } from "./batch.js";
 import type { DurableContext } from "./context.js";
 import type { Duration } from "./duration.js";
 import type { RetryStrategy } from "./step.js";
@@ -112,6 +112,13 @@ export interface DistributedMapOptions<TItem, TParams = unknown, TCursor = unkno
   retryStrategy?: RetryStrategy;
   /** Per-key order inside a page, as `ctx.map`'s `partitionKey`. */
   partitionKey?: (item: TItem, index: number) => PartitionKey;
+  /**
+   * How each item is recorded in the child, as `ctx.map`'s `nesting`: `FLAT` gives an item no
+   * operation of its own, so a child's history holds only the items' own steps (the way to keep
+   * large partitions inside a store's history limit); an item's code outside its steps then runs
+   * again when its page is replayed. Not with `itemTimeout` or `batchHandler`.
+   */
+  nesting?: NestingType;
   /**
    * Splits by item instead of by source position: with it, every child reads the whole source and
    * keeps the items for which `partitionOf(item, partitionCount)` is its partition (0-based).

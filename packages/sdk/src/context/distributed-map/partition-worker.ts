@@ -77,7 +77,10 @@ async function processPage(
           ...shared,
           itemBatcher: options.itemBatcher,
         })
-      : await ctx.map(`page-${page}`, items, (c, item, index) => options.itemHandler!(item, c, info(index)), shared);
+      : await ctx.map(`page-${page}`, items, (c, item, index) => options.itemHandler!(item, c, info(index)), {
+          ...shared,
+          ...(options.nesting === undefined ? {} : { nesting: options.nesting }),
+        });
 
   addCounts(result.counts, {
     succeeded: batch.successCount,

@@ -1,4 +1,5 @@
 import { ValidationError } from "../../errors/validation-error.js";
+import { NestingType } from "../../types/batch.js";
 import type { DistributedMapConfig, DistributedMapOptions } from "../../types/distributed-map.js";
 
 // Checked where the user hands them over (defineDistributedMap, ctx.distributedMap), before
@@ -44,6 +45,12 @@ export function validateDefinitionOptions(name: string, options: DistributedMapO
       throw new ValidationError(`${what}: itemBatcher must be an object { maxItemsPerBatch, maxBytesPerBatch? }.`);
     }
     wholeNumber(what, "itemBatcher.maxItemsPerBatch", options.itemBatcher.maxItemsPerBatch ?? Number.NaN, 1);
+  }
+  if (options.nesting !== undefined && options.nesting !== NestingType.NESTED && options.nesting !== NestingType.FLAT) {
+    throw new ValidationError(`${what}: nesting must be NestingType.NESTED or NestingType.FLAT, got ${JSON.stringify(options.nesting)}.`);
+  }
+  if (options.nesting === NestingType.FLAT && (options.itemTimeout !== undefined || hasBatch)) {
+    throw new ValidationError(`${what}: nesting FLAT gives items no operation to time out or chunk; leave out itemTimeout and batchHandler, or use NESTED.`);
   }
   wholeNumber(what, "maxConcurrency", options.maxConcurrency, 1);
   wholeNumber(what, "pageSize", options.pageSize, 1);
