@@ -288,3 +288,28 @@ describe("ctx.distributedMap splitting and per-page options", () => {
     expect(summary.children[1]?.errorMessage).toMatch(/the table is gone/);
   }, 30_000);
 });
+
+describe("a child crashing mid-partition", () => {
+  it("resumes at its checkpointed cursor: a page is read again only when a crash lost its read", async () => {
+    const reads: number[] = [];
+    const paged = defineDistributedMap("dm-cursor", {
+      source: () => async (cursor: number | undefined) => {
+        const from = cursor ?? 0;
+        reads.push(from);
+        return { items: Array.from({ length: 20 }, (_, k) => from + k), nextCursor: from + 20 < 400 ? from + 20 : undefined };
+      },
+      itemHandler: async (n: number, ctx) => ctx.step("work", async () => n),
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) => ctx.distributedMap(paged, { functionName: "dm-c" }));
+    const crashing = crashingChildren(handler, (n) => (n % 13 === 0 ? (n % 2 === 0 ? "before" : "after") : undefined));
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-c", crashing.wrapped);
+    const summary = (await runner.run({ payload: {} })).getResult() as DistributedMapResult;
+
+    expect(summary.counts.succeeded).toBe(400);
+    expect(crashing.crashes()).toBeGreaterThanOrEqual(5);
+    // Never back to the start of the partition: each crash costs at most the read it interrupted.
+    expect(reads.filter((cursor) => cursor === 0)).toHaveLength(1);
+    expect(reads.length).toBeLessThanOrEqual(20 + crashing.crashes());
+    expect(new Set(reads).size).toBe(20);
+  }, 30_000);
+});
