@@ -2,9 +2,6 @@ import { OperationType, type Operation } from "../protocol/wire.js";
 import { OperationIndex } from "./operation-index.js";
 import { isYieldMarker } from "./time-budget.js";
 
-/** The parent key of the handler's root context in {@link CheckpointedOperations.childCounts}. */
-export const ROOT_CONTEXT = "";
-
 /**
  * An operation as the engine holds it for an invocation: everything the handler's replay reads.
  * Without plugins its timestamps are left out (see {@link CheckpointedOperations}); plugins, which
@@ -14,7 +11,7 @@ export type CheckpointedOperation = Omit<Operation, "StartTimestamp"> & { StartT
 
 /**
  * The operations an invocation starts from, indexed page by page as the backend hands them over:
- * by id, plus how many checkpointed operations each context has (which tells a context whether it
+ * by id, with how many checkpointed operations each context has (which tells a context whether it
  * is replaying).
  *
  * Why it holds less than it is given: every operation is held until the invocation ends, so past
@@ -29,23 +26,14 @@ export type CheckpointedOperation = Omit<Operation, "StartTimestamp"> & { StartT
  * down from about 40% to 15%.
  */
 export class CheckpointedOperations {
-  /** Every operation by id, in the order the service returned them. */
+  /** Every operation by id, in the order the service returned them, and the count per context. */
   readonly byId = new OperationIndex();
-  /** Checkpointed operations per context (ROOT_CONTEXT for the handler's top level). */
-  readonly childCounts = new Map<string, number>();
   /** The EXECUTION operation (the handler's input), whole, when the service returned one. */
   execution: Operation | undefined;
   /** Yield markers checkpointed by earlier invocations (see time-budget.ts). */
   yieldMarkers = 0;
   /** The newest StartTimestamp or EndTimestamp of any operation, in ms (-Infinity: none). */
   latestTimestampMs = -Infinity;
-
-  /**
-   * The context an operation of the previous call counted for, and that count: a context's
-   * operations usually come one after another, so a run of them costs one lookup, not one each.
-   */
-  #runParent: string | undefined;
-  #runCount = 0;
 
   /** `keepWhole`: hold operations as given, timestamps included (plugins report them). */
   constructor(private readonly keepWhole: boolean) {}
@@ -65,9 +53,8 @@ export class CheckpointedOperations {
         this.yieldMarkers++;
         continue;
       }
-      this.#count(op);
+      this.byId.countChild(op);
     }
-    this.#flushRun();
   }
 
   /** Keeps latestTimestampMs current with an operation the engine learns of later. */
@@ -76,31 +63,6 @@ export class CheckpointedOperations {
     const end = timeOf(op.EndTimestamp);
     if (start > this.latestTimestampMs) this.latestTimestampMs = start;
     if (end > this.latestTimestampMs) this.latestTimestampMs = end;
-  }
-
-  /**
-   * Counted by the context whose position the id extends (`3-2` belongs to `3`): that is the
-   * parent, except for a flat map item or branch, whose operations name the map as parent.
-   */
-  #count(op: Operation): void {
-    const id = op.Id;
-    const dash = id.lastIndexOf("-");
-    const run = this.#runParent;
-    if (dash > 0 ? run !== undefined && dash === run.length && id.startsWith(run) : run === (op.ParentId ?? ROOT_CONTEXT)) {
-      this.#runCount++;
-      return;
-    }
-    this.#flushRun();
-    this.#runParent = dash > 0 ? id.slice(0, dash) : (op.ParentId ?? ROOT_CONTEXT);
-    this.#runCount = 1;
-  }
-
-  #flushRun(): void {
-    const parent = this.#runParent;
-    if (parent === undefined) return;
-    this.childCounts.set(parent, (this.childCounts.get(parent) ?? 0) + this.#runCount);
-    this.#runParent = undefined;
-    this.#runCount = 0;
   }
 }
 

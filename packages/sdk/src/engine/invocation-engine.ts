@@ -9,7 +9,7 @@ import type { AnySerdes } from "../types/serdes.js";
 import type { CallbackDeserializer } from "../types/callback.js";
 import { rawCallbackDeserializer } from "../serdes/callback-payload.js";
 import { CheckpointBatcher } from "./checkpoint-batcher.js";
-import { CheckpointedOperations, ROOT_CONTEXT, type CheckpointedOperation } from "./checkpointed-operations.js";
+import { CheckpointedOperations, type CheckpointedOperation } from "./checkpointed-operations.js";
 import type { OperationIndex } from "./operation-index.js";
 import type { DurableLogRecord, InvocationEnvironment } from "./invocation-environment.js";
 import { operationMap, withLazyOperations } from "./operation-info.js";
@@ -77,8 +77,6 @@ export class InvocationEngine {
   /** Reads callback payloads whose operation names no serdes (see SerdesConfig). */
   defaultCallbackDeserializer: CallbackDeserializer<unknown> = rawCallbackDeserializer;
 
-  /** Checkpointed children per parent id (ROOT_CONTEXT for top level), for replay-mode detection. */
-  readonly #childCounts: ReadonlyMap<string, number>;
   readonly #checkpointed: CheckpointedOperations;
   readonly #waits: ServiceWaits;
   readonly #onReplayOperation: InvocationEnvironment["onReplayOperation"];
@@ -98,7 +96,6 @@ export class InvocationEngine {
     this.#onReplayOperation = options.onReplayOperation;
     this.#onReplayMismatch = options.onReplayMismatch;
     this.operations = checkpointed.byId;
-    this.#childCounts = checkpointed.childCounts;
     this.yieldMarkers = checkpointed.yieldMarkers;
     this.executionOperation = checkpointed.execution;
     this.terminated = new Promise((resolve) => (this.#terminate = resolve));
@@ -217,7 +214,7 @@ export class InvocationEngine {
 
   /** Checkpointed operations whose ids extend `idPrefix` (undefined: the handler's root). */
   checkpointedChildCount(idPrefix: string | undefined): number {
-    return this.#childCounts.get(idPrefix ?? ROOT_CONTEXT) ?? 0;
+    return this.operations.childCount(idPrefix);
   }
 
   /**
