@@ -18,6 +18,7 @@ import { errorOf, operationEvent, payloadOf } from "./history-events.js";
 import { makeCallbackId } from "./callback-ids.js";
 import { makeCheckpointToken } from "./ids.js";
 import { chainedInvokeStartedDetails } from "./chained-invokes.js";
+import { operationOf } from "./resident-operations.js";
 
 /** Which actions each operation type accepts from the handler side. */
 export const VALID_ACTIONS: Readonly<Record<OperationType, readonly OperationAction[]>> = {
@@ -101,7 +102,7 @@ class BatchPlanner {
   }
 
   private current(id: string): Operation | undefined {
-    return this.changed.get(id) ?? this.record.operations.get(id);
+    return this.changed.get(id) ?? operationOf(this.record, id);
   }
 
   private emit(event: (eventId: number) => HistoryEvent): void {

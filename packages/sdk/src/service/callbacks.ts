@@ -5,6 +5,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import { MAX_OPERATION_PAYLOAD_BYTES, oversizedPayloadBytes } from "../protocol/limits.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { sameCallbackId, parseCallbackId } from "./callback-ids.js";
+import { operationOf } from "./resident-operations.js";
 import { cloneError, copyForUpdate } from "./clone.js";
 import type { CoreContext } from "./core-context.js";
 import { CallbackAlreadyCompletedError, CallbackNotFoundError, ExecutionClosedError, InvalidRequestError } from "./errors.js";
@@ -63,7 +64,7 @@ export function planCallbackCompletion(
   ctx: CoreContext,
 ): CallbackPlan {
   const { executionId, operationId } = parseCallbackId(callbackId);
-  const current = record.operations.get(operationId);
+  const current = operationOf(record, operationId);
   if (
     executionId !== record.executionId ||
     current === undefined ||

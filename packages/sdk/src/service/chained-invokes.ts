@@ -9,6 +9,7 @@ import { ExecutionClosedError, InvalidRequestError } from "./errors.js";
 import { withChangedOutside, type ExecutionMutation, type ExecutionRecord } from "./execution-record.js";
 import { errorOf, operationEvent, payloadOf } from "./history-events.js";
 import { executionArnOf, executionIdOfArn, newExecutionId } from "./ids.js";
+import { operationOf } from "./resident-operations.js";
 
 /** The version recorded for a local target: whatever handler is registered now. */
 export const LOCAL_EXECUTED_VERSION = "$LATEST";
@@ -115,7 +116,7 @@ export function planCompleteChainedInvoke(
 ): ExecutionMutation {
   const { summary } = record;
   if (summary.status !== "RUNNING") throw new ExecutionClosedError(summary.executionArn, summary.status);
-  const current = record.operations.get(operationId);
+  const current = operationOf(record, operationId);
   if (!current || current.Type !== "CHAINED_INVOKE") {
     throw new InvalidRequestError(
       `Execution ${summary.executionArn} has no chained invoke "${operationId}"` +

@@ -31,6 +31,7 @@ import {
 } from "./invocation-lifecycle.js";
 import { planLiveCheckpoint } from "./live-invocation.js";
 import { pageOperations } from "./operation-paging.js";
+import { assertWholeRecord, operationOf } from "./resident-operations.js";
 import type {
   CallbackCompletionResult,
   Clock,
@@ -180,6 +181,7 @@ export class CheckpointService implements DurableExecutionService {
   async getExecutionState(request: GetDurableExecutionStateRequest): Promise<GetDurableExecutionStateResponse> {
     return this.read(request.DurableExecutionArn, (record) => {
       assertReadToken(record, request.CheckpointToken);
+      assertWholeRecord(record, "paging operations");
       const page = pageOperations(record, request.Marker, request.MaxItems);
       return page.nextMarker === undefined
         ? { Operations: page.operations }
@@ -203,10 +205,13 @@ export class CheckpointService implements DurableExecutionService {
   async getOperations(executionArn: string, options: { ids?: readonly string[] } = {}): Promise<Operation[]> {
     const { ids } = options;
     return this.read(executionArn, (record) => {
-      if (ids === undefined) return [...record.operations.values()].map(cloneOperation);
+      if (ids === undefined) {
+        assertWholeRecord(record, "listing operations");
+        return [...record.operations.values()].map(cloneOperation);
+      }
       const found: Operation[] = [];
       for (const id of ids) {
-        const op = record.operations.get(id);
+        const op = operationOf(record, id);
         if (op) found.push(cloneOperation(op));
       }
       return found;

@@ -2,6 +2,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { callbackTimeoutOf } from "./callback-deadlines.js";
 import type { ExecutionSummary } from "./service-api.js";
+import type { EvictedOperationIds } from "./resident-operations.js";
 import { UpdatedOperationsTracker } from "./updated-operations.js";
 
 export { EXECUTION_OPERATION_ID } from "../protocol/wire.js";
@@ -54,8 +55,13 @@ export interface ExecutionRecord {
   summary: ExecutionSummary;
   /** Operations by id; Map iteration order is insertion order. */
   operations: Map<string, Operation>;
-  /** Operation ids in insertion order, for O(1) paging by position. */
+  /** Operation ids in insertion order, for O(1) paging by position; empty once some were let go of (see `evicted`). */
   operationOrder: string[];
+  /**
+   * Ids of settled operations the store let go of from `operations` (see resident-operations.ts);
+   * undefined while every operation is held. The core looks operations up through operationOf.
+   */
+  evicted?: EvictedOperationIds | undefined;
   /**
    * The history events, in order, when the store keeps them in memory (the memory store, DynamoDB);
    * undefined when it reads them from where it keeps them (the file store: its log), so a long
@@ -189,7 +195,7 @@ export function applyMutation(record: ExecutionRecord, mutation: ExecutionMutati
   if (mutation.outcome !== undefined) record.outcome = mutation.outcome ?? undefined;
   if (mutation.wakePending !== undefined) record.wakePending = mutation.wakePending === true;
   for (const op of mutation.operations ?? []) {
-    if (!record.operations.has(op.Id)) record.operationOrder.push(op.Id);
+    if (record.evicted === undefined && !record.operations.has(op.Id)) record.operationOrder.push(op.Id);
     record.operations.set(op.Id, op);
     if (hasPendingTimer(op)) record.timers.add(op.Id);
     else record.timers.delete(op.Id);

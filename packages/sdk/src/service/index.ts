@@ -61,6 +61,15 @@ export { KeyedSerialQueue } from "./keyed-serial-queue.js";
 export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./ids.js";
 export type { CoreContext } from "./core-context.js";
 export type { ChainedInvokeOutcome, PendingChainedInvoke } from "./chained-invokes.js";
-export { JsonLinesFailedItemWriter } from "../distributed-map/json-lines-failed-item-writer.js";
+export { JsonLinesFailedItemWriter, type FailedItemsCursor } from "../distributed-map/json-lines-failed-item-writer.js";
+// The distributed map's types the writer's signatures use (the same ones `@cairn/sdk` exports).
+export type {
+  DistributedMapFailedItem,
+  DistributedMapFailedItemBatch,
+  DistributedMapFailedItemWriter,
+  DistributedMapPage,
+  DistributedMapPageReader,
+  DistributedMapPaginatedSource,
+} from "../types/distributed-map.js";
 // The checkpoint protocol's types, which these signatures use (its values are in `@cairn/sdk`).
 export type * from "../protocol/index.js";

@@ -15,6 +15,7 @@ import {
 import { errorOf, executionEvent, payloadOf } from "./history-events.js";
 import { executionArnOf, invocationKeyOfToken, makeCheckpointToken } from "./ids.js";
 import { pageOperations } from "./operation-paging.js";
+import { assertWholeRecord } from "./resident-operations.js";
 import type { ExecutionSummary, InvocationOutcome, InvocationTicket } from "./service-api.js";
 
 export interface NewExecution {
@@ -92,6 +93,7 @@ export function planBeginInvocation(record: ExecutionRecord, ctx: CoreContext, p
       }),
     );
   }
+  assertWholeRecord(record, "an invocation's initial state");
   const page = pageOperations(record, undefined, pageSize);
   const updated = record.invocation ? [] : record.updatedOperations.current();
   const ticket: InvocationTicket = {

@@ -3,6 +3,7 @@
 // ended, which retries came due and which callbacks completed meanwhile, so the handler carries on
 // in the same invocation (the engine polls with empty checkpoints; see engine/service-waits.ts).
 import type { Operation } from "../protocol/wire.js";
+import { operationOf } from "./resident-operations.js";
 import type { CheckpointPlan } from "./apply-checkpoint.js";
 import type { CoreContext } from "./core-context.js";
 import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
@@ -28,7 +29,7 @@ export interface LiveCheckpoint {
 export function planLiveCheckpoint(record: ExecutionRecord, plan: CheckpointPlan, ctx: CoreContext): LiveCheckpoint {
   const mutation = plan.mutation;
   const changed = new Map(plan.changedOperations.map((op) => [op.Id, op]));
-  const current = (id: string): Operation | undefined => changed.get(id) ?? record.operations.get(id);
+  const current = (id: string): Operation | undefined => changed.get(id) ?? operationOf(record, id);
 
   const candidates = new Set(record.timers);
   for (const id of changed.keys()) candidates.add(id);

@@ -29,6 +29,7 @@ import { promisify } from "node:util";
 import type { HistoryEvent } from "../../protocol/history.js";
 import { isExecutionId } from "../ids.js";
 import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
+import { evictSettledOperations, OperationsNotInMemory } from "../resident-operations.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
@@ -50,7 +51,16 @@ const fdatasyncAsync = promisify(fdatasync);
 export interface FileExecutionStoreOptions {
   /** How long a write waits for another live process holding the execution's lock (default 30 s). */
   lockTimeoutMs?: number | undefined;
+  /**
+   * Operations of one execution held in memory before its settled steps, waits and contexts are
+   * let go of (default 4096). They stay in the log; a read that needs them (an invocation's initial
+   * state, listing operations, a stray update naming one) loads the record whole again. Lower
+   * means less memory for very long executions, higher means fewer reloads.
+   */
+  residentOperations?: number | undefined;
 }
+
+const DEFAULT_RESIDENT_OPERATIONS = 4096;
 
 /** An execution's lock and log are let go of after this long without a write. */
 const IDLE_MS = 25;
@@ -72,6 +82,8 @@ interface CachedExecution {
   record: ExecutionRecord;
   /** Bytes of the log already applied to `record`. */
   offset: number;
+  /** Let go of settled operations once more than this many are held. */
+  compactAt: number;
 }
 
 /** An execution this instance holds: its lock and its open log, kept between writes. */
@@ -132,6 +144,7 @@ export class FileExecutionStore implements ExecutionStore {
   /** The store's directory. */
   readonly directory: string;
   private readonly lockTimeoutMs: number | undefined;
+  private readonly residentOperations: number;
   private readonly cache = new Map<string, CachedExecution>();
   /** Serializes this process's work per execution, so cache catch-up never interleaves. */
   private readonly queue = new KeyedSerialQueue();
@@ -150,6 +163,11 @@ export class FileExecutionStore implements ExecutionStore {
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
     this.directory = directory;
     this.lockTimeoutMs = options.lockTimeoutMs;
+    const resident = options.residentOperations ?? DEFAULT_RESIDENT_OPERATIONS;
+    if (!Number.isInteger(resident) || resident < 0) {
+      throw new TypeError(`FileExecutionStore: residentOperations must be a whole number >= 0 (got ${String(options.residentOperations)}).`);
+    }
+    this.residentOperations = resident;
     this.wal = new WriteAheadLog(join(directory, "wal"), { segmentBytes: WAL_SEGMENT_BYTES, idleMs: WAL_IDLE_MS });
     statsOf.set(this, () => ({ ...this.wal.stats, ...this.counters }));
   }
@@ -197,7 +215,9 @@ export class FileExecutionStore implements ExecutionStore {
     const { size } = await fstatAsync(fd);
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
-    if (!entry || size < entry.offset) entry = { record: createEmptyRecord(id, { keepHistory: false }), offset: 0 };
+    if (!entry || size < entry.offset) {
+      entry = { record: createEmptyRecord(id, { keepHistory: false }), offset: 0, compactAt: this.residentOperations };
+    }
     if (size > entry.offset) {
       const record = entry.record;
       const read = await readLogRecords(fd, entry.offset, size, path, record.seq + 1, (mutation) => applyMutation(record, mutation));
@@ -303,7 +323,11 @@ export class FileExecutionStore implements ExecutionStore {
       await this.recoverOnce();
       // Held continuously: nobody else can have appended.
       const held = this.held.get(executionId);
-      if (held) return view(held.entry.record);
+      if (held) {
+        const whole = await this.decideWhole(executionId, held.log.fd, held.entry, view, true);
+        held.entry = whole.entry;
+        return whole.result;
+      }
       let fd: number;
       try {
         fd = await openAsync(this.logPath(executionId), "r");
@@ -316,7 +340,7 @@ export class FileExecutionStore implements ExecutionStore {
       }
       try {
         const entry = await this.catchUp(executionId, fd, false);
-        return entry === undefined ? undefined : view(entry.record);
+        return entry === undefined ? undefined : (await this.decideWhole(executionId, fd, entry, view, false)).result;
       } finally {
         await closeAsync(fd);
       }
@@ -365,13 +389,16 @@ export class FileExecutionStore implements ExecutionStore {
       if (held === undefined) return undefined;
       held.inUse = true;
       try {
-        const { mutation, result } = decide(held.entry.record);
+        const decided = await this.decideWhole(executionId, held.log.fd, held.entry, decide, true);
+        held.entry = decided.entry;
+        const { mutation, result } = decided.result;
         if (mutation) {
           const bytes = encodeLogRecord(mutation);
           // Resolves once the record is durable (write-ahead log) and appended to the log.
           await this.wal.commit(executionId, bytes, held.log, this.held.size === 1);
           applyMutation(held.entry.record, mutation);
           held.entry.offset += bytes.length;
+          this.compact(held.entry);
         }
         return { result };
       } finally {
@@ -379,6 +406,40 @@ export class FileExecutionStore implements ExecutionStore {
         await this.afterUse(held);
       }
     });
+  }
+
+  /**
+   * Runs `decide` against the record; when it needs operations the record let go of, loads the
+   * record whole from the log (bytes up to the entry's offset: everything committed) and runs it
+   * again. Returns the entry it ran against, which the caller keeps.
+   */
+  private async decideWhole<T>(
+    id: string,
+    fd: number,
+    entry: CachedExecution,
+    decide: (record: ExecutionRecord) => T,
+    repair: boolean,
+  ): Promise<{ entry: CachedExecution; result: T }> {
+    try {
+      return { entry, result: decide(entry.record) };
+    } catch (error) {
+      if (!(error instanceof OperationsNotInMemory)) throw error;
+    }
+    this.cache.delete(id);
+    const whole = await this.catchUp(id, fd, repair);
+    if (whole === undefined) throw new Error(`Execution ${id} vanished from ${this.directory} while it was being read`);
+    // Let go of again at the next commit: an invocation reads all its pages before it commits.
+    whole.compactAt = this.residentOperations;
+    return { entry: whole, result: decide(whole.record) };
+  }
+
+  /** Lets go of settled operations once the record holds more than its limit. */
+  private compact(entry: CachedExecution): void {
+    const record = entry.record;
+    if (record.operations.size <= entry.compactAt) return;
+    const held = evictSettledOperations(record, new Set(record.invocation?.changedOutside ?? []));
+    // Operations still open stay; compacting again only pays once as many more have come.
+    entry.compactAt = Math.max(this.residentOperations, 2 * held);
   }
 
   /**
