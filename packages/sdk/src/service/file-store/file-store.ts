@@ -158,6 +158,8 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly exitCleanup: ExitCleanup = { closeSync: () => this.closeSync() };
   /** Lets go of idle executions; runs only while something is held. */
   private sweeper: NodeJS.Timeout | undefined;
+  /** When the sweeper last ran (performance.now()). */
+  private lastSweep = 0;
 
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
@@ -382,6 +384,12 @@ export class FileExecutionStore implements ExecutionStore {
     decide: (record: ExecutionRecord) => StoreDecision<T>,
   ): Promise<StoreUpdate<T> | undefined> {
     if (!isExecutionId(executionId)) return undefined;
+    // A caller committing back to back never lets the event loop reach its timers (a lone commit
+    // completes without a round trip through the thread pool): let the sweeper run now and then,
+    // or a process waiting for one of our locks would never be handed it.
+    if (this.sweeper !== undefined && performance.now() - this.lastSweep > 2 * SWEEP_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     return this.queue.run(executionId, async () => {
       if (this.wal.failure) throw this.wal.failure;
       await this.recoverOnce();
@@ -551,6 +559,7 @@ export class FileExecutionStore implements ExecutionStore {
       localHolders.set(lockPath, held.letGo);
       if (this.held.size === 1) {
         onExit(this.exitCleanup);
+        this.lastSweep = performance.now();
         this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
         this.sweeper.unref();
       }
@@ -593,6 +602,7 @@ export class FileExecutionStore implements ExecutionStore {
    */
   private sweep(): void {
     const now = performance.now();
+    this.lastSweep = now;
     for (const held of this.held.values()) {
       if (!held.inUse && now - held.lastUsed >= IDLE_MS) {
         void this.queue.run(held.id, () => this.releaseIfHeld(held, IDLE_MS)).catch(() => undefined);
