@@ -35,6 +35,17 @@ export interface BatchConfig<U, R = U> extends BatchExecutionOptions {
   summaryGenerator?: ((result: BatchResult<R>) => string) | undefined;
 }
 
+/**
+ * A batch's units, made on demand: a map over 100 000 items would otherwise hold a closure, its
+ * scope and a name for every item for as long as the map runs.
+ */
+export interface BatchUnits<T> {
+  /** How many units. */
+  readonly length: number;
+  /** The unit at `index` (0-based). */
+  at(index: number): BatchUnit<T>;
+}
+
 const UNIT_NOUN = { map: "item", parallel: "branch", mapBatches: "chunk" } as const;
 
 /**
@@ -63,10 +74,13 @@ export async function runBatch<U, R = U>(
   ctx: ContextImpl,
   kind: "map" | "parallel" | "mapBatches",
   name: string | undefined,
-  units: BatchUnit<U>[],
+  unitsGiven: readonly BatchUnit<U>[] | BatchUnits<U>,
   config: BatchConfig<U, R>,
-  layout: BatchLayout<U, R> = unitLayout(units.length) as unknown as BatchLayout<U, R>,
+  layout: BatchLayout<U, R> = unitLayout(unitsGiven.length) as unknown as BatchLayout<U, R>,
 ): Promise<BatchResult<R>> {
+  const units: BatchUnits<U> = Array.isArray(unitsGiven)
+    ? { length: unitsGiven.length, at: (index) => unitsGiven[index] as BatchUnit<U> }
+    : (unitsGiven as BatchUnits<U>);
   const label = `${kind}${quotedName(name)}`;
   validateBatchConfig(label, layout.totalItems, config.maxConcurrency, config.completionConfig);
   const options = resolveBatchOptions(label, config);
@@ -100,7 +114,7 @@ export async function runBatch<U, R = U>(
   });
 
   const runItem = async (index: number): Promise<UnitOutcome<U>> => {
-    const unit = units[index] as BatchUnit<U>;
+    const unit = units.at(index);
     const itemId = childOperationId(id, index + 1);
     // A flat item has no operation to check; whether it ran before shows in its first operation.
     const itemExisting = flat ? undefined : engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
@@ -221,11 +235,11 @@ export async function runBatch<U, R = U>(
     // A flat unit has no checkpoint of its own: one that has operations is run again, and its
     // outcome comes from that run (its operations answer from their checkpoints).
     if (flat) {
-      return units.map((_, index) =>
+      return Array.from({ length: units.length }, (_, index) =>
         engine.operations.has(childOperationId(childOperationId(id, index + 1), 1)) ? BatchItemStatus.SUCCEEDED : undefined,
       );
     }
-    const statuses = units.map((_, index): BatchItemStatus | undefined => {
+    const statuses = Array.from({ length: units.length }, (_, index): BatchItemStatus | undefined => {
       const op = engine.operations.get(childOperationId(id, index + 1));
       if (!op) return undefined;
       if (op.Status === OperationStatus.SUCCEEDED) return BatchItemStatus.SUCCEEDED;

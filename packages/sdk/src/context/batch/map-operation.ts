@@ -2,7 +2,7 @@ import type { BatchResult, MapConfig, MapFunc } from "../../types/batch.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { quotedName } from "../payloads.js";
 import { unitLayout } from "./batch-layout.js";
-import { runBatch, type BatchUnit } from "./batch-operation.js";
+import { runBatch, type BatchUnits } from "./batch-operation.js";
 import { checkPartitionKeyOption } from "./batch-options.js";
 import { chainPartitions, partitionKeysOf } from "./partitions.js";
 
@@ -19,11 +19,18 @@ export function runMap<TInput, TOutput>(
   // Keys are read (and checked) before anything is written.
   const chains = config.partitionKey ? chainPartitions(partitionKeysOf(label, items, config.partitionKey)) : undefined;
   const namer = config.itemNamer;
-  const units: BatchUnit<TOutput>[] = items.map((item, index) => ({
-    // Unnamed items are named by position, as the AWS SDK names them, so lookups by name port.
-    name: (namer && namer(item, index)) || `map-item-${index}`,
-    // The caller's own array, typed mutable as the AWS SDK types it; map never writes to it.
-    run: (c) => fn(c, item, index, items as TInput[]),
-  }));
-  return runBatch(ctx, "map", name, units, config, unitLayout<TOutput>(units.length, chains));
+  // Made when an item starts, not up front: nothing per item is held while it waits or after it ends.
+  const units: BatchUnits<TOutput> = {
+    length: items.length,
+    at: (index) => {
+      const item = items[index] as TInput;
+      return {
+        // Unnamed items are named by position, as the AWS SDK names them, so lookups by name port.
+        name: (namer && namer(item, index)) || `map-item-${index}`,
+        // The caller's own array, typed mutable as the AWS SDK types it; map never writes to it.
+        run: (c) => fn(c, item, index, items as TInput[]),
+      };
+    },
+  };
+  return runBatch(ctx, "map", name, units, config, unitLayout<TOutput>(items.length, chains));
 }
