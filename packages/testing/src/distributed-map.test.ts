@@ -4,8 +4,13 @@ import {
   withDurableExecution,
   type CheckpointBackend,
   type DistributedMapResult,
+  type DurableContext,
   type DurableLambdaHandler,
 } from "@cairn/sdk";
+import { JsonLinesFailedItemWriter } from "@cairn/sdk/service";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { attachInvocationEnvironment, invocationEnvironmentOf } from "@cairn/sdk/backend";
 import { describe, expect, it } from "vitest";
 import { LocalDurableTestRunner } from "./index.js";
@@ -311,5 +316,56 @@ describe("a child crashing mid-partition", () => {
     expect(reads.filter((cursor) => cursor === 0)).toHaveLength(1);
     expect(reads.length).toBeLessThanOrEqual(20 + crashing.crashes());
     expect(new Set(reads).size).toBe(20);
+  }, 30_000);
+});
+
+describe("a redrive over the failed items a writer kept", () => {
+  it("runs only the items that failed, and the earlier successes stay done", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-redrive-"));
+    try {
+      const failures = new JsonLinesFailedItemWriter(dir);
+      const broken = new Set([3, 17, 18, 42, 99, 150, 151, 199]);
+      const processed: number[] = [];
+      const work = async (n: number, ctx: DurableContext) =>
+        ctx.step("work", async () => {
+          if (broken.has(n)) throw new Error(`${n} is not ready`);
+          processed.push(n);
+          return n;
+        }, { retryStrategy: noRetry });
+      const first = defineDistributedMap("dm-first-run", {
+        source: () => Array.from({ length: 200 }, (_, i) => i),
+        itemHandler: work,
+        pageSize: 10,
+        failedItemWriter: failures,
+      });
+      const redrive = defineDistributedMap("dm-redrive", {
+        source: (params: { runId: string }) => failures.source<number>(params.runId),
+        itemHandler: work,
+      });
+      const firstHandler = withDurableExecution(async (_e: unknown, ctx) =>
+        ctx.distributedMap(first, { itemsPerChild: 50, maxFailedItems: 2, completionConfig: { toleratedFailurePercentage: 100 }, functionName: "dm-r1" }),
+      );
+      const firstRun = (
+        await new LocalDurableTestRunner({ handlerFunction: firstHandler, skipTime: true }).registerDurableFunction("dm-r1", firstHandler).run({ payload: {} })
+      ).getResult() as DistributedMapResult;
+      expect(firstRun.counts).toMatchObject({ succeeded: 192, failed: 8 });
+      expect(firstRun.failedItemsTruncated).toBe(true); // the summary has 2; the writer has all 8
+
+      broken.clear();
+      processed.length = 0;
+      const redriveHandler = withDurableExecution(async (event: { runId: string }, ctx) =>
+        ctx.distributedMap(redrive, { params: { runId: event.runId }, partitions: 3, functionName: "dm-r2" }),
+      );
+      const second = (
+        await new LocalDurableTestRunner({ handlerFunction: redriveHandler, skipTime: true })
+          .registerDurableFunction("dm-r2", redriveHandler)
+          .run({ payload: { runId: firstRun.runId } })
+      ).getResult() as DistributedMapResult;
+      expect(second.counts).toEqual({ succeeded: 8, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 8 });
+      expect(second.children).toHaveLength(3);
+      expect(processed.sort((a, b) => a - b)).toEqual([3, 17, 18, 42, 99, 150, 151, 199]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

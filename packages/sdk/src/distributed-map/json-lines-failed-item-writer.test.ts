@@ -47,3 +47,28 @@ describe("JsonLinesFailedItemWriter", () => {
     expect(() => new JsonLinesFailedItemWriter("")).toThrow(/pass the directory/);
   });
 });
+
+describe("JsonLinesFailedItemWriter.source (a redrive's source)", () => {
+  it("pages through a run's files, dealt out to at most one partition per file", async () => {
+    const writer = new JsonLinesFailedItemWriter(dir);
+    for (let page = 0; page < 5; page++) await writer.write({ runId: "r", partition: 0, page, items: [failure(page * 10, 0, page), failure(page * 10 + 1, 0, page)] });
+    const source = writer.source("r");
+
+    const starts = await source.partitions!(3);
+    expect(starts).toEqual([{ next: 0, stride: 3 }, { next: 1, stride: 3 }, { next: 2, stride: 3 }]);
+    const readAll = async (cursor: (typeof starts)[number] | undefined): Promise<unknown[]> => {
+      const page = await source.readPage(cursor);
+      return page.nextCursor ? [...page.items, ...(await readAll(page.nextCursor))] : [...page.items];
+    };
+    const dealt = await Promise.all(starts.map(readAll));
+    expect(dealt).toEqual([[0, 1, 30, 31], [10, 11, 40, 41], [20, 21]]);
+    expect(await readAll(undefined)).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
+    expect(await source.partitions!(10)).toHaveLength(5);
+  });
+
+  it("is empty for a run without failures", async () => {
+    const source = new JsonLinesFailedItemWriter(dir).source("nothing");
+    expect(await source.readPage(undefined)).toEqual({ items: [] });
+    expect(await source.partitions!(4)).toEqual([{ next: 0, stride: 1 }]);
+  });
+});

@@ -1,6 +1,19 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DistributedMapFailedItem, DistributedMapFailedItemBatch, DistributedMapFailedItemWriter } from "../types/distributed-map.js";
+import type {
+  DistributedMapFailedItem,
+  DistributedMapFailedItemBatch,
+  DistributedMapFailedItemWriter,
+  DistributedMapPaginatedSource,
+} from "../types/distributed-map.js";
+
+/** Where a redrive source stands: the next page file to read, and the stride between a partition's files. */
+export interface FailedItemsCursor {
+  /** Index of the next file, in name order. */
+  next: number;
+  /** How many partitions share the files (each reads every `stride`-th file). */
+  stride: number;
+}
 
 /** A run id as a directory name: anything but letters, digits, `-`, `_` and `.` becomes `_`. */
 function directoryOf(runId: string): string {
@@ -59,6 +72,53 @@ export class JsonLinesFailedItemWriter implements DistributedMapFailedItemWriter
       for (const line of text.split("\n")) if (line.length > 0) items.push(JSON.parse(line) as DistributedMapFailedItem);
     }
     return items;
+  }
+
+  /**
+   * A paginated source over the failed items of `runId` — each page one page file, the items the
+   * recorded identities (`failedItems[].item`, so the items themselves unless the definition set
+   * `itemId`) — for a **redrive**: a distributed map over it runs only the items that failed or
+   * timed out, and the earlier successes stay done. `partitions(count)` deals the files out to up
+   * to `count` children. The run must be finished: its files are listed once per page read.
+   *
+   * @typeParam TItem The items' type, as the definition recorded them (unchecked).
+   * @example
+   * ```ts
+   * const redrive = defineDistributedMap("backfill-redrive", {
+   *   source: (params: { runId: string }) => failures.source<Row>(params.runId),
+   *   itemHandler: copyRow,
+   * });
+   * ```
+   */
+  source<TItem = unknown>(runId: string): DistributedMapPaginatedSource<TItem, FailedItemsCursor> {
+    const dir = join(this.directory, directoryOf(runId));
+    const files = async (): Promise<string[]> => {
+      try {
+        return (await readdir(dir)).filter((name) => name.endsWith(".jsonl")).sort();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw error;
+      }
+    };
+    return {
+      readPage: async (cursor) => {
+        const at = cursor ?? { next: 0, stride: 1 };
+        const names = await files();
+        const name = names[at.next];
+        if (name === undefined) return { items: [] };
+        const text = await readFile(join(dir, name), "utf8");
+        const items = text
+          .split("\n")
+          .filter((line) => line.length > 0)
+          .map((line) => (JSON.parse(line) as DistributedMapFailedItem).item as TItem);
+        const next = at.next + at.stride;
+        return next < names.length ? { items, nextCursor: { next, stride: at.stride } } : { items };
+      },
+      partitions: async (count) => {
+        const stride = Math.max(1, Math.min(count, (await files()).length));
+        return Array.from({ length: stride }, (_, next) => ({ next, stride }));
+      },
+    };
   }
 
   /** The run ids that have failed items here (as directory names). */
