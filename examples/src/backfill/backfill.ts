@@ -41,7 +41,10 @@ export const ordersBackfill = defineDistributedMap("orders-backfill", {
   maxConcurrency: 20,
 });
 
-/** The backfill: `cairn run examples/dist/backfill/backfill.js --input '{"segments":4}'` (after seeding). */
+/**
+ * The backfill. The tables are in memory here (see backfill.test.ts); deployed, `readPage` would
+ * be a DynamoDB Scan with `Segment` / `TotalSegments` and `ExclusiveStartKey` from the cursor.
+ */
 export const handler = withDurableExecution(
   async (event: BackfillEvent, ctx): Promise<DistributedMapResult> =>
     ctx.distributedMap(ordersBackfill, {
