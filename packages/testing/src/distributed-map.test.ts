@@ -369,3 +369,18 @@ describe("a redrive over the failed items a writer kept", () => {
     }
   }, 30_000);
 });
+
+describe("the function children run in", () => {
+  it("is the function's own name by default, and an unregistered one fails the children with how to register it", async () => {
+    const small = defineDistributedMap("dm-self", { source: () => [1, 2, 3], itemHandler: async (n: number) => n });
+    const handler = withDurableExecution(async (_e: unknown, ctx) => ctx.distributedMap(small, { partitions: 1 }));
+
+    const registered = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true, functionName: "self-fn" }).registerDurableFunction("self-fn", handler);
+    expect(((await registered.run({ payload: {} })).getResult() as DistributedMapResult).counts.succeeded).toBe(3);
+
+    const unregistered = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true, functionName: "lonely-fn" });
+    const summary = (await unregistered.run({ payload: {} })).getResult() as DistributedMapResult;
+    expect(summary.children[0]).toMatchObject({ status: "FAILED", errorMessage: expect.stringMatching(/registerDurableFunction\("lonely-fn"/) });
+    expect(summary.counts).toMatchObject({ succeeded: 0, pending: 3, total: 3 });
+  });
+});
