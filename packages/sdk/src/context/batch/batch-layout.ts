@@ -12,8 +12,12 @@ export interface BatchLayout<U, R> {
   weight?: ((unit: number) => number) | undefined;
   itemStatuses?: ((unitStatuses: readonly (BatchItemStatus | undefined)[]) => CompletionItemStatus[]) | undefined;
   chains?: PartitionChains | undefined;
-  /** The BatchResult's items, in input order, from every unit's status and outcome. */
-  build(statuses: readonly (BatchItemStatus | undefined)[], outcomes: readonly (UnitOutcome<U> | undefined)[]): BatchItem<R>[];
+  /**
+   * The BatchResult's items, in input order, from every unit's status and outcome. Takes the
+   * outcomes over: each is cleared once its items are built, so a collection during the build can
+   * reclaim it and the batch is never held twice (outcomes and items) at its largest.
+   */
+  build(statuses: readonly (BatchItemStatus | undefined)[], outcomes: (UnitOutcome<U> | undefined)[]): BatchItem<R>[];
 }
 
 /** One item per unit. */
@@ -28,6 +32,7 @@ export function unitLayout<T>(count: number, chains?: PartitionChains): BatchLay
         if (status === undefined) continue;
         const outcome = outcomes[index];
         items.push(outcome ? itemOf(index, outcome) : { index, status });
+        outcomes[index] = undefined;
       }
       return items;
     },

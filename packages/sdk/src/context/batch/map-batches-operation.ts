@@ -66,7 +66,7 @@ export function runMapBatches<TInput, TOutput>(
 function expand<T>(
   chunks: readonly number[][],
   statuses: readonly (BatchItemStatus | undefined)[],
-  outcomes: readonly (UnitOutcome<T[]> | undefined)[],
+  outcomes: (UnitOutcome<T[]> | undefined)[],
 ): BatchItem<T>[] {
   const items: BatchItem<T>[] = [];
   chunks.forEach((indexes, unit) => {
@@ -78,6 +78,8 @@ function expand<T>(
       else if (outcome.status === "SUCCEEDED") items.push({ index, status: BatchItemStatus.SUCCEEDED, result: outcome.value[position] as T });
       else items.push(itemOf(index, outcome));
     });
+    // Built: let a collection reclaim the chunk's outcome (see BatchLayout.build).
+    outcomes[unit] = undefined;
   });
   return items.sort((a, b) => a.index - b.index);
 }
