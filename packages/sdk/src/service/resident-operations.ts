@@ -21,60 +21,68 @@ export class OperationsNotInMemory extends Error {
   }
 }
 
-/** 64-bit hashes (two 32-bit FNV-1a variants) of ids, in an open-addressing table: 16 bytes an id at most. */
+/** Ids kept unsorted before they are merged into the sorted run (bounds the Set's size). */
+const RECENT_IDS = 32 * 1024;
+
+/**
+ * A set of ids by 53-bit hash (two 32-bit FNV-1a variants; 2^53 keeps them exact in a double): a
+ * Set of recent ones, merged now and then into one sorted Float64Array searched by bisection — 8
+ * bytes an id once merged.
+ */
 export class EvictedOperationIds {
-  #table = new Uint32Array(2 * 1024);
-  #count = 0;
+  #recent = new Set<number>();
+  #sorted = new Float64Array(0);
 
-  /** How many ids were added. */
+  /** How many ids were added (an id added twice counts once). */
   get size(): number {
-    return this.#count;
+    return this.#sorted.length + this.#recent.size;
   }
 
-  /** Adds `id` (adding it twice counts once). */
+  /** Adds `id`. */
   add(id: string): void {
-    if ((this.#count + 1) * 2 > this.#table.length / 2) this.#grow();
-    if (this.#insert(this.#table, hashHigh(id), hashLow(id))) this.#count++;
+    const key = keyOf(id);
+    if (this.#recent.has(key) || this.#inSorted(key)) return;
+    this.#recent.add(key);
+    if (this.#recent.size >= RECENT_IDS) this.#merge();
   }
 
-  /** Whether `id` was added — or, once in 2^64, another id with the same hash (the caller then checks the whole record). */
+  /** Whether `id` was added — or, about once in 2^53, another id with the same hash (the caller then checks the whole record). */
   mayContain(id: string): boolean {
-    const table = this.#table;
-    const high = hashHigh(id);
-    const low = hashLow(id);
-    const slots = table.length / 2;
-    for (let slot = low % slots; ; slot = (slot + 1) % slots) {
-      const h = table[2 * slot] as number;
-      const l = table[2 * slot + 1] as number;
-      if (h === 0 && l === 0) return false;
-      if (h === high && l === low) return true;
-    }
+    const key = keyOf(id);
+    return this.#recent.has(key) || this.#inSorted(key);
   }
 
-  #insert(table: Uint32Array, high: number, low: number): boolean {
-    const slots = table.length / 2;
-    for (let slot = low % slots; ; slot = (slot + 1) % slots) {
-      const h = table[2 * slot] as number;
-      const l = table[2 * slot + 1] as number;
-      if (h === high && l === low) return false;
-      if (h === 0 && l === 0) {
-        table[2 * slot] = high;
-        table[2 * slot + 1] = low;
-        return true;
-      }
+  #inSorted(key: number): boolean {
+    const sorted = this.#sorted;
+    let low = 0;
+    let high = sorted.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = sorted[middle] as number;
+      if (value === key) return true;
+      if (value < key) low = middle + 1;
+      else high = middle - 1;
     }
+    return false;
   }
 
-  #grow(): void {
-    const old = this.#table;
-    const table = new Uint32Array(old.length * 2);
-    for (let i = 0; i < old.length; i += 2) {
-      const h = old[i] as number;
-      const l = old[i + 1] as number;
-      if (h !== 0 || l !== 0) this.#insert(table, h, l);
-    }
-    this.#table = table;
+  #merge(): void {
+    const recent = Float64Array.from(this.#recent).sort();
+    const old = this.#sorted;
+    const merged = new Float64Array(old.length + recent.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < recent.length) merged[k++] = (old[i] as number) < (recent[j] as number) ? (old[i++] as number) : (recent[j++] as number);
+    while (i < old.length) merged[k++] = old[i++] as number;
+    while (j < recent.length) merged[k++] = recent[j++] as number;
+    this.#sorted = merged;
+    this.#recent = new Set();
   }
+}
+
+function keyOf(id: string): number {
+  return (hashHigh(id) & 0x1fffff) * 0x100000000 + hashLow(id);
 }
 
 function hashHigh(id: string): number {
@@ -86,8 +94,7 @@ function hashHigh(id: string): number {
 function hashLow(id: string): number {
   let h = 0x9e3779b1;
   for (let i = id.length - 1; i >= 0; i--) h = Math.imul(h ^ id.charCodeAt(i), 0x85ebca6b) ^ (h >>> 13);
-  // (0, 0) marks an empty slot.
-  return (h >>> 0) || 1;
+  return h >>> 0;
 }
 
 /** The operation `id` of the record; throws OperationsNotInMemory when it may be one the record let go of. */

@@ -53,7 +53,7 @@ export interface FileExecutionStoreOptions {
   lockTimeoutMs?: number | undefined;
   /**
    * Operations of one execution held in memory before its settled steps, waits and contexts are
-   * let go of (default 4096). They stay in the log; a read that needs them (an invocation's initial
+   * let go of (default 4096; also after every megabyte of committed records). They stay in the log; a read that needs them (an invocation's initial
    * state, listing operations, a stray update naming one) loads the record whole again. Lower
    * means less memory for very long executions, higher means fewer reloads.
    */
@@ -61,6 +61,12 @@ export interface FileExecutionStoreOptions {
 }
 
 const DEFAULT_RESIDENT_OPERATIONS = 4096;
+/**
+ * Settled operations are also let go of once this many bytes of records were committed since the
+ * last time (large results — a chunk's 100 item results — would otherwise fill memory well before
+ * the operation count does).
+ */
+const RESIDENT_BYTES = 1024 * 1024;
 
 /** An execution's lock and log are let go of after this long without a write. */
 const IDLE_MS = 25;
@@ -84,6 +90,8 @@ interface CachedExecution {
   offset: number;
   /** Let go of settled operations once more than this many are held. */
   compactAt: number;
+  /** Bytes of records committed since settled operations were last let go of. */
+  committedBytes: number;
 }
 
 /** An execution this instance holds: its lock and its open log, kept between writes. */
@@ -218,7 +226,7 @@ export class FileExecutionStore implements ExecutionStore {
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
     if (!entry || size < entry.offset) {
-      entry = { record: createEmptyRecord(id, { keepHistory: false }), offset: 0, compactAt: this.residentOperations };
+      entry = { record: createEmptyRecord(id, { keepHistory: false }), offset: 0, compactAt: this.residentOperations, committedBytes: 0 };
     }
     if (size > entry.offset) {
       const record = entry.record;
@@ -406,6 +414,7 @@ export class FileExecutionStore implements ExecutionStore {
           await this.wal.commit(executionId, bytes, held.log, this.held.size === 1);
           applyMutation(held.entry.record, mutation);
           held.entry.offset += bytes.length;
+          held.entry.committedBytes += bytes.length;
           this.compact(held.entry);
         }
         return { result };
@@ -441,10 +450,11 @@ export class FileExecutionStore implements ExecutionStore {
     return { entry: whole, result: decide(whole.record) };
   }
 
-  /** Lets go of settled operations once the record holds more than its limit. */
+  /** Lets go of settled operations once the record holds more than its limit, or took in many bytes. */
   private compact(entry: CachedExecution): void {
     const record = entry.record;
-    if (record.operations.size <= entry.compactAt) return;
+    if (record.operations.size <= entry.compactAt && (entry.committedBytes <= RESIDENT_BYTES || record.operations.size <= 1)) return;
+    entry.committedBytes = 0;
     const held = evictSettledOperations(record, new Set(record.invocation?.changedOutside ?? []));
     // Operations still open stay; compacting again only pays once as many more have come.
     entry.compactAt = Math.max(this.residentOperations, 2 * held);
