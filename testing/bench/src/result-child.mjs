@@ -4,14 +4,14 @@ import { spawn } from "node:child_process";
 import { now } from "./clock.mjs";
 
 /**
- * Runs `script args` with `cwd`, killing it after `timeoutMs`. Resolves (never rejects) with
+ * Runs `node nodeArgs script args` with `cwd`, killing it after `timeoutMs`. Resolves (never rejects) with
  * `{ result, wallMs }` when a stdout line starts with `prefix` (the rest parsed as JSON), else
  * `{ error, timedOut, wallMs }` with the last lines of its output as the reason.
  */
-export function runResultChild({ script, args, cwd, prefix, timeoutMs }) {
+export function runResultChild({ script, args, cwd, prefix, timeoutMs, nodeArgs = [] }) {
   return new Promise((resolve) => {
     const started = now();
-    const child = spawn(process.execPath, [script, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -1,5 +1,6 @@
 // Child process: one map over N items on the file store, then one line with its peak RSS.
-//   node src/stores/map-memory-child.mjs '<{ "items": N, "variant": "map"|"chunked", "directory": "<tmp>" }>'
+//   node --expose-gc src/stores/map-memory-child.mjs '<{ "items": N, "variant": "map"|"chunked", "directory": "<tmp>", "live": false }>'
+// With "live": true it reads the heap after full collections instead of RSS (see main).
 // One run per process, so the peak (the kernel's high-water mark, which never goes down) belongs to
 // this run alone. Prints `MAP_MEMORY_RESULT {...}`.
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -9,6 +10,16 @@ import { runExecution, systemClock } from "@cairn/sdk/orchestrator";
 import { CheckpointService, FileExecutionStore } from "@cairn/sdk/service";
 import { now } from "../clock.mjs";
 import { MAP_MEMORY_PREFIX, MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
+
+/**
+ * Memory in use after a full collection (the child runs with --expose-gc): the JavaScript heap and
+ * the memory outside it that JavaScript objects hold (Buffers, typed arrays).
+ */
+function liveHeap() {
+  globalThis.gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
 
 /** Peak resident set size so far, in bytes (`maxRSS` is in kilobytes). */
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
@@ -32,39 +43,42 @@ async function main() {
     // The handler measures the BatchResult where it is whole; it returns only a count, so the
     // execution's own result stays small and what is left of RSS is the store's and the map's.
     let resultJsonBytes = 0;
+    let kept;
     const handler = withDurableExecution(async (event, ctx) => {
       const items = Array.from({ length: event.items }, (_, i) => i);
       const batch = await variant.run(ctx, items);
       resultJsonBytes = Buffer.byteLength(JSON.stringify(batch));
+      kept = batch;
       return batch.successCount;
     });
     const service = new CheckpointService({ store: new FileExecutionStore(directory), clock: systemClock });
+    const run = (items) => runExecution({ service, clock: systemClock, handler, target: { start: { input: JSON.stringify({ items }) } } });
     // Everything loaded and one small execution run first, so the baseline includes the code.
-    await runExecution({ service, clock: systemClock, handler, target: { start: { input: JSON.stringify({ items: 10 }) } } });
+    await run(10);
+    kept = undefined;
+    const live = options.live === true;
+    const baselineHeap = live ? liveHeap() : undefined;
     const baselineRss = process.memoryUsage().rss;
     const baselinePeak = peakRss();
+    // In the live mode the heap is collected and read every 100 ms while the map runs (which
+    // changes RSS, so RSS figures come from the other mode).
+    let peakLiveHeap = 0;
+    const sampler = live ? setInterval(() => (peakLiveHeap = Math.max(peakLiveHeap, liveHeap())), 100) : undefined;
     const start = now();
-    const { state, execution } = await runExecution({
-      service,
-      clock: systemClock,
-      handler,
-      target: { start: { input: JSON.stringify({ items: options.items }) } },
-    });
+    const { state, execution } = await run(options.items);
     const ms = now() - start;
+    clearInterval(sampler);
     const peak = peakRss();
     if (state !== "completed" || execution.status !== "SUCCEEDED" || execution.result !== String(options.items)) {
       throw new Error(`the map ended ${state}/${execution.status} with ${execution.result ?? execution.error?.ErrorMessage ?? "nothing"}`);
     }
-    return {
-      items: options.items,
-      variant: options.variant,
-      ms: Math.round(ms),
-      baselineRss,
-      baselinePeak,
-      peakRss: peak,
-      resultJsonBytes,
-      storeBytes: directorySize(directory),
-    };
+    const measured = { items: options.items, variant: options.variant, ms: Math.round(ms), resultJsonBytes, storeBytes: directorySize(directory) };
+    if (!live) return { ...measured, baselineRss, baselinePeak, peakRss: peak };
+    // The result's own size: the heap with the BatchResult held, then without it.
+    const heapWithResult = liveHeap();
+    kept = undefined;
+    const heapWithoutResult = liveHeap();
+    return { ...measured, live: true, baselineHeap, peakLiveHeap: Math.max(peakLiveHeap, heapWithResult), heapWithResult, heapWithoutResult };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
