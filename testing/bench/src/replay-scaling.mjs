@@ -6,6 +6,7 @@
 //
 // The default bench run prints the same table after its own (default shapes and sizes).
 
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readArgs } from "./cli-args.mjs";
@@ -120,4 +121,6 @@ export function printSection(results) {
   console.log(replayShapesLegend(shapes));
   console.log("");
   console.log(replayScalingReport(results));
+  // Other processes on the machine inflate the medians and the collector's share: say how busy it was.
+  console.log(`\nLoad average when the section ended (1, 5, 15 min): ${loadavg().map((load) => load.toFixed(2)).join(", ")} on ${availableParallelism()} cores`);
 }
