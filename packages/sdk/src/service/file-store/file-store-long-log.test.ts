@@ -5,11 +5,11 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { OperationUpdate } from "../../protocol/wire.js";
 import { CheckpointService } from "../checkpoint-service.js";
 import { CorruptLogError } from "../errors.js";
 import { executionIdOfArn } from "../ids.js";
 import { MemoryExecutionStore } from "../memory-store.js";
+import { step } from "../test-support/step-update.js";
 import { FileExecutionStore } from "./file-store.js";
 
 let dir: string;
@@ -20,13 +20,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const step = (id: string, action: OperationUpdate["Action"], Payload?: string): OperationUpdate => ({
-  Id: id,
-  Type: "STEP",
-  SubType: "Step",
-  Action: action,
-  ...(Payload === undefined ? {} : { Payload }),
-});
 
 /** 40 steps with payloads of 37–237 KB (odd sizes, so records land across 1 MB boundaries): ~5.5 MB of log. */
 async function longExecution(service: CheckpointService) {

@@ -3,19 +3,12 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/prom
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { OperationUpdate } from "../../protocol/wire.js";
 import { CheckpointService } from "../checkpoint-service.js";
 import { CorruptLogError, StaleCheckpointTokenError, StoreLockTimeoutError } from "../errors.js";
 import { executionIdOfArn } from "../ids.js";
+import { step } from "../test-support/step-update.js";
 import { FileExecutionStore } from "./file-store.js";
 
-const step = (id: string, action: OperationUpdate["Action"], Payload?: string): OperationUpdate => ({
-  Id: id,
-  Type: "STEP",
-  SubType: "Step",
-  Action: action,
-  ...(Payload === undefined ? {} : { Payload }),
-});
 
 let dir: string;
 beforeEach(async () => {
