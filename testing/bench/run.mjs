@@ -10,6 +10,10 @@
 // `node run.mjs memory [--sizes ...] [--variants map,chunked]` prints only the memory section of
 // the stores group (src/stores/map-memory.mjs): peak RSS of a map over N items on the file store.
 //
+// `node run.mjs distributed-map [--items N] [--children N] [--runs N] [--stores ...]` runs one
+// ctx.distributedMap over N generated items on the memory, file and DynamoDB stores
+// (src/distributed-map.mjs): items/s, and requests per item on DynamoDB Local.
+//
 // `node run.mjs replay [--shapes ...] [--sizes ...]` prints only the replay-scaling section
 // (src/replay-scaling.mjs), which a default run prints at its end.
 
@@ -159,6 +163,10 @@ async function main() {
   if (process.argv[2] === "stores") {
     const { runStores } = await import("./src/stores/run-stores.mjs");
     return runStores(process.argv.slice(3));
+  }
+  if (process.argv[2] === "distributed-map") {
+    const { runDistributedMapBench } = await import("./src/distributed-map.mjs");
+    return runDistributedMapBench(process.argv.slice(3));
   }
   if (process.argv[2] === "memory") {
     const { runMapMemory } = await import("./src/stores/map-memory.mjs");
