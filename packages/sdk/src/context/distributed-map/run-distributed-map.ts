@@ -14,6 +14,7 @@ import { PARTITION_INPUT_KEY, type PartitionInput, type PartitionTask } from "./
 import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
 import { checkSplit, planPartitions, type Plan } from "./plan.js";
 import { resolveSource } from "./sources.js";
+import { selfFunctionName } from "./self-function.js";
 
 const DEFAULT_MAX_CHILDREN = 10;
 const DEFAULT_MAX_FAILED_ITEMS = 100;
@@ -40,7 +41,7 @@ export async function runDistributedMap(
   config: DistributedMapConfig<unknown>,
 ): Promise<DistributedMapResult> {
   const name = definition.name;
-  const functionName = config.functionName ?? ctx.lambdaContext.functionName;
+  const functionName = config.functionName ?? selfFunctionName(ctx.lambdaContext);
   if (typeof functionName !== "string" || functionName.length === 0) {
     throw new ValidationError(
       `distributedMap("${name}"): no function to run the children in; pass config.functionName (the function whose module defines "${name}").`,
