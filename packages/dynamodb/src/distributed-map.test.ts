@@ -6,7 +6,7 @@
 //   ran (its nonce is in a ledger);
 // - every other body that ran (a nonce never stored) ran in the killed worker: only work in flight
 //   at the kill is redone, nothing the survivor ran or anything checkpointed.
-// 20 000 items by default (about 35 s on two cores; CAIRN_DM_ITEMS sets another count).
+// 20 000 items by default (35 to 70 s on two shared cores; CAIRN_DM_ITEMS sets another count).
 // `node testing/bench/run.mjs distributed-map` measures items/s and requests per item without a kill.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";

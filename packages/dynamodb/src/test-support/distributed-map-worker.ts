@@ -11,6 +11,7 @@ import { defineDistributedMap, withDurableExecution } from "@cairn/sdk";
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createWorker } from "../worker.js";
 import { isRejected, type DistributedMapRunInput } from "./distributed-map-run.js";
 
@@ -38,6 +39,8 @@ const generated = defineDistributedMap("ddb-generated", {
         if (isRejected(item.id)) throw new Error(`item ${item.id} is rejected`);
         const nonce = randomUUID();
         appendFileSync(ledger, `${item.id} ${nonce}\n`);
+        // A body takes a moment after its effect, so a kill can land between the two.
+        await sleep(20);
         return `${item.id} ${nonce}`;
       },
       { retryStrategy: () => ({ shouldRetry: false }) },
