@@ -19,6 +19,7 @@ const workspaces = [
   "packages/dynamodb",
   "packages/eslint-plugin",
   "packages/otel",
+  "packages/sources",
   "examples",
   "testing",
   "testing/consumers",

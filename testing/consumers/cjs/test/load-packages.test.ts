@@ -18,7 +18,9 @@ export type EveryPackage = [DurableContext, LocalDurableTestRunner, DynamoDbChec
 const run = promisify(execFile);
 const project = join(__dirname, "..");
 
-const entries = ["@cairn/sdk", "@cairn/testing", "@cairn/dynamodb", "@cairn/aws-lambda", "@cairn/cli"];
+// @cairn/sources loads without its optional peer @aws-sdk/client-s3 (not installed here): the
+// S3 sources load it on first use.
+const entries = ["@cairn/sdk", "@cairn/testing", "@cairn/dynamodb", "@cairn/aws-lambda", "@cairn/cli", "@cairn/sources"];
 
 async function exportNames(loader: string): Promise<string[]> {
   const { stdout } = await run(process.execPath, ["--input-type=commonjs", "-e", loader], { cwd: project, timeout: 60_000 });
