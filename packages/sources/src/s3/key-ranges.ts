@@ -37,7 +37,10 @@ export async function splitByCommonPrefixes(
     const page = await client.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, StartAfter: startAfter, ContinuationToken: token }),
     );
-    for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) folders.push(common.Prefix);
+    for (const common of page.CommonPrefixes ?? []) {
+      // A folder holding `startAfter` itself sorts before it: not a boundary (its later keys are range 0's).
+      if (common.Prefix !== undefined && (startAfter === undefined || common.Prefix > startAfter)) folders.push(common.Prefix);
+    }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
   folders.sort();

@@ -32,6 +32,7 @@ beforeAll(async () => {
   await s3.put(bucket, "csv/tricky.csv", tricky);
   await s3.put(bucket, "csv/many.csv", "n,square\n" + Array.from({ length: 30 }, (_, n) => `${n},${n * n}`).join("\n") + "\n");
   await s3.put(bucket, "tsv/a.tsv", "a\tb\n1\t2\n");
+  await s3.put(bucket, "bom/a.csv", "\uFEFFid,v\n1,2\n");
   await s3.put(bucket, "raw/no-header.csv", "x,1\ny,2\n");
   await s3.put(bucket, "bad/fields.csv", "a,b\n1,2\n3\n");
   await s3.put(bucket, "bad/quote.csv", 'a,b\n1,"open\n');
@@ -61,6 +62,10 @@ describe("s3CsvSource", () => {
     expect(rows).toHaveLength(35);
     expect(rows.slice(0, 2)).toEqual([{ n: "0", square: "0" }, { n: "1", square: "1" }]); // many.csv sorts first
     expect(rows.slice(30)).toEqual(trickyRows);
+  });
+
+  it("drops a byte order mark before the header", async () => {
+    expect(itemsOf(await readAll(s3CsvSource({ client: s3.client, bucket, keys: ["bom/a.csv"] })))).toEqual([{ id: "1", v: "2" }]);
   });
 
   it("takes a delimiter, and columns for objects without a header row", async () => {

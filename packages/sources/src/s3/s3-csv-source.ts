@@ -20,7 +20,7 @@ export interface S3CsvSourceOptions extends S3RecordsSourceOptions {
  * A distributed map source over CSV objects (RFC 4180): each item is one row as an object keyed
  * by the header (each object's first row, or `columns`), values as strings. Quoted fields may
  * hold the delimiter, line breaks and doubled quotes; records end at CRLF or LF; empty lines are
- * skipped. A row with more or fewer fields than the header, or a broken quote, fails its page with
+ * skipped; a UTF-8 byte order mark before the header is dropped. A row with more or fewer fields than the header, or a broken quote, fails its page with
  * a {@link MalformedRecordError} naming the key and byte offset.
  *
  * Pages, cursors ({@link S3RecordsCursor}), ETag pinning and partitions are those of
@@ -50,7 +50,8 @@ export function s3CsvSource(options: S3CsvSourceOptions): DistributedMapPaginate
     split: csvSplitter(delimiter.charCodeAt(0)),
     header: columns === undefined,
     toItems: (records, key, header) => {
-      const names = columns ?? header ?? [];
+      // A byte order mark some tools write is not part of the first column's name.
+      const names = columns ?? (header ?? []).map((name, index) => (index === 0 ? name.replace(/^\uFEFF/, "") : name));
       return records.map(({ value, offset }) => {
         if (value.length !== names.length) {
           throw new MalformedRecordError(bucket, key, offset, `the row has ${value.length} fields, the header ${names.length}`);

@@ -63,6 +63,16 @@ describe("s3ObjectsSource", () => {
     expect(seen).toEqual(keys); // consecutive ranges in order: sorted, no duplicates, nothing missing
   });
 
+  it("partitions with startAfter cover the keys after it exactly once, even from inside a folder", async () => {
+    const startAfter = "data/day=03/part-0";
+    const source = s3ObjectsSource({ client: s3.client, bucket, prefix: "data/", startAfter, pageSize: 2 });
+    const starts = await source.partitions!(3);
+    expect(starts.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    for (const start of starts) seen.push(...itemsOf(await readAll(source, start)).map((item) => item.key));
+    expect(seen).toEqual(keys.filter((key) => key > startAfter));
+  });
+
   it("partitions by a custom delimiter, and gives one range when there is nothing to split at", async () => {
     const byEquals = s3ObjectsSource({ client: s3.client, bucket, prefix: "data/day", partitionDelimiter: "-" });
     const starts = await byEquals.partitions!(3);
