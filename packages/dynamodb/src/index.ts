@@ -19,3 +19,4 @@ export { MAX_VALUE_BYTES } from "./item-layout.js";
 export type { RetryPolicy } from "./retry.js";
 export { CairnClient, createCairnClient, type CairnClientOptions, type StartParams } from "./client.js";
 export { createWorker, type Worker, type WorkerOptions, type RunOnceResult } from "./worker.js";
+export { DynamoDbFailedItemWriter, type DynamoDbFailedItemWriterOptions, type DynamoDbFailedItemsCursor } from "./failed-item-writer.js";
