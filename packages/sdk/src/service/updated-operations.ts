@@ -49,7 +49,7 @@ export function updatedOperationIdsSince(history: readonly HistoryEvent[]): stri
 }
 
 /**
- * {@link updatedOperationIdsSince}, kept up to date event by event so the answer needs no history.
+ * `updatedOperationIdsSince`, kept up to date event by event so the answer needs no history.
  * Holds only ids of events written while no invocation ran, and external completions written since
  * the last InvocationCompleted: an invocation's own events (the bulk of a history) are never held,
  * since an InvocationCompleted always follows them before the answer is asked for (it is asked for
