@@ -7,7 +7,8 @@ import { LocalDurableTestRunner } from "@cairn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynamoDbScanSource } from "./dynamodb/dynamodb-scan-source.js";
 import { s3JsonLinesSource } from "./s3/s3-json-lines-source.js";
-import { crashingChildren } from "./test-support/crashing-children.js";
+// The same child-crash injection the distributed-map tests of @cairn/testing use.
+import { crashingChildren } from "../../testing/src/test-support/crashing-children.js";
 import { createTable, dynamoDbClient } from "./test-support/dynamodb-client.js";
 import { startLocalS3, type LocalS3 } from "./test-support/local-s3.js";
 

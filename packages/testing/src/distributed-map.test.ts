@@ -2,7 +2,6 @@ import {
   defineDistributedMap,
   StepSemantics,
   withDurableExecution,
-  type CheckpointBackend,
   type DistributedMapResult,
   type DurableContext,
   type DurableLambdaHandler,
@@ -11,9 +10,9 @@ import { JsonLinesFailedItemWriter } from "@cairn/sdk/service";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { attachInvocationEnvironment, invocationEnvironmentOf } from "@cairn/sdk/backend";
 import { describe, expect, it } from "vitest";
 import { LocalDurableTestRunner } from "./index.js";
+import { crashingChildren } from "./test-support/crashing-children.js";
 
 // A generated paginated source: item i is { id: i }; pages are never held beyond one page.
 const generated = defineDistributedMap("dm-generated", {
@@ -64,44 +63,6 @@ describe("ctx.distributedMap on the local runner", () => {
   }, 120_000);
 });
 
-/**
- * Wraps the function the children run in so that chosen checkpoint calls of child invocations
- * crash them, the way fault injection crashes the parent: the invocation's calls stop settling
- * (nothing more of it is stored) and the orchestrator sees a crash and invokes again.
- */
-function crashingChildren(handler: DurableLambdaHandler, plan: (checkpointNumber: number) => "before" | "after" | undefined) {
-  let count = 0;
-  let crashes = 0;
-  const wrapped: DurableLambdaHandler = (input, lambdaContext) => {
-    const env = invocationEnvironmentOf(input);
-    if (!env) return handler(input, lambdaContext);
-    let dead = false;
-    let crash!: (error: Error) => void;
-    const crashed = new Promise<never>((_, reject) => (crash = reject));
-    const die = (n: number, phase: string): Promise<never> => {
-      dead = true;
-      crashes++;
-      crash(new Error(`injected crash ${phase} child checkpoint ${n}`));
-      return new Promise<never>(() => {});
-    };
-    const backend: CheckpointBackend = {
-      getExecutionState: (request) => env.backend.getExecutionState(request),
-      checkpoint: async (request) => {
-        if (dead) return new Promise<never>(() => {});
-        if ((request.Updates?.length ?? 0) === 0) return env.backend.checkpoint(request);
-        const n = ++count;
-        const phase = plan(n);
-        if (phase === "before") return die(n, phase);
-        const response = await env.backend.checkpoint(request);
-        if (dead) return new Promise<never>(() => {});
-        if (phase === "after") return die(n, phase);
-        return response;
-      },
-    };
-    return Promise.race([handler(attachInvocationEnvironment(input, { ...env, backend }), lambdaContext), crashed]);
-  };
-  return { wrapped, crashes: () => crashes };
-}
 
 const noRetry = () => ({ shouldRetry: false });
 
