@@ -25,7 +25,11 @@ import { bundleSizeTable, describeSource, measureHandlerBundles } from "../publi
 import { readArgs } from "./src/cli-args.mjs";
 import { now } from "./src/clock.mjs";
 import { runResultChild } from "./src/result-child.mjs";
+import { table as alignedTable } from "./src/stores/format.mjs";
 import { WORKLOADS } from "./src/workloads.mjs";
+
+/** The tables here left-align only their first column. */
+const table = (rows) => alignedTable(rows, 1);
 
 const RESULT_PREFIX = "BENCH_RESULT ";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,15 +89,6 @@ const cell = (r) => (!r ? "-" : r.timeout ? "timeout" : r.skipped ? "skipped" : 
 const rss = (r) => (r && r.peakRssMB !== undefined && !r.error ? r.peakRssMB.toFixed(0) : "-");
 const ratio = (a, b) => (a && b && !a.error && !b.error && b.ms > 0 ? `${(a.ms / b.ms).toFixed(3)}` : "-");
 
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  ");
-      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-    })
-    .join("\n");
-}
 
 /** Least-squares slope of log(ms) over log(n): 1 is linear growth, 2 quadratic. */
 function logLogSlope(points) {

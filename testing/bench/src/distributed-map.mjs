@@ -22,6 +22,7 @@ import { CheckpointService, FileExecutionStore, MemoryExecutionStore } from "@ca
 import { readArgs } from "./cli-args.mjs";
 import { now, sleep } from "./clock.mjs";
 import { startDynamoDbLocal } from "./stores/dynamodb-local.mjs";
+import { countRequests, table } from "./stores/format.mjs";
 import { median } from "./stores/stats.mjs";
 
 const FUNCTION_NAME = "dm-bench";
@@ -109,16 +110,7 @@ function dynamoDbRunner(endpoint) {
   const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
   return async (options) => {
     const workerClient = new DynamoDBClient(config);
-    const counts = { total: 0, byCommand: {} };
-    workerClient.middlewareStack.add(
-      (next, context) => async (args) => {
-        counts.total++;
-        const name = (context.commandName ?? "unknown").replace(/Command$/, "");
-        counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
-        return next(args);
-      },
-      { step: "initialize", name: "benchCountRequests" },
-    );
+    const counts = countRequests(workerClient);
     const observerClient = new DynamoDBClient(config);
     const tableName = `cairn-bench-dm-${randomUUID().slice(0, 8)}`;
     await createCairnTable(observerClient, tableName);
@@ -158,16 +150,6 @@ function dynamoDbRunner(endpoint) {
       workerClient.destroy();
     }
   };
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  ");
-      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-    })
-    .join("\n");
 }
 
 /** Entry point of `node run.mjs distributed-map ...`; resolves with the exit code. */
@@ -214,7 +196,7 @@ export async function runDistributedMapBench(argv) {
     `\n## Distributed map: ${options.items} generated items over ${options.children} children, pages of ${PAGE_SIZE}, ` +
       `25 items at once per child, one step per item (${options.runs} runs per store)\n`,
   );
-  console.log(table(rows));
+  console.log(table(rows, 1));
   console.log(
     "\nrequests/item: DynamoDB requests of the worker (median run) over the items, polling for due work included; " +
       "by command: the first run's.",

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { readArgs } from "./cli-args.mjs";
 import { REPLAY_RESULT_PREFIX, REPLAY_SHAPES } from "./replay-shapes.mjs";
 import { runResultChild } from "./result-child.mjs";
+import { table } from "./stores/format.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workerPath = join(here, "replay-worker.mjs");
@@ -40,16 +41,6 @@ function parseArgs(argv) {
 async function runWorker(shape, n) {
   const run = await runResultChild({ script: workerPath, args: [shape, String(n)], cwd: here, prefix: REPLAY_RESULT_PREFIX, timeoutMs: TIMEOUT_MS });
   return run.result ?? { shape, n, error: run.error };
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((v, c) => (c <= 1 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  ");
-      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-    })
-    .join("\n");
 }
 
 const fixed = (value, digits) => (value === undefined ? "-" : value.toFixed(digits));

@@ -14,6 +14,7 @@ import { createCairnClient, createCairnTable, createWorker } from "@cairn/dynamo
 import { sleep } from "../clock.mjs";
 import { cairnHandlers } from "./cairn-handlers.mjs";
 import { startDynamoDbLocal } from "./dynamodb-local.mjs";
+import { countRequests } from "./format.mjs";
 
 /** The pause between passes that found nothing due: a wait ends at most this late. */
 const IDLE_POLL_MS = 100;
@@ -50,15 +51,7 @@ export function cairnDynamoDbDriver(options) {
         region: "us-east-1",
         credentials: { accessKeyId: "local", secretAccessKey: "local" },
       });
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          counts.total++;
-          const name = (context.commandName ?? "unknown").replace(/Command$/, "");
-          counts.byCommand[name] = (counts.byCommand[name] ?? 0) + 1;
-          return next(args);
-        },
-        { step: "initialize", name: "benchCountRequests" },
-      );
+      countRequests(client, counts);
       tableName = `cairn-bench-${randomUUID().slice(0, 8)}`;
       const table = { client, tableName };
       await createCairnTable(client, tableName);

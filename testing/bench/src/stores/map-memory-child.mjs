@@ -77,6 +77,7 @@ async function main() {
     const measured = { items: options.items, variant: options.variant, ms: Math.round(ms), resultJsonBytes, storeBytes: directorySize(directory) };
     if (!live) return { ...measured, baselineRss, baselinePeak, peakRss: peak };
     // The result's own size: the heap with the BatchResult held, then without it.
+    if (kept?.successCount !== options.items) throw new Error("the map's BatchResult was not kept for measuring");
     const heapWithResult = liveHeap();
     kept = undefined;
     const heapWithoutResult = liveHeap();
