@@ -53,9 +53,10 @@ export interface FileExecutionStoreOptions {
   lockTimeoutMs?: number | undefined;
   /**
    * Operations of one execution held in memory before its settled steps, waits and contexts are
-   * let go of (default 4096; also after every megabyte of committed records). They stay in the log; a read that needs them (an invocation's initial
-   * state, listing operations, a stray update naming one) loads the record whole again. Lower
-   * means less memory for very long executions, higher means fewer reloads.
+   * let go of (default 4096; also after every megabyte of committed records). They stay in the
+   * log; a read that needs them (an invocation's initial state, listing operations, a stray update
+   * naming one) loads the record whole again. Lower means less memory for very long executions,
+   * higher means fewer reloads.
    */
   residentOperations?: number | undefined;
 }
@@ -338,23 +339,30 @@ export class FileExecutionStore implements ExecutionStore {
         held.entry = whole.entry;
         return whole.result;
       }
-      let fd: number;
-      try {
-        fd = await openAsync(this.logPath(executionId), "r");
-      } catch (error) {
-        if (isErrno(error, "ENOENT")) {
-          this.cache.delete(executionId);
-          return undefined;
-        }
-        throw error;
-      }
-      try {
+      return this.withLogOpenForReading(executionId, async (fd) => {
         const entry = await this.catchUp(executionId, fd, false);
         return entry === undefined ? undefined : (await this.decideWhole(executionId, fd, entry, view, false)).result;
-      } finally {
-        await closeAsync(fd);
-      }
+      });
     });
+  }
+
+  /** Runs `use` with the execution's log open read-only; undefined (and the cache dropped) when there is no log. */
+  private async withLogOpenForReading<T>(executionId: string, use: (fd: number) => Promise<T | undefined>): Promise<T | undefined> {
+    let fd: number;
+    try {
+      fd = await openAsync(this.logPath(executionId), "r");
+    } catch (error) {
+      if (isErrno(error, "ENOENT")) {
+        this.cache.delete(executionId);
+        return undefined;
+      }
+      throw error;
+    }
+    try {
+      return await use(fd);
+    } finally {
+      await closeAsync(fd);
+    }
   }
 
   /**
@@ -365,14 +373,7 @@ export class FileExecutionStore implements ExecutionStore {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
       await this.recoverOnce();
-      let fd: number;
-      try {
-        fd = await openAsync(this.logPath(executionId), "r");
-      } catch (error) {
-        if (isErrno(error, "ENOENT")) return undefined;
-        throw error;
-      }
-      try {
+      return this.withLogOpenForReading(executionId, async (fd) => {
         const { size } = await fstatAsync(fd);
         const events: HistoryEvent[] = [];
         let created = false;
@@ -381,9 +382,7 @@ export class FileExecutionStore implements ExecutionStore {
           for (const event of mutation.events ?? []) events.push(event);
         });
         return created ? events : undefined;
-      } finally {
-        await closeAsync(fd);
-      }
+      });
     });
   }
 
@@ -445,8 +444,7 @@ export class FileExecutionStore implements ExecutionStore {
     this.cache.delete(id);
     const whole = await this.catchUp(id, fd, repair);
     if (whole === undefined) throw new Error(`Execution ${id} vanished from ${this.directory} while it was being read`);
-    // Let go of again at the next commit: an invocation reads all its pages before it commits.
-    whole.compactAt = this.residentOperations;
+    // A fresh entry: let go of again at the next commit (an invocation reads all its pages before it commits).
     return { entry: whole, result: decide(whole.record) };
   }
 
