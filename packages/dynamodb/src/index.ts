@@ -20,3 +20,4 @@ export type { RetryPolicy } from "./retry.js";
 export { CairnClient, createCairnClient, type CairnClientOptions, type StartParams } from "./client.js";
 export { createWorker, type Worker, type WorkerOptions, type RunOnceResult } from "./worker.js";
 export { DynamoDbFailedItemWriter, type DynamoDbFailedItemWriterOptions, type DynamoDbFailedItemsCursor } from "./failed-item-writer.js";
+export { DynamoDbProgressBoard, type DynamoDbProgressBoardOptions } from "./progress-board.js";

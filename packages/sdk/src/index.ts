@@ -28,6 +28,7 @@ export {
 export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./context/batch/completion-helpers.js";
 export { createBatchResult } from "./context/batch/batch-result.js";
 export { defineDistributedMap } from "./context/distributed-map/definitions.js";
+export { MemoryProgressBoard } from "./distributed-map/memory-progress-board.js";
 export {
   processSqsBatch,
   type SqsEvent,

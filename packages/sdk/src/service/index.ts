@@ -63,8 +63,13 @@ export { randomIds, executionArnOf, executionIdOfArn, type IdSource } from "./id
 export type { CoreContext } from "./core-context.js";
 export type { ChainedInvokeOutcome, PendingChainedInvoke } from "./chained-invokes.js";
 export { JsonLinesFailedItemWriter, type FailedItemsCursor } from "../distributed-map/json-lines-failed-item-writer.js";
+export { FileProgressBoard } from "../distributed-map/file-progress-board.js";
 // The distributed map's types the writer's signatures use (the same ones `@cairn/sdk` exports).
 export type {
+  DistributedMapBoardView,
+  DistributedMapCompletionReason,
+  DistributedMapCounts,
+  DistributedMapProgressBoard,
   DistributedMapFailedItem,
   DistributedMapFailedItemBatch,
   DistributedMapFailedItemWriter,

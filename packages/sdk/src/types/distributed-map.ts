@@ -84,6 +84,32 @@ export interface DistributedMapFailedItemWriter {
   write(batch: DistributedMapFailedItemBatch): Promise<void>;
 }
 
+/** What the children of a run have reported so far, as a {@link DistributedMapProgressBoard} gives it back. */
+export interface DistributedMapBoardView {
+  /** Each reporting partition's latest counts, summed. */
+  counts: DistributedMapCounts;
+  /** Set once the parent decided the map stops (e.g. a child execution failed). */
+  stopped?: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> | undefined;
+}
+
+/**
+ * Shares counts between the children of a running distributed map, so the run's
+ * `completionConfig` applies across all items while children are still running: after each page
+ * a child reports its own counts so far and reads everyone's, and stops reading pages once the
+ * sums meet `minSuccessful` or exceed the tolerated failures; the parent posts a stop there too.
+ * Without a board a child stops only on its own failures, and the others learn of them when it
+ * ends. Calls come from inside steps and may be repeated after a crash, so `report` replaces the
+ * partition's earlier counts (never adds to them), and `stop` may be posted more than once.
+ */
+export interface DistributedMapProgressBoard {
+  /** Records `counts` as partition's latest (replacing earlier ones) and returns the run's view. */
+  report(runId: string, partition: number, counts: DistributedMapCounts): Promise<DistributedMapBoardView>;
+  /** The run's view, without reporting. */
+  read(runId: string): Promise<DistributedMapBoardView>;
+  /** Tells the run's children to stop reading pages, for `reason`; the first reason posted stays. */
+  stop(runId: string, reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">): Promise<void>;
+}
+
 /**
  * The processing half of a distributed map, defined at module scope with `defineDistributedMap`
  * so a child execution finds it by name without running the parent's handler. The options a child
@@ -130,6 +156,14 @@ export interface DistributedMapOptions<TItem, TParams = unknown, TCursor = unkno
   pageSize?: number;
   /** Receives every failed item, page by page (the summary keeps only the first `maxFailedItems`). */
   failedItemWriter?: DistributedMapFailedItemWriter;
+  /**
+   * Where the children of a run share their counts while they run, so the run's completion
+   * (tolerated failures, `minSuccessful`) stops running children too, not only unstarted ones.
+   * It must be reachable from wherever children run: `MemoryProgressBoard` in one process (the
+   * local runner, `cairn run`), `FileProgressBoard` (`@cairn/sdk/service`) on one machine,
+   * `DynamoDbProgressBoard` (`@cairn/dynamodb`) across workers or Lambda invocations.
+   */
+  progressBoard?: DistributedMapProgressBoard;
 }
 
 /** A distributed map's processing half, as `defineDistributedMap` returns it. */
@@ -165,11 +199,19 @@ export interface DistributedMapConfig<TParams = unknown> {
   partitions?: number;
   /**
    * When to stop starting children, counted over all items. Default: no failure tolerated (as
-   * `ctx.map`). A child stops reading pages once its own failures exceed `toleratedFailureCount`.
+   * `ctx.map`). A child stops reading pages once its own failures exceed `toleratedFailureCount`;
+   * with the definition's `progressBoard`, once the whole map's counts reach completion.
    */
   completionConfig?: DistributedMapCompletionConfig;
   /** Failed items kept in the summary (the writer receives them all). Default 100. */
   maxFailedItems?: number;
+  /**
+   * Runs only what an earlier run of this definition left unprocessed — the partitions that
+   * never started, whose child failed or stopped early — each from where it stopped (the
+   * earlier result's `children[].remaining`). Pass the same `params` as that run. Failed items
+   * are not in it: redrive those from the failed-item writer.
+   */
+  continueFrom?: DistributedMapResult;
   /**
    * The function id children are invoked at (a chained invoke). Default: the function's own name
    * (`lambdaContext.functionName`), so the function invokes itself.
@@ -202,18 +244,36 @@ export interface DistributedMapChildOutcome {
   partition: number;
   /**
    * SUCCEEDED: the child ran its partition (its items may have failed); STOPPED_EARLY: it stopped
-   * reading pages once its failures exceeded the tolerance; FAILED: the child execution itself
-   * failed (e.g. the source kept failing); NOT_STARTED: completion was reached first.
+   * reading pages once completion was reached (its own failures, or the whole map's through a
+   * progress board); FAILED: the child execution failed, or reading a page kept failing;
+   * NOT_STARTED: completion was reached first.
    */
   status: "SUCCEEDED" | "STOPPED_EARLY" | "FAILED" | "NOT_STARTED";
-  /** Its items' counts (absent when it did not run to an end). */
+  /** Its items' counts (absent when the child never started or its execution failed). */
   counts?: DistributedMapCounts;
-  /** Why the child execution failed. */
+  /** Why the child execution failed, or why it could not read its next page. */
   errorMessage?: string;
+  /**
+   * Where the partition's unprocessed items start, when it did not run to its end (NOT_STARTED,
+   * STOPPED_EARLY, FAILED): what `config.continueFrom` runs.
+   */
+  remaining?: DistributedMapRemainder;
+}
+
+/** The unprocessed part of a partition: an array range, or where to read on, in the source's terms. */
+export interface DistributedMapRemainder {
+  /** Array sources: positions [from, to) not yet processed. */
+  range?: [number, number];
+  /** Paginated sources: the cursor of the first page not processed (absent: the source's first page). */
+  cursor?: unknown;
+  /** Split by `partitionOf`: the partition's items are those `partitionOf(item, count)` gives `partition` for. */
+  partitionOf?: { partition: number; count: number };
 }
 
 /** The result of a distributed map: counts and outcomes, never the items' results. */
 export interface DistributedMapResult {
+  /** The definition's name. */
+  map: string;
   /** Identifies this run: the failed-item writer's batches carry it (e.g. `JsonLinesFailedItemWriter.read(runId)`). */
   runId: string;
   /** Counts over all items. */

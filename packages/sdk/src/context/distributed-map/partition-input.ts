@@ -1,6 +1,8 @@
 // The input of a child execution. A reserved key marks it, so withDurableExecution runs the
 // partition worker instead of the user's handler; everything in it is JSON and small (no items).
 
+import type { DistributedMapCompletionConfig } from "../../types/distributed-map.js";
+
 /** The reserved key of a partition input. */
 export const PARTITION_INPUT_KEY = "$cairnDistributedMapPartition";
 
@@ -21,10 +23,16 @@ export interface PartitionTask {
   startCursor?: unknown;
   /** Split by `partitionOf`: read the whole source and keep this partition's items. */
   filter?: boolean;
+  /** With `filter`, the partition and count to keep items of when they are not this run's (a continued run). */
+  filterOf?: { partition: number; count: number };
   /** Failed items kept in the child's result. */
   maxFailedItems: number;
   /** Stop reading pages once this child's own failures exceed this. */
   stopAfterFailures?: number;
+  /** The run's completion, applied to the progress board's sums between pages. */
+  completion?: DistributedMapCompletionConfig;
+  /** The run's item count when known (array sources), for a tolerated percentage. */
+  totalItems?: number;
 }
 
 /** A child's input. */

@@ -1,4 +1,4 @@
-import type { DistributedMapCounts, DistributedMapFailedItem } from "../../types/distributed-map.js";
+import type { DistributedMapCompletionReason, DistributedMapCounts, DistributedMapFailedItem } from "../../types/distributed-map.js";
 
 /** What a child execution returns to the parent: counts and a bounded list of failed items. */
 export interface PartitionResult {
@@ -7,8 +7,14 @@ export interface PartitionResult {
   pages: number;
   failedItems: DistributedMapFailedItem[];
   failedItemsTruncated: boolean;
-  /** Set when the child stopped reading pages because its failures exceeded the tolerance. */
+  /** Set when the child stopped reading pages because completion was reached. */
   stoppedEarly?: boolean;
+  /** Why it stopped early, when the whole map's counts (the progress board) said so. */
+  stopReason?: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+  /** Set when reading a page kept failing: the child stopped there, keeping what it had done. */
+  readError?: string;
+  /** Present when the child stopped before its partition's end: the cursor of the first page not processed (absent inside: the source's first page). */
+  unread?: { cursor?: unknown };
 }
 
 /** Counts with everything at zero. */

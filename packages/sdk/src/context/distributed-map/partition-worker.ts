@@ -1,7 +1,14 @@
+import { StepError } from "../../errors/durable-errors.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import type { BatchResult } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
-import type { DistributedMapFailedItem, DistributedMapOptions } from "../../types/distributed-map.js";
+import type {
+  DistributedMapCompletionReason,
+  DistributedMapFailedItem,
+  DistributedMapOptions,
+  DistributedMapProgressBoard,
+} from "../../types/distributed-map.js";
+import { stopReason } from "./completion.js";
 import { definitionNamed } from "./definitions.js";
 import type { PartitionTask } from "./partition-input.js";
 import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
@@ -13,10 +20,14 @@ const DEFAULT_ITEM_CONCURRENCY = 10;
 // between pages here and between children by the parent.
 const RUN_EVERY_ITEM = { toleratedFailurePercentage: 100 } as const;
 
+type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+
 /**
  * A child execution: reads its partition page by page, each page in a step (so the cursor is
  * checkpointed with the page's items), processes each page as a ctx.map (or ctx.mapBatches), and
  * only then reads the next page — a crash resumes at the page being processed, never earlier.
+ * With a progress board, it reports its counts after each page and stops once the whole map's
+ * counts reach the run's completion.
  */
 export async function runPartition(task: PartitionTask, ctx: DurableContext): Promise<PartitionResult> {
   checkTask(task);
@@ -35,20 +46,37 @@ export async function runPartition(task: PartitionTask, ctx: DurableContext): Pr
   };
   let cursor: unknown = source.kind === "array" ? (task.range?.[0] ?? 0) : task.startCursor;
   for (let page = 0; ; page++) {
-    const read = await ctx.step(`read-page-${page}`, async (): Promise<ReadPage> => {
-      const raw =
-        source.kind === "array"
-          ? readArrayPage(source.items, cursor as number, task.range?.[1] ?? source.items.length, pageSize)
-          : await readSourcePage(source.readPage, cursor, definition.name);
-      return keep ? { ...raw, items: raw.items.filter(keep) } : raw;
-    });
+    let read: ReadPage;
+    try {
+      read = await ctx.step(`read-page-${page}`, async (): Promise<ReadPage> => {
+        const raw =
+          source.kind === "array"
+            ? readArrayPage(source.items, cursor as number, task.range?.[1] ?? source.items.length, pageSize)
+            : await readSourcePage(source.readPage, cursor, definition.name);
+        return keep ? { ...raw, items: raw.items.filter(keep) } : raw;
+      });
+    } catch (error) {
+      // The page could not be read (its retries spent): end here, keeping the items done so far
+      // and where to go on from, rather than failing the whole child and losing its counts.
+      if (!(error instanceof StepError)) throw error;
+      result.readError = error.cause?.message ?? error.message;
+      result.unread = cursorAt(cursor);
+      // A partition that cannot be read exceeds any tolerance (its items are unknown): tell the
+      // other children now rather than when the parent hears of it.
+      const board = options.progressBoard;
+      if (board) await ctx.step("post-stop", () => board.stop(task.runId, "FAILURE_TOLERANCE_EXCEEDED"));
+      break;
+    }
     result.pages = page + 1;
     if (read.items.length > 0) await processPage(ctx, task, options, read.items, page, result);
+    const reason = options.progressBoard ? await reportProgress(ctx, options.progressBoard, task, page, result) : undefined;
     if (read.done) break;
     cursor = read.next;
     const failures = result.counts.failed + result.counts.timedOut;
-    if (task.stopAfterFailures !== undefined && failures > task.stopAfterFailures) {
+    if (reason !== undefined || (task.stopAfterFailures !== undefined && failures > task.stopAfterFailures)) {
       result.stoppedEarly = true;
+      if (reason !== undefined) result.stopReason = reason;
+      result.unread = cursorAt(cursor);
       break;
     }
   }
@@ -115,16 +143,41 @@ async function processPage(
   }
 }
 
+/** A cursor as `unread` records it: an absent cursor (the source's first page) stays absent. */
+function cursorAt(cursor: unknown): { cursor?: unknown } {
+  return cursor === undefined ? {} : { cursor };
+}
+
+/**
+ * Reports this child's counts to the board and reads the whole map's, in a step so the decision
+ * to go on is checkpointed (a replay never decides again from a board that has moved on).
+ */
+async function reportProgress(
+  ctx: DurableContext,
+  board: DistributedMapProgressBoard,
+  task: PartitionTask,
+  page: number,
+  result: PartitionResult,
+): Promise<StopReason | undefined> {
+  const decision = await ctx.step(`report-${page}`, async (): Promise<{ stop: StopReason | null }> => {
+    const view = await board.report(task.runId, task.partition, { ...result.counts });
+    const reason = view.stopped ?? stopReason({ counts: view.counts, childFailed: false }, task.completion, task.totalItems);
+    return { stop: reason ?? null };
+  });
+  return decision.stop ?? undefined;
+}
+
 function partitionFilter(options: DistributedMapOptions<unknown, unknown, unknown>, task: PartitionTask): (item: unknown) => boolean {
   const partitionOf = options.partitionOf!;
+  const { partition, count } = task.filterOf ?? { partition: task.partition, count: task.partitionCount };
   return (item) => {
-    const of = partitionOf(item, task.partitionCount);
-    if (!Number.isInteger(of) || of < 0 || of >= task.partitionCount) {
+    const of = partitionOf(item, count);
+    if (!Number.isInteger(of) || of < 0 || of >= count) {
       throw new ValidationError(
-        `distributed map "${task.map}": partitionOf must return a whole number from 0 to ${task.partitionCount - 1}, got ${JSON.stringify(of)} for ${JSON.stringify(item)}.`,
+        `distributed map "${task.map}": partitionOf must return a whole number from 0 to ${count - 1}, got ${JSON.stringify(of)} for ${JSON.stringify(item)}.`,
       );
     }
-    return of === task.partition;
+    return of === partition;
   };
 }
 

@@ -6,7 +6,8 @@ import type { ResolvedSource } from "./sources.js";
 export interface PlannedPartition {
   range?: [number, number];
   startCursor?: unknown;
-  filter?: true;
+  /** Split by `partitionOf`: `true` for this run's own partition, or the partition of an earlier run it continues. */
+  filter?: true | { partition: number; count: number };
 }
 
 /** How the source is split; checkpointed by the parent (small: ranges or start cursors, never items). */

@@ -12,6 +12,7 @@ import type { ContextImpl } from "../durable-context-impl.js";
 import { childFailureLimit, failureToleranceExceeded, stopReason, type Progress } from "./completion.js";
 import { PARTITION_INPUT_KEY, type PartitionInput, type PartitionTask } from "./partition-input.js";
 import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
+import { checkContinuation, planContinuation, remainderOf } from "./continuation.js";
 import { checkSplit, planPartitions, type Plan } from "./plan.js";
 import { resolveSource } from "./sources.js";
 import { selfFunctionName } from "./self-function.js";
@@ -21,11 +22,12 @@ const DEFAULT_MAX_FAILED_ITEMS = 100;
 
 /** How one partition ended, as its context checkpoints it. */
 type PartitionOutcome =
-  | { partition: number; status: "NOT_STARTED"; reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> }
-  | { partition: number; status: "FAILED"; errorMessage: string }
+  | { partition: number; status: "NOT_STARTED"; reason: StopReason }
+  | { partition: number; status: "FAILED"; errorMessage: string; result?: PartitionResult }
   | { partition: number; status: "SUCCEEDED" | "STOPPED_EARLY"; result: PartitionResult };
 
-type Admission = { start: true } | { start: false; reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> };
+type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+type Admission = { start: true } | { start: false; reason: StopReason };
 
 /**
  * ctx.distributedMap: one CONTEXT operation for the run, holding a `plan` step (how the source is
@@ -48,7 +50,9 @@ export async function runDistributedMap(
     );
   }
   const source = resolveSource(definition, config.params);
-  checkSplit(definition, source, config);
+  if (config.continueFrom === undefined) checkSplit(definition, source, config);
+  else checkContinuation(name, config.continueFrom);
+  const board = definition.options.progressBoard;
   const maxChildren = config.maxChildExecutions ?? DEFAULT_MAX_CHILDREN;
   const maxFailedItems = config.maxFailedItems ?? DEFAULT_MAX_FAILED_ITEMS;
   const completion = config.completionConfig;
@@ -56,14 +60,20 @@ export async function runDistributedMap(
 
   return ctx.runInChildContext(`distributed-map-${name}`, async (mapContext) => {
     const runId = `${ctx.engine.executionArn}#${(mapContext as ContextImpl).operationId ?? name}`;
-    const plan: Plan = await mapContext.step("plan", () => planPartitions(definition, source, config));
+    const plan: Plan = await mapContext.step("plan", async () =>
+      config.continueFrom === undefined ? planPartitions(definition, source, config) : planContinuation(name, config.continueFrom, source),
+    );
     const progress: Progress = { counts: zeroCounts(), childFailed: false };
     let finished = 0;
 
     const runPartition = (partition: number): Promise<PartitionOutcome> =>
       mapContext.runInChildContext(`partition-${partition}`, async (p: DurableContext): Promise<PartitionOutcome> => {
         const admission = await p.step("admit", async (): Promise<Admission> => {
-          const reason = stopReason(progress, completion, plan.totalItems);
+          // The board also counts the items of children still running: the fuller view wins.
+          const view = board ? await board.read(runId) : undefined;
+          const counts = view && view.counts.total > progress.counts.total ? view.counts : progress.counts;
+          const reason = view?.stopped ?? stopReason({ counts, childFailed: progress.childFailed }, completion, plan.totalItems);
+          if (reason !== undefined && board) await board.stop(runId, reason);
           return reason === undefined ? { start: true } : { start: false, reason };
         });
         if (!admission.start) return { partition, status: "NOT_STARTED", reason: admission.reason };
@@ -78,32 +88,41 @@ export async function runDistributedMap(
           ...(planned.range === undefined ? {} : { range: planned.range }),
           ...("startCursor" in planned ? { startCursor: planned.startCursor } : {}),
           ...(planned.filter ? { filter: true } : {}),
+          ...(typeof planned.filter === "object" ? { filterOf: planned.filter } : {}),
           maxFailedItems,
           ...(stopAfterFailures === undefined ? {} : { stopAfterFailures }),
+          ...(board && completion ? { completion } : {}),
+          ...(board && plan.totalItems !== undefined ? { totalItems: plan.totalItems } : {}),
         };
         let outcome: PartitionOutcome;
         try {
           const input: PartitionInput = { [PARTITION_INPUT_KEY]: task };
           const result = await p.invoke<PartitionInput, PartitionResult>(`${name}-partition-${partition}`, functionName, input);
-          outcome = { partition, status: result.stoppedEarly ? "STOPPED_EARLY" : "SUCCEEDED", result };
+          outcome =
+            result.readError !== undefined
+              ? { partition, status: "FAILED", errorMessage: `reading a page failed: ${result.readError}`, result }
+              : { partition, status: result.stoppedEarly ? "STOPPED_EARLY" : "SUCCEEDED", result };
         } catch (error) {
           if (!(error instanceof InvokeError)) throw error;
           outcome = { partition, status: "FAILED", errorMessage: error.message };
         }
         // Counts readable while the map runs: the latest progress step holds the totals so far.
-        await p.step("progress", async () => ({
-          finishedChildren: finished + 1,
-          counts: outcome.status === "FAILED" ? { ...progress.counts } : addCounts({ ...progress.counts }, outcome.result.counts),
-        }));
+        await p.step("progress", async () => {
+          const counts = !outcome.result ? { ...progress.counts } : addCounts({ ...progress.counts }, outcome.result.counts);
+          // Children still running hear of a stop through the board, at their next page.
+          const reason = stopReason({ counts, childFailed: progress.childFailed || outcome.status === "FAILED" }, completion, plan.totalItems);
+          if (reason !== undefined && board) await board.stop(runId, reason);
+          return { finishedChildren: finished + 1, counts };
+        });
         return outcome;
       });
 
     const outcomes = await runPool(plan.partitions.length, maxChildren, runPartition, (outcome) => {
       finished++;
       if (outcome.status === "FAILED") progress.childFailed = true;
-      else if (outcome.status !== "NOT_STARTED") addCounts(progress.counts, outcome.result.counts);
+      if (outcome.status !== "NOT_STARTED" && outcome.result) addCounts(progress.counts, outcome.result.counts);
     });
-    return summarize(runId, plan, outcomes, progress, completion, maxFailedItems);
+    return summarize(name, runId, plan, outcomes, progress, completion, maxFailedItems);
   });
 }
 
@@ -137,6 +156,7 @@ function runPool<T>(count: number, limit: number, run: (index: number) => Promis
 }
 
 function summarize(
+  map: string,
   runId: string,
   plan: Plan,
   outcomes: PartitionOutcome[],
@@ -148,36 +168,41 @@ function summarize(
   const children: DistributedMapChildOutcome[] = [];
   const failedItems: DistributedMapResult["failedItems"] = [];
   let failedItemsTruncated = false;
-  let notStartedReason: DistributedMapCompletionReason | undefined;
+  let notStartedReason: StopReason | undefined;
+  let childStopReason: StopReason | undefined;
+  const partitionCount = plan.partitions.length;
   for (const outcome of outcomes) {
-    const range = plan.partitions[outcome.partition]?.range;
-    if (outcome.status === "NOT_STARTED" || outcome.status === "FAILED") {
-      // Items of a known range that no child processed are pending (a redrive's work).
+    const planned = plan.partitions[outcome.partition]!;
+    const range = planned.range;
+    const result = outcome.status === "NOT_STARTED" ? undefined : outcome.result;
+    const remaining = outcome.status === "SUCCEEDED" ? undefined : remainderOf(planned, outcome.partition, partitionCount, result);
+    const child: DistributedMapChildOutcome = { partition: outcome.partition, status: outcome.status };
+    if (outcome.status === "FAILED") child.errorMessage = outcome.errorMessage;
+    if (remaining) child.remaining = remaining;
+    children.push(child);
+    if (outcome.status === "NOT_STARTED") notStartedReason ??= outcome.reason;
+    if (result === undefined) {
+      // Items of a known range that no child processed are pending (what continueFrom runs).
       const pending = range ? range[1] - range[0] : 0;
       counts.pending += pending;
       counts.total += pending;
-      if (outcome.status === "NOT_STARTED") {
-        notStartedReason ??= outcome.reason;
-        children.push({ partition: outcome.partition, status: "NOT_STARTED" });
-      } else {
-        children.push({ partition: outcome.partition, status: "FAILED", errorMessage: outcome.errorMessage });
-      }
       continue;
     }
-    const { result } = outcome;
+    child.counts = result.counts;
+    childStopReason ??= result.stopReason;
     addCounts(counts, result.counts);
-    if (outcome.status === "STOPPED_EARLY" && range) {
-      // A range child that stopped early left the rest of its range unread.
-      const unread = range[1] - range[0] - result.counts.total;
+    if (remaining?.range) {
+      // A range child that stopped before its end left the rest of its range unread.
+      const unread = remaining.range[1] - remaining.range[0];
       counts.pending += unread;
       counts.total += unread;
     }
-    children.push({ partition: outcome.partition, status: outcome.status, counts: result.counts });
     const room = Math.max(0, maxFailedItems - failedItems.length);
     failedItems.push(...result.failedItems.slice(0, room));
     if (result.failedItems.length > room || result.failedItemsTruncated) failedItemsTruncated = true;
   }
   const completionReason: DistributedMapCompletionReason =
-    notStartedReason ?? (failureToleranceExceeded(progress, completion, plan.totalItems) ? "FAILURE_TOLERANCE_EXCEEDED" : "ALL_COMPLETED");
-  return { runId, counts, completionReason, children, failedItems, failedItemsTruncated };
+    notStartedReason ??
+    (failureToleranceExceeded(progress, completion, plan.totalItems) ? "FAILURE_TOLERANCE_EXCEEDED" : (childStopReason ?? "ALL_COMPLETED"));
+  return { map, runId, counts, completionReason, children, failedItems, failedItemsTruncated };
 }

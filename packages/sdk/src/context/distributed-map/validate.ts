@@ -62,6 +62,10 @@ export function validateDefinitionOptions(name: string, options: DistributedMapO
   if (writer !== undefined && (typeof writer !== "object" || writer === null || typeof writer.write !== "function")) {
     throw new ValidationError(`${what}: failedItemWriter must have a write(batch) function.`);
   }
+  const board = options.progressBoard;
+  if (board !== undefined && (typeof board !== "object" || board === null || !["report", "read", "stop"].every((f) => typeof (board as unknown as Record<string, unknown>)[f] === "function"))) {
+    throw new ValidationError(`${what}: progressBoard must have report(runId, partition, counts), read(runId) and stop(runId, reason) functions, e.g. new MemoryProgressBoard().`);
+  }
 }
 
 /** Checks the config of ctx.distributedMap. */
@@ -77,6 +81,9 @@ export function validateRunConfig(name: string, config: DistributedMapConfig<unk
   wholeNumber(what, "config.maxFailedItems", config.maxFailedItems, 0);
   if (config.itemsPerChild !== undefined && config.partitions !== undefined) {
     throw new ValidationError(`${what}: pass config.itemsPerChild or config.partitions, not both.`);
+  }
+  if (config.continueFrom !== undefined && (config.itemsPerChild !== undefined || config.partitions !== undefined)) {
+    throw new ValidationError(`${what}: config.continueFrom takes its partitions from the earlier run; leave out config.partitions and config.itemsPerChild.`);
   }
   if (config.functionName !== undefined && (typeof config.functionName !== "string" || config.functionName.length === 0)) {
     throw new ValidationError(`${what}: config.functionName must be a non-empty string (the function the children run in).`);

@@ -1,0 +1,89 @@
+import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type {
+  DistributedMapBoardView,
+  DistributedMapCompletionReason,
+  DistributedMapCounts,
+  DistributedMapProgressBoard,
+} from "../types/distributed-map.js";
+import { boardView } from "./board-view.js";
+
+type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+
+const STOP_FILE = "stop.json";
+
+/**
+ * A progress board in a directory, for children running as processes of one machine (or on a
+ * shared filesystem): `<directory>/<run>/partition-<n>.json` holds each partition's latest counts,
+ * written whole and renamed into place so a reader never sees half of one, and `stop.json` the
+ * stop, created only if absent so the first reason stays. A run's directory name is its id in
+ * base64url (ids hold `/`, `:` and `#`).
+ *
+ * @example
+ * ```ts
+ * const board = new FileProgressBoard(".cairn/progress");
+ * const backfill = defineDistributedMap("backfill", { source, itemHandler, progressBoard: board });
+ * ```
+ */
+export class FileProgressBoard implements DistributedMapProgressBoard {
+  #writes = 0;
+
+  /** @param directory Where each run's directory is created. */
+  constructor(readonly directory: string) {
+    if (typeof directory !== "string" || directory.length === 0) {
+      throw new TypeError('FileProgressBoard: pass the directory to keep boards in, e.g. new FileProgressBoard(".cairn/progress").');
+    }
+  }
+
+  /** Records partition's latest counts (replacing its earlier ones) and returns the run's view. */
+  async report(runId: string, partition: number, counts: DistributedMapCounts): Promise<DistributedMapBoardView> {
+    const dir = this.#dir(runId);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `partition-${partition}.json`);
+    // pid and a counter: two writers of one partition (a child taken over) never share a temp file.
+    const temporary = `${file}.${process.pid}.${++this.#writes}.tmp`;
+    await writeFile(temporary, JSON.stringify(counts));
+    await rename(temporary, file);
+    return this.read(runId);
+  }
+
+  /** The run's view: every partition's latest counts summed, and the stop posted, if any. */
+  async read(runId: string): Promise<DistributedMapBoardView> {
+    const dir = this.#dir(runId);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return boardView([], undefined);
+      throw error;
+    }
+    const latest: DistributedMapCounts[] = [];
+    let stopped: StopReason | undefined;
+    for (const name of names) {
+      if (name === STOP_FILE) stopped = (JSON.parse(await readFile(join(dir, name), "utf8")) as { reason: StopReason }).reason;
+      else if (/^partition-\d+\.json$/.test(name)) latest.push(JSON.parse(await readFile(join(dir, name), "utf8")) as DistributedMapCounts);
+    }
+    return boardView(latest, stopped);
+  }
+
+  /** Posts a stop; the first reason posted stays. */
+  async stop(runId: string, reason: StopReason): Promise<void> {
+    const dir = this.#dir(runId);
+    await mkdir(dir, { recursive: true });
+    const temporary = join(dir, `${STOP_FILE}.${process.pid}.${++this.#writes}.tmp`);
+    await writeFile(temporary, JSON.stringify({ reason }));
+    try {
+      // link fails if stop.json exists: whoever posted first keeps their reason, and a reader
+      // sees the file whole or not at all.
+      await link(temporary, join(dir, STOP_FILE));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      await unlink(temporary);
+    }
+  }
+
+  #dir(runId: string): string {
+    return join(this.directory, Buffer.from(runId, "utf8").toString("base64url"));
+  }
+}
