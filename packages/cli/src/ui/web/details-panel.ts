@@ -1,6 +1,8 @@
 // The panel for the operation clicked on the timeline: what it is, its input, result and error
 // as pretty JSON, its attempts (steps) and its history events.
 import type { ErrorJson, HistoryEventJson, OperationJson } from "../view-types.js";
+import { describeDistributedMap } from "../distributed-map-progress.js";
+import { partitionRowNote } from "./distributed-map-panel.js";
 import { h } from "./dom.js";
 import { displayName, formatDuration, formatTime, payloadValue, prettyJson, statusClass } from "./format.js";
 import { rowStatus, type TimelineRow } from "./timeline-model.js";
@@ -62,6 +64,8 @@ export function detailsPanel(row: TimelineRow, events: HistoryEventJson[] | unde
   if (op.WaitDetails?.ScheduledEndTimestamp) facts.push(["wait until", formatTime(op.WaitDetails.ScheduledEndTimestamp)]);
   if (op.CallbackDetails?.CallbackId) facts.push(["callback id", op.CallbackDetails.CallbackId]);
   if (op.StepDetails?.NextAttemptTimestamp) facts.push(["next attempt", formatTime(op.StepDetails.NextAttemptTimestamp)]);
+  if (row.partition) facts.push(["partition", `${row.partition.partition}: ${partitionRowNote(row.partition)}${row.partition.reason ? ` (${row.partition.reason})` : ""}`]);
+  if (row.distributedMap) facts.push(["distributed map", describeDistributedMap(row.distributedMap)]);
   if (row.children.length > 0) facts.push(["inside", `${row.children.length} operation${row.children.length === 1 ? "" : "s"}`]);
 
   return h(

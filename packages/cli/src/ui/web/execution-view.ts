@@ -4,6 +4,7 @@ import type { ExecutionView, HistoryEventJson } from "../view-types.js";
 import { callbacksPanel } from "./callbacks-panel.js";
 import type { DataClient } from "./data-client.js";
 import { detailsPanel } from "./details-panel.js";
+import { distributedMapsPanel } from "./distributed-map-panel.js";
 import { h, replaceChildren } from "./dom.js";
 import { formatDuration, formatTime, prettyJson, statusClass } from "./format.js";
 import { buildTimeline, defaultCollapsed, type TimelineModel } from "./timeline-model.js";
@@ -16,6 +17,7 @@ export class ExecutionPage {
   readonly #callbacks = h("div", { class: "callbacks-slot" });
   readonly #result = h("div", { class: "callback-result-slot" });
   readonly #details = h("div", { class: "details-slot" });
+  readonly #maps = h("div", { class: "distributed-maps-slot" });
   readonly #tree = h("pre", { class: "tree", "data-testid": "operation-tree" });
   readonly #forms = new Map<string, HTMLFormElement>();
   /** Operations' history events read on demand (large executions), by operation id. */
@@ -36,6 +38,7 @@ export class ExecutionPage {
       this.#summary,
       this.#result,
       this.#callbacks,
+      this.#maps,
       h("h2", {}, "timeline"),
       h("div", { class: "timeline-slot" }),
       this.#details,
@@ -71,6 +74,7 @@ export class ExecutionPage {
       });
       (this.element.querySelector(".timeline-slot") as HTMLElement).replaceWith(this.#timeline.element);
     }
+    replaceChildren(this.#maps, distributedMapsPanel(this.#model.distributedMaps, (id) => this.#showInTimeline(id)));
     this.#renderTimeline();
     this.#renderDetails();
     this.#tree.textContent = view.treeLines.join("\n");
@@ -81,6 +85,15 @@ export class ExecutionPage {
     this.#renderTimeline();
     this.#renderDetails();
     if (this.#state.selected !== undefined) this.#details.scrollIntoView({ block: "nearest" });
+  }
+
+  /** Selects a map's row with its partitions unfolded, and scrolls to it. */
+  #showInTimeline(id: string): void {
+    this.#state.collapsed.delete(id);
+    if (this.#state.selected !== id) this.#select(id);
+    else this.#renderTimeline();
+    this.#timeline?.reveal(id);
+    this.#timeline?.element.scrollIntoView({ block: "nearest" });
   }
 
   #renderTimeline(): void {

@@ -1,8 +1,9 @@
 // Turns an execution's operations and history into timeline rows: when each operation ran, its
 // step attempts and the retry delays between them, and whether it was waiting rather than working.
 // Pure data: the rendering (and the virtualisation) is in timeline-view.ts.
+import { distributedMaps, type DistributedMapProgress, type PartitionProgress } from "../distributed-map-progress.js";
 import type { ExecutionView, HistoryEventJson, OperationJson } from "../view-types.js";
-import { compareOperationIds } from "./format.js";
+import { compareOperationIds, payloadValue } from "./format.js";
 
 /** A span of time in epoch milliseconds. */
 export interface Span {
@@ -55,11 +56,22 @@ export interface TimelineRow {
    * operation of its own, so the row is made from the batch's summary, with status SKIPPED.
    */
   synthetic: boolean;
+  /** A distributed map's context: its progress. */
+  distributedMap?: DistributedMapProgress | undefined;
+  /** A distributed map's partition context: how its child is doing. */
+  partition?: PartitionProgress | undefined;
 }
 
-/** The status a row is drawn with: a timed-out batch item as TIMED_OUT, otherwise the operation's. */
+/**
+ * The status a row is drawn with: a timed-out batch item as TIMED_OUT; a distributed map's
+ * partition whose child failed as FAILED and one never started as SKIPPED (its context itself
+ * succeeds either way); otherwise the operation's.
+ */
 export function rowStatus(row: TimelineRow): string {
-  return row.timedOut ? "TIMED_OUT" : row.op.Status;
+  if (row.timedOut) return "TIMED_OUT";
+  if (row.partition?.status === "FAILED") return "FAILED";
+  if (row.partition?.status === "NOT_STARTED") return "SKIPPED";
+  return row.op.Status;
 }
 
 /** The timeline of one execution. */
@@ -74,6 +86,8 @@ export interface TimelineModel {
   range: Span;
   /** When the handler was running: one span per completed invocation. */
   invocations: Span[];
+  /** The execution's distributed maps, in operation order. */
+  distributedMaps: DistributedMapProgress[];
 }
 
 const WAITING_TYPES = new Set(["WAIT", "CALLBACK", "CHAINED_INVOKE"]);
@@ -121,6 +135,15 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
     byId.set(op.Id, row);
   }
   applyBatchSummaries(byId);
+  const maps = distributedMaps(view.operations, payloadValue);
+  for (const map of maps) {
+    const mapRow = byId.get(map.operationId);
+    if (mapRow) mapRow.distributedMap = map;
+    for (const partition of map.partitions) {
+      const row = partition.operationId === undefined ? undefined : byId.get(partition.operationId);
+      if (row) row.partition = partition;
+    }
+  }
 
   const roots: TimelineRow[] = [];
   for (const row of byId.values()) {
@@ -153,7 +176,7 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
   const invocations = view.invocations.map((inv) => ({ start: ms(inv.start) ?? range.start, end: ms(inv.end) ?? range.end }));
   let count = 0;
   for (const row of byId.values()) if (!row.synthetic) count++;
-  return { roots, byId, count, range, invocations };
+  return { roots, byId, count, range, invocations, distributedMaps: maps };
 }
 
 const ITEM_SUBTYPE: Record<string, string> = { Map: "MapIteration", Parallel: "ParallelBranch" };

@@ -1,6 +1,7 @@
 // The timeline: one row per operation, a bar from its start to its end on a shared time axis,
 // invocations as bands behind the rows. Rows are virtualised — only those in (or near) the
 // scrolled window are in the DOM — so a 10 000-operation execution renders as fast as a small one.
+import { mapRowNote, partitionRowNote } from "./distributed-map-panel.js";
 import { h, replaceChildren } from "./dom.js";
 import { displayName, formatDuration, statusClass } from "./format.js";
 import { rowStatus, visibleRows, type Span, type TimelineModel, type TimelineRow } from "./timeline-model.js";
@@ -132,6 +133,8 @@ export class TimelineView {
       h("span", { class: `tl-dot ${statusClass(rowStatus(row))}` }),
       h("span", { class: "tl-name" }, displayName(op)),
       h("span", { class: "tl-id" }, op.Id),
+      row.distributedMap ? h("span", { class: "tl-count tl-dm-note" }, mapRowNote(row.distributedMap)) : null,
+      row.partition ? h("span", { class: "tl-count tl-dm-note" }, partitionRowNote(row.partition)) : null,
       collapsed ? h("span", { class: "tl-count" }, `${row.children.length} inside`) : null,
     );
     const element = h(
@@ -148,6 +151,8 @@ export class TimelineView {
         "data-subtype": op.SubType,
         "data-timed-out": row.timedOut ? "true" : undefined,
         "data-synthetic": row.synthetic ? "true" : undefined,
+        "data-partition": row.partition?.partition,
+        "data-partition-status": row.partition?.status,
         onclick: () => this.callbacks.onSelect(op.Id),
         onkeydown: (event) => {
           if ((event as KeyboardEvent).key === "Enter") this.callbacks.onSelect(op.Id);
