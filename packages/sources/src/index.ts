@@ -4,6 +4,7 @@
  * ({@link s3JsonLinesSource}, {@link s3CsvSource}) and DynamoDB Query and Scan pages
  * ({@link dynamoDbQuerySource}, {@link dynamoDbScanSource}). Each reads page by page with a plain
  * JSON cursor that a child execution checkpoints, and splits into partitions its own way.
+ * {@link S3FailedItemWriter} keeps a map's failed items in S3 and reads them back as a redrive's source.
  *
  * @packageDocumentation
  */
@@ -18,3 +19,5 @@ export { dynamoDbScanSource, type DynamoDbScanSourceOptions, type DynamoDbScanCu
 export type { ItemShape } from "./dynamodb/items.js";
 export type { CursorKey, CursorKeyAttribute } from "./dynamodb/key-codec.js";
 export { SourceObjectChangedError, MalformedRecordError } from "./errors.js";
+export { S3FailedItemWriter, type S3FailedItemWriterOptions } from "./s3/failed-item-writer.js";
+export type { S3FailedItemsCursor } from "./s3/failed-items-source.js";
