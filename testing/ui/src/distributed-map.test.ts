@@ -98,6 +98,12 @@ describe("cairn ui: distributed map progress", () => {
     expect(await shownMap(page)).toEqual(expected);
     const note = await page.locator('[data-testid="timeline-row"][data-partition="0"] .tl-dm-note').innerText();
     expect(note).toBe("succeeded · 48 ok, 2 failed");
+    // "show in timeline" opens the map's row with its counts in the details.
+    await page.locator('[data-testid="distributed-map"] .dm-show').click();
+    const details = page.locator('[data-testid="details"]');
+    await details.waitFor({ timeout: 10_000 });
+    expect(await details.getAttribute("data-operation-id")).toBe(await page.locator('[data-testid="distributed-map"]').getAttribute("data-operation-id"));
+    expect(await details.innerText()).toContain("2/4 children finished (2 not started)");
     await page.close();
 
     const file = join(store, "map.html");

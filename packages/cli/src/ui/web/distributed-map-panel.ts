@@ -15,15 +15,22 @@ const COUNT_LABELS: [keyof ItemCounts, string][] = [
   ["total", "total"],
 ];
 
-/** The panels of an execution's distributed maps; null when it has none. */
-export function distributedMapsPanel(maps: readonly DistributedMapProgress[], onShow: (operationId: string) => void): HTMLElement | null {
+/**
+ * The panels of an execution's distributed maps; null when it has none. `executionEnded`: a map
+ * still STARTED then is not running but abandoned, and is shown as STARTED.
+ */
+export function distributedMapsPanel(maps: readonly DistributedMapProgress[], executionEnded: boolean, onShow: (operationId: string) => void): HTMLElement | null {
   if (maps.length === 0) return null;
-  return h("section", { class: "distributed-maps" }, h("h2", {}, maps.length === 1 ? "distributed map" : "distributed maps"), ...maps.map((map) => mapPanel(map, onShow)));
+  return h(
+    "section",
+    { class: "distributed-maps" },
+    h("h2", {}, maps.length === 1 ? "distributed map" : "distributed maps"),
+    ...maps.map((map) => mapPanel(map, map.status === "STARTED" && !executionEnded, onShow)),
+  );
 }
 
-function mapPanel(map: DistributedMapProgress, onShow: (operationId: string) => void): HTMLElement {
+function mapPanel(map: DistributedMapProgress, running: boolean, onShow: (operationId: string) => void): HTMLElement {
   const { children, counts } = map;
-  const running = map.status === "STARTED";
   const figure = (name: string, label: string, value: number): HTMLElement =>
     h("div", { class: "dm-figure", "data-count": name }, h("span", { class: "dm-value" }, String(value)), h("span", { class: "dm-label" }, label));
   return h(

@@ -74,7 +74,7 @@ export class ExecutionPage {
       });
       (this.element.querySelector(".timeline-slot") as HTMLElement).replaceWith(this.#timeline.element);
     }
-    replaceChildren(this.#maps, distributedMapsPanel(this.#model.distributedMaps, (id) => this.#showInTimeline(id)));
+    replaceChildren(this.#maps, distributedMapsPanel(this.#model.distributedMaps, view.status !== "RUNNING", (id) => this.#showInTimeline(id)));
     this.#renderTimeline();
     this.#renderDetails();
     this.#tree.textContent = view.treeLines.join("\n");
