@@ -87,7 +87,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Peak resident set size of this process in bytes, sampled every `everyMs` until `stop()`. */
+/**
+ * Peak resident set size of this process in bytes, sampled every `everyMs` until `stop()`: unlike
+ * `process.resourceUsage().maxRSS`, it covers only the span measured (a peak between samples can be missed).
+ */
 export function sampleRss(everyMs = 50): { stop: () => number } {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
@@ -97,7 +100,6 @@ export function sampleRss(everyMs = 50): { stop: () => number } {
   return {
     stop: () => {
       clearInterval(timer);
-      // maxRSS (KiB) also catches a peak between samples, but counts from the process start.
       return Math.max(peak, process.memoryUsage.rss());
     },
   };
