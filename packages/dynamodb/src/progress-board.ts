@@ -4,14 +4,13 @@
 import { PutItemCommand, QueryCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import type {
   DistributedMapBoardView,
-  DistributedMapCompletionReason,
+  DistributedMapStopReason,
   DistributedMapCounts,
   DistributedMapProgressBoard,
 } from "@cairn/sdk";
 import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
 import { A, type CairnTable } from "./table.js";
 
-type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
 
 /** Options of {@link DynamoDbProgressBoard}. */
 export interface DynamoDbProgressBoardOptions {
@@ -63,7 +62,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
   /** The run's view: every partition's latest counts summed, and the stop posted, if any. */
   async read(runId: string): Promise<DistributedMapBoardView> {
     const counts: DistributedMapCounts = { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 };
-    let stopped: StopReason | undefined;
+    let stopped: DistributedMapStopReason | undefined;
     let after: Record<string, AttributeValue> | undefined;
     do {
       const page = await withRetry("Query", this.table.tableName, this.retry, () =>
@@ -80,7 +79,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
       );
       for (const item of page.Items ?? []) {
         const data = JSON.parse(item[A.data]?.S ?? "{}") as Record<string, unknown>;
-        if (item[A.sk]?.S === STOP_KEY) stopped = data.reason as StopReason;
+        if (item[A.sk]?.S === STOP_KEY) stopped = data.reason as DistributedMapStopReason;
         else for (const field of COUNT_FIELDS) counts[field] += typeof data[field] === "number" ? data[field] : 0;
       }
       after = page.LastEvaluatedKey;
@@ -89,7 +88,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
   }
 
   /** Posts a stop; the first reason posted stays. */
-  async stop(runId: string, reason: StopReason): Promise<void> {
+  async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
     await this.put(runId, STOP_KEY, JSON.stringify({ reason }), 0, "attribute_not_exists(#pk)");
   }
 

@@ -21,13 +21,13 @@ const noRetry = () => ({ shouldRetry: false });
 
 /** Runs `definition` to its end on the local runner, its children invoked at `fn`. */
 async function runMap(
-  definition: DistributedMapDefinition<never, never, never>,
+  definition: { readonly name: string },
   fn: string,
   config: Record<string, unknown>,
   crashChildren?: (checkpoint: number) => "before" | "after" | undefined,
 ): Promise<DistributedMapResult> {
   const handler = withDurableExecution(async (_e: unknown, ctx) =>
-    ctx.distributedMap(definition as DistributedMapDefinition<unknown, unknown, unknown>, { ...config, functionName: fn }),
+    ctx.distributedMap(definition as unknown as DistributedMapDefinition<unknown, unknown, unknown>, { ...config, functionName: fn }),
   );
   const child = crashChildren ? crashingChildren(handler, crashChildren).wrapped : handler;
   const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction(fn, child);
@@ -78,7 +78,7 @@ describe("a progress board: the map's completion reaches children that are runni
           pageSize: 10,
           progressBoard: board,
         });
-        const summary = await runMap(withBoard as never, `dm-board-fn-${kind}`, {
+        const summary = await runMap(withBoard, `dm-board-fn-${kind}`, {
           itemsPerChild: 100,
           maxChildExecutions: 4,
           completionConfig: { toleratedFailureCount: 5 },
@@ -107,7 +107,7 @@ describe("a progress board: the map's completion reaches children that are runni
       itemHandler: slowItems((n) => n >= 10 && n < 100, seen),
       pageSize: 10,
     });
-    const summary = await runMap(noBoard as never, "dm-no-board-fn", {
+    const summary = await runMap(noBoard, "dm-no-board-fn", {
       itemsPerChild: 100,
       maxChildExecutions: 4,
       completionConfig: { toleratedFailureCount: 5 },
@@ -126,7 +126,7 @@ describe("a progress board: the map's completion reaches children that are runni
       pageSize: 10,
       progressBoard: board,
     });
-    const summary = await runMap(enough as never, "dm-min-fn", {
+    const summary = await runMap(enough, "dm-min-fn", {
       itemsPerChild: 100,
       maxChildExecutions: 4,
       completionConfig: { minSuccessful: 120 },
@@ -156,7 +156,7 @@ describe("a progress board: the map's completion reaches children that are runni
       itemHandler: slowItems(() => false, seen, 600),
       progressBoard: board,
     });
-    const summary = await runMap(broken as never, "dm-board-broken-fn", { partitions: 3, maxChildExecutions: 3 });
+    const summary = await runMap(broken, "dm-board-broken-fn", { partitions: 3, maxChildExecutions: 3 });
     expect(summary.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
     expect(summary.children[0]).toMatchObject({ status: "FAILED", counts: { succeeded: 20 }, remaining: { cursor: 20 } });
     expect(summary.children[0]!.errorMessage).toMatch(/the table is gone/);
@@ -180,7 +180,7 @@ describe("config.continueFrom: going on from where a run stopped", () => {
         }, { retryStrategy: noRetry }),
       pageSize: 10,
     });
-    const first = await runMap(definition as never, "dm-ca-fn", {
+    const first = await runMap(definition, "dm-ca-fn", {
       itemsPerChild: 100,
       maxChildExecutions: 2,
       completionConfig: { toleratedFailureCount: 5 },
@@ -192,7 +192,7 @@ describe("config.continueFrom: going on from where a run stopped", () => {
 
     bad = () => false;
     const before = new Map(processed);
-    const second = await runMap(definition as never, "dm-ca-fn-2", { continueFrom: first, maxChildExecutions: 3 });
+    const second = await runMap(definition, "dm-ca-fn-2", { continueFrom: first, maxChildExecutions: 3 });
     expect(second.completionReason).toBe("ALL_COMPLETED");
     expect(second.counts).toMatchObject({ succeeded: first.counts.pending, failed: 0, pending: 0, total: first.counts.pending });
     expect(second.children.every((c) => c.status === "SUCCEEDED" && c.remaining === undefined)).toBe(true);
@@ -224,7 +224,7 @@ describe("config.continueFrom: going on from where a run stopped", () => {
         }),
       retryStrategy: noRetry,
     });
-    const first = await runMap(definition as never, "dm-cc-fn", { partitions: 4, maxChildExecutions: 1 });
+    const first = await runMap(definition, "dm-cc-fn", { partitions: 4, maxChildExecutions: 1 });
     expect(first.children.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "FAILED", "NOT_STARTED"]);
     expect(first.children[2]).toMatchObject({ counts: { succeeded: 30 }, remaining: { cursor: 230 } });
     expect(first.children[3]).toMatchObject({ remaining: { cursor: 300 } });
@@ -232,7 +232,7 @@ describe("config.continueFrom: going on from where a run stopped", () => {
     broken = false;
     reads.length = 0;
     // Children crash at checkpoints along the way; a crash costs at most the work it interrupted.
-    const second = await runMap(definition as never, "dm-cc-fn-2", { continueFrom: first }, (n) => (n % 7 === 0 ? "after" : undefined));
+    const second = await runMap(definition, "dm-cc-fn-2", { continueFrom: first }, (n) => (n % 7 === 0 ? "after" : undefined));
     expect(second.counts.succeeded).toBe(170);
     expect(Math.min(...reads)).toBe(230);
     for (let n = 0; n < 400; n++) expect(processed.get(n) ?? 0, `item ${n}`).toBeGreaterThanOrEqual(1);
@@ -256,13 +256,13 @@ describe("config.continueFrom: going on from where a run stopped", () => {
           return n;
         }, { retryStrategy: noRetry }),
     });
-    const first = await runMap(definition as never, "dm-cb-fn", { partitions: 5, maxChildExecutions: 1, completionConfig: { toleratedFailureCount: 0 } });
+    const first = await runMap(definition, "dm-cb-fn", { partitions: 5, maxChildExecutions: 1, completionConfig: { toleratedFailureCount: 0 } });
     expect(first.children.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "STOPPED_EARLY", "NOT_STARTED", "NOT_STARTED"]);
     expect(first.children[2]!.remaining).toEqual({ partitionOf: { partition: 2, count: 5 }, cursor: 20 });
     expect(first.children[3]!.remaining).toEqual({ partitionOf: { partition: 3, count: 5 } });
 
     failing = false;
-    const second = await runMap(definition as never, "dm-cb-fn-2", { continueFrom: first });
+    const second = await runMap(definition, "dm-cb-fn-2", { continueFrom: first });
     expect(second.children).toHaveLength(3);
     expect(second.counts.succeeded).toBe(40 - 4 + 40 + 40);
     for (let n = 0; n < 200; n++) expect(processed.get(n) ?? 0, `item ${n}`).toBe(n === 7 ? 0 : 1);
@@ -271,13 +271,13 @@ describe("config.continueFrom: going on from where a run stopped", () => {
   it("refuses another map's result, or partitions beside continueFrom, before anything runs", async () => {
     const a = defineDistributedMap("dm-continue-a", { source: () => [1, 2, 3], itemHandler: async (n: number) => n });
     const b = defineDistributedMap("dm-continue-b", { source: () => [1, 2, 3], itemHandler: async (n: number) => n });
-    const first = await runMap(a as never, "dm-cv-a", {});
+    const first = await runMap(a, "dm-cv-a", {});
     expect(first.map).toBe("dm-continue-a");
-    await expect(runMap(b as never, "dm-cv-b", { continueFrom: first })).rejects.toThrow(/continueFrom is a result of "dm-continue-a", not of "dm-continue-b"/);
-    await expect(runMap(a as never, "dm-cv-a2", { continueFrom: first, partitions: 2 })).rejects.toThrow(/leave out config.partitions/);
-    await expect(runMap(a as never, "dm-cv-a3", { continueFrom: { map: "dm-continue-a" } })).rejects.toThrow(/must be the result of an earlier run/);
+    await expect(runMap(b, "dm-cv-b", { continueFrom: first })).rejects.toThrow(/continueFrom is a result of "dm-continue-a", not of "dm-continue-b"/);
+    await expect(runMap(a, "dm-cv-a2", { continueFrom: first, partitions: 2 })).rejects.toThrow(/leave out config.partitions/);
+    await expect(runMap(a, "dm-cv-a3", { continueFrom: { map: "dm-continue-a" } })).rejects.toThrow(/must be the result of an earlier run/);
     // Nothing left: a continued run of a finished map runs no child.
-    const nothing = await runMap(a as never, "dm-cv-a4", { continueFrom: first });
+    const nothing = await runMap(a, "dm-cv-a4", { continueFrom: first });
     expect(nothing).toMatchObject({ completionReason: "ALL_COMPLETED", children: [], counts: { total: 0 } });
     expect(() => defineDistributedMap("dm-bad-board", { source: () => [], itemHandler: async () => 1, progressBoard: {} as never })).toThrow(
       /progressBoard must have report/,

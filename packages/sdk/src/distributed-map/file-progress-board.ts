@@ -2,13 +2,12 @@ import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:
 import { join } from "node:path";
 import type {
   DistributedMapBoardView,
-  DistributedMapCompletionReason,
+  DistributedMapStopReason,
   DistributedMapCounts,
   DistributedMapProgressBoard,
 } from "../types/distributed-map.js";
 import { boardView } from "./board-view.js";
 
-type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
 
 const STOP_FILE = "stop.json";
 
@@ -58,16 +57,16 @@ export class FileProgressBoard implements DistributedMapProgressBoard {
       throw error;
     }
     const latest: DistributedMapCounts[] = [];
-    let stopped: StopReason | undefined;
+    let stopped: DistributedMapStopReason | undefined;
     for (const name of names) {
-      if (name === STOP_FILE) stopped = (JSON.parse(await readFile(join(dir, name), "utf8")) as { reason: StopReason }).reason;
+      if (name === STOP_FILE) stopped = (JSON.parse(await readFile(join(dir, name), "utf8")) as { reason: DistributedMapStopReason }).reason;
       else if (/^partition-\d+\.json$/.test(name)) latest.push(JSON.parse(await readFile(join(dir, name), "utf8")) as DistributedMapCounts);
     }
     return boardView(latest, stopped);
   }
 
   /** Posts a stop; the first reason posted stays. */
-  async stop(runId: string, reason: StopReason): Promise<void> {
+  async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
     const dir = this.#dir(runId);
     await mkdir(dir, { recursive: true });
     const temporary = join(dir, `${STOP_FILE}.${process.pid}.${++this.#writes}.tmp`);

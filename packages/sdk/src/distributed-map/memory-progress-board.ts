@@ -1,6 +1,6 @@
 import type {
   DistributedMapBoardView,
-  DistributedMapCompletionReason,
+  DistributedMapStopReason,
   DistributedMapCounts,
   DistributedMapProgressBoard,
 } from "../types/distributed-map.js";
@@ -8,7 +8,7 @@ import { boardView } from "./board-view.js";
 
 interface RunBoard {
   partitions: Map<number, DistributedMapCounts>;
-  stopped?: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+  stopped?: DistributedMapStopReason;
 }
 
 /**
@@ -38,7 +38,7 @@ export class MemoryProgressBoard implements DistributedMapProgressBoard {
   }
 
   /** Posts a stop; the first reason posted stays. */
-  async stop(runId: string, reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">): Promise<void> {
+  async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
     const run = this.#run(runId);
     run.stopped ??= reason;
   }

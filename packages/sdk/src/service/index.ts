@@ -70,6 +70,7 @@ export type {
   DistributedMapCompletionReason,
   DistributedMapCounts,
   DistributedMapProgressBoard,
+  DistributedMapStopReason,
   DistributedMapFailedItem,
   DistributedMapFailedItemBatch,
   DistributedMapFailedItemWriter,

@@ -84,12 +84,15 @@ export interface DistributedMapFailedItemWriter {
   write(batch: DistributedMapFailedItemBatch): Promise<void>;
 }
 
+/** Why a distributed map stops starting or running children: a completion reason other than ALL_COMPLETED. */
+export type DistributedMapStopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+
 /** What the children of a run have reported so far, as a {@link DistributedMapProgressBoard} gives it back. */
 export interface DistributedMapBoardView {
   /** Each reporting partition's latest counts, summed. */
   counts: DistributedMapCounts;
   /** Set once the parent decided the map stops (e.g. a child execution failed). */
-  stopped?: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED"> | undefined;
+  stopped?: DistributedMapStopReason | undefined;
 }
 
 /**
@@ -107,7 +110,7 @@ export interface DistributedMapProgressBoard {
   /** The run's view, without reporting. */
   read(runId: string): Promise<DistributedMapBoardView>;
   /** Tells the run's children to stop reading pages, for `reason`; the first reason posted stays. */
-  stop(runId: string, reason: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">): Promise<void>;
+  stop(runId: string, reason: DistributedMapStopReason): Promise<void>;
 }
 
 /**
@@ -267,7 +270,12 @@ export interface DistributedMapRemainder {
   /** Paginated sources: the cursor of the first page not processed (absent: the source's first page). */
   cursor?: unknown;
   /** Split by `partitionOf`: the partition's items are those `partitionOf(item, count)` gives `partition` for. */
-  partitionOf?: { partition: number; count: number };
+  partitionOf?: {
+    /** The bucket of the run that stopped. */
+    partition: number;
+    /** That run's partition count. */
+    count: number;
+  };
 }
 
 /** The result of a distributed map: counts and outcomes, never the items' results. */

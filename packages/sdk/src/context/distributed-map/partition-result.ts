@@ -1,4 +1,4 @@
-import type { DistributedMapCompletionReason, DistributedMapCounts, DistributedMapFailedItem } from "../../types/distributed-map.js";
+import type { DistributedMapStopReason, DistributedMapCounts, DistributedMapFailedItem } from "../../types/distributed-map.js";
 
 /** What a child execution returns to the parent: counts and a bounded list of failed items. */
 export interface PartitionResult {
@@ -10,7 +10,7 @@ export interface PartitionResult {
   /** Set when the child stopped reading pages because completion was reached. */
   stoppedEarly?: boolean;
   /** Why it stopped early, when the whole map's counts (the progress board) said so. */
-  stopReason?: Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
+  stopReason?: DistributedMapStopReason;
   /** Set when reading a page kept failing: the child stopped there, keeping what it had done. */
   readError?: string;
   /** Present when the child stopped before its partition's end: the cursor of the first page not processed (absent inside: the source's first page). */

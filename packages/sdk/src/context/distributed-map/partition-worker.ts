@@ -3,7 +3,7 @@ import { ValidationError } from "../../errors/validation-error.js";
 import type { BatchResult } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
 import type {
-  DistributedMapCompletionReason,
+  DistributedMapStopReason,
   DistributedMapFailedItem,
   DistributedMapOptions,
   DistributedMapProgressBoard,
@@ -20,7 +20,6 @@ const DEFAULT_ITEM_CONCURRENCY = 10;
 // between pages here and between children by the parent.
 const RUN_EVERY_ITEM = { toleratedFailurePercentage: 100 } as const;
 
-type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
 
 /**
  * A child execution: reads its partition page by page, each page in a step (so the cursor is
@@ -158,8 +157,8 @@ async function reportProgress(
   task: PartitionTask,
   page: number,
   result: PartitionResult,
-): Promise<StopReason | undefined> {
-  const decision = await ctx.step(`report-${page}`, async (): Promise<{ stop: StopReason | null }> => {
+): Promise<DistributedMapStopReason | undefined> {
+  const decision = await ctx.step(`report-${page}`, async (): Promise<{ stop: DistributedMapStopReason | null }> => {
     const view = await board.report(task.runId, task.partition, { ...result.counts });
     const reason = view.stopped ?? stopReason({ counts: view.counts, childFailed: false }, task.completion, task.totalItems);
     return { stop: reason ?? null };

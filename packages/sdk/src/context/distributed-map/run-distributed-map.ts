@@ -3,7 +3,7 @@ import { ValidationError } from "../../errors/validation-error.js";
 import type { DurableContext } from "../../types/context.js";
 import type {
   DistributedMapChildOutcome,
-  DistributedMapCompletionReason,
+  DistributedMapCompletionReason, DistributedMapStopReason,
   DistributedMapConfig,
   DistributedMapDefinition,
   DistributedMapResult,
@@ -22,12 +22,11 @@ const DEFAULT_MAX_FAILED_ITEMS = 100;
 
 /** How one partition ended, as its context checkpoints it. */
 type PartitionOutcome =
-  | { partition: number; status: "NOT_STARTED"; reason: StopReason }
+  | { partition: number; status: "NOT_STARTED"; reason: DistributedMapStopReason }
   | { partition: number; status: "FAILED"; errorMessage: string; result?: PartitionResult }
   | { partition: number; status: "SUCCEEDED" | "STOPPED_EARLY"; result: PartitionResult };
 
-type StopReason = Exclude<DistributedMapCompletionReason, "ALL_COMPLETED">;
-type Admission = { start: true } | { start: false; reason: StopReason };
+type Admission = { start: true } | { start: false; reason: DistributedMapStopReason };
 
 /**
  * ctx.distributedMap: one CONTEXT operation for the run, holding a `plan` step (how the source is
@@ -168,8 +167,8 @@ function summarize(
   const children: DistributedMapChildOutcome[] = [];
   const failedItems: DistributedMapResult["failedItems"] = [];
   let failedItemsTruncated = false;
-  let notStartedReason: StopReason | undefined;
-  let childStopReason: StopReason | undefined;
+  let notStartedReason: DistributedMapStopReason | undefined;
+  let childStopReason: DistributedMapStopReason | undefined;
   const partitionCount = plan.partitions.length;
   for (const outcome of outcomes) {
     const planned = plan.partitions[outcome.partition]!;
