@@ -1,7 +1,10 @@
 // The stores group: the same workloads on Cairn's memory store, its file store, DynamoDB Local
 // (through @cairn/dynamodb) and Restate, in one run, beside this machine's fdatasync latency.
 //
-//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--no-memory] [--dir <tmp>] [--timeout <s>]
+//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--workloads conc-20x200,...] [--no-memory] [--dir <tmp>] [--timeout <s>]
+//
+// --workloads keeps only the named workloads (ids as in workloads.mjs: seq-200, conc-20x200,
+// conc-100x50, map-1000, short-500), to measure a few of them again and again.
 //
 // At the end it measures peak RSS of a map over 1 000 to 100 000 items on the file store
 // (map-memory.mjs; `node run.mjs memory` runs only that), unless --no-memory.
@@ -30,19 +33,22 @@ export const SUMMARY_PREFIX = "STORES_SUMMARY ";
 const childPath = fileURLToPath(new URL("./store-child.mjs", import.meta.url));
 const benchDir = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
+const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--workloads <id,...>] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
 
 function parseArgs(argv) {
-  const options = { smoke: false, stores: STORE_ORDER, memory: true, directory: tmpdir(), timeoutMs: undefined };
+  const options = { smoke: false, stores: STORE_ORDER, workloads: undefined, memory: true, directory: tmpdir(), timeoutMs: undefined };
   readArgs(argv, usage, (arg, value) => {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--stores") options.stores = value().split(",");
+    else if (arg === "--workloads") options.workloads = value().split(",");
     else if (arg === "--no-memory") options.memory = false;
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
     else return false;
   });
   for (const store of options.stores) if (!STORE_ORDER.includes(store)) throw new Error(`unknown store ${store}; one of ${STORE_ORDER.join(", ")}`);
+  const ids = storeWorkloads(options.smoke).map((w) => w.id);
+  for (const id of options.workloads ?? []) if (!ids.includes(id)) throw new Error(`unknown workload ${id}; one of ${ids.join(", ")}`);
   options.timeoutMs ??= options.smoke ? 120_000 : 900_000;
   if (!(options.timeoutMs > 0)) throw new Error("--timeout must be a positive number of seconds");
   return options;
@@ -93,7 +99,7 @@ function signalGroup(pid, signal) {
 /** Runs one store's child; resolves with its result line, plus which of its processes were left running. */
 function runStore(store, options, active) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [childPath, store, JSON.stringify({ smoke: options.smoke, directory: options.directory })], {
+    const child = spawn(process.execPath, [childPath, store, JSON.stringify({ smoke: options.smoke, directory: options.directory, workloads: options.workloads })], {
       cwd: benchDir,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // a process group of its own: its servers can be stopped with it
@@ -139,7 +145,7 @@ function runStore(store, options, active) {
 
 export async function runStores(argv) {
   const options = parseArgs(argv);
-  const workloads = storeWorkloads(options.smoke);
+  const workloads = storeWorkloads(options.smoke).filter((w) => !options.workloads || options.workloads.includes(w.id));
   const began = now();
   const [load1, load5] = loadavg();
   console.log(
@@ -201,7 +207,7 @@ export async function runStores(argv) {
         ? `\nWARNING: the fdatasync figures disagree (${fdatasyncRuns.map((m) => `${fmt(m.syncMs)} ms bare, ${fmt(m.asyncMs)} ms through the thread pool, ${m.when}`).join("; ")}): ` +
           "something else was using the disk or the CPUs; the file-store figures are unreliable."
         : "") +
-      `\nThe Restate map is ${workloads.find((w) => w.handler === "map").size} ctx.run started together and awaited with RestatePromise.all (Restate has no map).` +
+      `\nThe Restate map is ${workloads.find((w) => w.handler === "map")?.size ?? "n"} ctx.run started together and awaited with RestatePromise.all (Restate has no map).` +
       `\nShort executions: each is a step, a ${SHORT_WAIT_SECONDS} s durable wait (Cairn ctx.wait, Restate ctx.sleep) in real time on every store, then two steps; ` +
       `executions/s = executions ÷ the time until the last has ended, so the wait caps it at executions ÷ ${SHORT_WAIT_SECONDS} s. ` +
       "DynamoDB requests for them are per step (3 per execution) and include the start, the wait and the wake-up.",

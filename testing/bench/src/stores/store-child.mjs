@@ -101,7 +101,7 @@ async function warmUp(driver) {
 async function main() {
   const [store, json] = process.argv.slice(2);
   const options = JSON.parse(json ?? "{}");
-  const workloads = storeWorkloads(options.smoke === true);
+  const workloads = storeWorkloads(options.smoke === true).filter((w) => !options.workloads || options.workloads.includes(w.id));
   const driver = driverFor(store, { directory: options.directory }, workloads);
   const line = { store, results: [], processes: [] };
   const report = () => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(line)}\n`);
