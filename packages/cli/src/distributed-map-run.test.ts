@@ -54,4 +54,21 @@ describe("cairn run with ctx.distributedMap", () => {
     );
     expect(lines.map((line) => (JSON.parse(line) as { item: number }).item).sort((a, b) => a - b)).toEqual([0, 100, 200, 300, 400]);
   }, 60_000);
+
+  it("hands each partition on to fresh executions with pagesPerExecution, the counts carried across", async () => {
+    // 10 pages of 50 per child (each reads the whole source, keeping its fifth), 3 pages per execution.
+    const env = { CAIRN_FIXTURE_FAILED_ITEMS: failedItems, CAIRN_FIXTURE_PAGES_PER_EXECUTION: "3" };
+    const run = await runCli(["run", fixture("distributed-map.mjs"), "--store", store, "--input", '{"count":500}'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const id = EXECUTION_ID.exec(run.stdout)?.[1] as string;
+    const inspect = await runCli(["inspect", id, "--store", store, "--json"]);
+    const execution = JSON.parse(inspect.stdout) as { result: { counts: Record<string, number>; children: { status: string }[] } };
+    expect(execution.result.counts).toEqual({ succeeded: 495, failed: 5, timedOut: 0, skipped: 0, pending: 0, total: 500 });
+    expect(execution.result.children.every((c) => c.status === "SUCCEEDED")).toBe(true);
+    // The parent, and four executions per partition (pages 0-2, 3-5, 6-8, 9).
+    const list = await runCli(["list", "--store", store, "--json"]);
+    const executions = JSON.parse(list.stdout) as { status: string }[];
+    expect(executions).toHaveLength(1 + 5 * 4);
+    expect(executions.every((e) => e.status === "SUCCEEDED")).toBe(true);
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ const numbers = defineDistributedMap("numbers", {
     }, { retryStrategy: () => ({ shouldRetry: false }) }),
   partitionOf: (n, count) => n % count,
   failedItemWriter: new JsonLinesFailedItemWriter(process.env.CAIRN_FIXTURE_FAILED_ITEMS ?? ".cairn-failed-items"),
+  // Set: each child hands its partition on to a fresh execution after that many pages.
+  ...(process.env.CAIRN_FIXTURE_PAGES_PER_EXECUTION ? { pagesPerExecution: Number(process.env.CAIRN_FIXTURE_PAGES_PER_EXECUTION) } : {}),
 });
 
 export const handler = withDurableExecution(async (event, ctx) =>

@@ -1,12 +1,13 @@
 import {
   defineDistributedMap,
   MemoryProgressBoard,
+  StepSemantics,
   withDurableExecution,
   type DistributedMapDefinition,
   type DistributedMapResult,
   type DurableContext,
 } from "@cairn/sdk";
-import { FileProgressBoard } from "@cairn/sdk/service";
+import { FileProgressBoard, JsonLinesFailedItemWriter, MemoryExecutionStore } from "@cairn/sdk/service";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,12 +26,13 @@ async function runMap(
   fn: string,
   config: Record<string, unknown>,
   crashChildren?: (checkpoint: number) => "before" | "after" | undefined,
+  store?: MemoryExecutionStore,
 ): Promise<DistributedMapResult> {
   const handler = withDurableExecution(async (_e: unknown, ctx) =>
     ctx.distributedMap(definition as unknown as DistributedMapDefinition<unknown, unknown, unknown>, { ...config, functionName: fn }),
   );
   const child = crashChildren ? crashingChildren(handler, crashChildren).wrapped : handler;
-  const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction(fn, child);
+  const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true, ...(store ? { store } : {}) }).registerDurableFunction(fn, child);
   const result = await runner.run({ payload: {} });
   const summary = result.getResult() as DistributedMapResult | undefined;
   if (!summary) throw new Error(`the map did not finish: ${JSON.stringify(result.getError())}`);
@@ -283,4 +285,72 @@ describe("config.continueFrom: going on from where a run stopped", () => {
       /progressBoard must have report/,
     );
   }, 30_000);
+});
+
+describe("pagesPerExecution: a partition carried on by fresh executions", () => {
+  const charged = new Uint8Array(3000);
+  const failedIds = (n: number) => n % 250 === 7;
+  function definition(name: string, failures: JsonLinesFailedItemWriter) {
+    return defineDistributedMap(name, {
+      source: () => Array.from({ length: 3000 }, (_, i) => i),
+      itemHandler: async (n: number, ctx) =>
+        ctx.step(
+          "charge",
+          async () => {
+            if (failedIds(n)) throw new Error(`item ${n} is bad`);
+            charged[n]!++;
+            return n;
+          },
+          { semantics: StepSemantics.AtMostOncePerRetry, retryStrategy: noRetry },
+        ),
+      pageSize: 100,
+      pagesPerExecution: 4,
+      failedItemWriter: failures,
+    });
+  }
+
+  it("bounds every execution's history, keeps counts and page numbers across the hand-overs, and survives crashes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-continue-"));
+    try {
+      const failures = new JsonLinesFailedItemWriter(dir);
+      charged.fill(0);
+      const store = new MemoryExecutionStore();
+      const summary = await runMap(definition("dm-pages-per-execution", failures), "dm-ppe-fn", { itemsPerChild: 1500, completionConfig: { toleratedFailureCount: 100 } }, undefined, store);
+      expect(summary.counts).toMatchObject({ succeeded: 2988, failed: 12, pending: 0, total: 3000 });
+      expect(summary.children.map((c) => [c.status, c.counts?.total])).toEqual([["SUCCEEDED", 1500], ["SUCCEEDED", 1500]]);
+      // 15 pages per partition, 4 per execution: 4 executions per partition, plus the parent.
+      const ids = await store.listIds();
+      expect(ids).toHaveLength(1 + 2 * 4);
+      const sizes = ids.map((id) => store.peek(id)!.operations.size).sort((a, b) => b - a);
+      // The parent aside, none holds more than 4 pages of 100 items (2 operations each) and a few more.
+      expect(sizes[1]).toBeLessThanOrEqual(4 * (2 * 100 + 3) + 2);
+      // Page numbers go on across executions: the writer has one file per failing page, none overwritten.
+      const written = await failures.read(summary.runId);
+      expect(written.map((f) => f.item).sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: 12 }, (_, k) => 250 * k + 7));
+      expect(new Set(written.map((f) => `${f.partition}/${f.page}`)).size).toBe(12);
+      expect(written.every((f) => f.page === Math.floor(((f.item as number) % 1500) / 100))).toBe(true);
+      for (let n = 0; n < 3000; n++) expect(charged[n], `item ${n}`).toBe(failedIds(n) ? 0 : 1);
+
+      // Again with children crashing at checkpoints, hand-overs included.
+      charged.fill(0);
+      const crashed = await runMap(definition("dm-pages-per-execution-crashes", failures), "dm-ppe-fn-2", { itemsPerChild: 1500, completionConfig: { toleratedFailureCount: 1000 } }, (n) =>
+        n % 9 === 0 ? (n % 2 === 0 ? "before" : "after") : undefined,
+      );
+      expect(crashed.counts.total).toBe(3000);
+      for (let n = 0; n < 3000; n++) expect(charged[n], `item ${n}`).toBeLessThanOrEqual(1); // at most once, crashes or not
+      // Every item that did not fail was charged exactly once; the failed ones are those failing
+      // for good and those whose charge a crash interrupted (at most once means not again).
+      const failedAfterCrashes = new Set((await failures.read(crashed.runId)).map((f) => f.item as number));
+      expect(failedAfterCrashes.size).toBe(crashed.counts.failed);
+      expect(crashed.counts.succeeded).toBe(3000 - failedAfterCrashes.size);
+      for (let n = 0; n < 3000; n++) if (!failedAfterCrashes.has(n)) expect(charged[n], `item ${n}`).toBe(1);
+      for (let n = 0; n < 3000; n++) if (failedIds(n)) expect(failedAfterCrashes.has(n)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("rejects a pagesPerExecution that is not a whole number >= 1", () => {
+    expect(() => defineDistributedMap("dm-bad-ppe", { source: () => [], itemHandler: async () => 1, pagesPerExecution: 0 })).toThrow(/pagesPerExecution must be a whole number >= 1/);
+  });
 });

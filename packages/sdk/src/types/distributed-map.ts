@@ -157,6 +157,13 @@ export interface DistributedMapOptions<TItem, TParams = unknown, TCursor = unkno
   itemId?: (item: TItem) => unknown;
   /** Items per page when the source is an array (default 100). */
   pageSize?: number;
+  /**
+   * Pages one child execution reads before it hands the rest of its partition to a fresh
+   * execution (a chained invoke of the same function, carrying the counts so far) and returns
+   * that one's result. Keeps each execution's history bounded — on AWS about 25 000 operations —
+   * however large a partition is. Default: no limit (a child reads its whole partition).
+   */
+  pagesPerExecution?: number;
   /** Receives every failed item, page by page (the summary keeps only the first `maxFailedItems`). */
   failedItemWriter?: DistributedMapFailedItemWriter;
   /**

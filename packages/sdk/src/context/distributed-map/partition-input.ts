@@ -2,6 +2,7 @@
 // partition worker instead of the user's handler; everything in it is JSON and small (no items).
 
 import type { DistributedMapCompletionConfig } from "../../types/distributed-map.js";
+import type { PartitionResult } from "./partition-result.js";
 
 /** The reserved key of a partition input. */
 export const PARTITION_INPUT_KEY = "$cairnDistributedMapPartition";
@@ -33,6 +34,10 @@ export interface PartitionTask {
   completion?: DistributedMapCompletionConfig;
   /** The run's item count when known (array sources), for a tolerated percentage. */
   totalItems?: number;
+  /** The function children run in: where a child hands the rest of its partition on (`pagesPerExecution`). */
+  functionName?: string;
+  /** In a continuation: what the executions before it did (counts, failed items, pages read). */
+  carried?: Omit<PartitionResult, "partition">;
 }
 
 /** A child's input. */

@@ -1,4 +1,4 @@
-import { StepError } from "../../errors/durable-errors.js";
+import { InvokeError, StepError } from "../../errors/durable-errors.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import type { BatchResult } from "../../types/batch.js";
 import type { DurableContext } from "../../types/context.js";
@@ -10,7 +10,7 @@ import type {
 } from "../../types/distributed-map.js";
 import { stopReason } from "./completion.js";
 import { definitionNamed } from "./definitions.js";
-import type { PartitionTask } from "./partition-input.js";
+import { PARTITION_INPUT_KEY, type PartitionInput, type PartitionTask } from "./partition-input.js";
 import { addCounts, zeroCounts, type PartitionResult } from "./partition-result.js";
 import { readArrayPage, readSourcePage, resolveSource, type ReadPage } from "./sources.js";
 
@@ -26,7 +26,8 @@ const RUN_EVERY_ITEM = { toleratedFailurePercentage: 100 } as const;
  * checkpointed with the page's items), processes each page as a ctx.map (or ctx.mapBatches), and
  * only then reads the next page — a crash resumes at the page being processed, never earlier.
  * With a progress board, it reports its counts after each page and stops once the whole map's
- * counts reach the run's completion.
+ * counts reach the run's completion. With `pagesPerExecution`, it hands the rest of its partition
+ * to a fresh execution after that many pages.
  */
 export async function runPartition(task: PartitionTask, ctx: DurableContext): Promise<PartitionResult> {
   checkTask(task);
@@ -36,15 +37,16 @@ export async function runPartition(task: PartitionTask, ctx: DurableContext): Pr
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const keep = options.partitionOf && task.filter ? partitionFilter(options, task) : undefined;
 
-  const result: PartitionResult = {
-    partition: task.partition,
-    counts: zeroCounts(),
-    pages: 0,
-    failedItems: [],
-    failedItemsTruncated: false,
-  };
+  // A continuation goes on with what the executions before it did, and their page numbers.
+  const result: PartitionResult = task.carried
+    ? { ...task.carried, partition: task.partition, counts: { ...task.carried.counts }, failedItems: [...task.carried.failedItems] }
+    : { partition: task.partition, counts: zeroCounts(), pages: 0, failedItems: [], failedItemsTruncated: false };
+  const firstPage = result.pages;
   let cursor: unknown = source.kind === "array" ? (task.range?.[0] ?? 0) : task.startCursor;
-  for (let page = 0; ; page++) {
+  for (let page = firstPage; ; page++) {
+    if (options.pagesPerExecution !== undefined && page - firstPage === options.pagesPerExecution) {
+      return continueInNewExecution(ctx, task, source.kind === "array", cursor, result);
+    }
     let read: ReadPage;
     try {
       read = await ctx.step(`read-page-${page}`, async (): Promise<ReadPage> => {
@@ -164,6 +166,32 @@ async function reportProgress(
     return { stop: reason ?? null };
   });
   return decision.stop ?? undefined;
+}
+
+/**
+ * Hands the rest of the partition to a fresh execution — a chained invoke of the same function —
+ * carrying the counts and failed items so far, and returns its result as this child's: each
+ * execution's history holds at most `pagesPerExecution` pages whatever the partition's size.
+ * If the continuation fails, this child ends with what it did and the cursor it handed over.
+ */
+async function continueInNewExecution(
+  ctx: DurableContext,
+  task: PartitionTask,
+  arraySource: boolean,
+  cursor: unknown,
+  result: PartitionResult,
+): Promise<PartitionResult> {
+  const { partition: _partition, ...carried } = result;
+  const next: PartitionTask = { ...task, carried };
+  if (arraySource) next.range = [cursor as number, task.range![1]];
+  else if (cursor === undefined) delete next.startCursor;
+  else next.startCursor = cursor;
+  try {
+    return await ctx.invoke<PartitionInput, PartitionResult>(`continue-at-page-${result.pages}`, task.functionName!, { [PARTITION_INPUT_KEY]: next });
+  } catch (error) {
+    if (!(error instanceof InvokeError)) throw error;
+    return { ...result, readError: `the execution continuing the partition failed: ${error.message}`, unread: cursorAt(cursor) };
+  }
 }
 
 function partitionFilter(options: DistributedMapOptions<unknown, unknown, unknown>, task: PartitionTask): (item: unknown) => boolean {

@@ -92,6 +92,7 @@ export async function runDistributedMap(
           ...(stopAfterFailures === undefined ? {} : { stopAfterFailures }),
           ...(board && completion ? { completion } : {}),
           ...(board && plan.totalItems !== undefined ? { totalItems: plan.totalItems } : {}),
+          ...(definition.options.pagesPerExecution === undefined ? {} : { functionName }),
         };
         let outcome: PartitionOutcome;
         try {

@@ -54,6 +54,7 @@ export function validateDefinitionOptions(name: string, options: DistributedMapO
   }
   wholeNumber(what, "maxConcurrency", options.maxConcurrency, 1);
   wholeNumber(what, "pageSize", options.pageSize, 1);
+  wholeNumber(what, "pagesPerExecution", options.pagesPerExecution, 1);
   optionalFunction(what, "retryStrategy", options.retryStrategy);
   optionalFunction(what, "partitionKey", options.partitionKey);
   optionalFunction(what, "partitionOf", options.partitionOf);
