@@ -4,12 +4,13 @@
 // process the run started is stopped afterwards. Timing is not checked here: the figures are
 // printed by the full run, never asserted.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const SUMMARY_PREFIX = "STORES_SUMMARY ";
-const STORES = ["memory", "file", "dynamodb", "restate"];
+const STORES = ["memory", "file", "dynamodb", "restate", "dbos"];
 /** The smoke run takes about 30 s; past this it is stuck and is stopped with what it printed. */
 const SMOKE_LIMIT_MS = 180_000;
 
@@ -27,6 +28,7 @@ interface StoreResult {
   processes?: { what: string; pid: number; stopped: boolean }[];
   leftRunning?: unknown[];
   setupMs?: number;
+  describe?: string;
 }
 
 interface MapMemoryResult {
@@ -77,7 +79,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-it("runs every workload on the memory, file and DynamoDB stores and on Restate, measures map memory, and stops every process it started", async () => {
+it("runs every workload on the memory, file and DynamoDB stores, on Restate and on DBOS, measures map memory, and stops every process it started", async () => {
   const { code, stdout, stderr } = await runSmoke();
   const line = stdout.split("\n").find((l) => l.startsWith(SUMMARY_PREFIX));
   expect(line, `no summary line; the run printed:\n${stdout}\n${stderr}`).toBeDefined();
@@ -126,10 +128,20 @@ it("runs every workload on the memory, file and DynamoDB stores and on Restate, 
   }
   expect(stdout).toMatch(/^map: 100 → 1000 items: .*: (met|not met)$/m);
 
-  // The servers: DynamoDB Local, restate-server and the Restate service endpoint.
+  // DBOS rows carry its ratio column: 1 against itself.
+  expect(stdout).toMatch(/ vs Restate +vs DBOS /);
+  expect(rowsOf(seqLabel, "DBOS")[0], stdout).toMatch(/ms\/step +\S+ +\S+ +1\.00( |$)/);
+
+  // The servers: DynamoDB Local, restate-server and the Restate service endpoint, PostgreSQL for
+  // DBOS (a missing PostgreSQL fails the run above: DBOS must not be skipped here).
   expect(summary.stores.dynamodb!.processes?.length).toBeGreaterThanOrEqual(process.env.CAIRN_DYNAMODB_ENDPOINT ? 0 : 1);
   expect(summary.stores.restate!.processes?.length).toBe(2);
   expect(summary.stores.restate!.setupMs).toBeLessThan(30_000);
+  expect(summary.stores.dbos!.processes?.map((p) => p.what)).toEqual(["postgres"]);
+  // The PostgreSQL cluster's temporary directory is removed with the server.
+  const clusterDir = /a new cluster in (\S+?),/.exec(summary.stores.dbos!.describe ?? "")?.[1];
+  expect(clusterDir, summary.stores.dbos!.describe).toBeDefined();
+  expect(existsSync(clusterDir!), clusterDir).toBe(false);
   for (const store of STORES) {
     expect(summary.stores[store]!.leftRunning, store).toBeUndefined();
     for (const p of summary.stores[store]!.processes ?? []) {

@@ -6,13 +6,14 @@ import { requestUnitsOf } from "./workloads.mjs";
 
 export { fmt, table };
 
-export const STORE_ORDER = ["memory", "file", "dynamodb", "restate"];
+export const STORE_ORDER = ["memory", "file", "dynamodb", "restate", "dbos"];
 
 const STORE_LABEL = {
   memory: "Cairn, memory store",
   file: "Cairn, file store",
   dynamodb: "Cairn, DynamoDB Local",
   restate: "Restate",
+  dbos: "DBOS",
 };
 
 const UNIT = { msPerStep: "ms/step", stepsPerSecond: "steps/s", executionsPerSecond: "executions/s", ms: "ms" };
@@ -28,12 +29,12 @@ function ratio(a, b) {
 }
 
 /**
- * One row per workload and store. `vs memory` / `vs Restate` divide the time per step (per item
- * for the map, per execution for short executions) by that of the memory store / of Restate: 2
- * means twice as slow, 0.5 twice as fast. `targets`: the targets on that figure, met or not.
+ * One row per workload and store. `vs memory` / `vs Restate` / `vs DBOS` divide the time per step
+ * (per item for the map, per execution for short executions) by that of the memory store / of
+ * Restate / of DBOS: 2 means twice as slow, 0.5 twice as fast. `targets`: the targets on that figure, met or not.
  */
 export function storesTable(workloads, byStore, fdatasyncMs) {
-  const rows = [["workload", "store", "figure", "unit", "vs memory", "vs Restate", "÷ fdatasync", "DynamoDB requests", "targets"]];
+  const rows = [["workload", "store", "figure", "unit", "vs memory", "vs Restate", "vs DBOS", "÷ fdatasync", "DynamoDB requests", "targets"]];
   for (const workload of workloads) {
     for (const store of STORE_ORDER) {
       if (!byStore.has(store)) continue;
@@ -46,6 +47,7 @@ export function storesTable(workloads, byStore, fdatasyncMs) {
         UNIT[workload.figure],
         ratio(r, resultOf(byStore, "memory", workload.id)),
         ratio(r, resultOf(byStore, "restate", workload.id)),
+        ratio(r, resultOf(byStore, "dbos", workload.id)),
         // Per execution (short executions) the time includes the wait: no multiple of fdatasync.
         store === "file" && r && fdatasyncMs > 0 && workload.unit !== "execution" ? `${fmt(r.msPerUnit / fdatasyncMs)}×` : "",
         r?.requests ? `${fmt(r.requests.perUnit)}/${workload.requestUnit}` : "",

@@ -1,7 +1,8 @@
 // The stores group: the same workloads on Cairn's memory store, its file store, DynamoDB Local
-// (through @cairn/dynamodb) and Restate, in one run, beside this machine's fdatasync latency.
+// (through @cairn/dynamodb), Restate and DBOS (on PostgreSQL), in one run, beside this machine's
+// fdatasync latency.
 //
-//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--workloads conc-20x200,...] [--no-memory] [--dir <tmp>] [--timeout <s>]
+//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads conc-20x200,...] [--no-memory] [--dir <tmp>] [--timeout <s>]
 //
 // --workloads keeps only the named workloads (ids as in workloads.mjs: seq-200, conc-20x200,
 // conc-100x50, map-1000, short-500), to measure a few of them again and again.
@@ -11,8 +12,8 @@
 //
 // Each store runs in a child process of its own (store-child.mjs), in a process group of its own,
 // one store after another. The servers a child starts (DynamoDB Local, restate-server, the Restate
-// service endpoint) are stopped by the child; after it exits this process checks they are gone,
-// and stops the whole group if anything is left (or the child overstayed its timeout).
+// service endpoint, PostgreSQL for DBOS) are stopped by the child; after it exits this process
+// checks they are gone, and stops the whole group if anything is left (or the child overstayed its timeout).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -33,7 +34,7 @@ export const SUMMARY_PREFIX = "STORES_SUMMARY ";
 const childPath = fileURLToPath(new URL("./store-child.mjs", import.meta.url));
 const benchDir = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate] [--workloads <id,...>] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
+const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads <id,...>] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
 
 function parseArgs(argv) {
   const options = { smoke: false, stores: STORE_ORDER, workloads: undefined, memory: true, directory: tmpdir(), timeoutMs: undefined };
@@ -154,7 +155,7 @@ export async function runStores(argv) {
   );
   console.log(
     `# @restatedev/restate-server@${packageVersion("@restatedev/restate-server")}, @restatedev/restate-sdk@${packageVersion("@restatedev/restate-sdk")}, ` +
-      `@aws-sdk/client-dynamodb@${packageVersion("@aws-sdk/client-dynamodb")}; temporary files in ${options.directory}`,
+      `@aws-sdk/client-dynamodb@${packageVersion("@aws-sdk/client-dynamodb")}, @dbos-inc/dbos-sdk@${packageVersion("@dbos-inc/dbos-sdk")}; temporary files in ${options.directory}`,
   );
 
   const active = new Set();
@@ -185,6 +186,8 @@ export async function runStores(argv) {
     const result = await runStore(store, options, active);
     byStore.set(store, result);
     console.log(JSON.stringify(result));
+    // A store that could not start (DBOS without PostgreSQL, say) is said plainly; the others still run.
+    if (result.error) console.log(`# ${store}: NOT RUN: ${result.error}`);
     if (store === "file") await measureDisk("after the file store");
   }
   const fdatasync = fdatasyncRuns.reduce((best, m) => (m.syncMs < best.syncMs ? m : best));
@@ -201,14 +204,15 @@ export async function runStores(argv) {
   console.log("");
   console.log(storesTable(workloads, byStore, fdatasync.syncMs));
   console.log(
-    `\nvs memory / vs Restate: time per step (per item for the map, per execution for short executions) divided by that store's; 2 = twice as slow, 0.5 = twice as fast.` +
+    `\nvs memory / vs Restate / vs DBOS: time per step (per item for the map, per execution for short executions) divided by that store's; 2 = twice as slow, 0.5 = twice as fast.` +
       `\n÷ fdatasync: the file store's time per step (per item) as a multiple of one fdatasync (${fmt(fdatasync.syncMs)} ms, measured ${fdatasync.when}).` +
       (diskBusy
         ? `\nWARNING: the fdatasync figures disagree (${fdatasyncRuns.map((m) => `${fmt(m.syncMs)} ms bare, ${fmt(m.asyncMs)} ms through the thread pool, ${m.when}`).join("; ")}): ` +
           "something else was using the disk or the CPUs; the file-store figures are unreliable."
         : "") +
-      `\nThe Restate map is ${workloads.find((w) => w.handler === "map")?.size ?? "n"} ctx.run started together and awaited with RestatePromise.all (Restate has no map).` +
-      `\nShort executions: each is a step, a ${SHORT_WAIT_SECONDS} s durable wait (Cairn ctx.wait, Restate ctx.sleep) in real time on every store, then two steps; ` +
+      `\nThe Restate map is ${workloads.find((w) => w.handler === "map")?.size ?? "n"} ctx.run started together and awaited with RestatePromise.all (Restate has no map); ` +
+      `the DBOS map is as many DBOS.runStep started together in one workflow and awaited with Promise.all (DBOS has no map either).` +
+      `\nShort executions: each is a step, a ${SHORT_WAIT_SECONDS} s durable wait (Cairn ctx.wait, Restate ctx.sleep, DBOS DBOS.sleep) in real time on every store, then two steps; ` +
       `executions/s = executions ÷ the time until the last has ended, so the wait caps it at executions ÷ ${SHORT_WAIT_SECONDS} s. ` +
       "DynamoDB requests for them are per step (3 per execution) and include the start, the wait and the wake-up.",
   );

@@ -1,5 +1,5 @@
 // Child process: every workload of the stores group on ONE store, then one result line.
-//   node src/stores/store-child.mjs <memory|file|dynamodb|restate> '<options as JSON>'
+//   node src/stores/store-child.mjs <memory|file|dynamodb|restate|dbos> '<options as JSON>'
 // A fresh process per store keeps one store's JIT state, garbage and open handles away from the
 // next. Prints `STORE_PROCESSES [...]` once its servers are started (the parent checks they are
 // gone afterwards) and `STORE_RESULT {...}` at the end. On SIGTERM it stops its servers and
@@ -7,6 +7,7 @@
 import { now } from "../clock.mjs";
 import { cairnDynamoDbDriver } from "./cairn-dynamodb.mjs";
 import { cairnLocalDriver } from "./cairn-local.mjs";
+import { dbosDriver } from "./dbos.mjs";
 import { restateDriver } from "./restate.mjs";
 import { median, round } from "./stats.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
@@ -22,7 +23,8 @@ function driverFor(store, options, workloads) {
   if (store === "memory" || store === "file") return cairnLocalDriver(store, options);
   if (store === "dynamodb") return cairnDynamoDbDriver({ maxExecutions: Math.max(...workloads.map((w) => w.executions)) });
   if (store === "restate") return restateDriver(options);
-  throw new Error(`unknown store "${store}" (expected memory, file, dynamodb or restate)`);
+  if (store === "dbos") return dbosDriver(options);
+  throw new Error(`unknown store "${store}" (expected memory, file, dynamodb, restate or dbos)`);
 }
 
 function check(workload, results) {
