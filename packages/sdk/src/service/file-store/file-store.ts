@@ -38,6 +38,7 @@ import { LogFile } from "./log-file.js";
 import { readLogRecords } from "./log-reader.js";
 import { encodeLogRecord } from "./mutation-log.js";
 import { syncDirectory } from "./sync-directory.js";
+import { encodeCommit } from "./wal-format.js";
 import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
 import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
 
@@ -161,6 +162,8 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly yieldUntil = new Map<string, number>();
   private readonly wal: WriteAheadLog;
   private recovered: Promise<void> | undefined;
+  /** The first recovery has completed (so writes need not wait for it). */
+  private recoveryDone = false;
   /** Executions the last recovery could not bring up to date: not to be written (see take). */
   private unrecovered = new Map<string, Error>();
   private readonly counters = { recoveredWriters: 0, recoveredRecords: 0, lockAcquisitions: 0 };
@@ -199,7 +202,9 @@ export class FileExecutionStore implements ExecutionStore {
   /** Recovers dead writers' logs once, before this instance first reads or writes an execution. */
   private recoverOnce(): Promise<void> {
     this.recovered ??= this.recoverDeadWriters().then(
-      () => undefined,
+      () => {
+        this.recoveryDone = true;
+      },
       (error: unknown) => {
         this.recovered = undefined;
         throw error;
@@ -399,27 +404,39 @@ export class FileExecutionStore implements ExecutionStore {
     }
     return this.queue.run(executionId, async () => {
       if (this.wal.failure) throw this.wal.failure;
-      await this.recoverOnce();
-      const held = (await this.stillHeld(executionId)) ?? (await this.take(executionId));
+      // The common case — recovered, and the execution held since its last write — takes no await
+      // before the commit itself.
+      if (!this.recoveryDone) await this.recoverOnce();
+      let held = this.held.get(executionId);
+      if (held !== undefined && !held.lost) held.lastUsed = performance.now();
+      else held = (await this.stillHeld(executionId)) ?? (await this.take(executionId));
       if (held === undefined) return undefined;
       held.inUse = true;
       try {
-        const decided = await this.decideWhole(executionId, held.log.fd, held.entry, decide, true);
-        held.entry = decided.entry;
-        const { mutation, result } = decided.result;
+        let decided: StoreDecision<T>;
+        try {
+          decided = decide(held.entry.record);
+        } catch (error) {
+          if (!(error instanceof OperationsNotInMemory)) throw error;
+          const whole = await this.reloadAndDecide(executionId, held.log.fd, decide, true);
+          held.entry = whole.entry;
+          decided = whole.result;
+        }
+        const { mutation, result } = decided;
         if (mutation) {
-          const bytes = encodeLogRecord(mutation);
+          const { walLine, logLine } = encodeCommit(executionId, mutation);
           // Resolves once the record is durable (write-ahead log) and appended to the log.
-          await this.wal.commit(executionId, bytes, held.log, this.held.size === 1);
+          await this.wal.commitEncoded(walLine, logLine, held.log, this.held.size === 1);
           applyMutation(held.entry.record, mutation);
-          held.entry.offset += bytes.length;
-          held.entry.committedBytes += bytes.length;
+          held.entry.offset += logLine.length;
+          held.entry.committedBytes += logLine.length;
           this.compact(held.entry);
         }
         return { result };
       } finally {
         held.inUse = false;
-        await this.afterUse(held);
+        if (held.handOver) await this.afterUse(held);
+        else if (!this.wal.failure) held.lastUsed = performance.now();
       }
     });
   }
@@ -441,6 +458,16 @@ export class FileExecutionStore implements ExecutionStore {
     } catch (error) {
       if (!(error instanceof OperationsNotInMemory)) throw error;
     }
+    return this.reloadAndDecide(id, fd, decide, repair);
+  }
+
+  /** Loads the record whole from the log (see decideWhole) and runs `decide` against it. */
+  private async reloadAndDecide<T>(
+    id: string,
+    fd: number,
+    decide: (record: ExecutionRecord) => T,
+    repair: boolean,
+  ): Promise<{ entry: CachedExecution; result: T }> {
     this.cache.delete(id);
     const whole = await this.catchUp(id, fd, repair);
     if (whole === undefined) throw new Error(`Execution ${id} vanished from ${this.directory} while it was being read`);

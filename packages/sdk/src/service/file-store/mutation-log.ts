@@ -2,7 +2,7 @@
 //   <16 hex chars of sha256(json)> <json>\n
 // JSON never contains a raw newline, so a line is a record; the checksum catches torn and
 // damaged records. (sha256 rather than zlib.crc32, which only exists from Node 20.15.)
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { CorruptLogError } from "../errors.js";
 import type { ExecutionMutation } from "../execution-record.js";
 
@@ -28,16 +28,32 @@ function reviveDates(key: string, value: unknown): unknown {
   return typeof value === "string" && DATE_KEYS.has(key) ? new Date(value) : value;
 }
 
-function checksum(json: Buffer | string): string {
-  return createHash("sha256").update(json).digest("hex").slice(0, CHECKSUM_LENGTH);
+// One-shot hashing (Node 20.12+) skips a Hash object per record; createHash where it is missing.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: "hex") => string }).hash;
+
+function checksum(json: Buffer): string {
+  const hex = oneShotHash ? oneShotHash("sha256", json, "hex") : crypto.createHash("sha256").update(json).digest("hex");
+  return hex.slice(0, CHECKSUM_LENGTH);
 }
 
+/** Encodes `mutation` as one log line (newline included). */
 export function encodeLogRecord(mutation: ExecutionMutation): Buffer {
-  const json = Buffer.from(JSON.stringify(mutation), "utf8");
-  const line = Buffer.allocUnsafe(CHECKSUM_LENGTH + 1 + json.length + 1);
-  line.write(checksum(json), 0, CHECKSUM_LENGTH, "latin1");
-  line[CHECKSUM_LENGTH] = SPACE;
-  json.copy(line, CHECKSUM_LENGTH + 1);
+  return encodeLogRecordAfter(mutation, 0);
+}
+
+/**
+ * Encodes `mutation` as one log line that starts `headroom` bytes into the returned buffer, the
+ * bytes before it left for the caller to fill (a write-ahead-log prefix): the JSON is written
+ * straight into its place and hashed there, so a record costs one buffer and no copy.
+ */
+export function encodeLogRecordAfter(mutation: ExecutionMutation, headroom: number): Buffer {
+  const json = JSON.stringify(mutation);
+  const jsonLength = Buffer.byteLength(json, "utf8");
+  const start = headroom + CHECKSUM_LENGTH + 1;
+  const line = Buffer.allocUnsafe(start + jsonLength + 1);
+  line.write(json, start, jsonLength, "utf8");
+  line.write(checksum(line.subarray(start, start + jsonLength)), headroom, CHECKSUM_LENGTH, "latin1");
+  line[start - 1] = SPACE;
   line[line.length - 1] = NEWLINE;
   return line;
 }

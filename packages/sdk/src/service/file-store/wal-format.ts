@@ -7,7 +7,8 @@
 // of different executions interleave, so unlike an execution log there is no sequence to check
 // across lines.
 import { CorruptLogError } from "../errors.js";
-import { parseLogLine } from "./mutation-log.js";
+import type { ExecutionMutation } from "../execution-record.js";
+import { encodeLogRecordAfter, parseLogLine } from "./mutation-log.js";
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
@@ -19,14 +20,23 @@ const PREFIX_LENGTH = CHECKSUM_LENGTH + 1 + ID_LENGTH + 1;
 /** 32-bit FNV-1a over the id (ASCII), a space and the log line's own checksum, as 8 hex chars. */
 function outerChecksum(id: string, logLine: Buffer): string {
   let hash = 0x811c9dc5;
-  const mix = (byte: number) => {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  };
-  for (let i = 0; i < id.length; i++) mix(id.charCodeAt(i) & 0xff);
-  mix(SPACE);
-  for (let i = 0; i < LOG_CHECKSUM_LENGTH && i < logLine.length; i++) mix(logLine[i]!);
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ (id.charCodeAt(i) & 0xff), 0x01000193);
+  hash = Math.imul(hash ^ SPACE, 0x01000193);
+  const end = Math.min(LOG_CHECKSUM_LENGTH, logLine.length);
+  for (let i = 0; i < end; i++) hash = Math.imul(hash ^ logLine[i]!, 0x01000193);
   return (hash >>> 0).toString(16).padStart(CHECKSUM_LENGTH, "0");
+}
+
+function checkId(executionId: string): void {
+  if (executionId.length !== ID_LENGTH) throw new Error(`Not an execution id: ${executionId}`);
+}
+
+/** Writes the prefix for the log line at `line[PREFIX_LENGTH..]` into `line[0..PREFIX_LENGTH]`. */
+function writePrefix(line: Buffer, executionId: string, logLine: Buffer): void {
+  line.write(outerChecksum(executionId, logLine), 0, CHECKSUM_LENGTH, "latin1");
+  line[CHECKSUM_LENGTH] = SPACE;
+  line.write(executionId, CHECKSUM_LENGTH + 1, ID_LENGTH, "latin1");
+  line[PREFIX_LENGTH - 1] = SPACE;
 }
 
 /**
@@ -34,7 +44,7 @@ function outerChecksum(id: string, logLine: Buffer): string {
  * write-ahead log; the writer writes both without copying them together.
  */
 export function walRecordPrefix(executionId: string, logLine: Buffer): Buffer {
-  if (executionId.length !== ID_LENGTH) throw new Error(`Not an execution id: ${executionId}`);
+  checkId(executionId);
   return Buffer.from(`${outerChecksum(executionId, logLine)} ${executionId} `, "latin1");
 }
 
@@ -42,6 +52,23 @@ export function walRecordPrefix(executionId: string, logLine: Buffer): Buffer {
 export function encodeWalRecord(executionId: string, logLine: Buffer): Buffer {
   const prefix = walRecordPrefix(executionId, logLine);
   return Buffer.concat([prefix, logLine], prefix.length + logLine.length);
+}
+
+/** A mutation encoded once for both logs: the write-ahead-log line, and the execution-log line inside it. */
+export interface EncodedCommit {
+  /** The whole write-ahead-log line. */
+  walLine: Buffer;
+  /** The execution-log line (newline included): the tail of `walLine`, sharing its memory. */
+  logLine: Buffer;
+}
+
+/** Encodes `mutation` of `executionId` as a write-ahead-log line whose tail is its execution-log line. */
+export function encodeCommit(executionId: string, mutation: ExecutionMutation): EncodedCommit {
+  checkId(executionId);
+  const walLine = encodeLogRecordAfter(mutation, PREFIX_LENGTH);
+  const logLine = walLine.subarray(PREFIX_LENGTH);
+  writePrefix(walLine, executionId, logLine);
+  return { walLine, logLine };
 }
 
 /** One record read back from a write-ahead log. */

@@ -15,7 +15,7 @@ import { acquireFileLock, type FileLock } from "./file-lock.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import type { LogFile } from "./log-file.js";
 import { syncDirectory } from "./sync-directory.js";
-import { walRecordPrefix } from "./wal-format.js";
+import { encodeWalRecord } from "./wal-format.js";
 
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
@@ -41,8 +41,9 @@ export interface WriteAheadLogOptions {
 }
 
 interface Pending {
-  /** What precedes logLine in the write-ahead log. */
-  prefix: Buffer;
+  /** The record's whole write-ahead-log line. */
+  walLine: Buffer;
+  /** The line appended to the execution's log (the tail of walLine). */
   logLine: Buffer;
   log: LogFile;
   resolve: () => void;
@@ -147,11 +148,21 @@ export class WriteAheadLog implements ExitCleanup {
    */
   commit(executionId: string, logLine: Buffer, log: LogFile, alone = false): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const prefix = walRecordPrefix(executionId, logLine);
+    return this.commitEncoded(encodeWalRecord(executionId, logLine), logLine, log, alone);
+  }
+
+  /**
+   * As {@link commit}, for a record encoded once for both logs (wal-format.ts encodeCommit):
+   * `walLine` is written to the write-ahead log, `logLine` appended to `log`.
+   */
+  commitEncoded(walLine: Buffer, logLine: Buffer, log: LogFile, alone = false): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ prefix, logLine, log, resolve, reject });
-      if (this.#idleTimer) clearTimeout(this.#idleTimer);
-      this.#idleTimer = undefined;
+      this.#queue.push({ walLine, logLine, log, resolve, reject });
+      if (this.#idleTimer) {
+        clearTimeout(this.#idleTimer);
+        this.#idleTimer = undefined;
+      }
       if (alone && this.#inflight.length === 0 && this.#queue.length === 1 && this.#segment) {
         this.#pump(true);
       } else if (this.#inflight.length === 0 && this.#queue.length >= Math.max(2, this.#lastAcked / 2)) {
@@ -161,13 +172,15 @@ export class WriteAheadLog implements ExitCleanup {
       } else if (!this.#pumpScheduled) {
         this.#pumpScheduled = true;
         // Start after the current task, so commits issued together go out together.
-        setImmediate(() => {
-          this.#pumpScheduled = false;
-          this.#pump();
-        });
+        setImmediate(this.#scheduledPump);
       }
     });
   }
+
+  readonly #scheduledPump = (): void => {
+    this.#pumpScheduled = false;
+    this.#pump();
+  };
 
   /**
    * Writes the queued commits as one group, unless MAX_INFLIGHT groups are syncing already.
@@ -195,7 +208,7 @@ export class WriteAheadLog implements ExitCleanup {
     try {
       segment.size += writeAllSync(
         segment.fd,
-        commits.flatMap((c) => [c.prefix, c.logLine]),
+        commits.map((c) => c.walLine),
       );
     } catch (error) {
       this.#fail(error, commits);
