@@ -8,7 +8,7 @@ import { shortIdOf } from "./store.js";
 import { callbacksJson, renderCallbacks } from "./callbacks-section.js";
 import { firstUserFrame } from "./user-frame.js";
 import { renderBlocked, statusLabel } from "./blocked-section.js";
-import { describeDistributedMap, distributedMaps } from "./ui/distributed-map-progress.js";
+import { describeDistributedMap, distributedMapProgress } from "@cairn/sdk/progress";
 
 export function formatValue(payload: string | undefined): string {
   if (payload === undefined) return "undefined";
@@ -37,7 +37,7 @@ export async function showExecution(
   if (summary.input !== undefined) out.line(`  input    ${oneLine(summary.input)}`);
   out.line();
   for (const line of renderOperationTree(operations, { color })) out.line(line);
-  const maps = distributedMaps(operations, payloadValue);
+  const maps = distributedMapProgress(operations, payloadValue);
   if (maps.length > 0) out.line();
   for (const map of maps) out.line(`${color.bold(`distributed map ${map.name}`)}  ${describeDistributedMap(map)}`);
   const callbacks = renderCallbacks(operations, summary.status === "RUNNING" ? options.directory : undefined, color);

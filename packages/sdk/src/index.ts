@@ -29,6 +29,7 @@ export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./c
 export { createBatchResult } from "./context/batch/batch-result.js";
 export { defineDistributedMap } from "./context/distributed-map/definitions.js";
 export { MemoryProgressBoard } from "./distributed-map/memory-progress-board.js";
+export * from "./progress.js";
 export {
   processSqsBatch,
   type SqsEvent,

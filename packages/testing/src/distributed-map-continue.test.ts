@@ -1,5 +1,6 @@
 import {
   defineDistributedMap,
+  distributedMapProgress,
   MemoryProgressBoard,
   StepSemantics,
   withDurableExecution,
@@ -158,13 +159,22 @@ describe("a progress board: the map's completion reaches children that are runni
       itemHandler: slowItems(() => false, seen, 600),
       progressBoard: board,
     });
-    const summary = await runMap(broken, "dm-board-broken-fn", { partitions: 3, maxChildExecutions: 3 });
+    const store = new MemoryExecutionStore();
+    const summary = await runMap(broken, "dm-board-broken-fn", { partitions: 3, maxChildExecutions: 3 }, undefined, store);
     expect(summary.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
     expect(summary.children[0]).toMatchObject({ status: "FAILED", counts: { succeeded: 20 }, remaining: { cursor: 20 } });
     expect(summary.children[0]!.errorMessage).toMatch(/the table is gone/);
     expect(summary.children.slice(1).map((c) => c.status)).toEqual(["STOPPED_EARLY", "STOPPED_EARLY"]);
     expect((await board.read(summary.runId)).stopped).toBe("FAILURE_TOLERANCE_EXCEEDED");
     expect(seen.length).toBeLessThan(300);
+
+    // The parent's operations, as a store or client returns them, read back as the same progress.
+    const records = await Promise.all((await store.listIds()).map((id) => store.peek(id)!));
+    const parent = records.find((r) => [...r.operations.values()].some((op) => op.Name === "distributed-map-dm-board-broken"))!;
+    const [progress] = distributedMapProgress([...parent.operations.values()]);
+    expect(progress).toMatchObject({ name: "dm-board-broken", planned: 3, counts: summary.counts, completionReason: "FAILURE_TOLERANCE_EXCEEDED" });
+    expect(progress!.partitions.map((p) => p.status)).toEqual(["FAILED", "STOPPED_EARLY", "STOPPED_EARLY"]);
+    expect(progress!.children).toMatchObject({ started: 3, finished: 3, failed: 1, running: 0 });
   }, 60_000);
 });
 

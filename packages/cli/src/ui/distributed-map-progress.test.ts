@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, runCli, tempDir } from "../test-support/spawn-cli.js";
-import { describeDistributedMap, distributedMaps, type ItemCounts } from "./distributed-map-progress.js";
+import { describeDistributedMap, distributedMapProgress, type DistributedMapCounts } from "@cairn/sdk/progress";
 import { fileUiDataSource } from "./data-source.js";
 import type { ExecutionView, OperationJson } from "./view-types.js";
 import { payloadValue } from "./web/format.js";
@@ -12,7 +12,7 @@ import { buildTimeline, defaultCollapsed, rowStatus } from "./web/timeline-model
 
 const T = "2026-01-01T00:00:01.000Z";
 const json = (value: unknown): string => JSON.stringify(value);
-const counts = (c: Partial<ItemCounts>): ItemCounts => {
+const counts = (c: Partial<DistributedMapCounts>): DistributedMapCounts => {
   const full = { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, ...c };
   return { ...full, total: c.total ?? full.succeeded + full.failed + full.timedOut + full.skipped + full.pending };
 };
@@ -61,7 +61,7 @@ function partitionOps(n: number, child: Child): OperationJson[] {
   return ops;
 }
 
-const childResult = (partition: number, c: ItemCounts, extra: Record<string, unknown> = {}): unknown => ({
+const childResult = (partition: number, c: DistributedMapCounts, extra: Record<string, unknown> = {}): unknown => ({
   partition,
   counts: c,
   pages: 1,
@@ -77,7 +77,7 @@ const RANGES: [number, number][] = [
   [300, 400],
 ];
 
-describe("distributedMaps: a running map", () => {
+describe("distributedMapProgress: a running map", () => {
   // Partitions 0 and 1 finished together: partition 1's progress step is not written yet, so the
   // latest progress step lags behind the children's own counts. Partition 2 runs; 3 is queued.
   const first = counts({ succeeded: 98, failed: 2 });
@@ -90,7 +90,7 @@ describe("distributedMaps: a running map", () => {
   ];
 
   it("counts children by where they are and sums the finished children's items", () => {
-    const [map] = distributedMaps(operations, payloadValue);
+    const [map] = distributedMapProgress(operations, payloadValue);
     expect(map?.name).toBe("orders");
     expect(map?.planned).toBe(4);
     expect(map?.totalItems).toBe(400);
@@ -113,18 +113,18 @@ describe("distributedMaps: a running map", () => {
       ...unreadable,
       { Id: "1-3-3", ParentId: "1-3", Type: "STEP", Name: "progress", StartTimestamp: T, Status: "SUCCEEDED", StepDetails: { Result: json({ finishedChildren: 2, counts: later }) } },
     ];
-    expect(distributedMaps(withProgress, payloadValue)[0]?.counts).toEqual(later);
+    expect(distributedMapProgress(withProgress, payloadValue)[0]?.counts).toEqual(later);
   });
 
   it("is not recognised before its plan step has a result, nor from the name alone", () => {
     const [context] = mapOps("STARTED", RANGES, 400);
-    expect(distributedMaps([context as OperationJson], payloadValue)).toEqual([]);
+    expect(distributedMapProgress([context as OperationJson], payloadValue)).toEqual([]);
     const planStarted = mapOps("STARTED", RANGES, 400).map((op) => (op.Name === "plan" ? { ...op, Status: "STARTED", StepDetails: {} } : op));
-    expect(distributedMaps(planStarted, payloadValue)).toEqual([]);
+    expect(distributedMapProgress(planStarted, payloadValue)).toEqual([]);
   });
 });
 
-describe("distributedMaps: a finished map", () => {
+describe("distributedMapProgress: a finished map", () => {
   const ok = counts({ succeeded: 99, failed: 1 });
   const stopped = counts({ succeeded: 10, failed: 11 });
   const partitions = [
@@ -155,7 +155,7 @@ describe("distributedMaps: a finished map", () => {
       failedItemsTruncated: false,
       aFieldAddedLater: { ignored: true },
     };
-    const [map] = distributedMaps([...mapOps("SUCCEEDED", RANGES, 400, result), ...partitions], payloadValue);
+    const [map] = distributedMapProgress([...mapOps("SUCCEEDED", RANGES, 400, result), ...partitions], payloadValue);
     expect(map?.counts).toEqual(final);
     expect(map?.processed).toBe(121);
     expect(map?.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
@@ -169,7 +169,7 @@ describe("distributedMaps: a finished map", () => {
 
   it("recomputes the same counts from the partitions when the map's result is not stored", () => {
     // A result too large to store is rebuilt on replay (ReplayChildren): the context has none.
-    const [map] = distributedMaps([...mapOps("SUCCEEDED", RANGES, 400), ...partitions], payloadValue);
+    const [map] = distributedMapProgress([...mapOps("SUCCEEDED", RANGES, 400), ...partitions], payloadValue);
     expect(map?.counts).toEqual(final);
     expect(map?.partitions.map((p) => p.status)).toEqual(["SUCCEEDED", "FAILED", "STOPPED_EARLY", "NOT_STARTED"]);
     expect(map?.partitions[2]?.counts).toEqual(stopped);
@@ -206,7 +206,7 @@ describe("distributedMaps: a finished map", () => {
   });
 });
 
-describe("distributedMaps: thousands of partitions", () => {
+describe("distributedMapProgress: thousands of partitions", () => {
   it("reads every partition, and the map's row starts collapsed on the timeline", () => {
     const n = 3000;
     const ranges = Array.from({ length: n }, (_, i): [number, number] => [i * 10, i * 10 + 10]);
@@ -226,7 +226,7 @@ describe("distributedMaps: thousands of partitions", () => {
   });
 });
 
-describe("distributedMaps on a map run by `cairn run`", () => {
+describe("distributedMapProgress on a map run by `cairn run`", () => {
   it("reads the counts the SDK recorded, and inspect prints them on one line", async () => {
     const dir = tempDir("cairn-ui-dm-");
     try {
@@ -236,7 +236,7 @@ describe("distributedMaps on a map run by `cairn run`", () => {
       expect(run.code, run.stderr).toBe(0);
       const id = /execution ([0-9A-HJKMNP-TV-Z]{26})/.exec(run.stdout)?.[1] as string;
       const view = (await fileUiDataSource(store).getExecution(id)) as ExecutionView;
-      const [map] = distributedMaps(view.operations, payloadValue);
+      const [map] = distributedMapProgress(view.operations, payloadValue);
       expect(map?.counts).toEqual(counts({ succeeded: 495, failed: 5 }));
       expect(map?.children).toEqual({ started: 5, running: 0, finished: 5, failed: 0, notStarted: 0, queued: 0 });
       expect(map?.partitions.map((p) => [p.status, p.counts?.total])).toEqual(Array.from({ length: 5 }, () => ["SUCCEEDED", 100]));

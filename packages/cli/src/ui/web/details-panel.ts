@@ -1,7 +1,7 @@
 // The panel for the operation clicked on the timeline: what it is, its input, result and error
 // as pretty JSON, its attempts (steps) and its history events.
 import type { ErrorJson, HistoryEventJson, OperationJson } from "../view-types.js";
-import { describeDistributedMap } from "../distributed-map-progress.js";
+import { describeDistributedMap } from "@cairn/sdk/progress";
 import { partitionRowNote } from "./distributed-map-panel.js";
 import { h } from "./dom.js";
 import { displayName, formatDuration, formatTime, payloadValue, prettyJson, statusClass } from "./format.js";

@@ -2,11 +2,11 @@
 // started, failed), its items (succeeded, failed, timed out, skipped, pending, total) with a bar
 // when the plan knows the total, and why it completed. The partitions themselves are rows of the
 // timeline (virtualised), annotated by the short labels below.
-import type { DistributedMapProgress, ItemCounts, PartitionProgress } from "../distributed-map-progress.js";
+import type { DistributedMapProgress, DistributedMapCounts, DistributedMapPartitionProgress } from "@cairn/sdk/progress";
 import { h } from "./dom.js";
 import { statusClass } from "./format.js";
 
-const COUNT_LABELS: [keyof ItemCounts, string][] = [
+const COUNT_LABELS: [keyof DistributedMapCounts, string][] = [
   ["succeeded", "succeeded"],
   ["failed", "failed"],
   ["timedOut", "timed out"],
@@ -97,7 +97,7 @@ export function mapRowNote(map: DistributedMapProgress): string {
 }
 
 /** The short note on a partition's timeline row: its status and, once it finished, its counts. */
-export function partitionRowNote(partition: PartitionProgress): string {
+export function partitionRowNote(partition: DistributedMapPartitionProgress): string {
   const status = partition.status.toLowerCase().replace(/_/g, " ");
   const counts = partition.counts;
   if (counts === undefined) return status;

@@ -1,7 +1,7 @@
 // Turns an execution's operations and history into timeline rows: when each operation ran, its
 // step attempts and the retry delays between them, and whether it was waiting rather than working.
 // Pure data: the rendering (and the virtualisation) is in timeline-view.ts.
-import { distributedMaps, type DistributedMapProgress, type PartitionProgress } from "../distributed-map-progress.js";
+import { distributedMapProgress, type DistributedMapProgress, type DistributedMapPartitionProgress } from "@cairn/sdk/progress";
 import type { ExecutionView, HistoryEventJson, OperationJson } from "../view-types.js";
 import { compareOperationIds, payloadValue } from "./format.js";
 
@@ -59,7 +59,7 @@ export interface TimelineRow {
   /** A distributed map's context: its progress. */
   distributedMap?: DistributedMapProgress | undefined;
   /** A distributed map's partition context: how its child is doing. */
-  partition?: PartitionProgress | undefined;
+  partition?: DistributedMapPartitionProgress | undefined;
 }
 
 /**
@@ -135,7 +135,7 @@ export function buildTimeline(view: ExecutionView): TimelineModel {
     byId.set(op.Id, row);
   }
   applyBatchSummaries(byId);
-  const maps = distributedMaps(view.operations, payloadValue);
+  const maps = distributedMapProgress(view.operations, payloadValue);
   for (const map of maps) {
     const mapRow = byId.get(map.operationId);
     if (mapRow) mapRow.distributedMap = map;

@@ -1,69 +1,85 @@
 // A distributed map's progress read from the parent execution's operations: how many children
-// started, run and finished, and the item counts so far. Shared by the web view (browser) and
-// `cairn inspect` (Node), so it imports nothing and reads only fields both operation shapes have.
+// started, run and finished, and the item counts so far. It is its own package entry
+// (`@cairn/sdk/progress`) with no runtime imports, so the web view bundles it alone.
 //
 // What ctx.distributedMap records: a CONTEXT `distributed-map-<name>` holding a STEP `plan`
 // ({ partitions, totalItems? }) and one CONTEXT `partition-<n>` per partition, each holding a STEP
 // `admit` ({ start } or { start: false, reason }), a CHAINED_INVOKE (the child; its result holds the
 // child's counts) and a STEP `progress` ({ finishedChildren, counts }: the totals so far). Payloads
 // are read tolerantly: unknown fields are ignored, missing optional ones are fine.
+import type { DistributedMapCounts } from "../types/distributed-map.js";
 
-/** The fields of an operation read here (both the stored `Operation` and the page's JSON have them). */
-export interface MapOperation {
+/**
+ * The fields of an operation read here: an `Operation` as a store, `CairnClient.getOperations` or
+ * the Lambda durable-execution API returns it, or its JSON.
+ */
+export interface ProgressOperation {
+  /** The operation's id. */
   Id: string;
+  /** Its parent's id. */
   ParentId?: string | undefined;
+  /** Its name. */
   Name?: string | undefined;
+  /** STEP, CONTEXT, CHAINED_INVOKE, ... */
   Type: string;
+  /** STARTED, SUCCEEDED, FAILED, ... */
   Status: string;
-  StepDetails?: { Result?: string | undefined } | undefined;
-  ContextDetails?: { Result?: string | undefined; Error?: { ErrorMessage?: string | undefined } | undefined } | undefined;
-  ChainedInvokeDetails?: { Result?: string | undefined; Error?: { ErrorMessage?: string | undefined } | undefined } | undefined;
+  /** A step's result. */
+  StepDetails?: ProgressOperationDetails | undefined;
+  /** A context's result or error. */
+  ContextDetails?: ProgressOperationDetails | undefined;
+  /** A chained invoke's result or error. */
+  ChainedInvokeDetails?: ProgressOperationDetails | undefined;
 }
 
-/** Decodes a stored payload (the caller's serdes-aware decoder). */
+/** The details of an operation read here: its result payload or its error's message. */
+export interface ProgressOperationDetails {
+  /** The result, as stored (serialized). */
+  Result?: string | undefined;
+  /** The error, when it failed. */
+  Error?: {
+    /** Its message. */
+    ErrorMessage?: string | undefined;
+  } | undefined;
+}
+
+/** Decodes a stored payload into its value (the default reads JSON and Cairn's default serdes envelope). */
 export type PayloadDecoder = (payload: string | undefined) => unknown;
 
-/** Item counts, as a distributed map reports them. */
-export interface ItemCounts {
-  succeeded: number;
-  failed: number;
-  timedOut: number;
-  skipped: number;
-  pending: number;
-  total: number;
-}
-
-/** The names of {@link ItemCounts}, in display order. */
-export const COUNT_NAMES = ["succeeded", "failed", "timedOut", "skipped", "pending", "total"] as const;
+/** The names of {@link DistributedMapCounts}, in display order. */
+export const DISTRIBUTED_MAP_COUNT_NAMES = ["succeeded", "failed", "timedOut", "skipped", "pending", "total"] as const;
 
 /**
  * Where one partition is. QUEUED: not started yet, and may still start (the map is running);
  * NOT_STARTED: it never will (completion was reached first, or the map ended); RUNNING: admitted,
- * its child not finished; then the child's end: SUCCEEDED, STOPPED_EARLY (stopped reading once its
- * failures passed the tolerance) or FAILED (the child execution itself failed).
+ * its child not finished; then the child's end: SUCCEEDED, STOPPED_EARLY (stopped reading once
+ * completion was reached) or FAILED (the child execution failed, or could not read its source).
  */
-export type PartitionStatus = "QUEUED" | "NOT_STARTED" | "RUNNING" | "SUCCEEDED" | "STOPPED_EARLY" | "FAILED";
+export type DistributedMapPartitionStatus = "QUEUED" | "NOT_STARTED" | "RUNNING" | "SUCCEEDED" | "STOPPED_EARLY" | "FAILED";
 
 /** One partition of a distributed map. */
-export interface PartitionProgress {
-  /** 0-based. */
+export interface DistributedMapPartitionProgress {
+  /** The partition, 0-based. */
   partition: number;
   /** The partition's CONTEXT operation, once it has one. */
   operationId?: string | undefined;
-  status: PartitionStatus;
+  /** Where it is. */
+  status: DistributedMapPartitionStatus;
   /** Its child's item counts, once the child finished. */
-  counts?: ItemCounts | undefined;
+  counts?: DistributedMapCounts | undefined;
   /** Why the child failed, or why it was not started. */
   reason?: string | undefined;
 }
 
 /** How many children are where. */
-export interface ChildCounts {
+export interface DistributedMapChildCounts {
   /** Admitted: running or finished. */
   started: number;
+  /** Admitted, not finished. */
   running: number;
   /** Ended, whichever way (failed ones included). */
   finished: number;
+  /** Ended FAILED. */
   failed: number;
   /** Will never start (completion reached first). */
   notStarted: number;
@@ -83,9 +99,10 @@ export interface DistributedMapProgress {
   planned: number;
   /** How many items the source has, when the plan knows (an array source). */
   totalItems?: number | undefined;
-  children: ChildCounts;
+  /** Where its children are. */
+  children: DistributedMapChildCounts;
   /** Item counts so far (final once the map has ended). */
-  counts: ItemCounts;
+  counts: DistributedMapCounts;
   /** Items processed so far: `counts.total` less the pending ones. */
   processed: number;
   /** Why it completed, once it has (and when that is known). */
@@ -93,7 +110,7 @@ export interface DistributedMapProgress {
   /** Why the map itself failed, when it did. */
   errorMessage?: string | undefined;
   /** One entry per planned partition, in partition order. */
-  partitions: PartitionProgress[];
+  partitions: DistributedMapPartitionProgress[];
 }
 
 const MAP_PREFIX = "distributed-map-";
@@ -101,11 +118,22 @@ const PARTITION_NAME = /^partition-(\d+)$/;
 const ENDED = new Set(["SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "CANCELLED"]);
 
 /**
- * Every distributed map in `operations`, in operation order: a CONTEXT named `distributed-map-<name>`
- * holding a `plan` step that has its result. Linear in the number of operations.
+ * The progress of every distributed map in an execution's operations, in operation order — while
+ * it runs (children started, running, finished; item counts of the finished children) or after.
+ * A map appears once its `plan` step is stored. Linear in the number of operations.
+ *
+ * @param operations The parent execution's operations, e.g. `await client.getOperations(executionArn)`.
+ * @param decode Turns a stored payload into its value; pass your serdes' when the map's steps use a custom one.
+ * @example
+ * ```ts
+ * import { distributedMapProgress } from "@cairn/sdk/progress";
+ * for (const map of distributedMapProgress(await client.getOperations(arn))) {
+ *   console.log(map.name, describeDistributedMap(map)); // "3/8 children finished (2 running) · items: 2990 succeeded, 10 failed"
+ * }
+ * ```
  */
-export function distributedMaps(operations: readonly MapOperation[], decode: PayloadDecoder): DistributedMapProgress[] {
-  const childrenOf = new Map<string, MapOperation[]>();
+export function distributedMapProgress(operations: readonly ProgressOperation[], decode: PayloadDecoder = decodePayload): DistributedMapProgress[] {
+  const childrenOf = new Map<string, ProgressOperation[]>();
   for (const op of operations) {
     if (op.ParentId === undefined) continue;
     const list = childrenOf.get(op.ParentId);
@@ -125,16 +153,16 @@ export function distributedMaps(operations: readonly MapOperation[], decode: Pay
 }
 
 function readMap(
-  op: MapOperation,
+  op: ProgressOperation,
   planned: unknown[],
   totalItems: number | undefined,
-  children: readonly MapOperation[],
-  childrenOf: ReadonlyMap<string, MapOperation[]>,
+  children: readonly ProgressOperation[],
+  childrenOf: ReadonlyMap<string, ProgressOperation[]>,
   decode: PayloadDecoder,
 ): DistributedMapProgress {
   const ended = ENDED.has(op.Status);
-  const partitions: PartitionProgress[] = planned.map((_, partition) => ({ partition, status: ended ? "NOT_STARTED" : "QUEUED" }));
-  let latestProgress: { finishedChildren: number; counts: ItemCounts } | undefined;
+  const partitions: DistributedMapPartitionProgress[] = planned.map((_, partition) => ({ partition, status: ended ? "NOT_STARTED" : "QUEUED" }));
+  let latestProgress: { finishedChildren: number; counts: DistributedMapCounts } | undefined;
   let countsReadable = true;
   for (const child of children) {
     const match = child.Type === "CONTEXT" ? PARTITION_NAME.exec(child.Name ?? "") : null;
@@ -160,7 +188,11 @@ function readMap(
       const result = asObject(decode(invoke.ChainedInvokeDetails?.Result));
       entry.counts = readCounts(result?.counts);
       if (entry.counts === undefined) countsReadable = false;
-      entry.status = result?.stoppedEarly === true ? "STOPPED_EARLY" : "SUCCEEDED";
+      // A child that could not read its source ends with its counts but counts as failed.
+      if (typeof result?.readError === "string") {
+        entry.status = "FAILED";
+        entry.reason = `reading a page failed: ${result.readError}`;
+      } else entry.status = result?.stoppedEarly === true ? "STOPPED_EARLY" : "SUCCEEDED";
     } else if (ENDED.has(invoke.Status)) {
       entry.status = "FAILED";
       entry.reason = invoke.ChainedInvokeDetails?.Error?.ErrorMessage ?? invoke.Status;
@@ -194,7 +226,7 @@ function readMap(
 }
 
 /** The map's own result, when it has one, says how each child ended: it overrides what was read. */
-function applyResultChildren(partitions: PartitionProgress[], children: unknown): void {
+function applyResultChildren(partitions: DistributedMapPartitionProgress[], children: unknown): void {
   if (!Array.isArray(children)) return;
   for (const raw of children) {
     const child = asObject(raw);
@@ -211,7 +243,7 @@ function applyResultChildren(partitions: PartitionProgress[], children: unknown)
  * counts, plus as pending the items of a known range that no child read (a failed or not-started
  * child's range, the unread rest of a range child that stopped early).
  */
-function sumPartitions(planned: readonly unknown[], partitions: readonly PartitionProgress[]): ItemCounts {
+function sumPartitions(planned: readonly unknown[], partitions: readonly DistributedMapPartitionProgress[]): DistributedMapCounts {
   const counts = zeroCounts();
   for (const entry of partitions) {
     const range = asObject(planned[entry.partition])?.range;
@@ -219,8 +251,9 @@ function sumPartitions(planned: readonly unknown[], partitions: readonly Partiti
     let unread = 0;
     if (entry.status === "FAILED" || entry.status === "NOT_STARTED") unread = size;
     if (entry.counts) {
-      for (const name of COUNT_NAMES) counts[name] += entry.counts[name];
-      if (entry.status === "STOPPED_EARLY" && size > 0) unread = Math.max(0, size - entry.counts.total);
+      for (const name of DISTRIBUTED_MAP_COUNT_NAMES) counts[name] += entry.counts[name];
+      // A range child that ended before its end (stopped, or failed reading) left the rest unread.
+      if ((entry.status === "STOPPED_EARLY" || entry.status === "FAILED") && size > 0) unread = Math.max(0, size - entry.counts.total);
     }
     counts.pending += unread;
     counts.total += unread;
@@ -228,8 +261,8 @@ function sumPartitions(planned: readonly unknown[], partitions: readonly Partiti
   return counts;
 }
 
-function childCounts(partitions: readonly PartitionProgress[]): ChildCounts {
-  const children: ChildCounts = { started: 0, running: 0, finished: 0, failed: 0, notStarted: 0, queued: 0 };
+function childCounts(partitions: readonly DistributedMapPartitionProgress[]): DistributedMapChildCounts {
+  const children: DistributedMapChildCounts = { started: 0, running: 0, finished: 0, failed: 0, notStarted: 0, queued: 0 };
   for (const { status } of partitions) {
     if (status === "QUEUED") children.queued++;
     else if (status === "NOT_STARTED") children.notStarted++;
@@ -243,7 +276,7 @@ function childCounts(partitions: readonly PartitionProgress[]): ChildCounts {
   return children;
 }
 
-/** One line for a map, as `cairn inspect` prints it: children, item counts, completion. */
+/** One line for a map's progress, as `cairn inspect` prints it: children, item counts, completion. */
 export function describeDistributedMap(map: DistributedMapProgress): string {
   const { children, counts } = map;
   const parts = [`${children.finished}/${map.planned} children finished`];
@@ -261,17 +294,17 @@ export function describeDistributedMap(map: DistributedMapProgress): string {
   return parts.join(" · ");
 }
 
-function zeroCounts(): ItemCounts {
+function zeroCounts(): DistributedMapCounts {
   return { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 };
 }
 
 /** Counts from a payload: every known field a number (a missing one 0), or undefined when none is. */
-function readCounts(value: unknown): ItemCounts | undefined {
+function readCounts(value: unknown): DistributedMapCounts | undefined {
   const object = asObject(value);
   if (object === undefined) return undefined;
   const counts = zeroCounts();
   let any = false;
-  for (const name of COUNT_NAMES) {
+  for (const name of DISTRIBUTED_MAP_COUNT_NAMES) {
     const n = numberOr(object[name]);
     if (n !== undefined) {
       counts[name] = n;
@@ -279,6 +312,18 @@ function readCounts(value: unknown): ItemCounts | undefined {
     }
   }
   return any ? counts : undefined;
+}
+
+/** JSON, with Cairn's default serdes envelope (`{ "__superjson": { json, meta } }`) unwrapped to its JSON part. */
+function decodePayload(payload: string | undefined): unknown {
+  if (payload === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    const envelope = asObject(parsed)?.__superjson;
+    return envelope === undefined ? parsed : asObject(envelope)?.json;
+  } catch {
+    return payload;
+  }
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
