@@ -7,6 +7,7 @@ import { fixture, runCli, tempDir } from "../test-support/spawn-cli.js";
 import { describeDistributedMap, distributedMapProgress, type DistributedMapCounts } from "@cairn/sdk/progress";
 import { fileUiDataSource } from "./data-source.js";
 import type { ExecutionView, OperationJson } from "./view-types.js";
+import { viewWith } from "./test-support/view.js";
 import { payloadValue } from "./web/format.js";
 import { buildTimeline, defaultCollapsed, rowStatus } from "./web/timeline-model.js";
 
@@ -178,23 +179,7 @@ describe("distributedMapProgress: a finished map", () => {
   });
 
   it("draws a failed child's partition as failed and a never-started one as skipped on the timeline", () => {
-    const view: ExecutionView = {
-      id: "X",
-      executionArn: "arn:x",
-      executionName: "x",
-      status: "SUCCEEDED",
-      startTimestamp: T,
-      endTimestamp: T,
-      invocationCount: 1,
-      operations: [...mapOps("SUCCEEDED", RANGES, 400), ...partitions],
-      history: [],
-      historyComplete: true,
-      historyEventCount: 0,
-      invocations: [],
-      callbacks: [],
-      treeLines: [],
-      now: T,
-    };
+    const view = viewWith("SUCCEEDED", [...mapOps("SUCCEEDED", RANGES, 400), ...partitions]);
     const model = buildTimeline(view);
     expect(model.distributedMaps).toHaveLength(1);
     expect(model.byId.get("1")?.distributedMap?.planned).toBe(4);
@@ -213,11 +198,7 @@ describe("distributedMapProgress: thousands of partitions", () => {
     const done = counts({ succeeded: 10 });
     const operations = [...mapOps("STARTED", ranges, n * 10)];
     for (let i = 0; i < n - 500; i++) operations.push(...partitionOps(i, { admit: { start: true }, invoke: { status: "SUCCEEDED", result: childResult(i, done) } }));
-    const view: ExecutionView = {
-      id: "X", executionArn: "arn:x", executionName: "x", status: "RUNNING", startTimestamp: T, invocationCount: 1, operations,
-      history: [], historyComplete: true, historyEventCount: 0, invocations: [], callbacks: [], treeLines: [], now: T,
-    };
-    const model = buildTimeline(view);
+    const model = buildTimeline(viewWith("RUNNING", operations));
     const [map] = model.distributedMaps;
     expect(map?.children).toEqual({ started: n - 500, running: 0, finished: n - 500, failed: 0, notStarted: 0, queued: 500 });
     expect(map?.counts).toEqual(counts({ succeeded: (n - 500) * 10 }));

@@ -6,6 +6,7 @@ import { tempDir } from "../test-support/spawn-cli.js";
 import type { HistoryEvent, Operation } from "@cairn/sdk";
 import { fileUiDataSource, timelineEvents } from "./data-source.js";
 import { RETRY_WAIT_MAP, runToEnd } from "./test-support/ui-store.js";
+import { viewWith } from "./test-support/view.js";
 import type { ExecutionView, OperationJson } from "./view-types.js";
 import { buildTimeline, defaultCollapsed, rowStatus, visibleRows, COLLAPSE_CHILDREN_OVER } from "./web/timeline-model.js";
 
@@ -62,26 +63,6 @@ describe("buildTimeline on a real execution", () => {
   });
 });
 
-/** A hand-made view: an ended execution whose map item ended while its wait inside was STARTED. */
-function viewWith(status: ExecutionView["status"], operations: OperationJson[]): ExecutionView {
-  return {
-    id: "X",
-    executionArn: "arn:x",
-    executionName: "x",
-    status,
-    startTimestamp: "2026-01-01T00:00:00.000Z",
-    endTimestamp: status === "RUNNING" ? undefined : "2026-01-01T00:00:10.000Z",
-    invocationCount: 1,
-    operations,
-    history: [],
-    historyComplete: true,
-    historyEventCount: 0,
-    invocations: [],
-    callbacks: [],
-    treeLines: [],
-    now: "2026-01-01T00:00:20.000Z",
-  };
-}
 const at = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
 describe("abandoned operations", () => {
