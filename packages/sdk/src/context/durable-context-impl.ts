@@ -29,7 +29,8 @@ import type { LazyAbort } from "./lazy-abort.js";
 import { misusedContext, type Scope } from "./active-scope.js";
 import { childOperationId } from "./operation-ids.js";
 import { quotedName } from "./payloads.js";
-import { runStep } from "./step-operation.js";
+import { startStep } from "./step-operation.js";
+import { Answered } from "./answered.js";
 import { runWait } from "./wait-operation.js";
 import { runCreateCallback } from "./callback-operation.js";
 import { runWaitForCallback } from "./wait-for-callback-operation.js";
@@ -45,6 +46,8 @@ import { validateRunConfig } from "./distributed-map/validate.js";
 import { runDistributedMap } from "./distributed-map/run-distributed-map.js";
 
 const MAX_NAME_LENGTH = 256;
+/** The config of a step called without one: shared, since nothing writes to a config. */
+const NO_STEP_CONFIG: StepConfig<unknown> = Object.freeze({});
 
 /**
  * A node in the tree of contexts. A context is closed when the batch it belongs to completed
@@ -153,12 +156,23 @@ export class ContextImpl implements DurableContext, Scope {
   step<T>(name: string | undefined, fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(fn: StepFunc<T>, config?: StepConfig<T>): DurablePromise<T>;
   step<T>(a: string | undefined | StepFunc<T>, b?: StepFunc<T> | StepConfig<T>, c?: StepConfig<T>): DurablePromise<T> {
-    return this.#operation("step", a, () => {
-      const [name, fn, config] = typeof a === "function" ? [undefined, a, b as StepConfig<T> | undefined] : [a, b, c];
-      checkName("step", name);
-      if (typeof fn !== "function") throw new ValidationError(`step${quotedName(name)}: the step function is missing; pass step(name, async () => ...).`);
-      return runStep(this, name, fn as StepFunc<T>, config ?? {});
-    });
+    // No closure for #operation: replay calls this once per checkpointed step.
+    let started: Promise<T> | Answered<T>;
+    try {
+      if (this.engine.ended || this.misused("step", a)) started = never();
+      else {
+        const named = typeof a !== "function";
+        const name = named ? a : undefined;
+        const fn = named ? b : a;
+        const config = (named ? c : (b as StepConfig<T> | undefined)) ?? NO_STEP_CONFIG;
+        checkName("step", name);
+        if (typeof fn !== "function") throw new ValidationError(`step${quotedName(name)}: the step function is missing; pass step(name, async () => ...).`);
+        started = startStep(this, name, fn as StepFunc<T>, config as StepConfig<T>);
+      }
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    return this.#durable("step", a, started);
   }
 
   wait(name: string | undefined, duration: Duration): DurablePromise<void>;
@@ -336,8 +350,14 @@ export class ContextImpl implements DurableContext, Scope {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    const durable = new DurablePromise(promise);
-    this.unawaited?.track(kind, nameArgument, durable, promise);
+    return this.#durable(kind, nameArgument, promise);
+  }
+
+  /** The operation's promise as the handler gets it, followed until awaited unless it answered already. */
+  #durable<T>(kind: string, nameArgument: unknown, started: Promise<T> | Answered<T>): DurablePromise<T> {
+    if (started instanceof Answered) return new DurablePromise(started.promise);
+    const durable = new DurablePromise(started);
+    this.unawaited?.track(kind, nameArgument, durable, started);
     return durable;
   }
 

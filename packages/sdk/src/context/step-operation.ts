@@ -14,25 +14,56 @@ import { attemptStarted, operationReplayed, operationStarted, wrapAttempt } from
 import { describeOperation, deserializeAt, fitsInline, quotedName, serializeAt } from "./payloads.js";
 import { StepOperationRun } from "./step-operation-run.js";
 import { customSubType } from "./sub-type.js";
+import { Answered } from "./answered.js";
 
 /**
- * Runs ctx.step. `resumed`: the step's operation as the service reported it once its scheduled
- * retry came due while this invocation was alive (see InvocationEngine.block); the step carries on
- * with the next attempt.
+ * Starts ctx.step. A step whose checkpoint says it succeeded answers with its result at once, as
+ * an {@link Answered} promise: replay's common case, which then needs no closure, no async frame
+ * and no tracking (see ContextImpl). Anything else runs in {@link runStep}. Throws what the
+ * step's arguments get wrong.
  */
-export async function runStep<T>(
-  ctx: ContextImpl,
-  name: string | undefined,
-  fn: StepFunc<T>,
-  config: StepConfig<T>,
-  resumed?: CheckpointedOperation,
-): Promise<T> {
+export function startStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> | Answered<T> {
   const engine = ctx.engine;
   const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;
-  const id = resumed?.Id ?? ctx.nextId();
-  const existing = resumed ?? engine.replayCheck({ id, type: OperationType.STEP, subType, name });
+  const id = ctx.nextId();
+  const existing = engine.replayCheck({ id, type: OperationType.STEP, subType, name });
   if (engine.ended) return never();
   const step = new StepRun(ctx, id, name, config);
+  if (existing?.Status !== OperationStatus.SUCCEEDED) return continueStep(step, existing, fn, undefined);
+  let value: T | Promise<T>;
+  try {
+    value = step.decode(existing.StepDetails?.Result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // A custom serdes decodes asynchronously: settle as an async function returning its promise would.
+  return value instanceof Promise ? settleWith(value) : new Answered(Promise.resolve(value));
+}
+
+/**
+ * Runs ctx.step from its checkpoint. `resumed`: the step's operation as the service reported it
+ * once its scheduled retry came due while this invocation was alive (see InvocationEngine.block);
+ * the step carries on with the next attempt.
+ */
+async function runStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>, resumed: CheckpointedOperation): Promise<T> {
+  const step = new StepRun(ctx, resumed.Id, name, config);
+  if (ctx.engine.ended) return never();
+  return continueStep(step, resumed, fn, resumed);
+}
+
+async function settleWith<T>(value: Promise<T>): Promise<T> {
+  return value;
+}
+
+/** The rest of runStep: `existing` is the step's checkpoint, if any. */
+async function continueStep<T>(
+  step: StepRun<T>,
+  existing: CheckpointedOperation | undefined,
+  fn: StepFunc<T>,
+  resumed: CheckpointedOperation | undefined,
+): Promise<T> {
+  const { ctx, id, name, config } = step;
+  const engine = ctx.engine;
   // Replay's common case first, before anything a first run needs.
   if (existing?.Status === OperationStatus.SUCCEEDED) return step.decode(existing.StepDetails?.Result);
   if (engine.plugins && existing && !resumed) await operationReplayed(engine, step.identity, existing);

@@ -1,4 +1,5 @@
 import type { CheckpointedOperation } from "./checkpointed-operations.js";
+import { expandHeld, type HeldOperation } from "./held-operation.js";
 
 /**
  * Positions above this are kept in the Map of other ids. A context's positions count up from 1
@@ -12,9 +13,9 @@ const MAX_POSITION = 1 << 20;
  * were checkpointed in it when the invocation began, then one slot per position: position p at
  * index p + 1 (positions start at 1).
  */
-type ContextNode = (CheckpointedOperation | ContextNode | number | undefined)[];
+type ContextNode = (HeldOperation | ContextNode | number | undefined)[];
 /** What a position holds: nothing, an operation without children, or a context. */
-type Slot = CheckpointedOperation | ContextNode | undefined;
+type Slot = HeldOperation | ContextNode | undefined;
 
 const OWN = 0;
 const COUNT = 1;
@@ -42,7 +43,7 @@ export class OperationIndex {
   /** Paths whose first part is no position (`0`, `h…`), by that part. */
   readonly #named = new Map<string, Slot>();
   /** Ids that are no path (e.g. `3-01`, `_cairn-yield-1`). */
-  readonly #other = new Map<string, CheckpointedOperation>();
+  readonly #other = new Map<string, HeldOperation>();
   /** Checkpointed operations per context id that is no path. */
   readonly #otherCounts = new Map<string, number>();
   /** Ids in first-insertion order, for values(). */
@@ -52,24 +53,17 @@ export class OperationIndex {
     return this.#ids.length;
   }
 
+  /** The operation `id`, rebuilt when it is held in a compact form (see HeldOperation). */
   get(id: string): CheckpointedOperation | undefined {
-    const dash = id.lastIndexOf("-");
-    if (dash < 0) {
-      const position = positionOf(id, 0, id.length);
-      if (position > 0) return ownOf(this.#root[position + 1] as Slot);
-      return id === "" ? this.#other.get(id) : ownOf(this.#named.get(id));
-    }
-    const position = positionOf(id, dash + 1, id.length);
-    const context = position > 0 ? this.#context(id, dash, false) : null;
-    if (context === null) return this.#other.get(id);
-    return context === undefined ? undefined : ownOf(context[position + 1] as Slot);
+    return expandHeld(id, this.#held(id));
   }
 
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    return this.#held(id) !== undefined;
   }
 
-  set(id: string, op: CheckpointedOperation): this {
+  /** Holds `op` as the operation `id`: an operation, or a compact form of one (see HeldOperation). */
+  set(id: string, op: HeldOperation): this {
     const dash = id.lastIndexOf("-");
     let context: ContextNode | null | undefined = null;
     let position = -1;
@@ -127,6 +121,19 @@ export class OperationIndex {
     for (const id of this.#ids) yield this.get(id) as CheckpointedOperation;
   }
 
+  #held(id: string): HeldOperation | undefined {
+    const dash = id.lastIndexOf("-");
+    if (dash < 0) {
+      const position = positionOf(id, 0, id.length);
+      if (position > 0) return ownOf(this.#root[position + 1] as Slot);
+      return id === "" ? this.#other.get(id) : ownOf(this.#named.get(id));
+    }
+    const position = positionOf(id, dash + 1, id.length);
+    const context = position > 0 ? this.#context(id, dash, false) : null;
+    if (context === null) return this.#other.get(id);
+    return context === undefined ? undefined : ownOf(context[position + 1] as Slot);
+  }
+
   #count(id: string, end: number): void {
     const context = this.#context(id, end, true);
     if (context) {
@@ -177,8 +184,8 @@ export class OperationIndex {
   }
 }
 
-function ownOf(slot: Slot): CheckpointedOperation | undefined {
-  return Array.isArray(slot) ? (slot[OWN] as CheckpointedOperation | undefined) : slot;
+function ownOf(slot: Slot): HeldOperation | undefined {
+  return Array.isArray(slot) ? (slot[OWN] as HeldOperation | undefined) : slot;
 }
 
 /** Where the part of `id` that starts at `start` ends: its next dash, or `end`. */
