@@ -107,12 +107,11 @@ async function main() {
   const driver = driverFor(store, { directory: options.directory }, workloads);
   const line = { store, results: [], processes: [] };
   const report = () => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(line)}\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await driver.teardown().catch((error) => (line.teardownError = String(error?.message ?? error)));
-  };
+  // One teardown, and every caller waits for it: on SIGTERM the workloads fail as soon as the
+  // driver's connections close, and main must not report and exit while its servers are still
+  // being stopped and their directories removed.
+  let stopping;
+  const stop = () => (stopping ??= driver.teardown().catch((error) => (line.teardownError = String(error?.message ?? error))));
   process.once("SIGTERM", () => {
     line.error = "stopped by SIGTERM (timeout)";
     void stop().then(() => {
