@@ -12,6 +12,7 @@ import {
 } from "../protocol/wire.js";
 import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { Serdes, SerdesContext } from "../types/serdes.js";
+import { defaultSerdes } from "../serdes/default-serdes.js";
 import { runInScope } from "./active-scope.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import type { LazyAbort } from "./lazy-abort.js";
@@ -30,6 +31,20 @@ export interface ChildSpec<T> {
   serdes: Serdes<T>;
   abort: LazyAbort;
   existing: CheckpointedOperation | undefined;
+}
+
+/**
+ * What executeChild resolves with for a child that succeeded with its result stored, when that
+ * result is read with the default serdes (synchronous); undefined for any other child. A finished
+ * map replays thousands of these: this answers without executeChild's frame and promises. Throws
+ * what executeChild would reject with.
+ */
+export function storedChildOutcome<T>(spec: Pick<ChildSpec<T>, "owner" | "id" | "name" | "serdes" | "existing">): ChildOutcome<T> | undefined {
+  const existing = spec.existing;
+  if (spec.serdes !== defaultSerdes || existing?.Status !== OperationStatus.SUCCEEDED || existing.ContextDetails?.ReplayChildren === true) {
+    return undefined;
+  }
+  return { status: "SUCCEEDED", value: deserializeAt(new ChildSite(spec), spec.serdes, existing.ContextDetails?.Result) as T };
 }
 
 /**

@@ -63,9 +63,12 @@ export class ServiceWaits {
    */
   waitFor(id: string, current: CheckpointedOperation | undefined): Promise<CheckpointedOperation> {
     return new Promise<CheckpointedOperation>((resolve) => {
-      const list = this.#waiters.get(id) ?? [];
-      list.push({ wake: resolve, endAt: current ? endTimeOf(current)?.getTime() : undefined });
-      this.#waiters.set(id, list);
+      const waiter: Waiter = { wake: resolve, endAt: current ? endTimeOf(current)?.getTime() : undefined };
+      const list = this.#waiters.get(id);
+      // A new list as a literal: room for its one waiter, where a push onto [] makes room for 16
+      // (every open map item waiting on a wait holds one to the invocation's end).
+      if (list) list.push(waiter);
+      else this.#waiters.set(id, [waiter]);
       this.#schedule();
     });
   }

@@ -60,6 +60,19 @@ describe("map and parallel", () => {
     expect(run.execution.error?.ErrorMessage).toMatch(/map "lines" \(id 1\): it completed over 3 items, but the handler now passes 2/);
   });
 
+  it("checks each finished item against the handler on replay, though it answers from its checkpoint", async () => {
+    let invocation = 0;
+    const run = await runLocal(async (_e, ctx) => {
+      invocation++;
+      await ctx.map("lines", [1, 2, 3], async (_c, n) => n, { itemNamer: (n) => (invocation === 1 || n !== 2 ? `line ${n}` : "renamed") });
+      await ctx.wait({ seconds: 1 });
+      return "done";
+    });
+    expect(run.execution.status).toBe("FAILED");
+    expect(run.execution.error?.ErrorType).toBe("NonDeterministicExecutionError");
+    expect(run.execution.error?.ErrorMessage).toMatch(/operation 1-2 .*named "line 2".*named "renamed"/);
+  });
+
   it("fails fast by default and does not start later items", async () => {
     const started: number[] = [];
     const run = await runLocal(async (_e, ctx) => {

@@ -6,7 +6,8 @@ import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
 import { operationEnded, operationReplayed, operationStarted } from "../operation-hooks.js";
 import { toErrorObject } from "../../errors/error-object.js";
-import { childError, contextUpdate, executeChild, executeVirtualChild, type ChildSpec } from "../child-context-operation.js";
+import { childError, contextUpdate, executeChild, executeVirtualChild, storedChildOutcome, type ChildSpec } from "../child-context-operation.js";
+import type { CheckpointedOperation } from "../../engine/checkpointed-operations.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { LazyAbort } from "../lazy-abort.js";
 import { childOperationId } from "../operation-ids.js";
@@ -19,6 +20,13 @@ import { restoreBatchResult } from "./restore-batch-result.js";
 import { validateBatchConfig } from "./completion.js";
 import { ItemDeadlines, isTimeoutError } from "./item-deadlines.js";
 import { schedule, type UnitOutcome } from "./scheduler.js";
+
+/** A unit as the batch calls it, and its checkpoint (none for a flat unit). */
+interface CheckedItem<U> {
+  unit: BatchUnit<U>;
+  itemId: string;
+  itemExisting: CheckpointedOperation | undefined;
+}
 
 /** One branch of a parallel, one item of a map, or one chunk of a mapBatches. */
 export interface BatchUnit<T> {
@@ -113,11 +121,17 @@ export async function runBatch<U, R = U>(
     for (const item of live.values()) item.abort("the enclosing context is no longer needed");
   });
 
-  const runItem = async (index: number): Promise<UnitOutcome<U>> => {
+  /** The item's unit and checkpoint, checked against what the handler calls now. */
+  const checkItem = (index: number): CheckedItem<U> => {
     const unit = units.at(index);
     const itemId = childOperationId(id, index + 1);
     // A flat item has no operation to check; whether it ran before shows in its first operation.
     const itemExisting = flat ? undefined : engine.replayCheck({ id: itemId, type: OperationType.CONTEXT, subType: itemSubType, name: unit.name });
+    return { unit, itemId, itemExisting };
+  };
+
+  const runItem = async (index: number, checked: CheckedItem<U> = checkItem(index)): Promise<UnitOutcome<U>> => {
+    const { unit, itemId, itemExisting } = checked;
     if (engine.ended) return never();
     const ranBefore = flat ? engine.operations.has(childOperationId(itemId, 1)) : itemExisting !== undefined;
     // Near the timeout no new item starts; the next invocation starts it (and replays the rest).
@@ -225,7 +239,13 @@ export async function runBatch<U, R = U>(
     for (let index = 0; index < units.length; index++) {
       const status = statuses[index];
       if (status === undefined || status === BatchItemStatus.STARTED || status === BatchItemStatus.SKIPPED) continue;
-      outcomes[index] = await runItem(index);
+      const checked = checkItem(index);
+      // Replay's common case: an item that finished with its result stored answers from it.
+      const stored =
+        flat || deadlines || engine.ended
+          ? undefined
+          : storedChildOutcome({ owner: batchContext, id: checked.itemId, name: checked.unit.name, serdes: itemSerdes, existing: checked.itemExisting });
+      outcomes[index] = stored ?? (await runItem(index, checked));
     }
     return new BatchResultImpl(layout.build(statuses, outcomes), summary?.reason ?? "ALL_COMPLETED", layout.totalItems);
   }
