@@ -26,13 +26,14 @@ export function startStep<T>(ctx: ContextImpl, name: string | undefined, fn: Ste
   const engine = ctx.engine;
   const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;
   const id = ctx.nextId();
-  const existing = engine.replayCheck({ id, type: OperationType.STEP, subType, name });
+  const existing = engine.replayCheckStep({ id, type: OperationType.STEP, subType, name });
   if (engine.ended) return never();
   const step = new StepRun(ctx, id, name, config);
-  if (existing?.Status !== OperationStatus.SUCCEEDED) return continueStep(step, existing, fn, undefined);
+  if (typeof existing !== "string" && existing?.Status !== OperationStatus.SUCCEEDED) return continueStep(step, existing, fn, undefined);
   let value: T | Promise<T>;
   try {
-    value = step.decode(existing.StepDetails?.Result);
+    // A string is the result of a step held compactly, which succeeded.
+    value = step.decode(typeof existing === "string" ? existing : existing.StepDetails?.Result);
   } catch (error) {
     return Promise.reject(error);
   }

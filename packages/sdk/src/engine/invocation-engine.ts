@@ -2,7 +2,7 @@ import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { CheckpointFailedError, NonDeterministicExecutionError } from "../errors/engine-errors.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
-import type { Operation, OperationUpdate } from "../protocol/wire.js";
+import { OperationSubType, type Operation, type OperationUpdate } from "../protocol/wire.js";
 import { defaultSerdes } from "../serdes/default-serdes.js";
 import type { LoggerConfig } from "../types/logger.js";
 import type { AnySerdes } from "../types/serdes.js";
@@ -253,6 +253,18 @@ export class InvocationEngine {
     );
     this.fail(error);
     return existing;
+  }
+
+  /**
+   * replayCheck for a step of sub-type Step: a step held as its result alone (see HeldOperation)
+   * that the handler calls unnamed comes back as that result string, the operation not rebuilt.
+   */
+  replayCheckStep(identity: OperationIdentity): CheckpointedOperation | string | undefined {
+    if (this.#onReplayOperation === undefined && identity.subType === OperationSubType.STEP && (identity.name ?? undefined) === undefined) {
+      const held = this.operations.held(identity.id);
+      if (typeof held === "string") return held;
+    }
+    return this.replayCheck(identity);
   }
 
   /** Fails the execution no matter what the handler does next (it cannot catch this). */

@@ -55,11 +55,11 @@ export class OperationIndex {
 
   /** The operation `id`, rebuilt when it is held in a compact form (see HeldOperation). */
   get(id: string): CheckpointedOperation | undefined {
-    return expandHeld(id, this.#held(id));
+    return expandHeld(id, this.held(id));
   }
 
   has(id: string): boolean {
-    return this.#held(id) !== undefined;
+    return this.held(id) !== undefined;
   }
 
   /** Holds `op` as the operation `id`: an operation, or a compact form of one (see HeldOperation). */
@@ -121,7 +121,8 @@ export class OperationIndex {
     for (const id of this.#ids) yield this.get(id) as CheckpointedOperation;
   }
 
-  #held(id: string): HeldOperation | undefined {
+  /** The operation `id` as held, in its compact form when it has one (see HeldOperation). */
+  held(id: string): HeldOperation | undefined {
     const dash = id.lastIndexOf("-");
     if (dash < 0) {
       const position = positionOf(id, 0, id.length);
@@ -158,7 +159,7 @@ export class OperationIndex {
       const key = stop === id.length ? id : id.slice(0, stop);
       const slot = this.#named.get(key);
       if (Array.isArray(slot)) context = slot;
-      else if (create) this.#named.set(key, (context = [slot, 0]));
+      else if (create) this.#named.set(key, (context = newContext(slot)));
     }
     while (stop < end) {
       const start = stop + 1;
@@ -178,10 +179,20 @@ export class OperationIndex {
     if (Array.isArray(slot)) return slot;
     if (!create) return undefined;
     while (parent.length < index) parent.push(undefined);
-    const context: ContextNode = [slot, 0];
+    const context = newContext(slot);
     parent[index] = context;
     return context;
   }
+}
+
+/**
+ * A context whose own operation is `own`, with room for two positions. Most contexts are map
+ * items or branches with one or two operations: a literal of this length has exactly that room,
+ * where pushing the first position onto `[own, 0]` would grow it to room for 19 (about 130 bytes
+ * more per context, held to the invocation's end). Empty slots read as no operation.
+ */
+function newContext(own: Slot): ContextNode {
+  return [own, 0, undefined, undefined];
 }
 
 function ownOf(slot: Slot): HeldOperation | undefined {
