@@ -1,5 +1,6 @@
 // The distributed map's progress board in DynamoDB Local: counts replaced per partition and never
 // taken back, the first stop kept, and a run whose children stop on each other's failures.
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { defineDistributedMap, withDurableExecution, type DistributedMapResult, type DurableContext } from "@cairn/sdk";
 import { LocalDurableTestRunner } from "@cairn/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,6 +35,9 @@ describe("DynamoDbProgressBoard", () => {
     // Many partitions reporting at once: none lost.
     await Promise.all(Array.from({ length: 50 }, (_, p) => board.report("run-c", p, counts(1))));
     expect((await board.read("run-c")).counts.succeeded).toBe(50);
+    await board.forget("run-c");
+    expect(await board.read("run-c")).toEqual({ counts: counts(0) });
+    expect((await board.read("run-a")).counts.succeeded).toBe(23); // other runs untouched
   }, 60_000);
 
   it("stops healthy children that are running once another child's failures exceed the tolerance", async () => {
@@ -61,7 +65,11 @@ describe("DynamoDbProgressBoard", () => {
     expect(summary.completionReason).toBe("FAILURE_TOLERANCE_EXCEEDED");
     expect(summary.children.map((c) => c.status)).toEqual(["STOPPED_EARLY", "STOPPED_EARLY", "STOPPED_EARLY", "STOPPED_EARLY"]);
     expect(seen.length).toBeLessThan(200);
-    expect((await board.read(summary.runId)).counts.total).toBe(seen.length);
+    // Every child has ended: the parent deleted the run's board items.
+    const left = await table.client.send(
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: `B#${summary.runId}` } } }),
+    );
+    expect(left.Count).toBe(0);
   }, 60_000);
 
   it("refuses a missing table before any request", () => {

@@ -8,6 +8,7 @@ import type {
   DistributedMapCounts,
   DistributedMapProgressBoard,
 } from "@cairn/sdk";
+import { deleteItems } from "./batch-io.js";
 import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
 import { A, type CairnTable } from "./table.js";
 
@@ -30,7 +31,8 @@ const TOTAL = "t";
  * Keeps a distributed map's progress board in DynamoDB — `pk = "B#<run id>"`, one item per
  * partition (`sk = "p#<partition>"`, its latest counts as JSON in `d`) and one for the stop (`sk =
  * "stop"`). A report is one conditional `PutItem` and one strongly consistent `Query` of the run's
- * key (a few dozen small items), so two requests per page a child processes. A report never
+ * key (a few dozen small items), so two requests per page a child processes; when the run's
+ * children have all ended the parent deletes the run's items. A report never
  * replaces counts with a smaller total (a superseded invocation of a child reporting late cannot
  * take the board back), and the first stop posted stays.
  *
@@ -63,6 +65,27 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
   async read(runId: string): Promise<DistributedMapBoardView> {
     const counts: DistributedMapCounts = { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 };
     let stopped: DistributedMapStopReason | undefined;
+    for (const item of await this.items(runId)) {
+      const data = JSON.parse(item[A.data]?.S ?? "{}") as Record<string, unknown>;
+      if (item[A.sk]?.S === STOP_KEY) stopped = data.reason as DistributedMapStopReason;
+      else for (const field of COUNT_FIELDS) counts[field] += typeof data[field] === "number" ? data[field] : 0;
+    }
+    return stopped === undefined ? { counts } : { counts, stopped };
+  }
+
+  /** Deletes the run's items (the parent does when all its children have ended). */
+  async forget(runId: string): Promise<void> {
+    await deleteItems(this.table, this.retry, await this.items(runId));
+  }
+
+  /** Posts a stop; the first reason posted stays. */
+  async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
+    await this.put(runId, STOP_KEY, JSON.stringify({ reason }), 0, "attribute_not_exists(#pk)");
+  }
+
+  /** Every item of the run: one per partition that reported, and the stop (a strongly consistent Query). */
+  private async items(runId: string): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
     let after: Record<string, AttributeValue> | undefined;
     do {
       const page = await withRetry("Query", this.table.tableName, this.retry, () =>
@@ -77,19 +100,10 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        const data = JSON.parse(item[A.data]?.S ?? "{}") as Record<string, unknown>;
-        if (item[A.sk]?.S === STOP_KEY) stopped = data.reason as DistributedMapStopReason;
-        else for (const field of COUNT_FIELDS) counts[field] += typeof data[field] === "number" ? data[field] : 0;
-      }
+      items.push(...(page.Items ?? []));
       after = page.LastEvaluatedKey;
     } while (after);
-    return stopped === undefined ? { counts } : { counts, stopped };
-  }
-
-  /** Posts a stop; the first reason posted stays. */
-  async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
-    await this.put(runId, STOP_KEY, JSON.stringify({ reason }), 0, "attribute_not_exists(#pk)");
+    return items;
   }
 
   private async put(runId: string, sk: string, data: string, total: number, condition: string): Promise<void> {

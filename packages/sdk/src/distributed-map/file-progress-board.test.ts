@@ -31,6 +31,10 @@ describe.each([
     await board.stop(run, "FAILURE_TOLERANCE_EXCEEDED");
     expect(await board.read(run)).toEqual({ counts: counts(25, 1), stopped: "MIN_SUCCESSFUL_REACHED" });
     expect(await board.read("other")).toEqual({ counts: counts(7) });
+    await board.forget(run);
+    expect(await board.read(run)).toEqual({ counts: counts(0) });
+    expect(await board.read("other")).toEqual({ counts: counts(7) });
+    await board.forget("never-reported"); // nothing to remove is fine
   });
 });
 

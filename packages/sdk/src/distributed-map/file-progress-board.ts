@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   DistributedMapBoardView,
@@ -80,6 +80,11 @@ export class FileProgressBoard implements DistributedMapProgressBoard {
     } finally {
       await unlink(temporary);
     }
+  }
+
+  /** Removes the run's directory (the parent does when all its children have ended). */
+  async forget(runId: string): Promise<void> {
+    await rm(this.#dir(runId), { recursive: true, force: true });
   }
 
   #dir(runId: string): string {

@@ -43,8 +43,8 @@ export class MemoryProgressBoard implements DistributedMapProgressBoard {
     run.stopped ??= reason;
   }
 
-  /** Forgets a finished run. */
-  forget(runId: string): void {
+  /** Forgets a run (the parent does when all its children have ended). */
+  async forget(runId: string): Promise<void> {
     this.#runs.delete(runId);
   }
 

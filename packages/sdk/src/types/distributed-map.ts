@@ -111,6 +111,11 @@ export interface DistributedMapProgressBoard {
   read(runId: string): Promise<DistributedMapBoardView>;
   /** Tells the run's children to stop reading pages, for `reason`; the first reason posted stays. */
   stop(runId: string, reason: DistributedMapStopReason): Promise<void>;
+  /**
+   * Removes what the board holds for a run. Called once by the parent, from a step, when every
+   * child of the run has ended (so nothing reports to it any more); optional.
+   */
+  forget?(runId: string): Promise<void>;
 }
 
 /**

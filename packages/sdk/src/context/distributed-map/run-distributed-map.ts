@@ -122,6 +122,8 @@ export async function runDistributedMap(
       if (outcome.status === "FAILED") progress.childFailed = true;
       if (outcome.status !== "NOT_STARTED" && outcome.result) addCounts(progress.counts, outcome.result.counts);
     });
+    // Every child has ended: the board's entries for this run have served (the result has them).
+    if (board?.forget) await mapContext.step("forget-board", () => board.forget!(runId));
     return summarize(name, runId, plan, outcomes, progress, completion, maxFailedItems);
   });
 }

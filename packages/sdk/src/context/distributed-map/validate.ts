@@ -67,6 +67,9 @@ export function validateDefinitionOptions(name: string, options: DistributedMapO
   if (board !== undefined && (typeof board !== "object" || board === null || !["report", "read", "stop"].every((f) => typeof (board as unknown as Record<string, unknown>)[f] === "function"))) {
     throw new ValidationError(`${what}: progressBoard must have report(runId, partition, counts), read(runId) and stop(runId, reason) functions, e.g. new MemoryProgressBoard().`);
   }
+  if (board !== undefined && board.forget !== undefined && typeof board.forget !== "function") {
+    throw new ValidationError(`${what}: progressBoard.forget must be a function (runId) => Promise<void> when given.`);
+  }
 }
 
 /** Checks the config of ctx.distributedMap. */
