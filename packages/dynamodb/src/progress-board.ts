@@ -2,16 +2,16 @@
 // run's stop under a key of their own in the execution table, so children on any worker or
 // Lambda invocation apply the run's completion across all items.
 import { PutItemCommand, QueryCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
-import type {
-  DistributedMapBoardView,
-  DistributedMapStopReason,
-  DistributedMapCounts,
-  DistributedMapProgressBoard,
+import {
+  DISTRIBUTED_MAP_COUNT_NAMES,
+  type DistributedMapBoardView,
+  type DistributedMapCounts,
+  type DistributedMapProgressBoard,
+  type DistributedMapStopReason,
 } from "@cairn/sdk";
 import { deleteItems } from "./batch-io.js";
 import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
 import { A, type CairnTable } from "./table.js";
-
 
 /** Options of {@link DynamoDbProgressBoard}. */
 export interface DynamoDbProgressBoardOptions {
@@ -23,7 +23,6 @@ export interface DynamoDbProgressBoardOptions {
 
 const PREFIX = "B#";
 const STOP_KEY = "stop";
-const COUNT_FIELDS = ["succeeded", "failed", "timedOut", "skipped", "pending", "total"] as const;
 /** Attribute holding a partition's total, the condition that keeps a late stale report from going back. */
 const TOTAL = "t";
 
@@ -57,7 +56,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
 
   /** Records partition's latest counts (never going back to a smaller total) and returns the run's view. */
   async report(runId: string, partition: number, counts: DistributedMapCounts): Promise<DistributedMapBoardView> {
-    await this.put(runId, `p#${String(partition).padStart(6, "0")}`, JSON.stringify(counts), counts.total, `attribute_not_exists(#pk) OR #t <= :t`);
+    await this.put(runId, `p#${String(partition).padStart(6, "0")}`, JSON.stringify(counts), counts.total);
     return this.read(runId);
   }
 
@@ -68,7 +67,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
     for (const item of await this.items(runId)) {
       const data = JSON.parse(item[A.data]?.S ?? "{}") as Record<string, unknown>;
       if (item[A.sk]?.S === STOP_KEY) stopped = data.reason as DistributedMapStopReason;
-      else for (const field of COUNT_FIELDS) counts[field] += typeof data[field] === "number" ? data[field] : 0;
+      else for (const field of DISTRIBUTED_MAP_COUNT_NAMES) counts[field] += typeof data[field] === "number" ? data[field] : 0;
     }
     return stopped === undefined ? { counts } : { counts, stopped };
   }
@@ -80,7 +79,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
 
   /** Posts a stop; the first reason posted stays. */
   async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
-    await this.put(runId, STOP_KEY, JSON.stringify({ reason }), 0, "attribute_not_exists(#pk)");
+    await this.put(runId, STOP_KEY, JSON.stringify({ reason }));
   }
 
   /** Every item of the run: one per partition that reported, and the stop (a strongly consistent Query). */
@@ -106,17 +105,24 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
     return items;
   }
 
-  private async put(runId: string, sk: string, data: string, total: number, condition: string): Promise<void> {
-    const usesTotal = condition.includes(":t");
+  /**
+   * Writes one of the run's items unless it is there already — or, given `total` (a partition's
+   * report), unless it is there with a larger total.
+   */
+  private async put(runId: string, sk: string, data: string, total?: number): Promise<void> {
     try {
       await withRetry("PutItem", this.table.tableName, this.retry, () =>
         this.table.client.send(
           new PutItemCommand({
             TableName: this.table.tableName,
-            Item: { [A.pk]: { S: PREFIX + runId }, [A.sk]: { S: sk }, [A.data]: { S: data }, [TOTAL]: { N: String(total) } },
-            ConditionExpression: condition,
-            ExpressionAttributeNames: usesTotal ? { "#pk": A.pk, "#t": TOTAL } : { "#pk": A.pk },
-            ...(usesTotal ? { ExpressionAttributeValues: { ":t": { N: String(total) } } } : {}),
+            Item: { [A.pk]: { S: PREFIX + runId }, [A.sk]: { S: sk }, [A.data]: { S: data }, [TOTAL]: { N: String(total ?? 0) } },
+            ...(total === undefined
+              ? { ConditionExpression: "attribute_not_exists(#pk)", ExpressionAttributeNames: { "#pk": A.pk } }
+              : {
+                  ConditionExpression: "attribute_not_exists(#pk) OR #t <= :t",
+                  ExpressionAttributeNames: { "#pk": A.pk, "#t": TOTAL },
+                  ExpressionAttributeValues: { ":t": { N: String(total) } },
+                }),
           }),
         ),
       );

@@ -1,5 +1,5 @@
-import type { DistributedMapBoardView, DistributedMapStopReason, DistributedMapCounts } from "../types/distributed-map.js";
-import { addCounts, zeroCounts } from "../context/distributed-map/partition-result.js";
+import type { DistributedMapBoardView, DistributedMapCounts, DistributedMapStopReason } from "../types/distributed-map.js";
+import { addCounts, zeroCounts } from "./progress.js";
 
 /** A board's view from each partition's latest counts and the stop posted, if any. */
 export function boardView(

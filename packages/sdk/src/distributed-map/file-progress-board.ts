@@ -8,7 +8,6 @@ import type {
 } from "../types/distributed-map.js";
 import { boardView } from "./board-view.js";
 
-
 const STOP_FILE = "stop.json";
 
 /**

@@ -251,7 +251,7 @@ function sumPartitions(planned: readonly unknown[], partitions: readonly Distrib
     let unread = 0;
     if (entry.status === "FAILED" || entry.status === "NOT_STARTED") unread = size;
     if (entry.counts) {
-      for (const name of DISTRIBUTED_MAP_COUNT_NAMES) counts[name] += entry.counts[name];
+      addCounts(counts, entry.counts);
       // A range child that ended before its end (stopped, or failed reading) left the rest unread.
       if ((entry.status === "STOPPED_EARLY" || entry.status === "FAILED") && size > 0) unread = Math.max(0, size - entry.counts.total);
     }
@@ -294,8 +294,15 @@ export function describeDistributedMap(map: DistributedMapProgress): string {
   return parts.join(" · ");
 }
 
-function zeroCounts(): DistributedMapCounts {
+/** Counts with everything at zero. */
+export function zeroCounts(): DistributedMapCounts {
   return { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 };
+}
+
+/** Adds `more` into `into` (in place). */
+export function addCounts(into: DistributedMapCounts, more: DistributedMapCounts): DistributedMapCounts {
+  for (const name of DISTRIBUTED_MAP_COUNT_NAMES) into[name] += more[name];
+  return into;
 }
 
 /** Counts from a payload: every known field a number (a missing one 0), or undefined when none is. */

@@ -22,10 +22,11 @@ export interface PartitionTask {
   range?: [number, number];
   /** Paginated sources split by the source: where this child starts reading. */
   startCursor?: unknown;
-  /** Split by `partitionOf`: read the whole source and keep this partition's items. */
-  filter?: boolean;
-  /** With `filter`, the partition and count to keep items of when they are not this run's (a continued run). */
-  filterOf?: { partition: number; count: number };
+  /**
+   * Split by `partitionOf`: read the whole source and keep this partition's items — `true` for
+   * this run's own partition and count, or the partition and count of the run it continues.
+   */
+  filter?: true | { partition: number; count: number };
   /** Failed items kept in the child's result. */
   maxFailedItems: number;
   /** Stop reading pages once this child's own failures exceed this. */

@@ -1,4 +1,4 @@
-import type { DistributedMapStopReason, DistributedMapCounts, DistributedMapFailedItem } from "../../types/distributed-map.js";
+import type { DistributedMapCounts, DistributedMapFailedItem, DistributedMapStopReason } from "../../types/distributed-map.js";
 
 /** What a child execution returns to the parent: counts and a bounded list of failed items. */
 export interface PartitionResult {
@@ -17,18 +17,5 @@ export interface PartitionResult {
   unread?: { cursor?: unknown };
 }
 
-/** Counts with everything at zero. */
-export function zeroCounts(): DistributedMapCounts {
-  return { succeeded: 0, failed: 0, timedOut: 0, skipped: 0, pending: 0, total: 0 };
-}
-
-/** Adds `more` into `into` (in place). */
-export function addCounts(into: DistributedMapCounts, more: DistributedMapCounts): DistributedMapCounts {
-  into.succeeded += more.succeeded;
-  into.failed += more.failed;
-  into.timedOut += more.timedOut;
-  into.skipped += more.skipped;
-  into.pending += more.pending;
-  into.total += more.total;
-  return into;
-}
+// The count helpers live with the progress reader, which must stay free of runtime imports.
+export { addCounts, zeroCounts } from "../../distributed-map/progress.js";

@@ -196,7 +196,7 @@ async function continueInNewExecution(
 
 function partitionFilter(options: DistributedMapOptions<unknown, unknown, unknown>, task: PartitionTask): (item: unknown) => boolean {
   const partitionOf = options.partitionOf!;
-  const { partition, count } = task.filterOf ?? { partition: task.partition, count: task.partitionCount };
+  const { partition, count } = task.filter === true || task.filter === undefined ? { partition: task.partition, count: task.partitionCount } : task.filter;
   return (item) => {
     const of = partitionOf(item, count);
     if (!Number.isInteger(of) || of < 0 || of >= count) {

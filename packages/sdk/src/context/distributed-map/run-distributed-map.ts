@@ -3,10 +3,11 @@ import { ValidationError } from "../../errors/validation-error.js";
 import type { DurableContext } from "../../types/context.js";
 import type {
   DistributedMapChildOutcome,
-  DistributedMapCompletionReason, DistributedMapStopReason,
+  DistributedMapCompletionReason,
   DistributedMapConfig,
   DistributedMapDefinition,
   DistributedMapResult,
+  DistributedMapStopReason,
 } from "../../types/distributed-map.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { childFailureLimit, failureToleranceExceeded, stopReason, type Progress } from "./completion.js";
@@ -64,6 +65,12 @@ export async function runDistributedMap(
     );
     const progress: Progress = { counts: zeroCounts(), childFailed: false };
     let finished = 0;
+    // A stop the parent decides on is posted on the board, so children still running hear of it
+    // at their next page (called from inside a step: posting again after a crash is harmless).
+    const postStop = async (reason: DistributedMapStopReason | undefined): Promise<DistributedMapStopReason | undefined> => {
+      if (reason !== undefined && board) await board.stop(runId, reason);
+      return reason;
+    };
 
     const runPartition = (partition: number): Promise<PartitionOutcome> =>
       mapContext.runInChildContext(`partition-${partition}`, async (p: DurableContext): Promise<PartitionOutcome> => {
@@ -71,8 +78,7 @@ export async function runDistributedMap(
           // The board also counts the items of children still running: the fuller view wins.
           const view = board ? await board.read(runId) : undefined;
           const counts = view && view.counts.total > progress.counts.total ? view.counts : progress.counts;
-          const reason = view?.stopped ?? stopReason({ counts, childFailed: progress.childFailed }, completion, plan.totalItems);
-          if (reason !== undefined && board) await board.stop(runId, reason);
+          const reason = await postStop(view?.stopped ?? stopReason({ counts, childFailed: progress.childFailed }, completion, plan.totalItems));
           return reason === undefined ? { start: true } : { start: false, reason };
         });
         if (!admission.start) return { partition, status: "NOT_STARTED", reason: admission.reason };
@@ -86,8 +92,7 @@ export async function runDistributedMap(
           partitionCount: plan.partitions.length,
           ...(planned.range === undefined ? {} : { range: planned.range }),
           ...("startCursor" in planned ? { startCursor: planned.startCursor } : {}),
-          ...(planned.filter ? { filter: true } : {}),
-          ...(typeof planned.filter === "object" ? { filterOf: planned.filter } : {}),
+          ...(planned.filter ? { filter: planned.filter } : {}),
           maxFailedItems,
           ...(stopAfterFailures === undefined ? {} : { stopAfterFailures }),
           ...(board && completion ? { completion } : {}),
@@ -109,9 +114,7 @@ export async function runDistributedMap(
         // Counts readable while the map runs: the latest progress step holds the totals so far.
         await p.step("progress", async () => {
           const counts = !outcome.result ? { ...progress.counts } : addCounts({ ...progress.counts }, outcome.result.counts);
-          // Children still running hear of a stop through the board, at their next page.
-          const reason = stopReason({ counts, childFailed: progress.childFailed || outcome.status === "FAILED" }, completion, plan.totalItems);
-          if (reason !== undefined && board) await board.stop(runId, reason);
+          await postStop(stopReason({ counts, childFailed: progress.childFailed || outcome.status === "FAILED" }, completion, plan.totalItems));
           return { finishedChildren: finished + 1, counts };
         });
         return outcome;
