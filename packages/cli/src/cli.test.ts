@@ -1,6 +1,6 @@
 // End-to-end: spawns the built `cairn` (dist/bin.js) on the fixture handlers in test-fixtures/.
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   EXECUTION_ID,
   eventually,
@@ -8,20 +8,11 @@ import {
   runCli,
   sideEffects,
   startCli,
-  tempDir,
 } from "./test-support/spawn-cli.js";
+import { storeEachTest } from "./test-support/store-each-test.js";
 
-let dir: { path: string; cleanup: () => void };
-let store: string;
-let effects: string;
-const env = () => ({ CAIRN_FIXTURE_LOG: effects });
-
-beforeEach(() => {
-  dir = tempDir();
-  store = join(dir.path, "store");
-  effects = join(dir.path, "effects.log");
-});
-afterEach(() => dir.cleanup());
+const dir = storeEachTest();
+const env = () => ({ CAIRN_FIXTURE_LOG: dir.effects });
 
 function idOf(stdout: string): string {
   const id = EXECUTION_ID.exec(stdout)?.[1];
@@ -30,7 +21,7 @@ function idOf(stdout: string): string {
 }
 
 async function inspectJson(id: string, extra: string[] = []) {
-  const result = await runCli(["inspect", id, "--store", store, "--json", ...extra]);
+  const result = await runCli(["inspect", id, "--store", dir.store, "--json", ...extra]);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as {
     id: string;
@@ -43,7 +34,7 @@ async function inspectJson(id: string, extra: string[] = []) {
 
 describe("cairn run", () => {
   it("drives a handler with a 1-second wait to success, printing progress, the tree and the result", async () => {
-    const run = await runCli(["run", fixture("order.mjs"), "--store", store, "--input", '{"sku":"A-1","qty":2}']);
+    const run = await runCli(["run", fixture("order.mjs"), "--store", dir.store, "--input", '{"sku":"A-1","qty":2}']);
     expect(run.code, run.stderr).toBe(0);
     const id = idOf(run.stdout);
     expect(run.stdout).toMatch(/^execution [0-9A-Z]{26} started/);
@@ -71,7 +62,7 @@ describe("cairn run", () => {
   });
 
   it("exits 1 when the handler fails, showing the failed step and the error", async () => {
-    const run = await runCli(["run", fixture("failing.mjs"), "--store", store]);
+    const run = await runCli(["run", fixture("failing.mjs"), "--store", dir.store]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("✓ step validate (1)");
     expect(run.stdout).toMatch(/✗ step charge \(2\).*PaymentDeclined: card declined/);
@@ -84,7 +75,7 @@ describe("cairn run", () => {
   });
 
   it("stops on SIGINT during a wait with exit 130, and resume finishes with the same result", async () => {
-    const running = startCli(["run", fixture("interruptible.mjs"), "--store", store], { env: env() });
+    const running = startCli(["run", fixture("interruptible.mjs"), "--store", dir.store], { env: env() });
     await running.waitForOutput(/waiting \d+s for "cool-down"/);
     running.child.kill("SIGINT");
     const interrupted = await running.done;
@@ -98,7 +89,7 @@ describe("cairn run", () => {
     expect(typeof token).toBe("string");
 
     // No handler file: the one recorded by `run` is used.
-    const resumed = await runCli(["resume", id, "--store", store], { env: env() });
+    const resumed = await runCli(["resume", id, "--store", dir.store], { env: env() });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`resuming execution ${id}`);
     expect(resumed.stdout).toContain("✓ wait cool-down (2)");
@@ -106,34 +97,34 @@ describe("cairn run", () => {
     expect(resumed.stdout).not.toContain("step issue-token");
     const after = await inspectJson(id);
     expect(after.result).toEqual({ token, done: "finished" });
-    expect(sideEffects(effects)).toEqual(["issue-token", "finish"]);
+    expect(sideEffects(dir.effects)).toEqual(["issue-token", "finish"]);
   }, 20_000); // the 4-second wait really passes; on a loaded machine the whole test nears 5 s
 
   it("survives kill -9 in a step body: resume re-runs only the unfinished step", async () => {
-    const running = startCli(["run", fixture("crashable.mjs"), "--store", store, "--input", '{"amount":5}'], {
+    const running = startCli(["run", fixture("crashable.mjs"), "--store", dir.store, "--input", '{"amount":5}'], {
       env: env(),
     });
     const [, id] = await running.waitForOutput(EXECUTION_ID);
-    await eventually(() => sideEffects(effects).includes("ship-start"));
+    await eventually(() => sideEffects(dir.effects).includes("ship-start"));
     running.child.kill("SIGKILL");
     const killed = await running.done;
     expect(killed.signal).toBe("SIGKILL");
 
-    const resumed = await runCli(["resume", id as string, fixture("crashable.mjs"), "--store", store], { env: env() });
+    const resumed = await runCli(["resume", id as string, fixture("crashable.mjs"), "--store", dir.store], { env: env() });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain("✓ step ship (2)");
     expect(resumed.stdout).toMatch(/result \{/);
     // charge-card succeeded before the kill, so it ran once; ship's first attempt was cut short.
-    expect(sideEffects(effects)).toEqual(["charge-card", "ship-start", "ship-start", "ship-done"]);
+    expect(sideEffects(dir.effects)).toEqual(["charge-card", "ship-start", "ship-start", "ship-done"]);
     const inspected = await inspectJson(id as string);
     expect(inspected.status).toBe("SUCCEEDED");
     expect(inspected.result).toEqual({ charged: { amount: 5 }, shipped: "shipped" });
   });
 
   it("resuming a finished execution just prints its tree and result", async () => {
-    const run = await runCli(["run", fixture("failing.mjs"), "--store", store]);
+    const run = await runCli(["run", fixture("failing.mjs"), "--store", dir.store]);
     const id = idOf(run.stdout);
-    const resumed = await runCli(["resume", id, "--store", store]);
+    const resumed = await runCli(["resume", id, "--store", dir.store]);
     expect(resumed.code).toBe(1);
     expect(resumed.stdout).toContain("already finished (FAILED)");
     expect(resumed.stdout).toMatch(/✗ charge\s+2\s+STEP\/Step\s+FAILED/);
@@ -142,22 +133,22 @@ describe("cairn run", () => {
 
 describe("cairn inspect and list", () => {
   it("lists executions and inspects one as text, with history, and as JSON", async () => {
-    const ok = await runCli(["run", fixture("order.mjs"), "--store", store, "--input", '{"sku":"B"}', "--name", "order-b"]);
-    const failed = await runCli(["run", fixture("failing.mjs"), "--store", store]);
+    const ok = await runCli(["run", fixture("order.mjs"), "--store", dir.store, "--input", '{"sku":"B"}', "--name", "order-b"]);
+    const failed = await runCli(["run", fixture("failing.mjs"), "--store", dir.store]);
     const okId = idOf(ok.stdout);
     const failedId = idOf(failed.stdout);
     expect(ok.stdout).toContain('(name "order-b")');
 
-    const list = await runCli(["list", "--store", store]);
+    const list = await runCli(["list", "--store", dir.store]);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/ID\s+STATUS\s+STARTED\s+DURATION\s+NAME/);
     expect(list.stdout).toMatch(new RegExp(`${okId}\\s+SUCCEEDED\\s+\\d{4}-\\d\\d-\\d\\dT.*order-b`));
     expect(list.stdout).toMatch(new RegExp(`${failedId}\\s+FAILED`));
-    const listJson = JSON.parse((await runCli(["list", "--store", store, "--json"])).stdout) as { id: string }[];
+    const listJson = JSON.parse((await runCli(["list", "--store", dir.store, "--json"])).stdout) as { id: string }[];
     expect(listJson.map((e) => e.id).sort()).toEqual([okId, failedId].sort());
 
     // By name, with history.
-    const text = await runCli(["inspect", "order-b", "--store", store, "--history"]);
+    const text = await runCli(["inspect", "order-b", "--store", dir.store, "--history"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`execution ${okId}\\s+SUCCEEDED`));
     expect(text.stdout).toMatch(/✓ cool-down\s+2\s+WAIT\/Wait\s+SUCCEEDED/);
@@ -176,8 +167,8 @@ describe("cairn inspect and list", () => {
   });
 
   it("explains an unknown execution id and how to find ids", async () => {
-    await runCli(["run", fixture("failing.mjs"), "--store", store]);
-    const result = await runCli(["inspect", "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "--store", store]);
+    await runCli(["run", fixture("failing.mjs"), "--store", dir.store]);
+    const result = await runCli(["inspect", "01ZZZZZZZZZZZZZZZZZZZZZZZZ", "--store", dir.store]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('No execution "01ZZZZZZZZZZZZZZZZZZZZZZZZ"');
     expect(result.stderr).toContain("cairn list");
@@ -195,12 +186,12 @@ describe("cairn inspect and list", () => {
 
 describe("usage errors", () => {
   it("rejects invalid --input JSON with the reason and an example, before starting anything", async () => {
-    const result = await runCli(["run", fixture("order.mjs"), "--store", store, "--input", "{sku: 1}"]);
+    const result = await runCli(["run", fixture("order.mjs"), "--store", dir.store, "--input", "{sku: 1}"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--input is not valid JSON");
     expect(result.stderr).toContain(`--input '{"orderId":"ord-1001"}'`);
     expect(result.stderr).toContain('"cairn run --help"');
-    const list = await runCli(["list", "--store", store]);
+    const list = await runCli(["list", "--store", dir.store]);
     expect(list.stdout).toContain("No executions");
   });
 
@@ -216,7 +207,7 @@ describe("usage errors", () => {
     [["list", "extra"], /Unexpected argument "extra"/],
   ])("cairn %j exits 2 with a clear message", async (args, message) => {
     const resolved = args.map((a) => (a === "FIXTURE" ? fixture("order.mjs") : a));
-    const result = await runCli([...resolved, ...(args[0] === "frob" ? [] : ["--store", store])], {
+    const result = await runCli([...resolved, ...(args[0] === "frob" ? [] : ["--store", dir.store])], {
       cwd: join(fixture("order.mjs"), "..", ".."),
     });
     expect(result.code).toBe(2);
@@ -225,21 +216,21 @@ describe("usage errors", () => {
   });
 
   it("refuses an export that is not a durable handler at load, exit 2, starting no execution", async () => {
-    const result = await runCli(["run", fixture("not-durable.mjs"), "--store", store]);
+    const result = await runCli(["run", fixture("not-durable.mjs"), "--store", dir.store]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Export "handler" of');
     expect(result.stderr).toContain("is not a durable handler");
     expect(result.stderr).toContain("export const handler = withDurableExecution(async (event, ctx)");
     expect(result.stdout).toBe("");
-    const list = await runCli(["list", "--store", store, "--json"]);
+    const list = await runCli(["list", "--store", dir.store, "--json"]);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
 
   it("refuses a non-durable handler for resume too, leaving the execution as it was", async () => {
-    const run = await runCli(["run", fixture("approval.mjs"), "--store", store, "--no-wait"]);
+    const run = await runCli(["run", fixture("approval.mjs"), "--store", dir.store, "--no-wait"]);
     expect(run.code, run.stderr).toBe(3);
     const id = idOf(run.stdout);
-    const resumed = await runCli(["resume", id, fixture("not-durable.mjs"), "--store", store]);
+    const resumed = await runCli(["resume", id, fixture("not-durable.mjs"), "--store", dir.store]);
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain("is not a durable handler");
     expect((await inspectJson(id)).status).toBe("RUNNING");
@@ -258,13 +249,13 @@ describe("usage errors", () => {
   });
 
   it("asks for the handler when resuming an execution it has no record of", async () => {
-    const running = startCli(["run", fixture("interruptible.mjs"), "--store", store], { env: env() });
+    const running = startCli(["run", fixture("interruptible.mjs"), "--store", dir.store], { env: env() });
     await running.waitForOutput(/waiting \d+s for "cool-down"/);
     running.child.kill("SIGINT");
     const id = idOf((await running.done).stdout);
     const { rmSync } = await import("node:fs");
-    rmSync(join(store, "cli"), { recursive: true, force: true });
-    const result = await runCli(["resume", id, "--store", store]);
+    rmSync(join(dir.store, "cli"), { recursive: true, force: true });
+    const result = await runCli(["resume", id, "--store", dir.store]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`Pass the handler file: cairn resume ${id} path/to/handler.js`);
   });
