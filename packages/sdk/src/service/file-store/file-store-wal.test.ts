@@ -2,15 +2,16 @@
 // leaves behind, lock handover between store instances, and recovery of a dead writer's log
 // (crafted here byte for byte; file-store-group-commit.test.ts produces real ones with SIGKILL).
 import { spawnSync } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, appendFile, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OperationUpdate } from "../../protocol/wire.js";
 import { CheckpointService } from "../checkpoint-service.js";
-import { CorruptLogError, StaleCheckpointTokenError } from "../errors.js";
+import { CorruptLogError, ExecutionNotFoundError, StaleCheckpointTokenError } from "../errors.js";
 import { executionIdOfArn } from "../ids.js";
 import { fileStoreStats, FileExecutionStore } from "./file-store.js";
+import { claimPath } from "./name-claims.js";
 import { encodeWalRecord } from "./wal-format.js";
 
 const stepDone = (id: string): OperationUpdate[] => [
@@ -197,6 +198,49 @@ describe("FileExecutionStore commit path", () => {
     for (const arn of arns) expect(await new CheckpointService({ store }).getOperations(arn)).toHaveLength(5);
     expect(fileStoreStats(store)).toMatchObject({ recoveredWriters: 1, recoveredRecords: 6 });
     for (const arn of arns) expect(await operationIds(arn)).toEqual(["0", "s-1", "s-2", "s-3", "s-4"]);
+    expect(await deadWriterFiles()).toEqual([]);
+  });
+
+  it("makes an execution whose directory a power loss took again from the dead writer's log, when its name is claimed", async () => {
+    const writer = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const [arn] = await startExecutions(writer, 1);
+    await runSteps(writer, arn!, "s", 2);
+    // Its directory entry never reached the disk; the claim did (it is synced before the start is acknowledged).
+    const lines = await cutRecords(arn!, 4);
+    await rm(join(logPathOf(arn!), ".."), { recursive: true });
+    await leaveDeadWriter(lines.map((line) => ({ arn: arn!, line })), []);
+
+    const service = new CheckpointService({ store: new FileExecutionStore(dir) });
+    expect((await service.getOperations(arn!)).map((op) => op.Id)).toEqual(["0", "s-1", "s-2"]);
+    expect((await service.listExecutions()).map((summary) => summary.executionArn)).toEqual([arn]);
+    expect(await deadWriterFiles()).toEqual([]);
+    // And it goes on from there.
+    await runSteps(service, arn!, "t", 1);
+    expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "t-1"]);
+  });
+
+  it("does not make again an execution whose name another execution holds, nor one removed since", async () => {
+    const writer = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const [lost, removed] = await startExecutions(writer, 2);
+    const lostLines = await cutRecords(lost!, 1);
+    const removedLines = await cutRecords(removed!, 1);
+    // `lost` (named e0) never got its claim — its writer died first — and e0 was then started
+    // again by another process; `removed` (e1) was removed, claim and directory.
+    await unlink(claimPath(dir, "e0"));
+    const again = (await new CheckpointService({ store: new FileExecutionStore(dir) }).startExecution({ executionName: "e0" })).executionArn;
+    await unlink(claimPath(dir, "e1"));
+    await rm(join(logPathOf(removed!), ".."), { recursive: true });
+    await leaveDeadWriter(
+      [...lostLines.map((line) => ({ arn: lost!, line })), ...removedLines.map((line) => ({ arn: removed!, line }))],
+      [],
+    );
+
+    const service = new CheckpointService({ store: new FileExecutionStore(dir) });
+    expect((await service.listExecutions()).map((summary) => summary.executionArn)).toEqual([again]);
+    for (const arn of [lost!, removed!]) {
+      await expect(service.getOperations(arn)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+      await expect(access(join(logPathOf(arn), "..")), `${arn} left behind`).rejects.toThrow();
+    }
     expect(await deadWriterFiles()).toEqual([]);
   });
 

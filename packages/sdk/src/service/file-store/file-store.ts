@@ -2,7 +2,8 @@
 //
 //   <dir>/executions/<id>/log    append-only log of committed mutations (see mutation-log.ts)
 //   <dir>/executions/<id>/lock   held while this process may decide and append for the execution
-//   <dir>/names/<sha256(name)>   {"id","name"}: the index of executions, and the name claim
+//   <dir>/executions/<id>/name   {"id","name"}: the name claim's content, written before it is linked
+//   <dir>/names/<sha256(name)>   the name claim (a link to the above): the index of executions
 //   <dir>/wal/                   write-ahead logs, one per writing store instance (write-ahead-log.ts)
 //
 // The commit path: an update takes the execution's lock file (file-lock.ts) and opens its log, and
@@ -15,13 +16,14 @@
 //
 // A decided mutation goes to this instance's write-ahead log, where commits of all executions
 // made at the same moment share one write and one fdatasync; it is then appended to the
-// execution's log (page cache only) and acknowledged. The core's checkpoint-token check runs under
+// execution's log (page cache only) and acknowledged. An execution's first record goes the same
+// way: its directory and empty log are made, its first record committed, and only then its name
+// claimed (create). The core's checkpoint-token check runs under
 // the lock against the newest record, so a stale invocation in any process gets
 // StaleCheckpointTokenError; each record also carries its sequence number, so even a broken lock
 // could only produce a detectable CorruptLogError, never a silent overwrite. Crash safety (kill -9
 // and power loss) rests on the write-ahead log and its recovery (wal-recovery.ts); the argument is
 // written down in docs/cli-and-file-store.md.
-import { createHash } from "node:crypto";
 import { close, fstat, ftruncate, fdatasync, open } from "node:fs";
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
@@ -36,7 +38,7 @@ import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockStamp } from "./file-lock.js";
 import { LogFile } from "./log-file.js";
 import { readLogRecords } from "./log-reader.js";
-import { encodeLogRecord } from "./mutation-log.js";
+import { claimedId, claimPath } from "./name-claims.js";
 import { syncDirectory } from "./sync-directory.js";
 import { encodeCommit } from "./wal-format.js";
 import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
@@ -162,6 +164,8 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly yieldUntil = new Map<string, number>();
   private readonly wal: WriteAheadLog;
   private recovered: Promise<void> | undefined;
+  /** executions/ and names/ exist (see storeDirectories). */
+  private directoriesMade: Promise<void> | undefined;
   /** The first recovery has completed (so writes need not wait for it). */
   private recoveryDone = false;
   /** Executions the last recovery could not bring up to date: not to be written (see take). */
@@ -196,7 +200,7 @@ export class FileExecutionStore implements ExecutionStore {
     return join(this.executionDir(id), "lock");
   }
   private namePath(name: string): string {
-    return join(this.directory, "names", createHash("sha256").update(name).digest("hex"));
+    return claimPath(this.directory, name);
   }
 
   /** Recovers dead writers' logs once, before this instance first reads or writes an execution. */
@@ -252,47 +256,78 @@ export class FileExecutionStore implements ExecutionStore {
     return entry;
   }
 
+  /**
+   * Makes `executions/` and `names/` once per instance (a new store: their entries, and the
+   * store's entry in its parent, made durable).
+   */
+  private storeDirectories(): Promise<void> {
+    this.directoriesMade ??= (async () => {
+      const [createdStore] = await Promise.all([
+        fs.mkdir(join(this.directory, "executions"), { recursive: true }),
+        fs.mkdir(join(this.directory, "names"), { recursive: true }),
+      ]);
+      if (createdStore !== undefined) {
+        await Promise.all([syncDirectory(this.directory), syncDirectory(dirname(this.directory))]);
+      }
+    })().catch((error: unknown) => {
+      this.directoriesMade = undefined;
+      throw error;
+    });
+    return this.directoriesMade;
+  }
+
+  /** Makes the new execution's directory (and the store's, when they are missing). */
+  private async makeExecutionDir(dir: string): Promise<void> {
+    await this.storeDirectories();
+    try {
+      await fs.mkdir(dir);
+    } catch (error) {
+      // The store's directories were removed since this instance made them: make them again.
+      if (!isErrno(error, "ENOENT")) throw error;
+      this.directoriesMade = undefined;
+      await this.storeDirectories();
+      await fs.mkdir(dir);
+    }
+  }
+
   async create(executionId: string, executionName: string, initial: ExecutionMutation): Promise<string> {
     if (!isExecutionId(executionId)) throw new Error(`Not an execution id: ${executionId}`);
+    if (this.wal.failure) throw this.wal.failure;
     const dir = this.executionDir(executionId);
-    const executions = join(this.directory, "executions");
     const names = join(this.directory, "names");
-    const [createdStore] = await Promise.all([
-      fs.mkdir(executions, { recursive: true }),
-      fs.mkdir(names, { recursive: true }),
+    await this.makeExecutionDir(dir);
+    // The claim is written inside the execution's directory and linked into names/ from there.
+    // Its content is made durable before it can be linked (recovery tells executions apart by it);
+    // the log starts empty: its first record goes through the write-ahead log like any other.
+    const claim = join(dir, "name");
+    const [opened, written] = await Promise.allSettled([
+      LogFile.create(this.logPath(executionId)),
+      fs.writeFile(claim, JSON.stringify({ id: executionId, name: executionName }), { flag: "wx", flush: true }),
     ]);
-    // A new store: its own entries (executions/, names/) and its entry in the parent, too.
-    if (createdStore !== undefined) {
-      await Promise.all([syncDirectory(this.directory), syncDirectory(dirname(this.directory))]);
+    if (opened.status === "rejected" || written.status === "rejected") {
+      if (opened.status === "fulfilled") await opened.value.unref();
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw opened.status === "rejected" ? opened.reason : (written as PromiseRejectedResult).reason;
     }
-    await fs.mkdir(dir, { recursive: true });
-    const namePath = this.namePath(executionName);
-    const temp = `${namePath}.${executionId}.tmp`;
-    // The log (fsynced, with its directory entries) and the claim's content are made durable
-    // side by side; the claim is linked only once both are.
-    const durable = await Promise.allSettled([
-      (async () => {
-        const log = await fs.open(this.logPath(executionId), "wx");
-        try {
-          await log.writeFile(encodeLogRecord(initial));
-          await log.sync();
-        } finally {
-          await log.close();
-        }
-        await Promise.all([syncDirectory(dir), syncDirectory(executions)]);
-      })(),
-      fs.writeFile(temp, JSON.stringify({ id: executionId, name: executionName }), { flush: true }),
-    ]);
-    const failed = durable.find((outcome) => outcome.status === "rejected");
-    if (failed) {
-      await fs.unlink(temp).catch(() => undefined);
-      throw failed.reason;
+    const log = opened.value;
+    try {
+      const { walLine, logLine } = encodeCommit(executionId, initial);
+      // Durable in the write-ahead log (shared with whatever commits at the same moment), then in
+      // the log's page cache; the log and the directory entries leading to it are made durable
+      // when the segment is checkpointed. Until the claim is linked nobody can reach the execution.
+      await this.wal.commitEncoded(walLine, logLine, log, false, [dir, join(this.directory, "executions")]);
+    } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await log.unref();
     }
 
     // The execution exists only once its name is claimed; link() makes the claim atomic, so two
-    // processes starting the same name agree on one execution.
+    // processes starting the same name agree on one execution. The claim is linked only after its
+    // first record is durable: a claim that survives a power loss always leads to an execution.
     try {
-      await fs.link(temp, namePath);
+      await fs.link(claim, this.namePath(executionName));
       await syncDirectory(names);
       return executionId;
     } catch (error) {
@@ -300,20 +335,14 @@ export class FileExecutionStore implements ExecutionStore {
       await fs.rm(dir, { recursive: true, force: true });
       const owner = await this.findByName(executionName);
       if (owner === undefined) throw new Error(`Execution name "${executionName}" is claimed but unreadable`);
+      // The winner's claim may still be on its way to the disk: answer with it only once it is there.
+      await syncDirectory(names);
       return owner;
-    } finally {
-      await fs.unlink(temp).catch(() => undefined);
     }
   }
 
   async findByName(executionName: string): Promise<string | undefined> {
-    try {
-      const entry = JSON.parse(await fs.readFile(this.namePath(executionName), "utf8")) as { id: string; name: string };
-      return entry.name === executionName ? entry.id : undefined;
-    } catch (error) {
-      if (isErrno(error, "ENOENT")) return undefined;
-      throw error;
-    }
+    return claimedId(this.directory, executionName);
   }
 
   async listIds(): Promise<string[]> {

@@ -16,6 +16,11 @@ export class LogFile {
     readonly fd: number,
   ) {}
 
+  /** Creates `path` (which must not exist) for reading and appending; the caller holds the first reference. */
+  static async create(path: string): Promise<LogFile> {
+    return new LogFile(path, await openAsync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL));
+  }
+
   /** Opens `path` (which must exist) for reading and appending; the caller holds the first reference. */
   static async open(path: string): Promise<LogFile> {
     return new LogFile(path, await openAsync(path, constants.O_RDWR | constants.O_APPEND));

@@ -5,7 +5,9 @@
 // that are in an execution log only in the page cache. Recovery, one recoverer at a time (the
 // directory's recovery.lock), merges every dead log's records per execution in seq order, cuts a
 // torn tail off each execution log, appends the records that continue it, fdatasyncs it, and only
-// then deletes the dead logs. The argument for why this is enough is in docs/cli-and-file-store.md.
+// then deletes the dead logs. An execution whose first record is among them may have lost its
+// directory too: it is made again when its name's claim names it (restoreCreated). The argument
+// for why this is enough is in docs/cli-and-file-store.md.
 import { close, fdatasync, open, promises as fs } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,7 +21,9 @@ import {
   type LockOwner,
   type LockState,
 } from "./file-lock.js";
-import { scanLogRecords } from "./mutation-log.js";
+import { parseLogLine, scanLogRecords } from "./mutation-log.js";
+import { claimedId } from "./name-claims.js";
+import { syncDirectory } from "./sync-directory.js";
 import { scanWal, type WalRecord } from "./wal-format.js";
 
 const openAsync = promisify(open);
@@ -160,6 +164,48 @@ async function applyToExecution(
   const executionDir = join(storeDir, "executions", executionId);
   const logPath = join(executionDir, "log");
   const lockPath = join(executionDir, "lock");
+  const created = records[0]?.seq === 1 ? await restoreCreated(storeDir, executionId, records[0]) : "not here";
+  if (created instanceof Error) return created;
+  if (created === "never") return 0;
+  const appended = await appendToExecution(logPath, lockPath, records, deadOwners);
+  if (created === "claimed" && typeof appended === "number") {
+    // The entries leading to a log made again (or never synced) are durable before the dead logs go.
+    await syncDirectory(executionDir);
+    await syncDirectory(join(storeDir, "executions"));
+  }
+  return appended;
+}
+
+/**
+ * For dead logs that hold an execution's first record: whether the execution came to exist. It
+ * did when its name's claim names it (the claim is linked only after that record was durable);
+ * then its directory and log are made again if a power loss took them ("claimed"). Otherwise
+ * ("never") its writer died before claiming the name, lost the name to another execution, or it
+ * was removed since: it is not made again, and what is left of its directory goes.
+ */
+async function restoreCreated(storeDir: string, executionId: string, first: WalRecord): Promise<"claimed" | "never" | "not here" | Error> {
+  const parsed = parseLogLine(first.logLine.subarray(0, first.logLine.length - 1));
+  const name = parsed.ok ? parsed.mutation.summary?.executionName : undefined;
+  if (typeof name !== "string") return "not here";
+  const executionDir = join(storeDir, "executions", executionId);
+  let owner: string | undefined;
+  try {
+    owner = await claimedId(storeDir, name);
+  } catch (error) {
+    return new Error(`The claim of execution name "${name}" in ${storeDir} is unreadable: ${String(error)}`, { cause: error });
+  }
+  if (owner !== executionId) {
+    await fs.rm(executionDir, { recursive: true, force: true });
+    return "never";
+  }
+  await fs.mkdir(executionDir, { recursive: true });
+  // Made empty if it is missing; the records are appended below.
+  await (await fs.open(join(executionDir, "log"), "a")).close();
+  return "claimed";
+}
+
+/** Appends the records that continue the log (see applyToExecution). */
+async function appendToExecution(logPath: string, lockPath: string, records: WalRecord[], deadOwners: Set<string>): Promise<number | Error> {
   let lock: FileLock | undefined;
   for (let attempt = 0; attempt < 2 && !lock; attempt++) {
     const got = await tryAcquireFileLock(lockPath).catch((error: unknown) => {

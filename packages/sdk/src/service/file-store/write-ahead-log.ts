@@ -6,9 +6,23 @@
 // execution's log (page cache only) and acknowledges. Executions committing at the same moment
 // therefore share an fdatasync; the execution logs are made durable lazily, when a segment is
 // checkpointed (full, or the store went idle): fdatasync every log written since, then delete the
-// segment. See docs/cli-and-file-store.md for why that is safe.
+// segment. A commit that created its log (an execution's first record) also names the directories
+// whose entries must be durable before the segment may go; they are fsynced at the checkpoint too.
+// See docs/cli-and-file-store.md for why that is safe.
 import { randomBytes } from "node:crypto";
-import { close, fdatasync, fdatasyncSync, promises as fs, open, unlinkSync, writeSync, writevSync } from "node:fs";
+import {
+  close,
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  promises as fs,
+  open,
+  openSync,
+  unlinkSync,
+  writeSync,
+  writevSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { acquireFileLock, type FileLock } from "./file-lock.js";
@@ -31,6 +45,8 @@ export interface WalStats {
   logSyncs: number;
   /** Segments checkpointed and deleted. */
   checkpoints: number;
+  /** Directories fsynced at checkpoints (see directories in commitEncoded). */
+  directorySyncs: number;
 }
 
 export interface WriteAheadLogOptions {
@@ -46,6 +62,8 @@ interface Pending {
   /** The line appended to the execution's log (the tail of walLine). */
   logLine: Buffer;
   log: LogFile;
+  /** Directories to make durable before the segment holding this record may be deleted. */
+  directories: readonly string[] | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -60,6 +78,8 @@ interface Segment {
   closing: boolean;
   /** Logs appended to from it (each retained until it is synced). */
   dirty: Set<LogFile>;
+  /** Directories its commits named (see commitEncoded). */
+  directories: Set<string>;
 }
 
 /** A group written to a segment, waiting for an fdatasync to complete. */
@@ -72,6 +92,7 @@ interface Group {
 interface Checkpoint {
   segment: Segment;
   logs: LogFile[];
+  directories: string[];
 }
 
 /** Most buffers one writev takes (IOV_MAX is 1024 on Linux). */
@@ -105,11 +126,24 @@ export class WriteAheadLogFailedError extends Error {
   }
 }
 
+/** fsync of a directory at exit; one that is gone (its execution removed) or can't be synced is skipped. */
+function syncDirectorySync(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    fsyncSync(fd);
+  } catch {
+    // removed since, or a platform without directory fsync
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Groups whose fdatasync may run at once: the next group is written while the previous syncs. */
 const MAX_INFLIGHT = 2;
 
 export class WriteAheadLog implements ExitCleanup {
-  readonly stats: WalStats = { commits: 0, walSyncs: 0, logSyncs: 0, checkpoints: 0 };
+  readonly stats: WalStats = { commits: 0, walSyncs: 0, logSyncs: 0, checkpoints: 0, directorySyncs: 0 };
   /** Set once an I/O error made the outcome of a write unknown; nothing is written after it. */
   failure: WriteAheadLogFailedError | undefined;
   #queue: Pending[] = [];
@@ -153,12 +187,14 @@ export class WriteAheadLog implements ExitCleanup {
 
   /**
    * As {@link commit}, for a record encoded once for both logs (wal-format.ts encodeCommit):
-   * `walLine` is written to the write-ahead log, `logLine` appended to `log`.
+   * `walLine` is written to the write-ahead log, `logLine` appended to `log`. `directories`: for a
+   * record that starts a log just created, the directories whose entries lead to it; the segment
+   * is deleted only once they were fsynced too.
    */
-  commitEncoded(walLine: Buffer, logLine: Buffer, log: LogFile, alone = false): Promise<void> {
+  commitEncoded(walLine: Buffer, logLine: Buffer, log: LogFile, alone = false, directories?: readonly string[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ walLine, logLine, log, resolve, reject });
+      this.#queue.push({ walLine, logLine, log, directories, resolve, reject });
       if (this.#idleTimer) {
         clearTimeout(this.#idleTimer);
         this.#idleTimer = undefined;
@@ -260,6 +296,7 @@ export class WriteAheadLog implements ExitCleanup {
             commit.log.retain();
             segment.dirty.add(commit.log);
           }
+          if (commit.directories) for (const directory of commit.directories) segment.directories.add(directory);
         }
       } catch (error) {
         this.#inflight.unshift(group);
@@ -310,7 +347,7 @@ export class WriteAheadLog implements ExitCleanup {
     const fd = await openAsync(path, "wx");
     // The segment's directory entry must survive a power loss as surely as its records.
     await syncDirectory(this.directory);
-    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set() };
+    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set(), directories: new Set() };
   }
 
   /**
@@ -318,13 +355,17 @@ export class WriteAheadLog implements ExitCleanup {
    * `idle`: also drop the lock if nothing was written meanwhile.
    */
   #checkpoint(segment: Segment, idle: boolean): void {
-    const checkpoint: Checkpoint = { segment, logs: [...segment.dirty] };
+    const checkpoint: Checkpoint = { segment, logs: [...segment.dirty], directories: [...segment.directories] };
     segment.dirty.clear();
+    segment.directories.clear();
     this.#checkpointing.add(checkpoint);
     this.#checkpoints = this.#checkpoints.then(async () => {
       try {
         await Promise.all(checkpoint.logs.map((log) => log.datasync()));
         this.stats.logSyncs += checkpoint.logs.length;
+        // An execution removed since has no directory left to sync: syncDirectory ignores that.
+        await Promise.all(checkpoint.directories.map((directory) => syncDirectory(directory)));
+        this.stats.directorySyncs += checkpoint.directories.length;
         await closeAsync(segment.fd).catch(() => undefined);
         await fs.unlink(segment.path).catch(() => undefined);
         this.stats.checkpoints++;
@@ -354,11 +395,14 @@ export class WriteAheadLog implements ExitCleanup {
     if (this.failure || this.busy) return;
     const segments = [...this.#checkpointing].map((c) => c.segment);
     const logs = new Set([...this.#checkpointing].flatMap((c) => c.logs));
+    const directories = new Set([...this.#checkpointing].flatMap((c) => c.directories));
     if (this.#segment) {
       segments.push(this.#segment);
       for (const log of this.#segment.dirty) logs.add(log);
+      for (const directory of this.#segment.directories) directories.add(directory);
     }
     for (const log of logs) fdatasyncSync(log.fd);
+    for (const directory of directories) syncDirectorySync(directory);
     for (const segment of segments) {
       try {
         unlinkSync(segment.path);

@@ -9,6 +9,9 @@
 //                              prints "ack <arn> <id>"
 //   busy  <dir> <arn> <tag>    begin, then checkpoint without pause until the invocation is
 //                              superseded; prints "ack <id>" each time, then "stale <id>" and exits
+//   create <dir> <prefix>      start executions named <prefix>-<wave>-<n>, 8 at once (their first
+//                              records share fdatasyncs), each then checkpointing two steps;
+//                              prints "created <name> <arn>" and "ack <arn> <id>"
 import { createInterface } from "node:readline";
 import { CheckpointService } from "../checkpoint-service.js";
 import { StaleCheckpointTokenError } from "../errors.js";
@@ -99,7 +102,27 @@ async function busy(): Promise<void> {
   }
 }
 
-const modes: Record<string, () => Promise<void>> = { loop, race, fence, many, busy };
+async function create(): Promise<void> {
+  const prefix = arn!;
+  for (let wave = 1; ; wave++) {
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, n) => {
+        const name = `${prefix}-${wave}-${n}`;
+        const { executionArn } = await service.startExecution({ executionName: name, input: JSON.stringify(name) });
+        process.stdout.write(`created ${name} ${executionArn}\n`);
+        let token = (await service.beginInvocation(executionArn)).input.CheckpointToken;
+        for (let i = 1; i <= 2; i++) {
+          const id = `${tag}-${i}`;
+          const response = await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: token, Updates: stepDone(id) });
+          token = response.CheckpointToken!;
+          process.stdout.write(`ack ${executionArn} ${id}\n`);
+        }
+      }),
+    );
+  }
+}
+
+const modes: Record<string, () => Promise<void>> = { loop, race, fence, many, busy, create };
 const run = modes[mode];
 if (!run) throw new Error(`unknown mode ${mode}`);
 run().catch((error: unknown) => {
