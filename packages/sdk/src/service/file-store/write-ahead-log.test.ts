@@ -48,4 +48,20 @@ describe("WriteAheadLog", () => {
     }
     for (const log of logs) await log.unref();
   });
+
+  it("writes zeros ahead of its records, which a reader takes for a tail that was never written", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 8 * 1024 * 1024, idleMs: 10_000 });
+    await writeFile(join(dir, "log"), "");
+    const log = await LogFile.open(join(dir, "log"));
+    for (let seq = 1; seq <= 20; seq++) await wal.commit(ids[0]!, encodeLogRecord({ seq, operations: [] }), log);
+    const [segment] = (await readdir(join(dir, "wal"))).filter((name) => name.endsWith(".wal"));
+    const bytes = await readFile(join(dir, "wal", segment!));
+    const scan = scanWal(bytes, segment!);
+    // Twenty small records, and about a megabyte of room after them.
+    expect(bytes.length - scan.validLength).toBeGreaterThan(900 * 1024);
+    expect(scan.records.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(scan.tornTail).toBe(true);
+    expect(bytes.subarray(scan.validLength).every((byte) => byte === 0)).toBe(true);
+    await log.unref();
+  });
 });

@@ -9,12 +9,20 @@
 // segment. A commit that created its log (an execution's first record) also names the directories
 // whose entries must be durable before the segment may go; they are fsynced at the checkpoint too.
 // See docs/cli-and-file-store.md for why that is safe.
+//
+// Segments are written full of zeros ahead of their records, a megabyte at a time, and the zeros
+// fsynced in the background: a group's fdatasync then finds the file's size unchanged and only
+// flushes data, where an append that grows the file also commits its new size through the
+// filesystem's journal (measured on ext4: 0.10 instead of 0.13 ms per sync, and about a tenth
+// off a sequential step). To a reader the zeros after the last record are a torn tail, which was
+// never acknowledged.
 import { randomBytes } from "node:crypto";
 import {
   close,
   closeSync,
   fdatasync,
   fdatasyncSync,
+  fsync,
   fsyncSync,
   promises as fs,
   open,
@@ -34,6 +42,7 @@ import { encodeWalRecord } from "./wal-format.js";
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
 const fdatasyncAsync = promisify(fdatasync);
+const fsyncAsync = promisify(fsync);
 
 /** Counters for tests and benchmarks. */
 export interface WalStats {
@@ -80,7 +89,17 @@ interface Segment {
   dirty: Set<LogFile>;
   /** Directories its commits named (see commitEncoded). */
   directories: Set<string>;
+  /** Bytes from the start already written with zeros or records. */
+  allocated: number;
+  /** The fsync making the last zeros durable is running. */
+  preallocating: boolean;
 }
+
+/** Zeros written ahead of the records at a time. */
+const PREALLOCATE_BYTES = 1024 * 1024;
+/** More zeros are written once the records come this close to their end. */
+const PREALLOCATE_AHEAD = 256 * 1024;
+const ZEROS = Buffer.alloc(PREALLOCATE_BYTES);
 
 /** A group written to a segment, waiting for an fdatasync to complete. */
 interface Group {
@@ -256,6 +275,8 @@ export class WriteAheadLog implements ExitCleanup {
       // Later groups go to a new segment; this one is checkpointed once its groups are synced.
       segment.closing = true;
       this.#segment = undefined;
+    } else if (segment.allocated - segment.size < PREALLOCATE_AHEAD && !segment.preallocating) {
+      this.#preallocate(segment);
     }
     const syncNow = lone || (commits.length === 1 && this.#lastGroup === 1 && this.#inflight.length === 1);
     this.#lastGroup = commits.length;
@@ -334,6 +355,32 @@ export class WriteAheadLog implements ExitCleanup {
     offExit(this);
   }
 
+  /**
+   * Writes zeros past the records (see the top of the file) and fsyncs them in the background.
+   * Synchronous, so no group is written between taking the offset and writing the zeros; a group
+   * written there before that fsync completes is as durable as ever, its fdatasync just costs
+   * what an append's does.
+   */
+  #preallocate(segment: Segment): void {
+    const from = Math.max(segment.allocated, segment.size);
+    const length = Math.min(PREALLOCATE_BYTES, this.options.segmentBytes - from);
+    if (length <= 0) return;
+    try {
+      let written = 0;
+      while (written < length) written += writeSync(segment.fd, ZEROS, written, length - written, from + written);
+    } catch {
+      return; // not needed for correctness: the segment keeps growing with its records instead
+    }
+    segment.allocated = from + length;
+    segment.preallocating = true;
+    fsyncAsync(segment.fd).then(
+      () => {
+        segment.preallocating = false;
+      },
+      () => undefined, // a failing disk fails the next fdatasync of a record, which counts
+    );
+  }
+
   async #openSegment(): Promise<void> {
     if (!this.#lock) {
       const created = await fs.mkdir(this.directory, { recursive: true });
@@ -347,7 +394,7 @@ export class WriteAheadLog implements ExitCleanup {
     const fd = await openAsync(path, "wx");
     // The segment's directory entry must survive a power loss as surely as its records.
     await syncDirectory(this.directory);
-    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set(), directories: new Set() };
+    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set(), directories: new Set(), allocated: 0, preallocating: false };
   }
 
   /**
