@@ -125,6 +125,9 @@ describe("FileExecutionStore commit path", () => {
     await eventually(async () => (await walFiles()).length === 0, "the write-ahead log is removed");
     await eventually(async () => !(await readdir(join(logPathOf(arn!), ".."))).includes("lock"), "the lock is released");
     expect(fileStoreStats(store).logSyncs).toBeGreaterThanOrEqual(1);
+    // Its start went through the write-ahead log: the entries leading to its log (its directory,
+    // and its entry in executions/) were synced before the segment went.
+    expect(fileStoreStats(store).directorySyncs).toBeGreaterThanOrEqual(2);
     expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "s-3"]);
   });
 

@@ -2,7 +2,7 @@
 // one directory share syncs: a call waits for the next sync that starts after it (one already
 // under way may have missed its entry), so any number of executions created at the same moment
 // cost one sync of the shared `executions` and `names` directories.
-import { promises as fs } from "node:fs";
+import { closeSync, fsyncSync, openSync, promises as fs } from "node:fs";
 
 interface DirectorySync {
   running: boolean;
@@ -46,4 +46,20 @@ export function syncDirectory(path: string): Promise<void> {
     state.waiting.push(resolve);
     if (!state.running) void drain(path, state);
   });
+}
+
+/**
+ * The same, synchronously and unshared (for a process 'exit' hook); a directory removed since
+ * (its execution deleted) is skipped like one that can't be fsynced.
+ */
+export function syncDirectorySync(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    fsyncSync(fd);
+  } catch {
+    // removed since, or a platform without directory fsync
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -164,7 +164,7 @@ async function applyToExecution(
   const executionDir = join(storeDir, "executions", executionId);
   const logPath = join(executionDir, "log");
   const lockPath = join(executionDir, "lock");
-  const created = records[0]?.seq === 1 ? await restoreCreated(storeDir, executionId, records[0]) : "not here";
+  const created = records[0]?.seq === 1 ? await restoreCreated(storeDir, executionDir, executionId, records[0]) : "not here";
   if (created instanceof Error) return created;
   if (created === "never") return 0;
   const appended = await appendToExecution(logPath, lockPath, records, deadOwners);
@@ -183,11 +183,15 @@ async function applyToExecution(
  * ("never") its writer died before claiming the name, lost the name to another execution, or it
  * was removed since: it is not made again, and what is left of its directory goes.
  */
-async function restoreCreated(storeDir: string, executionId: string, first: WalRecord): Promise<"claimed" | "never" | "not here" | Error> {
+async function restoreCreated(
+  storeDir: string,
+  executionDir: string,
+  executionId: string,
+  first: WalRecord,
+): Promise<"claimed" | "never" | "not here" | Error> {
   const parsed = parseLogLine(first.logLine.subarray(0, first.logLine.length - 1));
   const name = parsed.ok ? parsed.mutation.summary?.executionName : undefined;
   if (typeof name !== "string") return "not here";
-  const executionDir = join(storeDir, "executions", executionId);
   let owner: string | undefined;
   try {
     owner = await claimedId(storeDir, name);

@@ -17,26 +17,13 @@
 // off a sequential step). To a reader the zeros after the last record are a torn tail, which was
 // never acknowledged.
 import { randomBytes } from "node:crypto";
-import {
-  close,
-  closeSync,
-  fdatasync,
-  fdatasyncSync,
-  fsync,
-  fsyncSync,
-  promises as fs,
-  open,
-  openSync,
-  unlinkSync,
-  writeSync,
-  writevSync,
-} from "node:fs";
+import { close, fdatasync, fdatasyncSync, fsync, promises as fs, open, unlinkSync, writeSync, writevSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { acquireFileLock, type FileLock } from "./file-lock.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import type { LogFile } from "./log-file.js";
-import { syncDirectory } from "./sync-directory.js";
+import { syncDirectory, syncDirectorySync } from "./sync-directory.js";
 import { encodeWalRecord } from "./wal-format.js";
 
 const openAsync = promisify(open);
@@ -142,19 +129,6 @@ export class WriteAheadLogFailedError extends Error {
         "no more writes and keeps its locks. Restart the process: the next one recovers the log.",
       { cause },
     );
-  }
-}
-
-/** fsync of a directory at exit; one that is gone (its execution removed) or can't be synced is skipped. */
-function syncDirectorySync(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    fsyncSync(fd);
-  } catch {
-    // removed since, or a platform without directory fsync
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
