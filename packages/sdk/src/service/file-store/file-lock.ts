@@ -11,6 +11,7 @@ import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { StoreLockTimeoutError } from "../errors.js";
+import { isErrno } from "./errno.js";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -43,10 +44,6 @@ export interface FileLock {
   release(): Promise<void>;
   /** The same, synchronously (for a process 'exit' hook). */
   releaseSync(): void;
-}
-
-function isErrno(error: unknown, ...codes: string[]): boolean {
-  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? "");
 }
 
 function parseOwner(raw: string): LockOwner | undefined {

@@ -34,6 +34,7 @@ import { applyMutation, createEmptyRecord, type ExecutionMutation, type Executio
 import { evictSettledOperations, OperationsNotInMemory } from "../resident-operations.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
+import { isErrno } from "./errno.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockStamp } from "./file-lock.js";
 import { LogFile } from "./log-file.js";
@@ -137,10 +138,6 @@ const statsOf = new WeakMap<FileExecutionStore, () => FileStoreStats>();
 /** The write-path counters of `store` (not part of the public API; for tests and the bench). */
 export function fileStoreStats(store: FileExecutionStore): FileStoreStats {
   return statsOf.get(store)!();
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
+import { isErrno } from "./errno.js";
 
 /** What a claim file holds. */
 export interface NameClaim {
@@ -27,7 +28,7 @@ export async function claimedId(storeDir: string, executionName: string): Promis
   try {
     text = await fs.readFile(claimPath(storeDir, executionName), "utf8");
   } catch (error) {
-    if (error instanceof Error && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (isErrno(error, "ENOENT")) return undefined;
     throw error;
   }
   const claim = JSON.parse(text) as NameClaim;

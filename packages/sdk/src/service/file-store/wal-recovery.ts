@@ -12,6 +12,7 @@ import { close, fdatasync, open, promises as fs } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CorruptLogError } from "../errors.js";
+import { isErrno } from "./errno.js";
 import {
   acquireFileLock,
   breakStaleLock,
@@ -50,10 +51,6 @@ interface DeadWriter {
   lockPath: string;
   lock: LockState | undefined;
   segments: string[];
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
 const ownerKey = (owner: LockOwner) => `${owner.host}\u0000${owner.pid}`;
