@@ -68,6 +68,17 @@ describe("held operations", () => {
     expect(held.byId.childCount("3")).toBe(5);
   });
 
+  it("gives rebuilt and slim operations the same fields in the same order", () => {
+    // One key order is one hidden class for every operation replay reads; a field added to or
+    // moved in only one of the two builders would split the lookups between two shapes.
+    const held = new CheckpointedOperations(false);
+    held.add(OPERATIONS);
+    const orders = new Set(OPERATIONS.map((op) => Object.keys(held.byId.get(op.Id) ?? {}).join(",")));
+    expect([...orders]).toEqual([
+      "Id,ParentId,Name,Type,SubType,Status,ExecutionDetails,ContextDetails,StepDetails,WaitDetails,CallbackDetails,ChainedInvokeDetails",
+    ]);
+  });
+
   it("holds operations whole when plugins need their timestamps", () => {
     const held = new CheckpointedOperations(true);
     held.add([step("1"), context("2")]);

@@ -72,7 +72,7 @@ export function expandHeld(id: string, held: HeldOperation | undefined): Checkpo
 
 /**
  * Every field in the order the slim copies have them (see checkpointed-operations.ts): one hidden
- * class for every operation replay reads.
+ * class for every operation replay reads (held-operation.test.ts checks the order).
  */
 function operation(
   id: string,
