@@ -12,7 +12,15 @@
 export * from "./protocol/index.js";
 export * from "./types/index.js";
 export * from "./errors/index.js";
-export { defaultSerdes, jsonSerdes, serializeValue, deserializeValue } from "./serdes/index.js";
+export {
+  defaultSerdes,
+  jsonSerdes,
+  serializeValue,
+  deserializeValue,
+  createClassSerdes,
+  createClassSerdesWithDates,
+  type NoArgumentClass,
+} from "./serdes/index.js";
 export {
   createRetryStrategy,
   createLinearRetryStrategy,
@@ -25,7 +33,15 @@ export {
   WaitStrategyExhaustedError,
   type WaitStrategyConfig,
 } from "./retry/index.js";
-export { allSuccessful, firstSuccessful, allCompleted, minSuccessful } from "./context/batch/completion-helpers.js";
+export { withRetry, type WithRetryConfig, type RetryableFunc } from "./retry/index.js";
+export {
+  allSuccessful,
+  firstSuccessful,
+  allCompleted,
+  minSuccessful,
+  continueBatch,
+  completeBatch,
+} from "./context/batch/completion-helpers.js";
 export { createBatchResult } from "./context/batch/batch-result.js";
 export { defineDistributedMap } from "./context/distributed-map/definitions.js";
 export { MemoryProgressBoard } from "./distributed-map/memory-progress-board.js";

@@ -12,3 +12,4 @@ export {
   WaitStrategyExhaustedError,
   type WaitStrategyConfig,
 } from "./wait-strategy.js";
+export { withRetry, type WithRetryConfig, type RetryableFunc } from "./with-retry.js";

@@ -3,8 +3,8 @@ import { ChildContextError } from "../../errors/durable-errors.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { retryPresets } from "../../retry/retry-strategy.js";
 import { eventLines, runLocal } from "../../test-support/run-local.js";
-import { BatchItemStatus, type BatchResult } from "../../types/batch.js";
-import { firstSuccessful, minSuccessful } from "./completion-helpers.js";
+import { BatchItemStatus, CompletionOutcome, type BatchResult } from "../../types/batch.js";
+import { completeBatch, continueBatch, firstSuccessful, minSuccessful } from "./completion-helpers.js";
 
 const snapshot = (r: BatchResult<unknown>) => ({
   reason: r.completionReason,
@@ -223,5 +223,31 @@ describe("map and parallel", () => {
     expect(run.result).toEqual(["X", "Y"]);
     const payloads = run.history.filter((e) => e.EventType === "ContextSucceeded" && e.SubType === "MapIteration").map((e) => e.ContextSucceededDetails?.Result?.Payload);
     expect(payloads).toEqual(["item:X", "item:Y"]);
+  });
+
+  it("completes on completeBatch with the outcome it names, and goes on on continueBatch", async () => {
+    const run = await runLocal(async (_e, ctx) => {
+      const quorumLost = await ctx.map("votes", [1, -1, -2, 3], async (c, vote) => c.step(async () => {
+        if (vote < 0) throw new Error(`against ${vote}`);
+        return vote;
+      }, { retryStrategy: retryPresets.noRetry }), {
+        maxConcurrency: 1,
+        completionConfig: { shouldComplete: (s) => (s.failureCount >= 2 ? completeBatch(CompletionOutcome.FAILED) : continueBatch()) },
+      });
+      const enough = await ctx.map("enough", [1, 2, 3], async (_c, n) => n, {
+        maxConcurrency: 1,
+        completionConfig: { shouldComplete: (s) => (s.successCount >= 2 ? completeBatch() : continueBatch()) },
+      });
+      return {
+        quorumLost: [quorumLost.completionReason, quorumLost.status, quorumLost.successCount, quorumLost.failureCount],
+        enough: [enough.completionReason, enough.status, enough.getResults()],
+      };
+    });
+    expect(run.result).toEqual({
+      quorumLost: ["CUSTOM_COMPLETION_FAILED", "FAILED", 1, 2],
+      enough: ["CUSTOM_COMPLETION_SUCCEEDED", "SUCCEEDED", [1, 2]],
+    });
+    expect(continueBatch()).toEqual({ complete: false });
+    expect(completeBatch()).toEqual({ complete: true, outcome: CompletionOutcome.SUCCEEDED });
   });
 });

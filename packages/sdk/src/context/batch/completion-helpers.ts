@@ -1,4 +1,4 @@
-import type { ThresholdCompletionConfig } from "../../types/batch.js";
+import { CompletionOutcome, type CompletionDecision, type ThresholdCompletionConfig } from "../../types/batch.js";
 
 /** Every item must succeed: the first failure completes the batch (the default). */
 export function allSuccessful(): ThresholdCompletionConfig {
@@ -21,4 +21,17 @@ export function minSuccessful(
   tolerance: { toleratedFailureCount?: number; toleratedFailurePercentage?: number } = {},
 ): ThresholdCompletionConfig {
   return { minSuccessful: count, ...tolerance };
+}
+
+/** A `shouldComplete` decision to keep going: start and await the remaining items. */
+export function continueBatch(): CompletionDecision {
+  return { complete: false };
+}
+
+/**
+ * A `shouldComplete` decision to complete the batch now, as `outcome` (default SUCCEEDED; FAILED
+ * makes the batch FAILED and `throwIfError` throw even when no item failed).
+ */
+export function completeBatch(outcome: CompletionOutcome = CompletionOutcome.SUCCEEDED): CompletionDecision {
+  return { complete: true, outcome };
 }
