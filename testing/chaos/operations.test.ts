@@ -7,6 +7,7 @@ import {
   createRetryStrategy,
   createWaitStrategy,
   withDurableExecution,
+  withRetry,
   type HistoryEvent,
 } from "@cairn/sdk";
 import { WaitingOperationStatus } from "@cairn/testing";
@@ -472,5 +473,46 @@ describe("interrupting a fan-out of invokes", () => {
       },
     });
     expect(report.checkpoints).toBeGreaterThan(3);
+  });
+});
+
+describe("interrupting withRetry", () => {
+  it("resumes in the attempt it was in: no attempt skipped or run twice once stored, the waits between them kept", async () => {
+    const world = (): ChaosWorld => {
+      const ledger = new SideEffectLedger({ storedLabel });
+      const handler = withDurableExecution(async (event: { succeedAt: number }, ctx) => {
+        const paid = await withRetry(
+          ctx,
+          "pay",
+          (child, attempt) =>
+            child.step(
+              `charge-${attempt}`,
+              async () => {
+                ledger.call(`charge-${attempt}`);
+                if (attempt < event.succeedAt) throw new Error(`declined on attempt ${attempt}`);
+                return `paid on attempt ${attempt}`;
+              },
+              { retryStrategy: () => ({ shouldRetry: false }) },
+            ),
+          { retryStrategy: (_error, attempt) => ({ shouldRetry: attempt < 3, delay: { seconds: 5 } }) },
+        );
+        return ctx.step("receipt", async () => (ledger.call("receipt"), `receipt: ${paid}`));
+      });
+      return { handler, ledger };
+    };
+    const report = await sweepAndReport({
+      name: "withRetry",
+      payload: { succeedAt: 3 },
+      world,
+      unstored: ["charge-1", "charge-2"],
+      check: (run, _clean, where) => {
+        expect(run.result.getResult(), where).toBe("receipt: paid on attempt 3");
+        const waits = run.result.getHistoryEvents().filter((e) => e.EventType === "WaitSucceeded").map((e) => e.Name);
+        expect(waits, where).toEqual(["pay-backoff-1", "pay-backoff-2"]);
+      },
+    });
+    // 7 checkpoints before/after each, the 4 bodies (three attempts and the receipt), and one run
+    // crashing after each checkpoint.
+    expect(report).toEqual({ checkpoints: 7, points: 19 });
   });
 });

@@ -55,6 +55,8 @@ export const scenarios: Scenario[] = [
   { name: "execution fails in a step", module: "errors", payload: { failIn: "step" } },
   { name: "execution fails in the handler", module: "errors", payload: { failIn: "handler" } },
   { name: "serdes", module: "serdes" },
+  { name: "class serdes", module: "class-serdes" },
+  { name: "withRetry", module: "with-retry" },
   { name: "type surface", module: "type-surface", payload: { x: 5 } },
 ];
 

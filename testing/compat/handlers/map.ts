@@ -1,5 +1,14 @@
-// map: item namer, concurrency, tolerated failures, fail-fast and a custom completion check.
-import { withDurableExecution, type DurableContext, type MapConfig, type StepConfig } from "@aws/durable-execution-sdk-js";
+// map: item namer, concurrency, tolerated failures, fail-fast and custom completion checks
+// (a plain decision, and completeBatch / continueBatch).
+import {
+  completeBatch,
+  CompletionOutcome,
+  continueBatch,
+  withDurableExecution,
+  type DurableContext,
+  type MapConfig,
+  type StepConfig,
+} from "@aws/durable-execution-sdk-js";
 import { summarize } from "./batch-summary.js";
 
 const noRetry: StepConfig<number> = { retryStrategy: () => ({ shouldRetry: false }) };
@@ -29,11 +38,17 @@ export const handler = withDurableExecution(async (event: { items: number[] }, c
       shouldComplete: (status) => (status.successCount >= 2 ? { complete: true } : { complete: false }),
     },
   });
+  // A quorum that can no longer be met: complete as FAILED although only items failed that were tolerated.
+  const quorum = await ctx.map("quorum", [1, -2, -3, 4], (c, item) => square(c, item), {
+    maxConcurrency: 1,
+    completionConfig: { shouldComplete: (status) => (status.failureCount >= 2 ? completeBatch(CompletionOutcome.FAILED) : continueBatch()) },
+  });
   const unnamed = await ctx.map([5, 6], async (c, item) => square(c, item));
   return {
     tolerated: summarize(tolerated),
     failFast: summarize(failFast),
     custom: summarize(custom),
+    quorum: summarize(quorum),
     unnamed: unnamed.getResults(),
   };
 });
