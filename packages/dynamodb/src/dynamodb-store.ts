@@ -20,7 +20,7 @@ import {
   type StoreUpdate,
 } from "@cairn/sdk/service";
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { MutationCommitter, type HeldLease } from "./commit.js";
+import { ClaimConflict, MutationCommitter, type HeldLease } from "./commit.js";
 import { StoreContentionError } from "./errors.js";
 import { headItem, type DueTimeSettings, type Head } from "./head-item.js";
 import { INPUT_SK, NAME_SK, executionPk, namePk, valueItems, type Item } from "./item-layout.js";
@@ -50,9 +50,23 @@ export interface StoreInternals {
    * is called once if a reload shows another owner.
    */
   holdLease(executionId: string, lease: Omit<HeldLease, "state">, onLost: () => void): void;
+  /**
+   * Lets the next commit of `executionId` take the lease (as a claim would) along with what it
+   * writes, if it is decided on the cached record at `seq`; after that its commits carry the lease
+   * as after holdLease. Any other first commit throws ClaimConflict, with nothing written.
+   */
+  claimOnCommit(executionId: string, seq: number, lease: Omit<HeldLease, "state" | "claimSeq" | "deferred">, onLost: () => void): void;
+  /**
+   * While claiming: the next update of `executionId`, if it decides a mutation that writes only
+   * its log entry, is applied to the cached record and written by the claiming commit after it.
+   */
+  deferNextUpdate(executionId: string): void;
   /** The held lease of `executionId`, if any (its state says whether a commit released it). */
   heldLease(executionId: string): HeldLease | undefined;
-  /** Forgets the lease of `executionId` (the invocation is over). */
+  /**
+   * Forgets the lease of `executionId` (the invocation is over); a cached record holding deferred
+   * mutations no commit wrote is dropped with it.
+   */
   dropLease(executionId: string): void;
 }
 
@@ -117,6 +131,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
   private readonly freshNames = new Set<string>();
   /** Leases this process's worker holds, by execution id: its commits carry them. */
   private readonly leases = new Map<string, HeldLease & { onLost: () => void }>();
+  /** Executions whose next update is deferred to the claiming commit after it (deferNextUpdate). */
+  private readonly deferNext = new Set<string>();
 
   /**
    * Checks the settings; sends no request (the table is not checked until first used).
@@ -153,8 +169,17 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
           return entry === undefined ? undefined : view(entry.record);
         }),
       holdLease: (id, lease, onLost) => void this.leases.set(id, { ...lease, state: "held", onLost }),
+      claimOnCommit: (id, seq, lease, onLost) => void this.leases.set(id, { ...lease, state: "claiming", claimSeq: seq, onLost }),
       heldLease: (id) => this.leases.get(id),
-      dropLease: (id) => void this.leases.delete(id),
+      deferNextUpdate: (id) => {
+        const lease = this.leases.get(id);
+        if (lease?.state === "claiming") this.deferNext.add(id);
+      },
+      dropLease: (id) => {
+        if (this.leases.get(id)?.deferred) this.cache.delete(id);
+        this.leases.delete(id);
+        this.deferNext.delete(id);
+      },
     });
   }
 
@@ -254,7 +279,9 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       // Anything written meanwhile by others fails the next commit's seq condition and is read then.
       // The same holds after the commit that ended the invocation released the lease, until the
       // worker is done with the execution; and for the read that follows this process's create.
-      const own = this.justCreated.delete(executionId) || (this.leases.get(executionId)?.state ?? "lost") !== "lost";
+      // A lease still to be taken by a commit proves nothing about the cache yet.
+      const leaseState = this.leases.get(executionId)?.state;
+      const own = this.justCreated.delete(executionId) || leaseState === "held" || leaseState === "released";
       const entry = (own ? this.cache.get(executionId) : undefined) ?? (await this.loader.fresh(executionId));
       return entry === undefined ? undefined : view(entry.record);
     });
@@ -277,6 +304,11 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
       const lease = this.leases.get(executionId);
       let entry = this.cache.get(executionId);
       let verified = false;
+      const defer = this.deferNext.delete(executionId) && lease?.state === "claiming";
+      // A commit taking the lease must be decided on the very record the worker chose to invoke
+      // on (with what it deferred applied); anything else (evicted, or moved on) goes back to a
+      // claim of its own.
+      if (lease?.state === "claiming" && entry?.record.seq !== (lease.deferred?.seq ?? lease.claimSeq)) this.claimFailed(executionId);
       if (!entry) {
         entry = await this.loader.load(executionId);
         verified = true;
@@ -292,7 +324,11 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
           refusal = error;
         }
         if (decision?.mutation) {
-          const held = lease?.state === "held" ? lease : undefined;
+          // Not durable until the claiming commit writes it with its own mutation: nothing is
+          // told of it meanwhile but the worker that deferred it (and if that commit never comes,
+          // the cached record is dropped and the mutation is decided again next time).
+          if (defer && this.committer.defer(entry, decision.mutation, lease)) return { result: decision.result };
+          const held = lease?.state === "held" || lease?.state === "claiming" ? lease : undefined;
           if ((await this.committer.commit(entry, decision.mutation, held)) === "committed") return { result: decision.result };
         } else if (verified || !(await this.loader.isStale(entry))) {
           // A refusal or an answer that writes nothing is not fenced by a commit, so one decided
@@ -301,7 +337,9 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
           if (decision) return { result: decision.result };
           throw refusal;
         }
-        // Lost the race to another writer, or the cache was stale: decide again on a fresh read.
+        // Lost the race to another writer, or the cache was stale: decide again on a fresh read;
+        // unless the lease was to be taken by this commit, which is for the claim to redo.
+        if (lease?.state === "claiming") this.claimFailed(executionId);
         entry = await this.loader.load(executionId);
         verified = true;
         this.checkLease(lease, entry);
@@ -346,6 +384,15 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
    */
   checkSettings(): Promise<void> {
     return checkShardCounts(this.table, this.shards, this.retry);
+  }
+
+  /** Nothing was written; the worker's fallback claim reads the execution afresh. */
+  private claimFailed(executionId: string): never {
+    // The lease stays "claiming" at a seq no cached record has any more: nothing commits under it.
+    this.cache.delete(executionId);
+    const lease = this.leases.get(executionId);
+    if (lease) lease.deferred = undefined;
+    throw new ClaimConflict(executionId);
   }
 
   /** After a reload: a head naming another owner means the lease was taken over. */

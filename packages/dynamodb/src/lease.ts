@@ -56,13 +56,25 @@ export class Leases {
   }
 
   /**
+   * Instead of a claim of its own, lets the invocation's first commit take the lease: for a worker
+   * that decided on its cached record (at `seq`) that an invocation is wanted, this saves a request
+   * per invocation. That commit is conditioned as the claim is, and on `seq`; if it cannot take the
+   * lease it throws ClaimConflict with nothing written, and the worker claims as usual.
+   */
+  claimOnFirstCommit(executionId: string, seq: number, onLost: () => void): void {
+    const { workerId: owner, leaseMs, renewEveryMs } = this.settings;
+    internalsOf(this.store).claimOnCommit(executionId, seq, { owner, leaseMs, renewEveryMs, renewedAt: Date.now() }, onLost);
+  }
+
+  /**
    * Extends our lease unless a commit carrying it did so within the renewal interval, or a commit
    * gave it up; false when it is no longer ours.
    */
   async renew(executionId: string): Promise<boolean> {
     const held = internalsOf(this.store).heldLease(executionId);
     if (held?.state === "lost") return false;
-    if (held?.state === "released") return true;
+    // Released: nothing left to extend; claiming: nothing taken yet (the first commit takes it).
+    if (held?.state === "released" || held?.state === "claiming") return true;
     const now = Date.now();
     if (held && now - held.renewedAt < held.renewEveryMs) return true;
     const renewed = await this.updateHeadIf("UpdateItem(renew lease)", executionId, {
@@ -86,8 +98,8 @@ export class Leases {
   async release(executionId: string): Promise<void> {
     const held = internalsOf(this.store).heldLease(executionId);
     internalsOf(this.store).dropLease(executionId);
-    // The commit that ended the invocation gave the lease up already.
-    if (held?.state === "released" || held?.state === "lost") return;
+    // The commit that ended the invocation gave the lease up already; or no commit ever took it.
+    if (held?.state === "released" || held?.state === "lost" || held?.state === "claiming") return;
     const { workerId, leaseMs, shards } = this.settings;
     const dueOf = (record: ExecutionRecord) => ({
       seq: record.seq,

@@ -145,12 +145,18 @@ export class DynamoDbWorker implements Worker {
         continue;
       }
       const watch: LeaseWatch = { lost: false };
-      const head = await this.leases.claim(candidate.executionId, () => {
-        watch.lost = true;
-        watch.onLost?.();
-      });
-      if (!head) continue;
-      const work = this.runner.run(candidate, handler, head, watch).finally(() => this.active.delete(candidate.executionId));
+      // An execution this worker has cached, whose cached record wants an invocation, is claimed
+      // by the invocation's first commit (the runner claims as below if that fails).
+      let start = this.runner.cachedStart(candidate.executionId);
+      if (!start) {
+        const head = await this.leases.claim(candidate.executionId, () => {
+          watch.lost = true;
+          watch.onLost?.();
+        });
+        if (!head) continue;
+        start = { head };
+      }
+      const work = this.runner.run(candidate, handler, start, watch).finally(() => this.active.delete(candidate.executionId));
       this.active.set(candidate.executionId, work);
       started++;
     }

@@ -72,7 +72,11 @@ export interface WorkerOptions {
 
 /** What {@link Worker.runOnce} did. */
 export interface RunOnceResult {
-  /** Executions this call took a lease on and handled. */
+  /**
+   * Executions this call took a lease on and handled (counting those it went to claim with the
+   * invocation's first write, from its cached record, even if that write and the claim after it lost
+   * to another worker).
+   */
   handled: number;
 }
 
