@@ -18,6 +18,7 @@ export const scenarios: Scenario[] = [
   { name: "step", module: "step", payload: { name: "ada" } },
   { name: "wait", module: "wait" },
   { name: "child context", module: "child-context", payload: { values: [1, 2, 3] } },
+  { name: "child context config", module: "child-config" },
   { name: "map", module: "map", payload: { items: [1, 2, -3, 4] } },
   { name: "parallel", module: "parallel" },
   {

@@ -1,4 +1,5 @@
-import { ChildContextError, errorFromObject } from "../errors/durable-errors.js";
+import { ChildContextError, errorFromObject, type DurableOperationError } from "../errors/durable-errors.js";
+import { ValidationError } from "../errors/validation-error.js";
 import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
@@ -17,7 +18,7 @@ import { runInScope } from "./active-scope.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import type { LazyAbort } from "./lazy-abort.js";
 import { operationEnded, operationReplayed, operationStarted, wrapContextFn, type OperationIdentityInfo } from "./operation-hooks.js";
-import { describeOperation, deserializeAt, fitsInline, serializeAt, type PayloadSite } from "./payloads.js";
+import { describeOperation, deserializeAt, fitsInline, quotedName, serializeAt, type PayloadSite } from "./payloads.js";
 
 export type ChildOutcome<T> = { status: "SUCCEEDED"; value: T } | { status: "FAILED"; error: ChildContextError };
 
@@ -31,6 +32,8 @@ export interface ChildSpec<T> {
   serdes: Serdes<T>;
   abort: LazyAbort;
   existing: CheckpointedOperation | undefined;
+  /** Stored in place of a result too large to checkpoint (see ChildConfig.summaryGenerator). */
+  summaryGenerator?: ((result: T) => string) | undefined;
 }
 
 /**
@@ -97,8 +100,15 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
     return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
   }
   if (!fitsInline(payload)) {
-    // Too large to store: record success without the result; replay re-runs the children.
-    await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.SUCCEED, { ContextOptions: { ReplayChildren: true } }));
+    // Too large to store: record success without the result (a summary, if asked for, for readers
+    // of the history); replay re-runs the children.
+    const summary = summaryOf(spec, value);
+    await owner.checkpoint(
+      contextUpdate(owner, id, name, subType, OperationAction.SUCCEED, {
+        ContextOptions: { ReplayChildren: true },
+        ...(summary === undefined ? {} : { Payload: summary }),
+      }),
+    );
     if (identity) await operationEnded(engine, identity);
     return { status: "SUCCEEDED", value };
   }
@@ -148,6 +158,21 @@ function childInPlugins<T>(
   return wrapContextFn(spec.owner.engine, identity, flags, async () => runInScope(child, spec.fn, child));
 }
 
+/**
+ * The summary to store for a result too large to checkpoint: what summaryGenerator returns, when
+ * it returns a string that fits; otherwise nothing (a summary is for readers, never worth failing
+ * a context that succeeded).
+ */
+function summaryOf<T>(spec: ChildSpec<T>, value: T): string | undefined {
+  if (spec.summaryGenerator === undefined) return undefined;
+  try {
+    const summary = spec.summaryGenerator(value);
+    return typeof summary === "string" && fitsInline(summary) ? summary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function whatOf(spec: Pick<ChildSpec<unknown>, "id" | "name">): string {
   return describeOperation("child context", spec.id, spec.name);
 }
@@ -189,21 +214,34 @@ export async function runChildContext<T>(
   fn: ChildFunc<T>,
   config: ChildConfig<T>,
 ): Promise<T> {
+  checkChildConfig(name, config);
   const engine = ctx.engine;
   const id = ctx.nextId();
   const subType = config.subType ?? OperationSubType.RUN_IN_CHILD_CONTEXT;
-  const existing = engine.replayCheck({ id, type: OperationType.CONTEXT, subType, name });
-  if (engine.ended) return never();
-  const outcome = await executeChild({
-    owner: ctx,
-    id,
-    name,
-    subType,
-    fn,
-    serdes: config.serdes ?? engine.defaultSerdes,
-    abort: ctx.abort,
-    existing,
-  });
-  if (outcome.status === "FAILED") throw outcome.error;
-  return outcome.value;
+  const serdes = config.serdes ?? engine.defaultSerdes;
+  let outcome: ChildOutcome<T>;
+  if (config.virtualContext === true) {
+    // Nothing checkpointed at this position, so nothing to check it against on replay.
+    if (engine.ended) return never();
+    outcome = await executeVirtualChild({ owner: ctx, id, name, subType, fn, serdes, abort: ctx.abort, existing: undefined });
+  } else {
+    const existing = engine.replayCheck({ id, type: OperationType.CONTEXT, subType, name });
+    if (engine.ended) return never();
+    outcome = await executeChild({ owner: ctx, id, name, subType, fn, serdes, abort: ctx.abort, existing, summaryGenerator: config.summaryGenerator });
+  }
+  if (outcome.status === "SUCCEEDED") return outcome.value;
+  if (config.errorMapper === undefined) throw outcome.error;
+  // The function's own error as stored: the cause the default ChildContextError wraps.
+  throw config.errorMapper(outcome.error.cause as DurableOperationError);
+}
+
+function checkChildConfig<T>(name: string | undefined, config: ChildConfig<T>): void {
+  for (const field of ["summaryGenerator", "errorMapper"] as const) {
+    if (config[field] !== undefined && typeof config[field] !== "function") {
+      throw new ValidationError(`runInChildContext${quotedName(name)}: ${field} must be a function, got ${typeof config[field]}.`);
+    }
+  }
+  if (config.virtualContext !== undefined && typeof config.virtualContext !== "boolean") {
+    throw new ValidationError(`runInChildContext${quotedName(name)}: virtualContext must be true or false, got ${typeof config.virtualContext}.`);
+  }
 }
