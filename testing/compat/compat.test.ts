@@ -2,7 +2,8 @@
 // SDK; the Cairn copy swaps the import specifier and nothing else. Both copies must type-check
 // alike, and each, run on its own SDK's test runner with the same inputs, must end alike.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,10 @@ import { loadRunnerKit, type RunnerKit } from "./runners.js";
 import { runScenario, scenarios, type Outcome } from "./scenarios.js";
 
 const copies = generateCopies();
+// Files the handlers write (the file-system serdes) go here, and are removed with it.
+const scratch = mkdtempSync(join(tmpdir(), "cairn-compat-"));
+process.env.COMPAT_SCRATCH_DIR = scratch;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const sdks: SdkName[] = ["aws", "cairn"];
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 

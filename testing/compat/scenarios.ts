@@ -57,6 +57,7 @@ export const scenarios: Scenario[] = [
   { name: "execution fails in the handler", module: "errors", payload: { failIn: "handler" } },
   { name: "serdes", module: "serdes" },
   { name: "class serdes", module: "class-serdes" },
+  { name: "file-system serdes", module: "file-system-serdes" },
   { name: "withRetry", module: "with-retry" },
   { name: "type surface", module: "type-surface", payload: { x: 5 } },
 ];

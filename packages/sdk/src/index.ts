@@ -20,6 +20,15 @@ export {
   createClassSerdes,
   createClassSerdesWithDates,
   type NoArgumentClass,
+  createFileSystemSerdes,
+  FileSystemSerdesMode,
+  FileSystemPathEncoding,
+  type FileSystemSerdesConfig,
+  buildPreview,
+  FieldMatchMode,
+  PreviewMode,
+  type PreviewField,
+  type PreviewConfig,
 } from "./serdes/index.js";
 export {
   createRetryStrategy,
