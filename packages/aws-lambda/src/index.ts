@@ -14,4 +14,5 @@ export {
   type LambdaCheckpointBackendOptions,
   type LambdaRetryOptions,
 } from "./lambda-checkpoint-backend.js";
+export { DurableExecutionApiClient } from "./durable-execution-api-client.js";
 export { sendCallbackSuccess, sendCallbackFailure, sendCallbackHeartbeat, type CallbackClientOptions } from "./callbacks.js";

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DurableExecutionClientError, type DurableContext } from "@cairn/sdk";
+import { DurableExecutionApiClient } from "./durable-execution-api-client.js";
 import { LambdaCheckpointBackend } from "./lambda-checkpoint-backend.js";
 import { startLambdaWorld, runOnLambda, type LambdaWorld } from "./test-support/lambda-harness.js";
 import { withDurableExecution } from "./with-durable-execution.js";
@@ -180,6 +181,25 @@ describe("LambdaCheckpointBackend over the real client", () => {
     // The second invocation got 3 operations inline and read the rest through the API.
     expect(world.endpoint.requests.get("GetDurableExecutionState")).toBeGreaterThanOrEqual(1);
     expect(bodies).toBe(8);
+  });
+
+  it("runs through a DurableExecutionApiClient made as the AWS SDK makes one, given as durableExecutionClient", async () => {
+    const { withDurableExecution: sdkWithDurableExecution } = await import("@cairn/sdk");
+    const client = new DurableExecutionApiClient(world.client);
+    expect(client).toBeInstanceOf(LambdaCheckpointBackend);
+    expect(client.client).toBe(world.client);
+    const handler = sdkWithDurableExecution(
+      async (event: { n: number }, ctx: DurableContext) => {
+        const n = await ctx.step("n", async () => event.n);
+        await ctx.wait("w", { seconds: 1 });
+        return ctx.step("double", async () => n * 2);
+      },
+      { durableExecutionClient: client },
+    );
+    const run = await runOnLambda(world, handler, { n: 21 });
+    expect(run.execution.status).toBe("SUCCEEDED");
+    expect(JSON.parse(run.execution.result as string)).toBe(42);
+    expect(world.endpoint.requests.get("CheckpointDurableExecution")).toBeGreaterThanOrEqual(2);
   });
 
   it("yields before the timeout with a marker wait that makes the service invoke again", async () => {

@@ -69,3 +69,4 @@ export {
   type DurableExecutionConfig,
   type DurableLambdaHandler,
 } from "./handler/with-durable-execution.js";
+export { DurableExecutionInvocationInputWithClient } from "./handler/input-with-client.js";

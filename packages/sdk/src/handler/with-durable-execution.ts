@@ -6,6 +6,7 @@ import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import { checkBackend } from "./check-backend.js";
+import { DurableExecutionInvocationInputWithClient } from "./input-with-client.js";
 import {
   InvocationStatus,
   type DurableExecutionInvocationInput,
@@ -96,7 +97,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   return markDurableHandler(async (input: DurableExecutionInvocationInput, lambdaContext: LambdaContextLike = {}) => {
     checkInput(input);
     const environment = invocationEnvironmentOf(input);
-    const backend = environment?.backend ?? config.backend ?? config.durableExecutionClient;
+    const backend = environment?.backend ?? injectedBackendOf(input) ?? config.backend ?? config.durableExecutionClient;
     if (!backend) {
       throw new ValidationError(
         "No checkpoint backend for this invocation: run the handler with the local runner (@cairn/testing), " +
@@ -216,6 +217,13 @@ function readEvent(payload: string | undefined): unknown {
   } catch {
     return payload;
   }
+}
+
+/** The backend an input brings with it (see DurableExecutionInvocationInputWithClient), checked. */
+function injectedBackendOf(input: DurableExecutionInvocationInput): CheckpointBackend | undefined {
+  if (!DurableExecutionInvocationInputWithClient.isInstance(input)) return undefined;
+  checkBackend(input.durableExecutionClient, "durableExecutionClient");
+  return input.durableExecutionClient;
 }
 
 function checkInput(input: DurableExecutionInvocationInput): void {
