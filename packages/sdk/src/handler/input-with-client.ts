@@ -2,7 +2,6 @@
 // configured handler (it cannot change the handler's config) points it at a backend of its own.
 import type { DurableExecutionClient } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
-import type { Operation } from "../protocol/wire.js";
 
 const TAG = "DurableExecutionInvocationInputWithClient";
 
@@ -20,7 +19,7 @@ export class DurableExecutionInvocationInputWithClient implements DurableExecuti
   /** Where this invocation's checkpoints go. */
   readonly durableExecutionClient: DurableExecutionClient;
   /** As DurableExecutionInvocationInput. */
-  readonly InitialExecutionState: { Operations: Operation[]; NextMarker?: string | undefined };
+  readonly InitialExecutionState: DurableExecutionInvocationInput["InitialExecutionState"];
   /** As DurableExecutionInvocationInput. */
   readonly DurableExecutionArn: string;
   /** As DurableExecutionInvocationInput. */

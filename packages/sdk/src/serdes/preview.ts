@@ -28,6 +28,7 @@ export interface PreviewField {
 
 /** What {@link buildPreview} keeps of a value. */
 export interface PreviewConfig {
+  /** Whether fields are shown unless excluded (INCLUDE_ALL) or hidden unless included (EXCLUDE_ALL). */
   mode: PreviewMode;
   /** Fields to show (with EXCLUDE_ALL). Naming an object shows everything inside it in ANYWHERE mode. */
   include?: PreviewField[];
