@@ -126,6 +126,17 @@ describe("withRetry", () => {
     ]);
   });
 
+  it("names a strategy that returns no decision, and fails there", async () => {
+    const run = await runLocal(async (_event, ctx) => {
+      try {
+        return await withRetry(ctx, "pay", charge(3, []), { retryStrategy: () => undefined as never, wrapWithRunInChildContext: false });
+      } catch (error) {
+        return [error instanceof ValidationError, (error as Error).message];
+      }
+    });
+    expect(run.result).toEqual([true, 'withRetry "pay": retryStrategy must return { shouldRetry, delay? } (got undefined after attempt 1).']);
+  });
+
   it("rejects a missing config, strategy or function before anything is checkpointed", async () => {
     const bad: [string, (ctx: DurableContext) => Promise<unknown>][] = [
       ["config is required", (ctx) => (withRetry as (...args: unknown[]) => Promise<unknown>)(ctx, "x", async () => 1)],

@@ -70,6 +70,11 @@ export async function withRetry<T>(
         return await func(ctx, attempt);
       } catch (error) {
         const decision = retryStrategy(error as Error, attempt);
+        if (typeof decision !== "object" || decision === null) {
+          throw new ValidationError(
+            `withRetry${name === undefined ? "" : ` "${name}"`}: retryStrategy must return { shouldRetry, delay? } (got ${decision === null ? "null" : typeof decision} after attempt ${attempt}).`,
+          );
+        }
         if (!decision.shouldRetry) throw error;
         const delay = decision.delay ?? { seconds: 1 };
         await (name === undefined ? ctx.wait(delay) : ctx.wait(`${name}-backoff-${attempt}`, delay));

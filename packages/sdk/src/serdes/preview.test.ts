@@ -61,6 +61,13 @@ describe("buildPreview", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("reads a value that contains itself once, without looping", () => {
+    const node: Record<string, unknown> = { id: "n-1", tags: ["a"] };
+    node.self = node;
+    node.children = [node, { id: "n-2" }];
+    expect(buildPreview(node, { mode: PreviewMode.EXCLUDE_ALL, include: [{ name: "id" }] })).toEqual({ id: "n-1", children: { id: "n-2" } });
+  });
+
   it("names what is wrong with a config", () => {
     expect(() => buildPreview(order, { mode: "SOME" as PreviewMode })).toThrow(ValidationError);
     expect(() => buildPreview(order, { mode: PreviewMode.EXCLUDE_ALL, include: ["id"] as never })).toThrow(/config.include must be a list/);

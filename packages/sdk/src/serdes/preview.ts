@@ -83,8 +83,18 @@ export function buildPreview(value: unknown, config: PreviewConfig): Record<stri
 function shownLeaves(value: object, config: PreviewConfig): [string, unknown][] {
   const mask = config.maskString ?? "***";
   const leaves: [string, unknown][] = [];
+  // Objects on the current path: a value that contains itself is read once, not forever.
+  const ancestors = new Set<object>();
   const visit = (node: unknown, prefix: string): void => {
-    if (node === null || typeof node !== "object") return;
+    if (node === null || typeof node !== "object" || ancestors.has(node)) return;
+    ancestors.add(node);
+    try {
+      visitObject(node, prefix);
+    } finally {
+      ancestors.delete(node);
+    }
+  };
+  const visitObject = (node: object, prefix: string): void => {
     if (Array.isArray(node)) {
       for (const element of node) visit(element, prefix);
       return;
