@@ -70,3 +70,4 @@ export {
   type DurableLambdaHandler,
 } from "./handler/with-durable-execution.js";
 export { DurableExecutionInvocationInputWithClient } from "./handler/input-with-client.js";
+export { refreshLogConfig } from "./engine/verbose-log.js";

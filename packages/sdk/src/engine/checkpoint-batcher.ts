@@ -1,6 +1,7 @@
 import type { CheckpointBackend } from "../protocol/backend.js";
 import { MAX_BYTES_PER_CHECKPOINT, MAX_UPDATES_PER_CHECKPOINT } from "../protocol/limits.js";
 import type { Operation, OperationUpdate } from "../protocol/wire.js";
+import { verboseLog } from "./verbose-log.js";
 
 /** Updates that go out in one checkpoint call, and the one promise all of them wait on. */
 interface Batch {
@@ -106,12 +107,23 @@ export class CheckpointBatcher {
     while (this.#batches.length > 0 && this.#failed === undefined) {
       const batch = this.#batches[0] as Batch;
       this.#inFlight = true;
+      const sentAt = Date.now();
       try {
+        verboseLog("checkpoint sent", () => ({
+          executionArn: this.executionArn,
+          updates: batch.updates.map((u) => `${u.Action} ${u.Type} ${u.Id}${u.Name === undefined ? "" : ` "${u.Name}"`}`),
+        }));
         const response = await this.backend.checkpoint({
           DurableExecutionArn: this.executionArn,
           CheckpointToken: this.#token,
           Updates: batch.updates,
         });
+        verboseLog("checkpoint stored", () => ({
+          executionArn: this.executionArn,
+          updates: batch.updates.length,
+          ms: Date.now() - sentAt,
+          changed: (response.NewExecutionState?.Operations ?? []).map((op) => `${op.Type} ${op.Id} ${op.Status}`),
+        }));
         if (response.CheckpointToken) this.#token = response.CheckpointToken;
         this.options.onUpdatesStored?.(batch.updates);
         const changed = response.NewExecutionState?.Operations;
@@ -119,6 +131,7 @@ export class CheckpointBatcher {
         this.#batches.shift();
         batch.resolve();
       } catch (error) {
+        verboseLog("checkpoint failed", () => ({ executionArn: this.executionArn, updates: batch.updates.length, error: String(error) }));
         this.#failed = error ?? new Error("checkpoint call failed");
         const failed = this.#batches;
         this.#batches = [];

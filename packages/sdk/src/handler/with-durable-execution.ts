@@ -25,6 +25,7 @@ import { installTimeBudget, validYieldMargin } from "../engine/time-budget.js";
 import { markDurableHandler } from "./durable-handler-mark.js";
 import { isPartitionInput, PARTITION_INPUT_KEY } from "../context/distributed-map/partition-input.js";
 import { runPartition } from "../context/distributed-map/partition-worker.js";
+import { verboseLog } from "../engine/verbose-log.js";
 
 /** Options of {@link withDurableExecution}; every field is optional. */
 export interface DurableExecutionConfig {
@@ -133,8 +134,19 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
     const root = new ContextImpl(engine, undefined, lambdaContext, new LazyAbort(), undefined);
     const event = readEvent(engine.executionOperation?.ExecutionDetails?.InputPayload);
 
+    verboseLog("invocation began", () => ({
+      executionArn: input.DurableExecutionArn,
+      checkpointedOperations: engine.operations.size,
+      updatedOperationIds: input.UpdatedOperationIds ?? [],
+    }));
     const run = () => runHandler(engine, root, event as TEvent);
-    return plugins ? runWithPlugins(plugins, engine, event, run) : run();
+    const output = await (plugins ? runWithPlugins(plugins, engine, event, run) : run());
+    verboseLog("invocation ended", () => ({
+      executionArn: input.DurableExecutionArn,
+      status: output.Status,
+      ...(output.Status === InvocationStatus.FAILED ? { error: `${output.Error?.ErrorType ?? "Error"}: ${output.Error?.ErrorMessage ?? ""}` } : {}),
+    }));
+    return output;
   });
 
   async function runHandler(engine: InvocationEngine, root: ContextImpl, event: TEvent): Promise<DurableExecutionInvocationOutput> {
