@@ -33,6 +33,14 @@ import {
   type RetryDecision,
   type StepFunc,
   type WaitForConditionDecision,
+  type AnySerdesDeserializer,
+  type ConcurrencyConfig,
+  type ConcurrentExecutionItem,
+  type ConcurrentExecutor,
+  type WireOperation as WireOperationShape,
+  type WireStepDetails,
+  type WireTimestamp,
+  type WireWaitDetails,
 } from "@aws/durable-execution-sdk-js";
 
 const started: string[] = [];
@@ -55,6 +63,22 @@ async function positionOf(ctx: DurableContext, item: number, index: number, item
 const atLeastOne: CompletionConfig = { minSuccessful: 1 };
 const childConfig: ChildConfig<string> = {};
 const keepPolling: WaitForConditionDecision = { shouldContinue: true, delay: { seconds: 1 } };
+// Types a handler's helpers may name: the wire forms of an operation, a deserializer, and the
+// concurrent-execution shapes.
+const startedAt: WireTimestamp = "2026-01-01T00:00:00.000Z";
+const wireStep: WireStepDetails = { Attempt: 2, NextAttemptTimestamp: startedAt };
+const wireWait: WireWaitDetails = { ScheduledEndTimestamp: new Date(startedAt) };
+const wireOperation: WireOperationShape = {
+  Id: "1",
+  Type: OperationType.STEP,
+  Status: OperationStatus.PENDING,
+  StartTimestamp: startedAt,
+  StepDetails: wireStep,
+};
+const passThrough: AnySerdesDeserializer = { deserialize: async (data) => data };
+const executionItem: ConcurrentExecutionItem<number> = { id: "item-0", data: 7, index: 0 };
+const doubleItem: ConcurrentExecutor<number, number, DurableLogger> = async (item) => item.data * 2;
+const concurrency: ConcurrencyConfig<number> = { maxConcurrency: 2, completionConfig: { minSuccessful: 1 } };
 
 const body: DurableExecutionHandler<{ x: number }, Record<string, unknown>> = async (event, ctx) => {
   const pending: DurablePromise<number> = ctx.step("double", double, { retryStrategy: retryPresets.default });
@@ -79,6 +103,9 @@ const body: DurableExecutionHandler<{ x: number }, Record<string, unknown>> = as
     both: both.getResults(),
     child,
     keepPolling: keepPolling.shouldContinue,
+    wire: [wireOperation.StartTimestamp, wireOperation.StepDetails?.Attempt, wireWait.ScheduledEndTimestamp instanceof Date],
+    passedThrough: await passThrough.deserialize("raw", { entityId: "1", durableExecutionArn: "arn" }),
+    concurrency: [executionItem.index, concurrency.maxConcurrency, typeof doubleItem],
     started: [...started],
     enums: [OperationStatus.SUCCEEDED, OperationSubType.WAIT_FOR_CALLBACK, InvocationStatus.PENDING, PluginOperationStatus.STARTED],
   };

@@ -200,6 +200,39 @@ export interface Operation {
   ChainedInvokeDetails?: ChainedInvokeDetails | undefined;
 }
 
+/**
+ * A timestamp as an operation carries it before it is read: a `Date` in process, its ISO string
+ * in JSON (an invocation event, an API response). {@link Operation} carries `Date`s.
+ */
+export type WireTimestamp = Date | string;
+
+/** {@link StepDetails} as it arrives over the wire, its timestamp not yet read. */
+export interface WireStepDetails extends Omit<StepDetails, "NextAttemptTimestamp"> {
+  /** When a scheduled retry is due. */
+  NextAttemptTimestamp?: WireTimestamp | undefined;
+}
+
+/** {@link WaitDetails} as it arrives over the wire, its timestamp not yet read. */
+export interface WireWaitDetails {
+  /** When the wait ends. */
+  ScheduledEndTimestamp?: WireTimestamp | undefined;
+}
+
+/**
+ * An {@link Operation} as it arrives over the wire (a Lambda invocation event, an API response),
+ * its timestamps not yet read; Cairn's engine accepts either form.
+ */
+export interface WireOperation extends Omit<Operation, "StartTimestamp" | "EndTimestamp" | "StepDetails" | "WaitDetails"> {
+  /** When it started. */
+  StartTimestamp: WireTimestamp | undefined;
+  /** When it finished. */
+  EndTimestamp?: WireTimestamp | undefined;
+  /** For a STEP. */
+  StepDetails?: WireStepDetails | undefined;
+  /** For a WAIT. */
+  WaitDetails?: WireWaitDetails | undefined;
+}
+
 /** Options of a CONTEXT update. */
 export interface ContextOptions {
   /** The result is too large to store: replay rebuilds it from the children. */

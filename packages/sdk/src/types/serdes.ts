@@ -20,3 +20,6 @@ export interface Serdes<T> {
 /** A serdes for values of any type, e.g. the execution-wide default. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a serdes that accepts any value is the point
 export type AnySerdes = Serdes<any>;
+
+/** The reading half of any serdes: what `configureSerdes`'s `defaultCallbackDeserializer` takes. */
+export type AnySerdesDeserializer = Pick<AnySerdes, "deserialize">;
