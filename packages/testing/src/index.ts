@@ -20,7 +20,7 @@ export type {
   EventFailureDetails,
   EmptyEventDetails,
 } from "./history-event.js";
-export type { WireOperation, WireTimestamp } from "./wire-operation.js";
+export type { WireOperation, WireTimestamp } from "@cairn/sdk";
 export type { TestResultError } from "./execution-snapshot.js";
 export { getErrorCause } from "./execution-snapshot.js";
 export {
