@@ -59,6 +59,14 @@ export interface LeaseWatch {
   onLost?: (() => void) | undefined;
 }
 
+/** The callback a lease is taken with: marks `watch` lost and tells its listener. */
+export function leaseLostBy(watch: LeaseWatch): () => void {
+  return () => {
+    watch.lost = true;
+    watch.onLost?.();
+  };
+}
+
 /** What a record says about invoking its execution now. */
 interface InvocationState {
   seq: number;
@@ -136,10 +144,7 @@ export class InvocationRunner {
     try {
       let head: Head;
       if ("cached" in start) {
-        const onLost = () => {
-          watch.lost = true;
-          watch.onLost?.();
-        };
+        const onLost = leaseLostBy(watch);
         leases.claimOnFirstCommit(executionId, start.cached.seq, onLost);
         try {
           await this.invoke(candidate, handler, start.cached, () => lost, (c) => (control = c));

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { WorkerChainedInvokes } from "./chained-invokes.js";
 import { DueIndex, type DueCandidate } from "./due-index.js";
 import { DynamoDbCheckpointStore } from "./dynamodb-store.js";
-import { InvocationRunner, type LeaseWatch } from "./invocation-runner.js";
+import { InvocationRunner, leaseLostBy, type LeaseWatch } from "./invocation-runner.js";
 import { Leases } from "./lease.js";
 import { TableRequests } from "./table-requests.js";
 import type { RunOnceResult, Worker, WorkerOptions } from "./worker.js";
@@ -149,10 +149,7 @@ export class DynamoDbWorker implements Worker {
       // by the invocation's first commit (the runner claims as below if that fails).
       let start = this.runner.cachedStart(candidate.executionId);
       if (!start) {
-        const head = await this.leases.claim(candidate.executionId, () => {
-          watch.lost = true;
-          watch.onLost?.();
-        });
+        const head = await this.leases.claim(candidate.executionId, leaseLostBy(watch));
         if (!head) continue;
         start = { head };
       }
