@@ -316,6 +316,8 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
           this.#params.onLog?.(record);
         },
         wrapBackend: (backend, invocation) => injector.wrap(observe(backend), invocation),
+        // Both wrappers hand reads on untouched: replays load the state without the service's copies.
+        wrapperPassesReads: true,
         onExecutionStarted: (execution) => {
           executionArn = execution.executionArn;
         },

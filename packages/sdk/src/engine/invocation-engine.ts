@@ -2,7 +2,7 @@ import { failsExecution } from "../errors/durable-execution-client-error.js";
 import { CheckpointFailedError, NonDeterministicExecutionError } from "../errors/engine-errors.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import type { DurableExecutionInvocationInput } from "../protocol/invocation.js";
-import { OperationSubType, type Operation, type OperationUpdate } from "../protocol/wire.js";
+import { OperationSubType, type GetDurableExecutionStateRequest, type Operation, type OperationUpdate } from "../protocol/wire.js";
 import { defaultSerdes } from "../serdes/default-serdes.js";
 import type { LoggerConfig } from "../types/logger.js";
 import type { AnySerdes } from "../types/serdes.js";
@@ -16,6 +16,7 @@ import { operationMap, withLazyOperations } from "./operation-info.js";
 import type { PluginRunner } from "./plugin-runner.js";
 import { projectUpdate } from "./operation-projection.js";
 import { ServiceWaits, movedOn, realServiceClock, type ServiceClock } from "./service-waits.js";
+import { storedReadOf } from "./stored-reads.js";
 import { SuspensionTracker } from "./suspension.js";
 import type { TimeBudget } from "./time-budget.js";
 
@@ -177,8 +178,12 @@ export class InvocationEngine {
     const checkpointed = new CheckpointedOperations(options.plugins !== undefined);
     checkpointed.add(input.InitialExecutionState?.Operations ?? []);
     let marker = input.InitialExecutionState?.NextMarker;
+    // Uncopied pages only where nothing but the engine sees them: plugins and replay-only runs are
+    // handed the operations the engine holds (see stored-reads.ts).
+    const storedRead = options.plugins === undefined && options.onReplayOperation === undefined ? storedReadOf(options.backend) : undefined;
+    const read = storedRead ?? ((request: GetDurableExecutionStateRequest) => options.backend.getExecutionState(request));
     while (marker) {
-      const page = await options.backend.getExecutionState({
+      const page = await read({
         DurableExecutionArn: input.DurableExecutionArn,
         CheckpointToken: input.CheckpointToken,
         Marker: marker,

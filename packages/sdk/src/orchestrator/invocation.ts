@@ -18,6 +18,8 @@ import type {
 } from "../service/service-api.js";
 import type { LambdaContextLike } from "../types/context.js";
 import { toOrchestratorClock } from "../service/clock.js";
+import { CheckpointService, readStoredState } from "../service/checkpoint-service.js";
+import { withStoredReads } from "../engine/stored-reads.js";
 
 /** A durable Lambda-style handler, e.g. what `withDurableExecution(...)` returns. */
 export type DurableInvocationHandler = (
@@ -83,6 +85,14 @@ export interface InvokeOptions {
   logSink?: ((record: DurableLogRecord) => void) | undefined;
   /** Wraps the invocation's checkpoint backend (fault injection, tracing). */
   wrapBackend?: BackendWrapper | undefined;
+  /**
+   * The wrapper passes `getExecutionState` calls to the backend it was given, unchanged, and does
+   * not read their answers. The engine may then load the state of a `CheckpointService` without the
+   * service's copies, as it does when nothing wraps the backend: a replay reads every operation, and
+   * the copies were about a sixth of its time at 100 000 operations. Leave unset when the wrapper
+   * reads, changes or replaces what reads return.
+   */
+  wrapperPassesReads?: boolean | undefined;
   /** What the handler's `lambdaContext.functionName` says (default `"cairn-local"`). */
   functionName?: string | undefined;
   /** What `getRemainingTimeInMillis` counts down from (measured on the orchestrator's clock). */
@@ -192,6 +202,9 @@ export async function invokeOnce(options: InvokeOptions): Promise<{
     getExecutionState: (request) => control.guard(() => wrapped.getExecutionState(request)),
     checkpoint: (request) => control.guard(() => wrapped.checkpoint(request)),
   };
+  if (service instanceof CheckpointService && (!options.wrapBackend || options.wrapperPassesReads === true)) {
+    withStoredReads(backend, (request) => control.guard(() => readStoredState(service, request)));
+  }
   const userSink = options.logSink;
   const logSink = userSink
     ? (record: DurableLogRecord) => {

@@ -41,6 +41,8 @@ export interface RunExecutionOptions {
   logSink?: ((record: DurableLogRecord) => void) | undefined;
   /** Wraps the checkpoint backend of each invocation (fault injection, tracing). */
   wrapBackend?: BackendWrapper | undefined;
+  /** See InvokeOptions.wrapperPassesReads. */
+  wrapperPassesReads?: boolean | undefined;
   /** Called when the execution exists, before the first invocation. */
   onExecutionStarted?: ((execution: ExecutionSummary) => void) | undefined;
   /** Called after every invocation has ended and been recorded by the service. */
@@ -220,6 +222,7 @@ async function runLoop(
       invocationNumber: invocations.length + 1,
       logSink: options.logSink,
       wrapBackend: options.wrapBackend,
+      wrapperPassesReads: options.wrapperPassesReads,
       functionName: options.functionName,
       invocationTimeoutMs: options.invocationTimeoutMs ?? DEFAULT_INVOCATION_TIMEOUT_MS,
       onNondeterminism: options.onNondeterminism,

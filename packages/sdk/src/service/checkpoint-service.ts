@@ -44,6 +44,15 @@ import type {
 import { nextTimerOf, planFireDueTimers } from "./timers.js";
 import { wakeAtOf } from "./wake.js";
 
+/**
+ * `getExecutionState` without the copies: the page aliases stored operations. Only for the
+ * in-process engine, which reads what it loads and never changes it (see engine/stored-reads.ts);
+ * set by CheckpointService, the one place that reaches its records.
+ */
+export let readStoredState: (service: CheckpointService, request: GetDurableExecutionStateRequest) => Promise<GetDurableExecutionStateResponse>;
+
+const asStored = (op: Operation): Operation => op;
+
 /** Options of {@link CheckpointService}. */
 export interface CheckpointServiceOptions {
   /** Where executions are kept. */
@@ -179,10 +188,18 @@ export class CheckpointService implements DurableExecutionService {
   }
 
   async getExecutionState(request: GetDurableExecutionStateRequest): Promise<GetDurableExecutionStateResponse> {
+    return this.statePage(request, cloneOperation);
+  }
+
+  static {
+    readStoredState = (service, request) => service.statePage(request, asStored);
+  }
+
+  private statePage(request: GetDurableExecutionStateRequest, copy: (op: Operation) => Operation): Promise<GetDurableExecutionStateResponse> {
     return this.read(request.DurableExecutionArn, (record) => {
       assertReadToken(record, request.CheckpointToken);
       assertWholeRecord(record, "paging operations");
-      const page = pageOperations(record, request.Marker, request.MaxItems);
+      const page = pageOperations(record, request.Marker, request.MaxItems, copy);
       return page.nextMarker === undefined
         ? { Operations: page.operations }
         : { Operations: page.operations, NextMarker: page.nextMarker };

@@ -25,7 +25,7 @@ function decodeMarker(marker: string): number {
 }
 
 export interface OperationsPage {
-  /** Copies: callers may mutate them freely. */
+  /** What the page's `copy` made of each operation: by default copies callers may mutate freely. */
   operations: Operation[];
   nextMarker?: string;
 }
@@ -40,7 +40,16 @@ export interface OperationsPage {
  */
 const cursors = new WeakMap<ExecutionRecord, { position: number; operations: Map<string, Operation>; iterator: Iterator<Operation> }>();
 
-export function pageOperations(record: ExecutionRecord, marker?: string, maxItems?: number): OperationsPage {
+/**
+ * A page of the record's operations from `marker` (none: the first), at most `maxItems` (default
+ * DEFAULT_PAGE_SIZE), each passed through `copy` (default: a copy the caller may mutate).
+ */
+export function pageOperations(
+  record: ExecutionRecord,
+  marker?: string,
+  maxItems?: number,
+  copy: (op: Operation) => Operation = cloneOperation,
+): OperationsPage {
   const size = maxItems ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new InvalidRequestError(`MaxItems must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(maxItems)}).`);
@@ -56,13 +65,13 @@ export function pageOperations(record: ExecutionRecord, marker?: string, maxItem
       const next = iterator.next();
       // The Map's order is the order of ids; should they ever differ, lookups take over.
       if (next.done === true || next.value.Id !== order[i]) break;
-      operations.push(cloneOperation(next.value));
+      operations.push(copy(next.value));
     }
     if (i < end) iterator = undefined;
   }
   for (; i < end; i++) {
     const op = record.operations.get(order[i] as string);
-    if (op) operations.push(cloneOperation(op));
+    if (op) operations.push(copy(op));
   }
   if (iterator !== undefined && end < order.length) cursors.set(record, { position: end, operations: record.operations, iterator });
   else cursors.delete(record);
