@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   DistributedMapBoardView,
@@ -6,6 +6,7 @@ import type {
   DistributedMapCounts,
   DistributedMapProgressBoard,
 } from "../types/distributed-map.js";
+import { changedDirectories, syncDirectoryEntries, writeFileWhole } from "../serdes/whole-file.js";
 import { boardView } from "./board-view.js";
 
 const STOP_FILE = "stop.json";
@@ -35,13 +36,8 @@ export class FileProgressBoard implements DistributedMapProgressBoard {
 
   /** Records partition's latest counts (replacing its earlier ones) and returns the run's view. */
   async report(runId: string, partition: number, counts: DistributedMapCounts): Promise<DistributedMapBoardView> {
-    const dir = this.#dir(runId);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `partition-${partition}.json`);
-    // pid and a counter: two writers of one partition (a child taken over) never share a temp file.
-    const temporary = `${file}.${process.pid}.${++this.#writes}.tmp`;
-    await writeFile(temporary, JSON.stringify(counts));
-    await rename(temporary, file);
+    // Durable: the counts decide other partitions' stops, and must not go back after a power loss.
+    await writeFileWhole(join(this.#dir(runId), `partition-${partition}.json`), JSON.stringify(counts));
     return this.read(runId);
   }
 
@@ -64,12 +60,12 @@ export class FileProgressBoard implements DistributedMapProgressBoard {
     return boardView(latest, stopped);
   }
 
-  /** Posts a stop; the first reason posted stays. */
+  /** Posts a stop, durably once this resolves; the first reason posted stays. */
   async stop(runId: string, reason: DistributedMapStopReason): Promise<void> {
     const dir = this.#dir(runId);
-    await mkdir(dir, { recursive: true });
+    const created = await mkdir(dir, { recursive: true });
     const temporary = join(dir, `${STOP_FILE}.${process.pid}.${++this.#writes}.tmp`);
-    await writeFile(temporary, JSON.stringify({ reason }));
+    await writeFile(temporary, JSON.stringify({ reason }), { flush: true });
     try {
       // link fails if stop.json exists: whoever posted first keeps their reason, and a reader
       // sees the file whole or not at all.
@@ -79,6 +75,7 @@ export class FileProgressBoard implements DistributedMapProgressBoard {
     } finally {
       await unlink(temporary);
     }
+    for (const changed of changedDirectories(dir, created)) await syncDirectoryEntries(changed);
   }
 
   /** Removes the run's directory (the parent does when all its children have ended). */

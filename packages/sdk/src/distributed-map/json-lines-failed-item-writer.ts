@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileWhole } from "../serdes/whole-file.js";
 import type {
   DistributedMapFailedItem,
   DistributedMapFailedItemBatch,
@@ -30,7 +31,8 @@ function pageFile(partition: number, page: number): string {
  * directory per run: `<directory>/<run id>/partition-<n>-page-<m>.jsonl`, one failed item per
  * line. Each page's file is written whole and renamed into place, so writing a page again after a
  * crash replaces it (the idempotence the writer interface asks for) and a reader never sees half
- * a file. {@link JsonLinesFailedItemWriter.read} gives them all back, in partition and page order.
+ * a file; a write that resolved survives a power loss (file and directory synced), since the
+ * partition's checkpoint that follows it does. {@link JsonLinesFailedItemWriter.read} gives them all back, in partition and page order.
  *
  * @example
  * ```ts
@@ -46,14 +48,10 @@ export class JsonLinesFailedItemWriter implements DistributedMapFailedItemWriter
     }
   }
 
-  /** Writes one page's failed items, replacing an earlier write of the same page. */
+  /** Writes one page's failed items durably, replacing an earlier write of the same page. */
   async write(batch: DistributedMapFailedItemBatch): Promise<void> {
-    const dir = join(this.directory, directoryOf(batch.runId));
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, pageFile(batch.partition, batch.page));
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, batch.items.map((item) => JSON.stringify(item)).join("\n") + "\n");
-    await rename(temporary, file);
+    const file = join(this.directory, directoryOf(batch.runId), pageFile(batch.partition, batch.page));
+    await writeFileWhole(file, batch.items.map((item) => JSON.stringify(item)).join("\n") + "\n");
   }
 
   /** Every failed item written for `runId` (the summary's `runId`-bearing batches), in partition and page order. */

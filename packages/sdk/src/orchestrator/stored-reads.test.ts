@@ -72,7 +72,7 @@ const handler = withDurableExecution(
         },
         { retryStrategy: () => ({ shouldRetry: false }) }
       )
-      .catch((error: Error) => error.message);
+      .catch((error: unknown) => (error as Error).message);
     const mapped = await ctx.map(
       "items",
       [1, 2, 3, 4],
@@ -92,7 +92,7 @@ const handler = withDurableExecution(
         await c.step(async () => 1);
         throw new Error("child failed");
       })
-      .catch((error: Error) => error.message);
+      .catch((error: unknown) => (error as Error).message);
     await ctx.wait("nap", { minutes: 5 });
     const steps: number[] = [];
     for (let i = 0; i < 5; i++) steps.push(await ctx.step(async () => i));

@@ -1,12 +1,13 @@
 // A serdes that keeps values in files on a shared filesystem (Amazon EFS, S3 Files mounted into
 // the function) and only a pointer to the file — with an optional preview — in the checkpoint:
 // for values larger than a checkpoint holds, or that should not sit in the execution's history.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ValidationError } from "../errors/validation-error.js";
 import type { AnySerdes, SerdesContext } from "../types/serdes.js";
 import { MAX_OPERATION_PAYLOAD_BYTES } from "../protocol/limits.js";
+import { writeFileWhole } from "./whole-file.js";
 
 /** When {@link createFileSystemSerdes} writes a value to a file. */
 export enum FileSystemSerdesMode {
@@ -58,8 +59,9 @@ type Envelope = { data: string } | { file: string; preview?: Record<string, unkn
  *
  * `basePath` must be a filesystem every invocation of the execution sees — a later invocation may
  * run elsewhere and must find the file: Amazon EFS or S3 Files, not Lambda's `/tmp`. A file is
- * written whole (to a temporary name, flushed, then renamed) before its checkpoint is, so a
- * checkpoint never points at a partial file. Values go through `JSON.stringify`: a `Date` comes
+ * written whole and made durable (to a temporary name, flushed, renamed, its directory synced)
+ * before its checkpoint is, so a checkpoint never points at a partial or missing file, even after
+ * a power loss. Values go through `JSON.stringify`: a `Date` comes
  * back as its string, as with any JSON serdes. Files are not removed when the execution ends.
  *
  * @example
@@ -79,7 +81,7 @@ export function createFileSystemSerdes(basePath: string, config: FileSystemSerde
 
   const toFile = async (value: unknown, json: string, context: SerdesContext): Promise<string> => {
     const file = join(executionDirectory(basePath, context.durableExecutionArn, pathEncoding), `${encode(context.entityId, pathEncoding)}.json`);
-    await writeWhole(file, json);
+    await writeFileWhole(file, json);
     const preview = config.generatePreview?.(value);
     return JSON.stringify(preview === undefined ? { file } : { file, preview });
   };
@@ -120,22 +122,6 @@ function executionDirectory(basePath: string, arn: string, encoding: FileSystemP
 
 function encode(segment: string, encoding: FileSystemPathEncoding): string {
   return encoding === FileSystemPathEncoding.HASH ? createHash("sha256").update(segment).digest("hex") : encodeURIComponent(segment);
-}
-
-/**
- * Writes `contents` to `file` so that a reader finds the old file or the whole new one: a retried
- * or re-run operation writes its file again before its checkpoint is stored.
- */
-async function writeWhole(file: string, contents: string): Promise<void> {
-  await fs.mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await fs.writeFile(temporary, contents, { encoding: "utf8", flush: true });
-    await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
 }
 
 function checkArguments(basePath: unknown, config: FileSystemSerdesConfig): void {
