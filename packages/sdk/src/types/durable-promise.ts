@@ -24,15 +24,58 @@ function used(promise: object): void {
  * The promise a durable operation returns. The operation starts when it is called (its id is
  * fixed then), not when it is awaited. An operation whose promise is never awaited does not raise
  * an unhandled rejection; its failure stays in the checkpoint.
+ *
+ * Handlers may also make one, as with the AWS SDK, from an executor that runs the first time the
+ * promise is awaited or chained (`new DurablePromise(() => ctx.step(...))`), for instance to
+ * hand a lazily started piece of work to `ctx.promise.all`.
+ *
+ * @example
+ * ```ts
+ * const later = new DurablePromise(async () => (await ctx.step("a", fetchA)) + 1);
+ * later.isExecuted; // false: nothing ran yet
+ * const value = await later; // runs the executor now
+ * ```
  */
-export class DurablePromise<T> implements PromiseLike<T> {
-  readonly #promise: Promise<T>;
+export class DurablePromise<T> implements Promise<T> {
+  /** The running promise; the executor until it first runs, when one was given. */
+  #source: Promise<T> | (() => PromiseLike<T>);
+  #executed = false;
 
-  /** Wraps the operation's promise (the engine creates these; handlers only await them). */
-  constructor(promise: Promise<T>) {
-    this.#promise = promise;
+  /**
+   * @param executor run the first time the promise is awaited or chained, and only then (as on
+   * the AWS SDK). The engine passes the promise of an operation already under way instead (any
+   * promise or thenable is taken as already started).
+   */
+  constructor(executor: (() => PromiseLike<T>) | PromiseLike<T>) {
+    if (typeof executor === "function") {
+      this.#source = executor;
+      return;
+    }
+    if (typeof (executor as PromiseLike<T> | undefined)?.then !== "function") {
+      throw new TypeError(
+        `new DurablePromise(executor): pass a function that returns a promise, e.g. new DurablePromise(() => ctx.step(work)); got ${executor === null ? "null" : typeof executor}.`,
+      );
+    }
+    const promise = executor instanceof Promise ? (executor as Promise<T>) : Promise.resolve(executor);
+    this.#source = promise;
     // Mark as handled: a durable failure is recorded, so an un-awaited one must not crash the process.
     promise.catch(ignore);
+  }
+
+  /** The promise to chain on, running the executor the first time. */
+  #started(): Promise<T> {
+    this.#executed = true;
+    used(this);
+    const source = this.#source;
+    if (typeof source !== "function") return source;
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(source());
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    this.#source = promise;
+    return promise;
   }
 
   /** As `Promise.prototype.then`. */
@@ -40,24 +83,26 @@ export class DurablePromise<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    used(this);
-    return this.#promise.then(onfulfilled, onrejected);
+    return this.#started().then(onfulfilled, onrejected);
   }
 
   /** As `Promise.prototype.catch`. */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    used(this);
-    return this.#promise.catch(onrejected);
+    return this.#started().catch(onrejected);
   }
 
   /** As `Promise.prototype.finally`. */
   finally(onfinally?: (() => void) | null): Promise<T> {
-    used(this);
-    return this.#promise.finally(onfinally);
+    return this.#started().finally(onfinally);
   }
 
   /** `"DurablePromise"`, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return "DurablePromise";
+  }
+
+  /** Whether the promise was awaited or chained yet (for one made from an executor: whether it ran). */
+  get isExecuted(): boolean {
+    return this.#executed;
   }
 }
