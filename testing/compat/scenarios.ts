@@ -51,6 +51,7 @@ export const scenarios: Scenario[] = [
     targets: { doubler: ["doubler", true], echo: ["echo", false] },
   },
   { name: "promise combinators", module: "promise-combinators" },
+  { name: "durable promise", module: "durable-promise" },
   { name: "logger", module: "logger" },
   { name: "errors caught", module: "errors", payload: {} },
   { name: "execution fails in a step", module: "errors", payload: { failIn: "step" } },
