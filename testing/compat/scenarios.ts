@@ -53,6 +53,7 @@ export const scenarios: Scenario[] = [
   { name: "promise combinators", module: "promise-combinators" },
   { name: "durable promise", module: "durable-promise" },
   { name: "logger", module: "logger" },
+  { name: "logger fields", module: "logger-fields" },
   { name: "errors caught", module: "errors", payload: {} },
   { name: "execution fails in a step", module: "errors", payload: { failIn: "step" } },
   { name: "execution fails in the handler", module: "errors", payload: { failIn: "handler" } },

@@ -70,7 +70,7 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   }
   if (owner.closed) return never();
 
-  const child = owner.child(id, spec.abort, rebuilding);
+  const child = owner.child(id, spec.abort, rebuilding, name);
   if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
   const identity = engine.plugins ? { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId } : undefined;
   if (identity && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));

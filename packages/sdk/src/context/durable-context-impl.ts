@@ -81,6 +81,8 @@ export class ContextImpl implements DurableContext, Scope {
     readonly rebuilding = false,
     /** What its operations' ids start with: its own id, which differs from operationId only when virtual. */
     readonly idPrefix: string | undefined = operationId,
+    /** The name of its CONTEXT operation, if it has one: its logger's `operationName`, as on AWS. */
+    readonly operationName: string | undefined = undefined,
   ) {
     this.executionContext = engine.executionContext; // shared: a map makes thousands of contexts
     this.#checkpointedChildren = engine.checkpointedChildCount(idPrefix);
@@ -115,7 +117,7 @@ export class ContextImpl implements DurableContext, Scope {
   }
 
   get logger(): DurableContextLogger {
-    this.#logger ??= createContextLogger(this.engine, { operationId: this.idPrefix }, () => this.replaying);
+    this.#logger ??= createContextLogger(this.engine, { operationId: this.idPrefix, operationName: this.operationName }, () => this.replaying);
     return this.#logger;
   }
 
@@ -137,8 +139,8 @@ export class ContextImpl implements DurableContext, Scope {
     return childOperationId(this.idPrefix, ++this.#counter);
   }
 
-  child(operationId: string, abort: LazyAbort, rebuilding = false): ContextImpl {
-    return new ContextImpl(this.engine, operationId, this.lambdaContext, abort, this, rebuilding || this.rebuilding);
+  child(operationId: string, abort: LazyAbort, rebuilding = false, name?: string): ContextImpl {
+    return new ContextImpl(this.engine, operationId, this.lambdaContext, abort, this, rebuilding || this.rebuilding, operationId, name);
   }
 
   /** A context without an operation of its own, at position `id`; its operations belong to this context's. */

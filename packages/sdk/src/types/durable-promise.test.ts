@@ -44,7 +44,7 @@ describe("DurablePromise made from an executor", () => {
       expect(started.isExecuted).toBe(false);
       expect(await started).toBe(3);
       expect(started.isExecuted).toBe(true);
-      const thenable = new DurablePromise<number>({ then: (resolve) => resolve?.(4) });
+      const thenable = new DurablePromise<number>({ then: ((resolve: (value: number) => void) => resolve(4)) as PromiseLike<number>["then"] });
       expect(await thenable).toBe(4);
       new DurablePromise(Promise.reject(new Error("recorded, never awaited")));
       await new Promise((resolve) => setTimeout(resolve, 10));
