@@ -163,12 +163,14 @@ export class ExecutionSnapshot {
     return this.#index().byId.get(id);
   }
 
+  /** The `index`-th operation named `name`; a negative index counts from the last (as `Array.at`, like the AWS runner). */
   byName(name: string, index = 0): Operation | undefined {
-    return this.#index().byName.get(name)?.[index];
+    return this.#index().byName.get(name)?.at(index);
   }
 
+  /** The `index`-th operation in order; a negative index counts from the last (as `Array.at`, like the AWS runner). */
   byIndex(index: number): Operation | undefined {
-    return this.operations[index];
+    return this.operations.at(index);
   }
 
   childrenOf(id: string): readonly Operation[] {

@@ -60,6 +60,9 @@ describe("LocalDurableTestRunner", () => {
     const pause = runner.getOperationByNameAndIndex("pause", 0);
     const child = runner.getOperation("child");
     const first = runner.getOperationByIndex(0);
+    // Negative indexes count from the last, as Array.at (and the AWS runner) does.
+    const last = runner.getOperationByIndex(-1);
+    const lastGreet = runner.getOperationByNameAndIndex("greet", -1);
     expect(greet.getStatus()).toBeUndefined();
     expect(greet.getStepDetails()).toBeUndefined();
 
@@ -69,6 +72,10 @@ describe("LocalDurableTestRunner", () => {
     expect(greet.getType()).toBe("STEP");
     expect(greet.getStepDetails()).toMatchObject({ result: "hello x", error: undefined });
     expect(first.getId()).toBe(greet.getId());
+    expect(last.getName()).toBe("shout");
+    expect(runner.getOperationByIndex(-2).getName()).toBe("child");
+    expect(lastGreet.getId()).toBe(greet.getId());
+    expect(runner.getOperationByIndex(-5).getName()).toBeUndefined();
     expect(pause.getType()).toBe("WAIT");
     expect(pause.getWaitDetails()).toMatchObject({ waitSeconds: 10 });
     expect(pause.getWaitDetails()?.scheduledEndTimestamp).toBeInstanceOf(Date);

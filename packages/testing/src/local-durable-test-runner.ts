@@ -447,13 +447,13 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
     return this.#handle({ kind: "name", name, index });
   }
 
-  /** A handle on the operation at `index` in execution order (0-based, the order they started in). */
+  /** A handle on the operation at `index` in execution order (0-based, the order they started in; -1 is the last, as with `Array.at`). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByIndex<TOperationResult = any>(index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "index", index });
   }
 
-  /** A handle on the `index`-th (0-based) operation named `name`; the same as `getOperation(name, index)`. */
+  /** A handle on the `index`-th (0-based; -1 the last) operation named `name`; the same as `getOperation(name, index)`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the AWS testing library's default, kept for ported tests
   getOperationByNameAndIndex<TOperationResult = any>(name: string, index: number): DurableOperation<TOperationResult> {
     return this.#handle({ kind: "name", name, index });
