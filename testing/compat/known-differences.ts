@@ -21,17 +21,6 @@ function mapResult<T>(outcome: Outcome, fn: (result: T) => T): Outcome {
 type ErrorField = { message: string; cause: string | undefined; instanceOf: string[]; errorType: string | undefined };
 
 export const knownDifferences: Record<string, KnownDifference[]> = {
-  waitForCallback: [
-    {
-      documented: "error messages: Cairn's name the operation and the cause (compare errorType and class, not message text)",
-      normalize: (outcome) =>
-        mapResult<{ timedOut: ErrorField }>(outcome, (result) => {
-          result.timedOut.message = "<message>";
-          result.timedOut.cause = "<message>";
-          return result;
-        }),
-    },
-  ],
   waitForCondition: [
     {
       documented: "a failed waitForCondition: usually a StepError on AWS, always WaitForConditionError on Cairn",
@@ -71,13 +60,9 @@ export interface KnownTestFileDifference {
   failsAt: string;
 }
 
-const messageWording = "error messages: Cairn's name the operation and the cause (compare errorType and class, not message text)";
 
 export const knownTestFileDifferences: Record<string, KnownTestFileDifference> = {
-  "callbacks.spec.ts > callbacks > times a callback out when its heartbeats stop": {
-    documented: messageWording,
-    failsAt: "expect(result.getError()).toEqual({",
-  },
+
   "batches.spec.ts > map and parallel > JSON.stringify of a BatchResult has the items and the completion reason": {
     documented:
       "a map item or child context that throws outside a step: AWS's recorded error inserts a StepError between the ChildContextError and the thrown error; Cairn records ChildContextError → the error",
@@ -88,10 +73,7 @@ export const knownTestFileDifferences: Record<string, KnownTestFileDifference> =
       "an operation not awaited when the handler returns stays STARTED on Cairn; AWS's local runner (skipped time) still completes such a wait after the last invocation",
     failsAt: 'expect(runner.getOperation("follow-up").getStatus()).toBe(OperationStatus.SUCCEEDED);',
   },
-  "callbacks.spec.ts > callbacks > times a callback out when nobody answers": {
-    documented: messageWording,
-    failsAt: 'expect(callback.getCallbackDetails()?.error?.errorMessage).toBe("Callback timed out");',
-  },
+
 };
 
 /** Where a listed assertion is: `<file>:<line>:` as both runners print it in a failure. */

@@ -62,6 +62,68 @@ describe.each([true, false])("callbacks through the runner (skipTime %s)", (skip
   });
 });
 
+describe("callback errors, built as the AWS SDK builds them", () => {
+  const describeFailure = withDurableExecution(async (_event: unknown, ctx) => {
+    const [result] = await ctx.createCallback("answer", { timeout: { minutes: 5 } });
+    try {
+      return await result;
+    } catch (error) {
+      const failure = error as Error & { errorData?: string; cause?: Error };
+      return {
+        class: failure.constructor.name,
+        message: failure.message,
+        errorData: failure.errorData ?? null,
+        cause: failure.cause ? { name: failure.cause.name, message: failure.cause.message, stack: failure.cause.stack ?? null } : null,
+      };
+    }
+  });
+
+  it("a failure sent with its stack: the recorded message, and a cause whose stack is the frames sent", async () => {
+    const runner = new LocalDurableTestRunner({ handlerFunction: describeFailure, skipTime: true });
+    const running = runner.run();
+    const op = await runner.getOperation("answer").waitForData();
+    const frames = ["PaymentDeclined: card declined", "    at charge (payments.js:42:11)"];
+    await op.sendCallbackFailure({ ErrorType: "PaymentDeclined", ErrorMessage: "card declined", ErrorData: '{"code":51}', StackTrace: frames });
+    expect((await running).getResult()).toEqual({
+      class: "CallbackExternalError",
+      message: "card declined",
+      errorData: '{"code":51}',
+      cause: { name: "PaymentDeclined", message: "card declined", stack: frames.join("\n") },
+    });
+  });
+
+  it("a failure sent without an error is recorded as an empty one and reads 'Callback failed'", async () => {
+    const runner = new LocalDurableTestRunner({ handlerFunction: describeFailure, skipTime: true });
+    const running = runner.run();
+    const op = await runner.getOperation("answer").waitForData();
+    await op.sendCallbackFailure();
+    const result = await running;
+    expect(result.getResult()).toEqual({
+      class: "CallbackExternalError",
+      message: "Callback failed",
+      errorData: null,
+      cause: { name: "Error", message: "", stack: null },
+    });
+    expect(runner.getOperation("answer").getCallbackDetails()?.error).toStrictEqual({
+      errorData: undefined,
+      errorMessage: undefined,
+      errorType: undefined,
+      stackTrace: undefined,
+    });
+  });
+
+  it("a timeout reads 'Callback timed out', its cause named Callback.Timeout", async () => {
+    const runner = new LocalDurableTestRunner({ handlerFunction: describeFailure, skipTime: true });
+    expect((await runner.run()).getResult()).toEqual({
+      class: "CallbackTimeoutError",
+      message: "Callback timed out",
+      errorData: null,
+      cause: { name: "Callback.Timeout", message: "Callback timed out", stack: null },
+    });
+    expect(runner.getOperation("answer").getCallbackDetails()?.error?.errorMessage).toBe("Callback timed out");
+  });
+});
+
 describe("callback timeouts in skipped time", () => {
   it("a callback nobody answers times out at once, as Callback.Timeout", async () => {
     const runner = new LocalDurableTestRunner({ handlerFunction: approval, skipTime: true });

@@ -23,7 +23,7 @@ describe("context misuse is caught when it happens", () => {
     expect(result.getStatus()).toBe("FAILED");
     expect(result.getError()).toMatchObject({
       errorType: "Error",
-      errorMessage: expect.stringMatching(/^Context usage error in step "wrong": it was called on the handler's context while the code runs inside the context of operation 1\./),
+      errorMessage: expect.stringMatching(/^Context usage error in step "wrong": You are using a parent or sibling context instead of the current child context: it was called on the handler's context while the code runs inside the context of operation 1\./),
     });
     expect(result.getError().errorMessage).toMatch(/call operations on the context that function receives/);
     expect(bodies).toBe(0);
@@ -72,7 +72,7 @@ describe("context misuse is caught when it happens", () => {
       ]),
     );
     expect(result.getStatus()).toBe("FAILED");
-    expect(result.getError().errorMessage).toMatch(/^Context usage error in step "borrowed": it was called on the context of operation 1-1 while the code runs inside the context of operation 1-2/);
+    expect(result.getError().errorMessage).toMatch(/^Context usage error in step "borrowed": You are using a parent or sibling context instead of the current child context: it was called on the context of operation 1-1 while the code runs inside the context of operation 1-2/);
   });
 
   it("a durable operation inside a step body fails the execution; the handler cannot catch it", async () => {
@@ -90,7 +90,7 @@ describe("context misuse is caught when it happens", () => {
     });
     expect(result.getStatus()).toBe("FAILED");
     expect(result.getError().errorMessage).toMatch(
-      /^Context usage error in step "inner": it was called inside the body of step "outer" \(id 1\)\. A step body or a waitForCondition check cannot run durable operations/,
+      /^Context usage error in step "inner": You are using a parent or sibling context instead of the current child context: it was called inside the body of step "outer" \(id 1\)\. A step body or a waitForCondition check cannot run durable operations/,
     );
     expect(inner).toBe(0);
     // The outer step neither fails nor retries: the execution ended as soon as the misuse happened.
@@ -107,7 +107,7 @@ describe("context misuse is caught when it happens", () => {
       }, { initialState: 0, waitStrategy: createWaitStrategy({ shouldContinuePolling: (n: number) => n < 2 }) }),
     );
     expect(inCheck.result.getStatus()).toBe("FAILED");
-    expect(inCheck.result.getError().errorMessage).toMatch(/^Context usage error in wait: it was called inside the check of waitForCondition "poll" \(id 1\)/);
+    expect(inCheck.result.getError().errorMessage).toMatch(/^Context usage error in wait: You are using a parent or sibling context instead of the current child context: it was called inside the check of waitForCondition "poll" \(id 1\)/);
 
     const inSubmitter = await run(async (_event, ctx) =>
       ctx.waitForCallback("approval", async (callbackId) => {
@@ -115,7 +115,7 @@ describe("context misuse is caught when it happens", () => {
       }),
     );
     expect(inSubmitter.result.getStatus()).toBe("FAILED");
-    expect(inSubmitter.result.getError().errorMessage).toMatch(/^Context usage error in step "notify": it was called inside the body of step/);
+    expect(inSubmitter.result.getError().errorMessage).toMatch(/^Context usage error in step "notify": You are using a parent or sibling context instead of the current child context: it was called inside the body of step/);
     expect(inSubmitter.names).not.toContain("notify");
   });
 
@@ -137,7 +137,7 @@ describe("context misuse is caught when it happens", () => {
       return (kept as DurableContext).step("leaked", async () => 2);
     });
     expect(result.getStatus()).toBe("FAILED");
-    expect(result.getError().errorMessage).toMatch(/^Context usage error in step "leaked": it was called on the context of operation 1 while the code runs inside the handler's context/);
+    expect(result.getError().errorMessage).toMatch(/^Context usage error in step "leaked": You are using a parent or sibling context instead of the current child context: it was called on the context of operation 1 while the code runs inside the handler's context/);
   });
 
   it("correct use is never flagged: operations interleaved across contexts, combinators, nested contexts, replays", async () => {

@@ -363,7 +363,8 @@ export class OperationHandle<TResult = unknown> implements DurableOperation<TRes
   }
 
   sendCallbackFailure(error?: ErrorObject): Promise<CallbackCompletionResult> {
-    return this.sendCallback("sendCallbackFailure", { kind: "failure", error });
+    // No error is sent as an empty one, as the AWS runner does: the callback records `Error: {}`.
+    return this.sendCallback("sendCallbackFailure", { kind: "failure", error: error ?? {} });
   }
 
   sendCallbackHeartbeat(): Promise<CallbackCompletionResult> {

@@ -35,7 +35,7 @@ describe("misusedContext", () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(ContextUsageError);
     expect(failures[0]?.message).toMatch(
-      /^Context usage error in wait "pause": it was called on the handler's context while the code runs inside the context of operation 2\./,
+      /^Context usage error in wait "pause": You are using a parent or sibling context instead of the current child context: it was called on the handler's context while the code runs inside the context of operation 2\./,
     );
   });
 
@@ -44,7 +44,7 @@ describe("misusedContext", () => {
     const ctx = scope("the handler's context");
     const body = scope('the body of step "outer" (id 1)', true);
     expect(runInScope(body, () => misusedContext(engine, ctx, "map", undefined), undefined)).toBe(true);
-    expect(failures[0]?.message).toMatch(/^Context usage error in map: it was called inside the body of step "outer" \(id 1\)\. A step body/);
+    expect(failures[0]?.message).toMatch(/^Context usage error in map: You are using a parent or sibling context instead of the current child context: it was called inside the body of step "outer" \(id 1\)\. A step body/);
   });
 
   it("scopes do not leak into code started before them or after they end", async () => {

@@ -20,6 +20,9 @@ export interface Scope {
 // Node runtimes (and every runtime Cairn's orchestrators run on) provide it.
 const storage = new AsyncLocalStorage<Scope>();
 
+/** The AWS SDK's wording for every misuse, which ported tests match on; Cairn's details follow it. */
+const PARENT_OR_SIBLING = "You are using a parent or sibling context instead of the current child context";
+
 /** Calls `fn(arg)` with `scope` active for it and everything it awaits or starts. */
 export function runInScope<A, R>(scope: Scope, fn: (arg: A) => R, arg: A): R {
   return storage.run(scope, fn, arg);
@@ -42,14 +45,14 @@ export function misusedContext(engine: InvocationEngine, context: Scope, kind: s
 function usageMessage(active: Scope, context: Scope, operation: string): string {
   if (active.isBody) {
     return (
-      `Context usage error in ${operation}: it was called inside ${active.scopeDescription}. A step body or a ` +
+      `Context usage error in ${operation}: ${PARENT_OR_SIBLING}: it was called inside ${active.scopeDescription}. A step body or a ` +
       "waitForCondition check cannot run durable operations: nothing inside it is checkpointed on its own, so a " +
       "replay could not find them. Do the work directly in the body, or move the operation out of it (use " +
       "runInChildContext to group several operations)."
     );
   }
   return (
-    `Context usage error in ${operation}: it was called on ${context.scopeDescription} while the code runs inside ` +
+    `Context usage error in ${operation}: ${PARENT_OR_SIBLING}: it was called on ${context.scopeDescription} while the code runs inside ` +
     `${active.scopeDescription}. Inside runInChildContext, a map item or a parallel branch, call operations on the ` +
     "context that function receives (its parameter), not on an enclosing or sibling context."
   );

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
-import { CallbackError, CallbackExternalError, CallbackTimeoutError, errorFromObject } from "../errors/durable-errors.js";
+import { CallbackError, CallbackExternalError, CallbackTimeoutError } from "../errors/durable-errors.js";
 import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type CallbackOptions, type ErrorObject } from "../protocol/wire.js";
 import type { CallbackDeserializer, CreateCallbackConfig, CreateCallbackResult } from "../types/callback.js";
@@ -86,7 +86,7 @@ export async function runCreateCallback<T>(
       case OperationStatus.FAILED:
         throw externalError(op.CallbackDetails?.Error);
       case OperationStatus.TIMED_OUT:
-        throw timeoutError(op.CallbackDetails?.Error, what);
+        throw timeoutError(op.CallbackDetails?.Error);
       default:
         // Only an external system (or the callback's timeout) completes it. The service reports
         // it to this invocation if a step body keeps it alive; otherwise the invocation suspends.
@@ -98,18 +98,25 @@ export async function runCreateCallback<T>(
   return [result, callbackId];
 }
 
+// As the AWS SDK builds them, so a ported test that compares the error whole passes: the message
+// as the service recorded it (else the class's default), and a cause that is the error as sent.
 function externalError(error: ErrorObject | undefined): CallbackExternalError {
-  const object = error ?? {};
-  return new CallbackExternalError(
-    object.ErrorMessage ?? "The callback was completed with a failure",
-    error === undefined ? undefined : errorFromObject(error),
-    object.ErrorData,
-  );
+  if (error === undefined) return new CallbackExternalError();
+  return new CallbackExternalError(error.ErrorMessage, sentError(error), error.ErrorData);
 }
 
-function timeoutError(error: ErrorObject | undefined, what: string): CallbackTimeoutError {
-  const object = error ?? { ErrorType: "Callback.Timeout" };
-  return new CallbackTimeoutError(`${what} timed out: ${object.ErrorMessage ?? object.ErrorType}`, errorFromObject(object));
+function timeoutError(error: ErrorObject | undefined): CallbackTimeoutError {
+  if (error === undefined) return new CallbackTimeoutError();
+  return new CallbackTimeoutError(error.ErrorMessage, sentError(error), error.ErrorData);
+}
+
+/** The error an external system sent (or the service recorded): its stack is the frames it sent. */
+function sentError(error: ErrorObject): Error {
+  const cause = new Error(error.ErrorMessage);
+  cause.name = error.ErrorType || "Error";
+  // Assigned even when undefined: this process's stack says nothing about the sender.
+  cause.stack = error.StackTrace?.join("\n");
+  return cause;
 }
 
 /**

@@ -45,8 +45,8 @@ export abstract class DurableOperationError extends Error {
 export class StepError extends DurableOperationError {
   /** `"StepError"`. */
   readonly errorType = "StepError";
-  constructor(message = "Step failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Step failed", cause, errorData);
   }
 }
 
@@ -57,8 +57,8 @@ export class StepError extends DurableOperationError {
 export class ChildContextError extends DurableOperationError {
   /** `"ChildContextError"`. */
   readonly errorType = "ChildContextError";
-  constructor(message = "Child context failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Child context failed", cause, errorData);
   }
 }
 
@@ -66,8 +66,8 @@ export class ChildContextError extends DurableOperationError {
 export class InvokeError extends DurableOperationError {
   /** `"InvokeError"`. */
   readonly errorType = "InvokeError";
-  constructor(message = "Invoke failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Invoke failed", cause, errorData);
   }
 }
 
@@ -75,8 +75,8 @@ export class InvokeError extends DurableOperationError {
 export class WaitForConditionError extends DurableOperationError {
   /** `"WaitForConditionError"`. */
   readonly errorType = "WaitForConditionError";
-  constructor(message = "Wait for condition failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Wait for condition failed", cause, errorData);
   }
 }
 
@@ -84,8 +84,8 @@ export class WaitForConditionError extends DurableOperationError {
 export class PromiseCombinatorError extends DurableOperationError {
   /** `"PromiseCombinatorError"`. */
   readonly errorType = "PromiseCombinatorError";
-  constructor(message = "Promise combinator failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Promise combinator failed", cause, errorData);
   }
 }
 
@@ -114,8 +114,8 @@ export class BatchCompletionError extends DurableOperationError {
 export class CallbackError extends DurableOperationError {
   /** `"CallbackError"`, or the subclass's type. */
   readonly errorType: string = "CallbackError";
-  constructor(message = "Callback failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Callback failed", cause, errorData);
   }
 }
 
@@ -123,8 +123,8 @@ export class CallbackError extends DurableOperationError {
 export class CallbackExternalError extends CallbackError {
   /** `"CallbackExternalError"`. */
   override readonly errorType = "CallbackExternalError";
-  constructor(message = "The callback was completed with a failure", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Callback failed", cause, errorData);
   }
 }
 
@@ -135,8 +135,8 @@ export class CallbackExternalError extends CallbackError {
 export class CallbackTimeoutError extends CallbackError {
   /** `"CallbackTimeoutError"`. */
   override readonly errorType = "CallbackTimeoutError";
-  constructor(message = "The callback timed out", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Callback timed out", cause, errorData);
   }
 }
 
@@ -144,8 +144,8 @@ export class CallbackTimeoutError extends CallbackError {
 export class CallbackSubmitterError extends CallbackError {
   /** `"CallbackSubmitterError"`. */
   override readonly errorType = "CallbackSubmitterError";
-  constructor(message = "The callback submitter failed", cause?: Error, errorData?: string) {
-    super(message, cause, errorData);
+  constructor(message?: string, cause?: Error, errorData?: string) {
+    super(message || "Callback submitter failed", cause, errorData);
   }
 }
 

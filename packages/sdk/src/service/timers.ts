@@ -73,7 +73,7 @@ export function fireDueTimers(
   for (const { op: current } of due) {
     const callback = callbackTimeoutOf(current);
     if (callback) {
-      const error = callbackTimeoutError(current, callback);
+      const error = callbackTimeoutError(callback);
       const op = timedOutCallback(current, error, at);
       events.push(operationEvent("CallbackTimedOut", op, nextEventId++, at, "CallbackTimedOutDetails", { Error: errorOf(error) }));
       operations.push(op);
