@@ -250,4 +250,30 @@ describe("map and parallel", () => {
     expect(continueBatch()).toEqual({ complete: false });
     expect(completeBatch()).toEqual({ complete: true, outcome: CompletionOutcome.SUCCEEDED });
   });
+
+  it("asks shouldComplete before anything starts: a guard that declines runs no item, on replay too", async () => {
+    let ran = 0;
+    const asked: number[] = [];
+    const run = await runLocal(async (_e, ctx) => {
+      const declined = await ctx.parallel(
+        "guarded",
+        [async (b) => b.step(async () => ++ran), async (b) => b.step(async () => ++ran)],
+        {
+          completionConfig: {
+            shouldComplete: (s) => {
+              asked.push(s.completedCount);
+              return s.totalCount > 1 ? completeBatch(CompletionOutcome.FAILED) : continueBatch();
+            },
+          },
+        },
+      );
+      await ctx.wait("after", { seconds: 1 });
+      return [declined.completionReason, declined.status, declined.totalCount, declined.startedCount];
+    });
+    expect(run.result).toEqual(["CUSTOM_COMPLETION_FAILED", "FAILED", 0, 0]);
+    expect(ran).toBe(0);
+    expect(run.invocations.length).toBeGreaterThan(1);
+    expect(asked.every((n) => n === 0)).toBe(true);
+    expect(run.history.filter((e) => e.SubType === "ParallelBranch")).toEqual([]);
+  });
 });

@@ -88,7 +88,12 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
         if (status === BatchItemStatus.TIMED_OUT) timedOutCount += items;
         skipRestOfKey(index);
       }
-      reason = completionReason(spec.completion, {
+      reason = decide();
+      if (reason) finish();
+      else launch();
+    };
+    const decide = (): CompletionReason | undefined =>
+      completionReason(spec.completion, {
         successCount,
         failureCount,
         timedOutCount,
@@ -100,9 +105,6 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
             ? spec.itemStatuses(statuses)
             : statuses.map((s, i) => (s === undefined ? { index: i } : { index: i, status: s })),
       });
-      if (reason) finish();
-      else launch();
-    };
     const launch = (): void => {
       while (!reason && running < limit && hasNext()) {
         const index = nextUnit() as number;
@@ -114,6 +116,9 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
         );
       }
     };
+    // A shouldComplete predicate is asked before anything starts too, as on AWS: it may decline
+    // the batch up front (a guard), and then no unit runs.
+    if (!reason && spec.completion?.shouldComplete) reason = decide();
     if (reason) finish();
     else launch();
   });
