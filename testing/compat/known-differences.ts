@@ -60,9 +60,7 @@ export interface KnownTestFileDifference {
   failsAt: string;
 }
 
-
 export const knownTestFileDifferences: Record<string, KnownTestFileDifference> = {
-
   "batches.spec.ts > map and parallel > JSON.stringify of a BatchResult has the items and the completion reason": {
     documented:
       "a map item or child context that throws outside a step: AWS's recorded error inserts a StepError between the ChildContextError and the thrown error; Cairn records ChildContextError → the error",
@@ -73,7 +71,6 @@ export const knownTestFileDifferences: Record<string, KnownTestFileDifference> =
       "an operation not awaited when the handler returns stays STARTED on Cairn; AWS's local runner (skipped time) still completes such a wait after the last invocation",
     failsAt: 'expect(runner.getOperation("follow-up").getStatus()).toBe(OperationStatus.SUCCEEDED);',
   },
-
 };
 
 /** Where a listed assertion is: `<file>:<line>:` as both runners print it in a failure. */

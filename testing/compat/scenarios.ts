@@ -55,6 +55,7 @@ export const scenarios: Scenario[] = [
   { name: "logger", module: "logger" },
   { name: "logger fields", module: "logger-fields" },
   { name: "errors caught", module: "errors", payload: {} },
+  { name: "step error types", module: "step-error-types" },
   { name: "execution fails in a step", module: "errors", payload: { failIn: "step" } },
   { name: "execution fails in the handler", module: "errors", payload: { failIn: "handler" } },
   { name: "serdes", module: "serdes" },

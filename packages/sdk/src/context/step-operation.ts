@@ -1,4 +1,4 @@
-import { StepError, StepInterruptedError, errorFromObject } from "../errors/durable-errors.js";
+import { DurableOperationError, StepError, StepInterruptedError, errorFromObject, isDurableErrorType } from "../errors/durable-errors.js";
 import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
@@ -229,6 +229,20 @@ function decideRetry<T>(config: StepConfig<T>, error: unknown, attempt: number, 
   }
 }
 
-function stepError(errorObject: ErrorObject): StepError {
+/**
+ * What a failed step throws: a StepError whose cause is the error the body threw, except when the
+ * body threw one of the durable errors (a CallbackError, an InvokeError, a StepError of a step it
+ * awaited, …), which comes out as itself, as on the AWS SDK: no StepError around a StepError.
+ */
+function stepError(errorObject: ErrorObject): Error {
+  if (isDurableErrorType(errorObject.ErrorType)) {
+    const rebuilt = errorFromObject(errorObject) as DurableOperationError;
+    // Never without a cause, as on AWS: the recorded error itself when it carried none.
+    if (rebuilt.cause === undefined) {
+      rebuilt.cause = new Error(errorObject.ErrorMessage);
+      rebuilt.cause.name = errorObject.ErrorType as string;
+    }
+    return rebuilt;
+  }
   return new StepError(errorObject.ErrorMessage ?? "Step failed", errorFromObject(errorObject), errorObject.ErrorData);
 }

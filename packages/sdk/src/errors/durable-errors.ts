@@ -174,6 +174,11 @@ const DURABLE_ERROR_CLASSES: Record<string, new (message?: string, cause?: Error
   CallbackSubmitterError,
 };
 
+/** Whether `type` names one of the durable operation errors (StepError, CallbackError, …). */
+export function isDurableErrorType(type: string | undefined): boolean {
+  return type !== undefined && Object.hasOwn(DURABLE_ERROR_CLASSES, type);
+}
+
 /** Rebuilds an error and its cause chain from an ErrorObject. */
 export function errorFromObject(object: ErrorObject): Error {
   const { own, causes } = splitCauses(object);
