@@ -69,5 +69,6 @@ export {
   type DurableExecutionConfig,
   type DurableLambdaHandler,
 } from "./handler/with-durable-execution.js";
+export type { PluginsConfig } from "./handler/plugins-config.js";
 export { DurableExecutionInvocationInputWithClient } from "./handler/input-with-client.js";
 export { refreshLogConfig } from "./engine/verbose-log.js";

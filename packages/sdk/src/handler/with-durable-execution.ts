@@ -26,6 +26,7 @@ import { markDurableHandler } from "./durable-handler-mark.js";
 import { isPartitionInput, PARTITION_INPUT_KEY } from "../context/distributed-map/partition-input.js";
 import { runPartition } from "../context/distributed-map/partition-worker.js";
 import { verboseLog } from "../engine/verbose-log.js";
+import { pluginsConfigProblem, type PluginsConfig } from "./plugins-config.js";
 
 /** Options of {@link withDurableExecution}; every field is optional. */
 export interface DurableExecutionConfig {
@@ -51,6 +52,8 @@ export interface DurableExecutionConfig {
    * providers; modules listed in `DURABLE_EXECUTION_PLUGINS` are added after them.
    */
   plugins?: DurableInstrumentationPluginEntry[];
+  /** Settings for the plugins (see {@link PluginsConfig}); a wrong value fails the execution when it is invoked. */
+  pluginsConfig?: PluginsConfig;
   /**
    * Yield before the timeout: once the invocation has less than this many milliseconds left
    * (`getRemainingTimeInMillis`), no new step, map/parallel item, waitForCondition check or
@@ -105,6 +108,9 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
           "the cairn CLI, or pass { backend } to withDurableExecution.",
       );
     }
+    // Checked per invocation, as on AWS: a ported test expects a FAILED execution, not a throw at import.
+    const configProblem = pluginsConfigProblem(config.pluginsConfig);
+    if (configProblem !== undefined) return { Status: InvocationStatus.FAILED, Error: { ErrorType: "Error", ErrorMessage: configProblem } };
     let plugins: Awaited<ReturnType<PluginSource["forInvocation"]>>;
     try {
       plugins = await pluginSource?.forInvocation();
