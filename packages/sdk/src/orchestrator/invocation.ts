@@ -202,7 +202,9 @@ export async function invokeOnce(options: InvokeOptions): Promise<{
     getExecutionState: (request) => control.guard(() => wrapped.getExecutionState(request)),
     checkpoint: (request) => control.guard(() => wrapped.checkpoint(request)),
   };
-  if (service instanceof CheckpointService && (!options.wrapBackend || options.wrapperPassesReads === true)) {
+  // Not for a subclass that answers reads itself: its getExecutionState must be asked.
+  const ownReads = service instanceof CheckpointService && service.getExecutionState === CheckpointService.prototype.getExecutionState;
+  if (ownReads && (!options.wrapBackend || options.wrapperPassesReads === true)) {
     withStoredReads(backend, (request) => control.guard(() => readStoredState(service, request)));
   }
   const userSink = options.logSink;

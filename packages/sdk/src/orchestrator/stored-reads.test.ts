@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { withDurableExecution } from "../handler/with-durable-execution.js";
 import type { GetDurableExecutionStateRequest } from "../protocol/wire.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
@@ -129,21 +129,16 @@ async function run(
     clock,
     initialPageSize: 1,
   });
-  const copiedReads: GetDurableExecutionStateRequest[] = [];
-  const getExecutionState = service.getExecutionState.bind(service);
-  service.getExecutionState = (request) => {
-    copiedReads.push(request);
-    return getExecutionState(request);
-  };
-  const result = await runExecution({
-    service,
-    clock,
-    handler,
-    target: { start: { input: "{}" } },
-    ...options,
-  });
-  const operations = await service.getOperations(result.execution.executionArn);
-  return { result, copiedReads, operations };
+  // Spied on the prototype, so the service still answers reads with CheckpointService's own method.
+  const spy = vi.spyOn(CheckpointService.prototype, "getExecutionState");
+  try {
+    const result = await runExecution({ service, clock, handler, target: { start: { input: "{}" } }, ...options });
+    const copiedReads: GetDurableExecutionStateRequest[] = spy.mock.calls.map(([request]) => request);
+    const operations = await service.getOperations(result.execution.executionArn);
+    return { result, copiedReads, operations };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe("uncopied state reads of the in-process engine", () => {
@@ -199,5 +194,21 @@ describe("uncopied state reads of the in-process engine", () => {
     const undeclared = await run({ wrapBackend: answering });
     expect(answered).toBeGreaterThan(5);
     expect(undeclared.copiedReads.length).toBe(answered);
+  });
+
+  it("are not taken from a service subclass that answers reads itself", async () => {
+    let asked = 0;
+    class CountingService extends CheckpointService {
+      override getExecutionState(request: GetDurableExecutionStateRequest) {
+        asked++;
+        return super.getExecutionState(request);
+      }
+    }
+    attempts = 0;
+    const clock = new VirtualClock(new Date("2030-01-01T00:00:00Z"));
+    const service = new CountingService({ store: freezingStore(), clock, initialPageSize: 1 });
+    const result = await runExecution({ service, clock, handler, target: { start: { input: "{}" } } });
+    expect(JSON.parse(result.execution.result ?? "null")).toEqual(expected);
+    expect(asked).toBeGreaterThan(5);
   });
 });
