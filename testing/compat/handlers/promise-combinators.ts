@@ -31,6 +31,7 @@ export const handler = withDurableExecution(async (_event: unknown, ctx) => {
   return {
     all,
     settled: settled.map((s) => (s.status === "fulfilled" ? s.value : `rejected: ${(s.reason as Error).message}`)),
+    settledJson: JSON.parse(JSON.stringify(settled)) as unknown,
     any,
     race,
     rejected,

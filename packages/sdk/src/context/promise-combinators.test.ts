@@ -100,7 +100,7 @@ describe("ctx.promise", () => {
     expect(eventLines(run.history)).toContain("ContextFailed 3");
   });
 
-  it("allSettled keeps errors as errors on replay", async () => {
+  it("allSettled hands rejections back as plain errors, as the AWS SDK does, on every run", async () => {
     const seen: PromiseSettledResult<number>[][] = [];
     await runLocal(async (_e, ctx) => {
       const results = await ctx.promise.allSettled([
@@ -117,8 +117,12 @@ describe("ctx.promise", () => {
       expect(results[0]).toEqual({ status: "fulfilled", value: 1 });
       expect(results[1]?.status).toBe("rejected");
       const reason = (results[1] as PromiseRejectedResult).reason as Error;
-      expect(reason).toBeInstanceOf(StepError);
+      expect(reason).toBeInstanceOf(Error);
+      expect(reason).not.toBeInstanceOf(StepError);
+      expect(reason.name).toBe("StepError");
       expect(reason.message).toBe("bad input");
+      // Its JSON is the name alone, as on AWS: a result holding it serializes the same on both.
+      expect(JSON.parse(JSON.stringify(results[1]))).toStrictEqual({ status: "rejected", reason: { name: "StepError" } });
     }
   });
 

@@ -78,7 +78,11 @@ async function run(ctx: ContextImpl, kind: Kind, a: string | undefined | Inputs,
 
 type StoredSettled = { status: "fulfilled"; value: unknown } | { status: "rejected"; reason: ErrorObject };
 
-/** Rejection reasons are stored as error objects and rebuilt as errors, so replay sees errors too. */
+/**
+ * Rejection reasons are stored as error objects and handed back as plain errors, as the AWS SDK
+ * does: an `Error` with the reason's message, name and stack (so `JSON.stringify` of a settled
+ * array gives `{ name }` for each reason on both SDKs, and a ported test comparing it passes).
+ */
 const settledSerdes: Serdes<PromiseSettledResult<unknown>[]> = {
   serialize: async (results) =>
     serializeValue(
@@ -86,6 +90,14 @@ const settledSerdes: Serdes<PromiseSettledResult<unknown>[]> = {
     ),
   deserialize: async (data) =>
     deserializeValue<StoredSettled[]>(data)?.map(
-      (r): PromiseSettledResult<unknown> => (r.status === "fulfilled" ? r : { status: "rejected", reason: errorFromObject(r.reason) }),
+      (r): PromiseSettledResult<unknown> => (r.status === "fulfilled" ? r : { status: "rejected", reason: plainError(r.reason) }),
     ),
 };
+
+function plainError(object: ErrorObject): Error {
+  const rebuilt = errorFromObject(object);
+  const error = new Error(rebuilt.message);
+  error.name = rebuilt.name;
+  error.stack = rebuilt.stack;
+  return error;
+}
