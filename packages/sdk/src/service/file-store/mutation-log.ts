@@ -5,6 +5,7 @@
 import * as crypto from "node:crypto";
 import { CorruptLogError } from "../errors.js";
 import type { ExecutionMutation } from "../execution-record.js";
+import { stringifyWithDates } from "./plain-json.js";
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
@@ -47,7 +48,7 @@ export function encodeLogRecord(mutation: ExecutionMutation): Buffer {
  * straight into its place and hashed there, so a record costs one buffer and no copy.
  */
 export function encodeLogRecordAfter(mutation: ExecutionMutation, headroom: number): Buffer {
-  const json = JSON.stringify(mutation);
+  const json = stringifyWithDates(mutation);
   const jsonLength = Buffer.byteLength(json, "utf8");
   const start = headroom + CHECKSUM_LENGTH + 1;
   const line = Buffer.allocUnsafe(start + jsonLength + 1);
