@@ -140,6 +140,18 @@ function heldLock(path: string, owner: LockOwner, content: string, contended: bo
   };
 }
 
+/**
+ * Takes the lock of a directory this process has just made and that no other process can reach
+ * yet (the file store's new execution, before its name is claimed). The lock file is written in
+ * place: the temporary file and link() that make a lock appear whole to its readers are not
+ * needed while nobody can look for it.
+ */
+export async function lockUnpublished(path: string): Promise<FileLock> {
+  const { owner, content } = newOwner();
+  await fs.writeFile(path, content, { flag: "wx" });
+  return heldLock(path, owner, content, false);
+}
+
 /** Makes the lock file at `path` appear with `content`; false when somebody holds it. */
 async function tryLink(path: string, temp: string): Promise<boolean> {
   try {

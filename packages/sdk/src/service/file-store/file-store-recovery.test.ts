@@ -8,6 +8,7 @@ import { CorruptLogError, StaleCheckpointTokenError, StoreLockTimeoutError } fro
 import { executionIdOfArn } from "../ids.js";
 import { step } from "../test-support/step-update.js";
 import { FileExecutionStore } from "./file-store.js";
+import { LogFile } from "./log-file.js";
 
 
 let dir: string;
@@ -32,6 +33,9 @@ async function executionWithSteps(count: number) {
     token = r.CheckpointToken!;
   }
   const logPath = join(dir, "executions", executionIdOfArn(executionArn)!, "log");
+  // What the writer appends within milliseconds of acknowledging it reaches the file before the
+  // damage these tests do to it.
+  LogFile.flushPath(logPath);
   return { service, executionArn, token, logPath };
 }
 

@@ -2,7 +2,7 @@
 // leaves behind, lock handover between store instances, and recovery of a dead writer's log
 // (crafted here byte for byte; file-store-group-commit.test.ts produces real ones with SIGKILL).
 import { spawnSync } from "node:child_process";
-import { access, appendFile, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { access, appendFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { CheckpointService } from "../checkpoint-service.js";
 import { CorruptLogError, ExecutionNotFoundError, StaleCheckpointTokenError } from "../errors.js";
 import { executionIdOfArn } from "../ids.js";
 import { fileStoreStats, FileExecutionStore } from "./file-store.js";
+import { LogFile } from "./log-file.js";
 import { claimPath } from "./name-claims.js";
 import { encodeWalRecord } from "./wal-format.js";
 
@@ -55,6 +56,8 @@ const deadOwner = (pid: number) => JSON.stringify({ pid, host: hostname(), nonce
 
 /** Removes the last `count` records from an execution log and returns them (as written). */
 async function cutRecords(arn: string, count: number): Promise<Buffer[]> {
+  // What the writer appends within milliseconds of acknowledging it goes to the file first.
+  LogFile.flushPath(logPathOf(arn));
   const bytes = await readFile(logPathOf(arn));
   const lines: Buffer[] = [];
   let start = 0;
@@ -129,6 +132,41 @@ describe("FileExecutionStore commit path", () => {
     // and its entry in executions/) were synced before the segment went.
     expect(fileStoreStats(store).directorySyncs).toBeGreaterThanOrEqual(2);
     expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "s-3"]);
+  });
+
+  it("holds a new execution from its first record, so its first writes take no lock", async () => {
+    const store = new FileExecutionStore(dir);
+    const service = new CheckpointService({ store });
+    const [arn] = await startExecutions(service, 1);
+    await access(lockPathOf(arn!));
+    const before = fileStoreStats(store);
+    await runSteps(service, arn!, "s", 3);
+    expect(fileStoreStats(store).lockAcquisitions - before.lockAcquisitions).toBe(0);
+    // Another instance of this process is handed it at once, and sees every write.
+    expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "s-3"]);
+    await runSteps(service, arn!, "t", 1);
+    await eventually(async () => (await access(lockPathOf(arn!)).then(() => false, () => true)), "the idle execution's lock is removed");
+  });
+
+  it("keeps one execution when two instances start the same name at once; the other leaves nothing behind", async () => {
+    const first = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const second = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const started = await Promise.all([first, second, first, second].map((s) => s.startExecution({ executionName: "same" })));
+    const arn = started[0]!.executionArn;
+    expect(started.map((s) => s.executionArn)).toEqual([arn, arn, arn, arn]);
+    expect(await readdir(join(dir, "executions"))).toEqual([executionIdOfArn(arn)]);
+    await runSteps(second, arn, "b", 2);
+    expect(await operationIds(arn)).toEqual(["0", "b-1", "b-2"]);
+    await eventually(async () => (await readdir(join(dir, "executions", executionIdOfArn(arn)!))).every((f) => !f.startsWith("lock")), "no lock file is left");
+    // The losers close the logs they had opened for their own, removed, executions (once the
+    // write-ahead log, which synced them, lets go too).
+    if (process.platform === "linux") {
+      const deletedLogsOpen = async () => {
+        const links = await Promise.all((await readdir("/proc/self/fd")).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
+        return links.filter((link) => link.startsWith(dir) && link.endsWith("(deleted)")).length;
+      };
+      await eventually(async () => (await deletedLogsOpen()) === 0, "no removed execution's log is left open");
+    }
   });
 
   it("hands an execution back and forth between two store instances without losing a write", async () => {

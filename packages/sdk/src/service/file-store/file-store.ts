@@ -36,7 +36,7 @@ import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-st
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
 import { isErrno } from "./errno.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
-import { acquireFileLock, lockStamp, lockStillNames, type FileLock, type LockStamp } from "./file-lock.js";
+import { acquireFileLock, lockStamp, lockStillNames, lockUnpublished, type FileLock, type LockStamp } from "./file-lock.js";
 import { LogFile } from "./log-file.js";
 import { readLogRecords } from "./log-reader.js";
 import { claimedId, claimPath } from "./name-claims.js";
@@ -229,6 +229,7 @@ export class FileExecutionStore implements ExecutionStore {
    */
   private async catchUp(id: string, fd: number, repair: boolean): Promise<CachedExecution | undefined> {
     const path = this.logPath(id);
+    this.appendQueued(path);
     const { size } = await fstatAsync(fd);
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
@@ -251,6 +252,18 @@ export class FileExecutionStore implements ExecutionStore {
     }
     this.cache.set(id, entry);
     return entry;
+  }
+
+  /**
+   * Appends the records this process has acknowledged and queued for the log at `path`, so that
+   * reading the file sees them all (see log-file.ts). A failed append fails the write-ahead log.
+   */
+  private appendQueued(path: string): void {
+    try {
+      LogFile.flushPath(path);
+    } catch (error) {
+      throw this.wal.failWith(error);
+    }
   }
 
   /**
@@ -297,27 +310,31 @@ export class FileExecutionStore implements ExecutionStore {
     // Its content is made durable before it can be linked (recovery tells executions apart by it);
     // the log starts empty: its first record goes through the write-ahead log like any other.
     const claim = join(dir, "name");
-    const [opened, written] = await Promise.allSettled([
+    // The lock is taken with the directory, so the new execution is held from its first record:
+    // its first update neither takes the lock nor reads the log back.
+    const [opened, written, locked] = await Promise.allSettled([
       LogFile.create(this.logPath(executionId)),
       fs.writeFile(claim, JSON.stringify({ id: executionId, name: executionName }), { flag: "wx", flush: true }),
+      lockUnpublished(this.lockPath(executionId)),
     ]);
-    if (opened.status === "rejected" || written.status === "rejected") {
-      if (opened.status === "fulfilled") await opened.value.unref();
-      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      throw opened.status === "rejected" ? opened.reason : (written as PromiseRejectedResult).reason;
-    }
-    const log = opened.value;
+    const log = opened.status === "fulfilled" ? opened.value : undefined;
+    const lock = locked.status === "fulfilled" ? locked.value : undefined;
+    let held: Held | undefined;
     try {
+      for (const outcome of [opened, written, locked]) if (outcome.status === "rejected") throw outcome.reason;
       const { walLine, logLine } = encodeCommit(executionId, initial);
       // Durable in the write-ahead log (shared with whatever commits at the same moment), then in
       // the log's page cache; the log and the directory entries leading to it are made durable
       // when the segment is checkpointed. Until the claim is linked nobody can reach the execution.
-      await this.wal.commitEncoded(walLine, logLine, log, false, [dir, join(this.directory, "executions")]);
+      await this.wal.commitEncoded(walLine, logLine, log!, false, [dir, join(this.directory, "executions")]);
+      const record = createEmptyRecord(executionId, { keepHistory: false });
+      applyMutation(record, initial);
+      held = this.hold(executionId, lock!, log!, { record, offset: logLine.length, compactAt: this.residentOperations, committedBytes: logLine.length }, false);
     } catch (error) {
+      await log?.unref();
+      await lock?.release();
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw error;
-    } finally {
-      await log.unref();
     }
 
     // The execution exists only once its name is claimed; link() makes the claim atomic, so two
@@ -328,6 +345,9 @@ export class FileExecutionStore implements ExecutionStore {
       await syncDirectory(names);
       return executionId;
     } catch (error) {
+      // Unless the sweeper let go of it meanwhile (release() leaves the map at once, so only one does).
+      if (this.held.get(executionId) === held) await this.release(held);
+      this.cache.delete(executionId);
       if (!isErrno(error, "EEXIST")) throw error;
       await fs.rm(dir, { recursive: true, force: true });
       const owner = await this.findByName(executionName);
@@ -405,6 +425,7 @@ export class FileExecutionStore implements ExecutionStore {
     return this.queue.run(executionId, async () => {
       await this.recoverOnce();
       return this.withLogOpenForReading(executionId, async (fd) => {
+        this.appendQueued(this.logPath(executionId));
         const { size } = await fstatAsync(fd);
         const events: HistoryEvent[] = [];
         let created = false;
@@ -603,34 +624,40 @@ export class FileExecutionStore implements ExecutionStore {
         await lock.release();
         return undefined;
       }
-      const held: Held = {
-        id,
-        lock,
-        stamp: lockStamp(lockPath),
-        log,
-        entry,
-        inUse: false,
-        handOver,
-        waited: false,
-        lastUsed: performance.now(),
-        lost: false,
-        letGo: () => this.askToLetGo(held),
-      };
-      this.held.set(id, held);
-      localHolders.set(lockPath, held.letGo);
-      if (this.held.size === 1) {
-        onExit(this.exitCleanup);
-        this.lastSweep = performance.now();
-        this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-        this.sweeper.unref();
-      }
-      if (this.held.size > MAX_HELD) this.letGoOfIdle();
-      return held;
+      return this.hold(id, lock, log, entry, handOver);
     } catch (error) {
       await log?.unref();
       await lock.release();
       throw error;
     }
+  }
+
+  /** Registers the execution as held by this instance, with its lock, its open log and its record. */
+  private hold(id: string, lock: FileLock, log: LogFile, entry: CachedExecution, handOver: boolean): Held {
+    this.cache.set(id, entry);
+    const held: Held = {
+      id,
+      lock,
+      stamp: lockStamp(lock.path),
+      log,
+      entry,
+      inUse: false,
+      handOver,
+      waited: false,
+      lastUsed: performance.now(),
+      lost: false,
+      letGo: () => this.askToLetGo(held),
+    };
+    this.held.set(id, held);
+    localHolders.set(lock.path, held.letGo);
+    if (this.held.size === 1) {
+      onExit(this.exitCleanup);
+      this.lastSweep = performance.now();
+      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeper.unref();
+    }
+    if (this.held.size > MAX_HELD) this.letGoOfIdle();
+    return held;
   }
 
   /** Another instance of this process wants the execution: let go now, or after the current write. */
@@ -698,6 +725,9 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   private async release(held: Held): Promise<void> {
+    // Whoever takes the lock next reads the file: the records still queued for it go first. If
+    // that fails, the lock stays (the write-ahead log has failed; see its failure).
+    this.appendQueued(held.log.path);
     this.held.delete(held.id);
     if (localHolders.get(held.lock.path) === held.letGo) localHolders.delete(held.lock.path);
     if (this.held.size === 0) {
@@ -714,6 +744,11 @@ export class FileExecutionStore implements ExecutionStore {
   private closeSync(): void {
     if (this.wal.failure || this.wal.busy) return;
     for (const held of this.held.values()) {
+      try {
+        held.log.flushSync();
+      } catch {
+        continue; // keep the lock: the next process recovers the records from the write-ahead log
+      }
       held.log.unrefSync();
       held.lock.releaseSync();
     }

@@ -1,14 +1,14 @@
 // The write-ahead log on its own, with segments small enough to rotate: a full segment is
 // checkpointed (its execution logs fdatasynced, then it is deleted) while later groups go on in a
 // new one, and records reach the execution logs in commit order.
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LogFile } from "./log-file.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
 import { scanWal } from "./wal-format.js";
-import { WriteAheadLog } from "./write-ahead-log.js";
+import { WriteAheadLog, WriteAheadLogFailedError } from "./write-ahead-log.js";
 
 const ids = ["01ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAW", "01ARZ3NDEKTSV4RRFFQ69G5FAX"];
 
@@ -43,6 +43,8 @@ describe("WriteAheadLog", () => {
     expect(Math.min(...left.map((r) => r.seq))).toBeGreaterThan(1);
     expect(Math.max(...left.map((r) => r.seq))).toBe(30);
     for (const id of ids) {
+      // A reader in this process has the records still queued for the log appended first.
+      LogFile.flushPath(join(dir, id));
       const scan = scanLogRecords(await readFile(join(dir, id)), 0, id, 1);
       expect(scan.mutations.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     }
@@ -63,5 +65,38 @@ describe("WriteAheadLog", () => {
     expect(scan.tornTail).toBe(true);
     expect(bytes.subarray(scan.validLength).every((byte) => byte === 0)).toBe(true);
     await log.unref();
+  });
+
+  it("appends a busy log's acknowledged records together, soon after, without a reader asking", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 8 * 1024 * 1024, idleMs: 10_000 });
+    await writeFile(join(dir, "log"), "");
+    const log = await LogFile.open(join(dir, "log"));
+    const lines = Array.from({ length: 40 }, (_, i) => encodeLogRecord({ seq: i + 1, operations: [] }));
+    for (const line of lines) await wal.commit(ids[0]!, line, log);
+    // Forty records, acknowledged one after another, went to the file in far fewer writes.
+    const expected = Buffer.concat(lines);
+    for (let i = 0; i < 200 && (await stat(join(dir, "log"))).size < expected.length; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await readFile(join(dir, "log"))).toEqual(expected);
+    expect(log.appends).toBeGreaterThan(0);
+    expect(log.appends).toBeLessThan(lines.length / 2);
+    await log.unref();
+  });
+
+  it("fails, keeping its segment, when a record cannot be appended to its execution log", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 8 * 1024 * 1024, idleMs: 10 });
+    // A log on a full disk: every write to /dev/full fails with ENOSPC.
+    const log = await LogFile.open("/dev/full");
+    await wal.commit(ids[0]!, encodeLogRecord({ seq: 1, operations: [] }), log);
+    for (let i = 0; i < 200 && !wal.failure; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(wal.failure).toBeInstanceOf(WriteAheadLogFailedError);
+    expect(String(wal.failure?.cause)).toMatch(/ENOSPC/);
+    await expect(wal.commit(ids[0]!, encodeLogRecord({ seq: 2, operations: [] }), log)).rejects.toBeInstanceOf(WriteAheadLogFailedError);
+    // The acknowledged record stays in the write-ahead log, for the next process to recover.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const segments = (await readdir(join(dir, "wal"))).filter((name) => name.endsWith(".wal"));
+    expect(segments).toHaveLength(1);
+    expect(scanWal(await readFile(join(dir, "wal", segments[0]!)), segments[0]!).records.map((r) => r.seq)).toEqual([1]);
+    // A later flush does not write again after the failed one.
+    expect(() => log.flushSync()).toThrow(/ENOSPC/);
   });
 });

@@ -2,12 +2,13 @@
 //   <dir>/wal/<writer>.lock        names this process while the log exists (a dead one is recovered)
 //   <dir>/wal/<writer>.<n>.wal     segments of records (wal-format.ts)
 // A commit is queued; one writer loop takes everything queued while the previous fdatasync ran,
-// writes it with ONE write and makes it durable with ONE fdatasync, then appends each record to its
-// execution's log (page cache only) and acknowledges. Executions committing at the same moment
-// therefore share an fdatasync; the execution logs are made durable lazily, when a segment is
-// checkpointed (full, or the store went idle): fdatasync every log written since, then delete the
-// segment. A commit that created its log (an execution's first record) also names the directories
-// whose entries must be durable before the segment may go; they are fsynced at the checkpoint too.
+// writes it with ONE write and makes it durable with ONE fdatasync, then acknowledges it and
+// queues it for its execution's log (appended, page cache only, within FLUSH_MS; log-file.ts).
+// Executions committing at the same moment therefore share an fdatasync; the execution logs are
+// made durable lazily, when a segment is checkpointed (full, or the store went idle): append what
+// is queued, fdatasync every log written since, then delete the segment. A commit that created its
+// log (an execution's first record) also names the directories whose entries must be durable
+// before the segment may go; they are fsynced at the checkpoint too.
 // See docs/cli-and-file-store.md for why that is safe.
 //
 // Segments are written full of zeros ahead of their records, a megabyte at a time, and the zeros
@@ -17,7 +18,7 @@
 // off a sequential step). To a reader the zeros after the last record are a torn tail, which was
 // never acknowledged.
 import { randomBytes } from "node:crypto";
-import { close, fdatasync, fdatasyncSync, fsync, promises as fs, open, unlinkSync, writeSync, writevSync } from "node:fs";
+import { close, fdatasync, fdatasyncSync, fsync, promises as fs, open, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { acquireFileLock, type FileLock } from "./file-lock.js";
@@ -25,6 +26,7 @@ import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import type { LogFile } from "./log-file.js";
 import { syncDirectory, syncDirectorySync } from "./sync-directory.js";
 import { encodeWalRecord } from "./wal-format.js";
+import { writeAllSync } from "./write-all.js";
 
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
@@ -101,25 +103,6 @@ interface Checkpoint {
   directories: string[];
 }
 
-/** Most buffers one writev takes (IOV_MAX is 1024 on Linux). */
-const IOV_MAX = 1024;
-
-/** Writes `buffers` in order with as few system calls as possible; returns the bytes written. */
-function writeAllSync(fd: number, buffers: Buffer[]): number {
-  let total = 0;
-  for (let start = 0; start < buffers.length; start += IOV_MAX) {
-    const chunk = buffers.slice(start, start + IOV_MAX);
-    const length = chunk.reduce((sum, b) => sum + b.length, 0);
-    let written = writevSync(fd, chunk);
-    if (written < length) {
-      const rest = Buffer.concat(chunk, length);
-      while (written < length) written += writeSync(fd, rest, written, length - written);
-    }
-    total += length;
-  }
-  return total;
-}
-
 /** The error every write gets once the log failed: its outcome, and all later ones, are unknown. */
 export class WriteAheadLogFailedError extends Error {
   override readonly name = "WriteAheadLogFailedError";
@@ -131,6 +114,18 @@ export class WriteAheadLogFailedError extends Error {
     );
   }
 }
+
+/**
+ * Records durable in the write-ahead log are appended to their execution logs at most this long
+ * after they were acknowledged (or at once when a store instance of this process reads or lets
+ * go of the log), a log's records together: a busy execution's appends cost one writev per
+ * interval instead of one write per record. Another process that reads the log without taking the
+ * execution's lock (to list or inspect it) sees its last records up to this much later; one that
+ * takes the lock gets it only after the holder appended everything.
+ */
+const FLUSH_MS = 20;
+/** A log's queued records are appended at once when they reach this size. */
+const FLUSH_BYTES = 64 * 1024;
 
 /** Groups whose fdatasync may run at once: the next group is written while the previous syncs. */
 const MAX_INFLIGHT = 2;
@@ -156,6 +151,9 @@ export class WriteAheadLog implements ExitCleanup {
   #lastGroup = 0;
   /** Commits acknowledged by the last completed fdatasync. */
   #lastAcked = 0;
+  /** Execution logs with records queued (see the top of the file), and the timer that appends them. */
+  #unflushed = new Set<LogFile>();
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     /** `<store>/wal`. */
@@ -286,7 +284,9 @@ export class WriteAheadLog implements ExitCleanup {
       const { segment } = group;
       try {
         for (const commit of group.commits) {
-          commit.log.appendSync(commit.logLine);
+          commit.log.queue(commit.logLine);
+          if (commit.log.queuedBytes >= FLUSH_BYTES) commit.log.flushSync();
+          else this.#unflushed.add(commit.log);
           if (!segment.dirty.has(commit.log)) {
             commit.log.retain();
             segment.dirty.add(commit.log);
@@ -305,6 +305,10 @@ export class WriteAheadLog implements ExitCleanup {
       if (segment.closing && segment.inflight === 0) this.#checkpoint(segment, false);
     }
     if (acked > 0) this.#lastAcked = acked;
+    if (this.#unflushed.size > 0 && !this.#flushTimer) {
+      this.#flushTimer = setTimeout(this.#flushQueued, FLUSH_MS);
+      this.#flushTimer.unref();
+    }
     this.#pump();
     if (!this.busy && this.#segment) {
       this.#idleTimer = setTimeout(() => {
@@ -316,6 +320,27 @@ export class WriteAheadLog implements ExitCleanup {
       }, this.options.idleMs);
       this.#idleTimer.unref();
     }
+  }
+
+  /** Appends the records queued for execution logs (see the top of the file). */
+  readonly #flushQueued = (): void => {
+    this.#flushTimer = undefined;
+    const logs = [...this.#unflushed];
+    this.#unflushed.clear();
+    try {
+      for (const log of logs) log.flushSync();
+    } catch (error) {
+      this.#fail(error);
+    }
+  };
+
+  /**
+   * Marks the log failed because appending one of its records to an execution log failed
+   * elsewhere (a store flushing before it reads or lets go); returns the error later writes get.
+   */
+  failWith(error: unknown): WriteAheadLogFailedError {
+    this.#fail(error);
+    return this.failure!;
   }
 
   #fail(error: unknown, commits: Pending[] = []): void {
@@ -382,6 +407,7 @@ export class WriteAheadLog implements ExitCleanup {
     this.#checkpointing.add(checkpoint);
     this.#checkpoints = this.#checkpoints.then(async () => {
       try {
+        for (const log of checkpoint.logs) log.flushSync();
         await Promise.all(checkpoint.logs.map((log) => log.datasync()));
         this.stats.logSyncs += checkpoint.logs.length;
         // An execution removed since has no directory left to sync: syncDirectory ignores that.
@@ -421,6 +447,11 @@ export class WriteAheadLog implements ExitCleanup {
       segments.push(this.#segment);
       for (const log of this.#segment.dirty) logs.add(log);
       for (const directory of this.#segment.directories) directories.add(directory);
+    }
+    try {
+      for (const log of logs) log.flushSync();
+    } catch {
+      return; // the segments stay, for the recovery the next process runs
     }
     for (const log of logs) fdatasyncSync(log.fd);
     for (const directory of directories) syncDirectorySync(directory);
