@@ -104,11 +104,13 @@ describe("FileExecutionStore recovery", () => {
   });
 
   it("breaks a lock left by a dead process", async () => {
-    const { service, executionArn, token, logPath } = await executionWithSteps(1);
+    const { executionArn, token, logPath } = await executionWithSteps(1);
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
     const lock = join(logPath, "..", "lock");
     await writeFile(lock, JSON.stringify({ pid: dead, host: hostname(), nonce: "x" }));
-    await service.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: token, Updates: [step("2", "START")] });
+    // A store that finds the execution locked by a process that is gone.
+    const next = new CheckpointService({ store: new FileExecutionStore(dir) });
+    await next.checkpoint({ DurableExecutionArn: executionArn, CheckpointToken: token, Updates: [step("2", "START")] });
     await expect(stat(lock)).rejects.toThrow(/ENOENT/);
   });
 

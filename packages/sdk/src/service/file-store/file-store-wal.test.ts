@@ -6,6 +6,7 @@ import { access, appendFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, un
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InvocationStatus } from "../../protocol/invocation.js";
 import type { OperationUpdate } from "../../protocol/wire.js";
 import { CheckpointService } from "../checkpoint-service.js";
 import { CorruptLogError, ExecutionNotFoundError, StaleCheckpointTokenError } from "../errors.js";
@@ -94,11 +95,11 @@ async function walFiles(): Promise<string[]> {
 }
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 500; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`still not true after 2 s: ${what}`);
+  throw new Error(`still not true after 5 s: ${what}`);
 }
 
 describe("FileExecutionStore commit path", () => {
@@ -140,12 +141,28 @@ describe("FileExecutionStore commit path", () => {
     const [arn] = await startExecutions(service, 1);
     await access(lockPathOf(arn!));
     const before = fileStoreStats(store);
-    await runSteps(service, arn!, "s", 3);
+    // Pauses longer than the idle delay of 25 ms: not yet invoked, then within an invocation.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const token = await runSteps(service, arn!, "s", 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await service.checkpoint({ DurableExecutionArn: arn!, CheckpointToken: token, Updates: stepDone("s-4") });
     expect(fileStoreStats(store).lockAcquisitions - before.lockAcquisitions).toBe(0);
     // Another instance of this process is handed it at once, and sees every write.
-    expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "s-3"]);
+    expect(await operationIds(arn!)).toEqual(["0", "s-1", "s-2", "s-3", "s-4"]);
     await runSteps(service, arn!, "t", 1);
     await eventually(async () => (await access(lockPathOf(arn!)).then(() => false, () => true)), "the idle execution's lock is removed");
+  });
+
+  it("lets go of an execution as soon as it ends", async () => {
+    const service = new CheckpointService({ store: new FileExecutionStore(dir) });
+    const [arn] = await startExecutions(service, 1);
+    const ticket = await service.beginInvocation(arn!);
+    await access(lockPathOf(arn!));
+    const summary = await service.endInvocation(arn!, ticket, { kind: "returned", output: { Status: InvocationStatus.SUCCEEDED, Result: '"done"' } });
+    // Its lock is gone at once, not after the idle delay.
+    await expect(access(lockPathOf(arn!))).rejects.toThrow();
+    expect(summary.status).toBe("SUCCEEDED");
+    expect(await operationIds(arn!)).toEqual(["0"]);
   });
 
   it("keeps one execution when two instances start the same name at once; the other leaves nothing behind", async () => {

@@ -24,7 +24,7 @@
 // could only produce a detectable CorruptLogError, never a silent overwrite. Crash safety (kill -9
 // and power loss) rests on the write-ahead log and its recovery (wal-recovery.ts); the argument is
 // written down in docs/cli-and-file-store.md.
-import { close, fstat, ftruncate, fdatasync, open } from "node:fs";
+import { close, existsSync, fstat, ftruncate, fdatasync, open } from "node:fs";
 import { promises as fs } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -75,12 +75,24 @@ const RESIDENT_BYTES = 1024 * 1024;
 
 /** An execution's lock and log are let go of after this long without a write. */
 const IDLE_MS = 25;
+/**
+ * ... or after this long, while it will be written again soon: an invocation is under way, or
+ * it was just started and not yet invoked. Under load (hundreds of executions started at once)
+ * the gap between two writes of one invocation easily exceeds IDLE_MS, and letting go of the
+ * execution there only means taking its lock again a moment later. Another process that wants
+ * it does not wait for this: it asks (see the sweeper), and is handed the execution after the
+ * current write.
+ */
+const BUSY_IDLE_MS = 1_000;
 /** The write-ahead log is checkpointed and removed after this long without a commit. */
 const WAL_IDLE_MS = 50;
 /** A write-ahead-log segment is checkpointed once it is this large. */
 const WAL_SEGMENT_BYTES = 8 * 1024 * 1024;
-/** At most this many executions are held at once; idle ones beyond it are let go of early. */
-const MAX_HELD = 256;
+/**
+ * At most this many executions are held at once (each keeps its log open); beyond it the least
+ * recently used idle ones are let go of early, down to three quarters of it.
+ */
+const MAX_HELD = 1024;
 /** After handing an execution over to a waiting process, give it this long to take the lock. */
 const YIELD_MS = 50;
 /**
@@ -142,6 +154,11 @@ export function fileStoreStats(store: FileExecutionStore): FileStoreStats {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Whether the execution will be written again soon: it runs an invocation, or has not had one yet. */
+function writtenAgainSoon(record: ExecutionRecord): boolean {
+  return record.summary.status === "RUNNING" && (record.invocation !== undefined || record.summary.invocationCount === 0);
+}
+
 /**
  * Keeps executions in a directory (`<directory>/executions/<id>/log`, an append-only log per
  * execution): the embedded store of the CLI. Every acknowledged write is durable first (in a
@@ -173,6 +190,8 @@ export class FileExecutionStore implements ExecutionStore {
   private sweeper: NodeJS.Timeout | undefined;
   /** When the sweeper last ran (performance.now()). */
   private lastSweep = 0;
+  /** Idle executions are being let go of because too many are held (see letGoOfIdle). */
+  private lettingGo = false;
 
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
@@ -478,6 +497,8 @@ export class FileExecutionStore implements ExecutionStore {
           held.entry.offset += logLine.length;
           held.entry.committedBytes += logLine.length;
           this.compact(held.entry);
+          // An execution that ended with no invocation under way is not written again soon.
+          if (held.entry.record.summary.status !== "RUNNING" && !held.entry.record.invocation) held.handOver = true;
         }
         return { result };
       } finally {
@@ -586,11 +607,8 @@ export class FileExecutionStore implements ExecutionStore {
   /** Takes the execution's lock, opens its log and catches up; undefined when it does not exist. */
   private async take(id: string): Promise<Held | undefined> {
     const logPath = this.logPath(id);
-    try {
-      await fs.access(logPath);
-    } catch {
-      return undefined;
-    }
+    // Synchronous metadata calls on the way to a free lock (see takeFreeLockSync in file-lock.ts).
+    if (!existsSync(logPath)) return undefined;
     // A dead writer's log has records this log cannot take (damage, or a gap): writing on would
     // fork the execution's history.
     const problem = this.unrecovered.get(id);
@@ -617,7 +635,7 @@ export class FileExecutionStore implements ExecutionStore {
     if (lock.contended) handOver = true;
     let log: LogFile | undefined;
     try {
-      log = await LogFile.open(logPath);
+      log = LogFile.openSync(logPath);
       const entry = await this.catchUp(id, log.fd, true);
       if (entry === undefined) {
         await log.unref();
@@ -667,10 +685,16 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   private letGoOfIdle(): void {
-    for (const held of this.held.values()) {
-      if (this.held.size <= MAX_HELD / 2) break;
-      if (!held.inUse) void this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined);
-    }
+    if (this.lettingGo) return;
+    // The least recently used first, and only as many as needed: a store busy with more
+    // executions than the limit must not let go of (and take again) every one of them each time.
+    const idle = [...this.held.values()].filter((held) => !held.inUse).sort((a, b) => a.lastUsed - b.lastUsed);
+    const excess = this.held.size - Math.floor((MAX_HELD * 3) / 4);
+    if (excess <= 0 || idle.length === 0) return;
+    this.lettingGo = true;
+    void Promise.all(idle.slice(0, excess).map((held) => this.queue.run(held.id, () => this.releaseIfHeld(held)).catch(() => undefined))).then(() => {
+      this.lettingGo = false;
+    });
   }
 
   private async afterUse(held: Held): Promise<void> {
@@ -684,7 +708,7 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   /**
-   * Lets go of executions without a write for IDLE_MS, and compares each held lock file's stamp:
+   * Lets go of executions without a write for IDLE_MS (BUSY_IDLE_MS), and compares each held lock file's stamp:
    * changed with the same content means another process waits (a nudge): hand over after the
    * current write; changed content or a missing file means the lock was lost.
    */
@@ -692,8 +716,9 @@ export class FileExecutionStore implements ExecutionStore {
     const now = performance.now();
     this.lastSweep = now;
     for (const held of this.held.values()) {
-      if (!held.inUse && now - held.lastUsed >= IDLE_MS) {
-        void this.queue.run(held.id, () => this.releaseIfHeld(held, IDLE_MS)).catch(() => undefined);
+      const idleMs = writtenAgainSoon(held.entry.record) ? BUSY_IDLE_MS : IDLE_MS;
+      if (!held.inUse && now - held.lastUsed >= idleMs) {
+        void this.queue.run(held.id, () => this.releaseIfHeld(held, idleMs)).catch(() => undefined);
         continue;
       }
       const stamp = lockStamp(held.lock.path);
