@@ -99,4 +99,31 @@ describe("WriteAheadLog", () => {
     // A later flush does not write again after the failed one.
     expect(() => log.flushSync()).toThrow(/ENOSPC/);
   });
+
+  it("opens its next segment ahead, and leaves neither it nor its lock behind once idle", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 4_000, idleMs: 30 });
+    await writeFile(join(dir, "log"), "");
+    const log = await LogFile.open(join(dir, "log"));
+    let seq = 0;
+    const commit = () => wal.commit(ids[0]!, encodeLogRecord({ seq: ++seq, operations: [] }), log);
+    const segmentFiles = async () => (await readdir(join(dir, "wal")).catch(() => [])).filter((name) => name.endsWith(".wal")).sort();
+    // Past half of the first segment: the second is made while the first still takes records.
+    while ((await segmentFiles()).length < 2) await commit();
+    const [first, second] = await segmentFiles();
+    expect(scanWal(await readFile(join(dir, "wal", second!)), second!).records).toEqual([]);
+    // Once the first is full the records go on in the second.
+    while (!(await segmentFiles()).includes(second!) || (await segmentFiles()).includes(first!)) await commit();
+    await commit();
+    expect(scanWal(await readFile(join(dir, "wal", second!)), second!).records.length).toBeGreaterThan(0);
+    // Half of the second: a third is opened ahead.
+    while ((await segmentFiles()).length < 2) await commit();
+    expect((await segmentFiles()).filter((name) => name !== second)).toHaveLength(1);
+    // Idle: every segment (the one opened ahead of the second included) and the lock are removed.
+    for (let i = 0; i < 400 && (await readdir(join(dir, "wal"))).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await readdir(join(dir, "wal"))).toEqual([]);
+    LogFile.flushPath(join(dir, "log"));
+    const scan = scanLogRecords(await readFile(join(dir, "log")), 0, "log", 1);
+    expect(scan.mutations.map((m) => m.seq)).toEqual(Array.from({ length: seq }, (_, i) => i + 1));
+    await log.unref();
+  });
 });

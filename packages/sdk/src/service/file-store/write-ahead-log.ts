@@ -140,6 +140,14 @@ export class WriteAheadLog implements ExitCleanup {
   #groupNumber = 0;
   #pumpScheduled = false;
   #opening: Promise<void> | undefined;
+  /**
+   * The next segment, opened ahead once the current one is half full: a rotation then takes it
+   * at once instead of holding every commit while a file is created and its directory synced
+   * (measured: 3 to 25 ms, with the previous segment's checkpoint syncing beside it).
+   */
+  #next: Promise<Segment | undefined> | undefined;
+  /** The same segment once it is open (for the exit hook, which cannot wait). */
+  #nextOpen: Segment | undefined;
   #lock: FileLock | undefined;
   #writerId = "";
   #segmentNumber = 0;
@@ -247,8 +255,9 @@ export class WriteAheadLog implements ExitCleanup {
       // Later groups go to a new segment; this one is checkpointed once its groups are synced.
       segment.closing = true;
       this.#segment = undefined;
-    } else if (segment.allocated - segment.size < PREALLOCATE_AHEAD && !segment.preallocating) {
-      this.#preallocate(segment);
+    } else {
+      if (segment.allocated - segment.size < PREALLOCATE_AHEAD && !segment.preallocating) this.#preallocate(segment);
+      if (!this.#next && segment.size >= this.options.segmentBytes / 2) this.#openNext();
     }
     const syncNow = lone || (commits.length === 1 && this.#lastGroup === 1 && this.#inflight.length === 1);
     this.#lastGroup = commits.length;
@@ -380,7 +389,38 @@ export class WriteAheadLog implements ExitCleanup {
     );
   }
 
+  /** Takes the segment opened ahead, or opens one. */
   async #openSegment(): Promise<void> {
+    const next = this.#next;
+    this.#next = undefined;
+    this.#nextOpen = undefined;
+    this.#segment = (await next) ?? (await this.#createSegment());
+  }
+
+  /** Opens the next segment in the background (see #next); a failure there is left for #createSegment to meet. */
+  #openNext(): void {
+    const next = this.#createSegment().then(
+      (segment) => {
+        if (this.#next === next) this.#nextOpen = segment;
+        return segment;
+      },
+      () => undefined,
+    );
+    this.#next = next;
+  }
+
+  /** Closes and removes the segment opened ahead, if any: it holds no records. */
+  async #dropNext(): Promise<void> {
+    const next = this.#next;
+    this.#next = undefined;
+    this.#nextOpen = undefined;
+    const segment = await next;
+    if (!segment) return;
+    await closeAsync(segment.fd).catch(() => undefined);
+    await fs.unlink(segment.path).catch(() => undefined);
+  }
+
+  async #createSegment(): Promise<Segment> {
     if (!this.#lock) {
       const created = await fs.mkdir(this.directory, { recursive: true });
       if (created !== undefined) await syncDirectory(dirname(this.directory));
@@ -393,7 +433,7 @@ export class WriteAheadLog implements ExitCleanup {
     const fd = await openAsync(path, "wx");
     // The segment's directory entry must survive a power loss as surely as its records.
     await syncDirectory(this.directory);
-    this.#segment = { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set(), directories: new Set(), allocated: 0, preallocating: false };
+    return { fd, path, size: 0, inflight: 0, closing: false, dirty: new Set(), directories: new Set(), allocated: 0, preallocating: false };
   }
 
   /**
@@ -424,6 +464,9 @@ export class WriteAheadLog implements ExitCleanup {
       }
       await Promise.all(checkpoint.logs.map((log) => log.unref()));
       if (idle && !this.busy && !this.#segment && this.#checkpointing.size === 0 && this.#lock) {
+        await this.#dropNext();
+        // A commit may have come while the segment opened ahead was removed.
+        if (this.busy || this.#segment || this.#checkpointing.size > 0 || !this.#lock) return;
         const lock = this.#lock;
         this.#lock = undefined;
         offExit(this);
@@ -448,6 +491,7 @@ export class WriteAheadLog implements ExitCleanup {
       for (const log of this.#segment.dirty) logs.add(log);
       for (const directory of this.#segment.directories) directories.add(directory);
     }
+    if (this.#nextOpen) segments.push(this.#nextOpen); // opened ahead, empty
     try {
       for (const log of logs) log.flushSync();
     } catch {
