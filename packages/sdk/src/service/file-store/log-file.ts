@@ -64,27 +64,33 @@ export class LogFile {
     this.#refs++;
   }
 
-  /** Drops one reference; the last one closes the descriptor. */
+  /**
+   * Drops one reference; the last one appends what is still queued and closes the descriptor.
+   * Those who let go (the holder, the write-ahead log's checkpoint) append first and fail on an
+   * error; here a failed append is left as it is: the records are still in the write-ahead log.
+   */
   async unref(): Promise<void> {
-    if (this.#refs === 1) this.flushSync();
+    if (this.#refs === 1) this.#flushQuietly();
     if (--this.#refs === 0) await closeAsync(this.fd).catch(() => undefined);
   }
 
   /** For the process 'exit' hook only. */
   unrefSync(): void {
-    if (this.#refs === 1) {
-      try {
-        this.flushSync();
-      } catch {
-        // the records are in the write-ahead log, which the next process recovers
-      }
-    }
+    if (this.#refs === 1) this.#flushQuietly();
     if (--this.#refs === 0) {
       try {
         closeSync(this.fd);
       } catch {
         // nothing left to do at exit
       }
+    }
+  }
+
+  #flushQuietly(): void {
+    try {
+      this.flushSync();
+    } catch {
+      // see unref
     }
   }
 
