@@ -708,9 +708,10 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   /**
-   * Lets go of executions without a write for IDLE_MS (BUSY_IDLE_MS), and compares each held lock file's stamp:
-   * changed with the same content means another process waits (a nudge): hand over after the
-   * current write; changed content or a missing file means the lock was lost.
+   * Lets go of executions without a write for IDLE_MS (BUSY_IDLE_MS while written again soon),
+   * and compares each held lock file's stamp: changed with the same content means another process
+   * waits (a nudge): hand over after the current write; changed content or a missing file means
+   * the lock was lost.
    */
   private sweep(): void {
     const now = performance.now();
