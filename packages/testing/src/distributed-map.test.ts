@@ -176,6 +176,27 @@ describe("ctx.distributedMap splitting and per-page options", () => {
     for (const [n, partition] of seen) expect(partition).toBe(n % 3);
   });
 
+  it("records the totals so far in each progress step, the last holding every child even when children finish together", async () => {
+    const together = defineDistributedMap("dm-together", {
+      source: () => Array.from({ length: 60 }, (_, i) => i),
+      partitionOf: (n: number, count) => n % count,
+      itemHandler: async (n: number) => n,
+    });
+    const handler = withDurableExecution(async (_e: unknown, ctx) => ctx.distributedMap(together, { partitions: 6, maxChildExecutions: 6, functionName: "dm-tg" }));
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true }).registerDurableFunction("dm-tg", handler);
+    const result = await runner.run({ payload: {} });
+    expect((result.getResult() as DistributedMapResult).counts.succeeded).toBe(60);
+    const progress = result
+      .getOperations()
+      .filter((op) => op.getName() === "progress")
+      .map((op) => op.getStepDetails()?.result as { finishedChildren: number; counts: { succeeded: number } });
+    expect(progress).toHaveLength(6);
+    expect(Math.max(...progress.map((p) => p.finishedChildren))).toBe(6);
+    expect(Math.max(...progress.map((p) => p.counts.succeeded))).toBe(60);
+    // Each step's counts are those of the children counted by then: 10 items each.
+    for (const p of progress) expect(p.counts.succeeded).toBe(p.finishedChildren * 10);
+  });
+
   it("chunks a page with itemBatcher, counts timed-out and skipped items, and minSuccessful stops the fan-out", async () => {
     const chunks: number[][] = [];
     const batched = defineDistributedMap("dm-batched", {

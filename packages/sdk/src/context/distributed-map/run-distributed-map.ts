@@ -64,7 +64,16 @@ export async function runDistributedMap(
       config.continueFrom === undefined ? planPartitions(definition, source, config) : planContinuation(name, config.continueFrom, source),
     );
     const progress: Progress = { counts: zeroCounts(), childFailed: false };
-    let finished = 0;
+    // Each partition is counted once, as soon as its outcome is known: in its own context before
+    // its progress step (so the last progress step holds every finished child, even when children
+    // finish together), or when its finished context is replayed.
+    const counted = new Set<number>();
+    const count = (outcome: PartitionOutcome): void => {
+      if (counted.has(outcome.partition)) return;
+      counted.add(outcome.partition);
+      if (outcome.status === "FAILED") progress.childFailed = true;
+      if (outcome.status !== "NOT_STARTED" && outcome.result) addCounts(progress.counts, outcome.result.counts);
+    };
     // A stop the parent decides on is posted on the board, so children still running hear of it
     // at their next page (called from inside a step: posting again after a crash is harmless).
     const postStop = async (reason: DistributedMapStopReason | undefined): Promise<DistributedMapStopReason | undefined> => {
@@ -112,19 +121,16 @@ export async function runDistributedMap(
           outcome = { partition, status: "FAILED", errorMessage: error.message };
         }
         // Counts readable while the map runs: the latest progress step holds the totals so far.
+        count(outcome);
         await p.step("progress", async () => {
-          const counts = !outcome.result ? { ...progress.counts } : addCounts({ ...progress.counts }, outcome.result.counts);
-          await postStop(stopReason({ counts, childFailed: progress.childFailed || outcome.status === "FAILED" }, completion, plan.totalItems));
-          return { finishedChildren: finished + 1, counts };
+          const snapshot = { finishedChildren: counted.size, counts: { ...progress.counts } };
+          await postStop(stopReason({ counts: snapshot.counts, childFailed: progress.childFailed }, completion, plan.totalItems));
+          return snapshot;
         });
         return outcome;
       });
 
-    const outcomes = await runPool(plan.partitions.length, maxChildren, runPartition, (outcome) => {
-      finished++;
-      if (outcome.status === "FAILED") progress.childFailed = true;
-      if (outcome.status !== "NOT_STARTED" && outcome.result) addCounts(progress.counts, outcome.result.counts);
-    });
+    const outcomes = await runPool(plan.partitions.length, maxChildren, runPartition, count);
     // Every child has ended: the board's entries for this run have served (the result has them).
     if (board?.forget) await mapContext.step("forget-board", () => board.forget!(runId));
     return summarize(name, runId, plan, outcomes, progress, completion, maxFailedItems);
