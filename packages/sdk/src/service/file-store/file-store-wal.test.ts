@@ -153,6 +153,33 @@ describe("FileExecutionStore commit path", () => {
     await eventually(async () => (await access(lockPathOf(arn!)).then(() => false, () => true)), "the idle execution's lock is removed");
   });
 
+  it("keeps holding an execution suspended on a wait that ends within a second, and lets go of one waiting longer", async () => {
+    const store = new FileExecutionStore(dir);
+    const service = new CheckpointService({ store });
+    const [short, long] = await startExecutions(service, 2);
+    const suspendOn = async (arn: string, seconds: number): Promise<void> => {
+      const ticket = await service.beginInvocation(arn);
+      const token = ticket.input.CheckpointToken;
+      const wait: OperationUpdate = { Id: "w", Type: "WAIT", SubType: "Wait", Action: "START", WaitOptions: { WaitSeconds: seconds } };
+      await service.checkpoint({ DurableExecutionArn: arn, CheckpointToken: token, Updates: [wait] });
+      await service.endInvocation(arn, ticket, { kind: "returned", output: { Status: InvocationStatus.PENDING } });
+    };
+    await suspendOn(short!, 1);
+    await suspendOn(long!, 30);
+    const suspended = performance.now();
+    await eventually(async () => (await access(lockPathOf(long!)).then(() => false, () => true)), "the long wait's lock is removed");
+    // Well past the idle delay (25 ms) and before the wait ends, the short one is still held.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 300 - (performance.now() - suspended))));
+    await access(lockPathOf(short!));
+    // Its wait ends and it is invoked again without taking its lock.
+    const before = fileStoreStats(store).lockAcquisitions;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (performance.now() - suspended))));
+    await service.fireDueTimers(short!);
+    await runSteps(service, short!, "after", 1);
+    expect(fileStoreStats(store).lockAcquisitions - before).toBe(0);
+    expect(await operationIds(short!)).toEqual(["0", "w", "after-1"]);
+  });
+
   it("lets go of an execution as soon as it ends", async () => {
     const service = new CheckpointService({ store: new FileExecutionStore(dir) });
     const [arn] = await startExecutions(service, 1);

@@ -30,7 +30,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { HistoryEvent } from "../../protocol/history.js";
 import { isExecutionId } from "../ids.js";
-import { applyMutation, createEmptyRecord, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
+import { applyMutation, createEmptyRecord, pendingTimerOf, type ExecutionMutation, type ExecutionRecord } from "../execution-record.js";
 import { evictSettledOperations, OperationsNotInMemory } from "../resident-operations.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
@@ -76,8 +76,10 @@ const RESIDENT_BYTES = 1024 * 1024;
 /** An execution's lock and log are let go of after this long without a write. */
 const IDLE_MS = 25;
 /**
- * ... or after this long, while it will be written again soon: an invocation is under way, or
- * it was just started and not yet invoked. Under load (hundreds of executions started at once)
+ * ... or after this long, while it will be written again soon: an invocation is under way, or it
+ * was just started and not yet invoked; or this long after a timer of it that falls due within
+ * this long of its last write (a short wait: taking the lock and reading the log again would
+ * cost more than keeping them). Under load (hundreds of executions started at once)
  * the gap between two writes of one invocation easily exceeds IDLE_MS, and letting go of the
  * execution there only means taking its lock again a moment later. Another process that wants
  * it does not wait for this: it asks (see the sweeper), and is handed the execution after the
@@ -154,9 +156,24 @@ export function fileStoreStats(store: FileExecutionStore): FileStoreStats {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Whether the execution will be written again soon: it runs an invocation, or has not had one yet. */
-function writtenAgainSoon(record: ExecutionRecord): boolean {
-  return record.summary.status === "RUNNING" && (record.invocation !== undefined || record.summary.invocationCount === 0);
+/**
+ * How long (ms) the execution may sit idle after its last write, at `lastWrite` (epoch ms), before
+ * it is let go of: BUSY_IDLE_MS while it runs an invocation or has not had one yet; until
+ * BUSY_IDLE_MS after a timer that falls due within BUSY_IDLE_MS of that write (a short wait or
+ * retry delay, after which whoever drives it invokes it again); IDLE_MS otherwise.
+ */
+function idleLimit(record: ExecutionRecord, lastWrite: number): number {
+  if (record.summary.status !== "RUNNING") return IDLE_MS;
+  if (record.invocation !== undefined || record.summary.invocationCount === 0) return BUSY_IDLE_MS;
+  let limit = IDLE_MS;
+  for (const id of record.timers) {
+    // Operations with a timer are open, so never let go of (resident-operations.ts).
+    const operation = record.operations.get(id);
+    const due = operation && pendingTimerOf(operation);
+    const dueAfter = due === undefined ? Number.POSITIVE_INFINITY : due.getTime() - lastWrite;
+    if (dueAfter <= BUSY_IDLE_MS) limit = Math.max(limit, dueAfter + BUSY_IDLE_MS);
+  }
+  return limit;
 }
 
 /**
@@ -708,8 +725,8 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   /**
-   * Lets go of executions without a write for IDLE_MS (BUSY_IDLE_MS while written again soon),
-   * and compares each held lock file's stamp: changed with the same content means another process
+   * Lets go of executions idle for longer than their idleLimit (IDLE_MS, longer while they will
+   * be written again soon), and compares each held lock file's stamp: changed with the same content means another process
    * waits (a nudge): hand over after the current write; changed content or a missing file means
    * the lock was lost.
    */
@@ -717,8 +734,9 @@ export class FileExecutionStore implements ExecutionStore {
     const now = performance.now();
     this.lastSweep = now;
     for (const held of this.held.values()) {
-      const idleMs = writtenAgainSoon(held.entry.record) ? BUSY_IDLE_MS : IDLE_MS;
-      if (!held.inUse && now - held.lastUsed >= idleMs) {
+      const idleFor = now - held.lastUsed;
+      const idleMs = idleFor < IDLE_MS ? IDLE_MS : idleLimit(held.entry.record, Date.now() - idleFor);
+      if (!held.inUse && idleFor >= idleMs) {
         void this.queue.run(held.id, () => this.releaseIfHeld(held, idleMs)).catch(() => undefined);
         continue;
       }
