@@ -5,7 +5,9 @@
 //
 // A waiter touches the lock file's times (utimes) now and then. That changes the file's ctime
 // without changing its content, which a holder that keeps its lock between writes checks cheaply
-// (one stat) to learn that someone is waiting and hand the lock over.
+// (one stat) to learn that someone is waiting and hand the lock over. A waiter may also touch a
+// file shared by many locks (nudgeAlso), so that a holder of hundreds of them stats that one
+// file and looks at its lock files only when it changed.
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { promises as fs } from "node:fs";
@@ -31,6 +33,11 @@ export interface FileLockOptions {
    * same stale lock afterwards. The file store recovers the dead holder's write-ahead log here.
    */
   beforeBreak?: (() => Promise<void>) | undefined;
+  /**
+   * A file touched too whenever the holder is nudged (made if missing): one file for many locks,
+   * which their holder watches instead of each lock file.
+   */
+  nudgeAlso?: string | undefined;
 }
 
 /** A held lock. */
@@ -205,9 +212,14 @@ export async function tryAcquireFileLock(path: string): Promise<FileLock | LockS
 }
 
 /** Tells a holder that keeps its lock between writes that someone waits (see the header). */
-async function nudgeHolder(path: string): Promise<void> {
+async function nudgeHolder(path: string, also: string | undefined): Promise<void> {
   const now = new Date();
   await fs.utimes(path, now, now).catch(() => undefined);
+  if (also === undefined) return;
+  // The lock file first: a holder that sees the shared file change then finds its lock changed.
+  await fs.utimes(also, now, now).catch(async (error: unknown) => {
+    if (isErrno(error, "ENOENT")) await fs.writeFile(also, "", { flag: "a" }).catch(() => undefined);
+  });
 }
 
 /** Acquires the lock at `path`. */
@@ -242,7 +254,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
       }
       if (current && Date.now() - nudgedAt >= 20) {
         nudgedAt = Date.now();
-        await nudgeHolder(path);
+        await nudgeHolder(path, options.nudgeAlso);
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 20);
@@ -252,7 +264,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   }
 }
 
-/** Identity of a lock file: changes when it is replaced, rewritten or nudged by a waiter. */
+/** Identity of a lock file (or a shared nudge file): changes when it is replaced, rewritten or nudged by a waiter. */
 export interface LockStamp {
   ino: number;
   /** Milliseconds with a fraction: a double keeps sub-microsecond resolution for current dates. */

@@ -2,7 +2,7 @@
 // leaves behind, lock handover between store instances, and recovery of a dead writer's log
 // (crafted here byte for byte; file-store-group-commit.test.ts produces real ones with SIGKILL).
 import { spawnSync } from "node:child_process";
-import { access, appendFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, writeFile } from "node:fs/promises";
+import { access, appendFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -178,6 +178,35 @@ describe("FileExecutionStore commit path", () => {
     await runSteps(service, short!, "after", 1);
     expect(fileStoreStats(store).lockAcquisitions - before).toBe(0);
     expect(await operationIds(short!)).toEqual(["0", "w", "after-1"]);
+  });
+
+  it("compares held lock files now and then, all of them once the nudge file changes, and hands over to either kind of waiter", async () => {
+    const store = new FileExecutionStore(dir);
+    const service = new CheckpointService({ store });
+    // Held from their start (not yet invoked) for a second without a write.
+    const arns = await startExecutions(service, 40);
+    const before = fileStoreStats(store).lockChecks;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Each lock is compared on its own at most once in 250 ms: not 40 stats at every 20 ms sweep.
+    expect(fileStoreStats(store).lockChecks - before).toBeLessThanOrEqual(40);
+
+    // A waiter that touches the lock file and the store's nudge file: every held lock is compared
+    // at the next sweep, and the one waited for is handed over.
+    const touch = async (path: string) => {
+      const now = new Date();
+      await utimes(path, now, now);
+    };
+    const nudged = fileStoreStats(store).lockChecks;
+    await touch(lockPathOf(arns[0]!));
+    await writeFile(join(dir, "nudge"), "", { flag: "a" });
+    await eventually(async () => (await access(lockPathOf(arns[0]!)).then(() => false, () => true)), "the nudged execution is handed over");
+    expect(fileStoreStats(store).lockChecks - nudged).toBeGreaterThanOrEqual(40);
+    await access(lockPathOf(arns[1]!));
+
+    // A waiter that touches only the lock file (as older versions do) is handed it too, later.
+    await touch(lockPathOf(arns[1]!));
+    await eventually(async () => (await access(lockPathOf(arns[1]!)).then(() => false, () => true)), "the execution is handed over");
+    await access(lockPathOf(arns[2]!));
   });
 
   it("lets go of an execution as soon as it ends", async () => {

@@ -98,10 +98,19 @@ const MAX_HELD = 1024;
 /** After handing an execution over to a waiting process, give it this long to take the lock. */
 const YIELD_MS = 50;
 /**
- * How often held executions are looked at: idle ones let go of, and each held lock file compared
- * (one stat) — often enough to hand over to a waiter promptly, off the commit path.
+ * How often held executions are looked at: idle ones let go of, and the store's nudge file
+ * compared (one stat; a process waiting for any lock touches it), and when it changed every held
+ * lock file — often enough to hand over to a waiter promptly, off the commit path.
  */
 const SWEEP_MS = 20;
+/**
+ * Each held lock file is also compared on its own about this often (spread at random): for a lost
+ * lock, and for a waiter that does not touch the nudge file (an older version). Comparing every
+ * lock at every sweep cost hundreds of stats per sweep with hundreds of executions held.
+ */
+const LOCK_CHECK_MS = 500;
+/** The file a process waiting for any execution's lock touches, as well as that lock file. */
+const NUDGE_FILE = "nudge";
 
 interface CachedExecution {
   record: ExecutionRecord;
@@ -133,6 +142,8 @@ interface Held {
   lost: boolean;
   /** Registered in localHolders while held. */
   letGo: () => void;
+  /** When the sweeper compares the lock file next, unless the nudge file changed first (performance.now()). */
+  nextCheck: number;
 }
 
 /** Counters of a store's write path, for tests and benchmarks. */
@@ -143,6 +154,8 @@ export interface FileStoreStats extends WalStats {
   recoveredRecords: number;
   /** Execution locks taken (a held lock reused by the next write counts once). */
   lockAcquisitions: number;
+  /** Held lock files the sweeper compared (one stat each). */
+  lockChecks: number;
 }
 
 /** Lock path → ask the holding instance of this process to let go. */
@@ -155,6 +168,12 @@ export function fileStoreStats(store: FileExecutionStore): FileStoreStats {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * When a held lock file is compared on its own next: LOCK_CHECK_MS on average, spread so that the
+ * locks of executions started together are not all compared at one sweep.
+ */
+const nextLockCheck = (now: number): number => now + LOCK_CHECK_MS * (0.5 + Math.random());
 
 /**
  * How long (ms) the execution may sit idle after its last write, at `lastWrite` (epoch ms), before
@@ -201,12 +220,14 @@ export class FileExecutionStore implements ExecutionStore {
   private recoveryDone = false;
   /** Executions the last recovery could not bring up to date: not to be written (see take). */
   private unrecovered = new Map<string, Error>();
-  private readonly counters = { recoveredWriters: 0, recoveredRecords: 0, lockAcquisitions: 0 };
+  private readonly counters = { recoveredWriters: 0, recoveredRecords: 0, lockAcquisitions: 0, lockChecks: 0 };
   private readonly exitCleanup: ExitCleanup = { closeSync: () => this.closeSync() };
   /** Lets go of idle executions; runs only while something is held. */
   private sweeper: NodeJS.Timeout | undefined;
   /** When the sweeper last ran (performance.now()). */
   private lastSweep = 0;
+  /** The nudge file's stamp at the last sweep. */
+  private nudgeSeen: LockStamp | undefined;
   /** Idle executions are being let go of because too many are held (see letGoOfIdle). */
   private lettingGo = false;
 
@@ -639,6 +660,7 @@ export class FileExecutionStore implements ExecutionStore {
     localHolders.get(lockPath)?.();
     const lock = await acquireFileLock(lockPath, {
       timeoutMs: this.lockTimeoutMs,
+      nudgeAlso: join(this.directory, NUDGE_FILE),
       beforeBreak: async () => {
         // The dead holder may have made a record of this execution durable without appending it:
         // that record must be in the log before anybody else decides.
@@ -682,6 +704,7 @@ export class FileExecutionStore implements ExecutionStore {
       lastUsed: performance.now(),
       lost: false,
       letGo: () => this.askToLetGo(held),
+      nextCheck: nextLockCheck(performance.now()),
     };
     this.held.set(id, held);
     localHolders.set(lock.path, held.letGo);
@@ -733,6 +756,10 @@ export class FileExecutionStore implements ExecutionStore {
   private sweep(): void {
     const now = performance.now();
     this.lastSweep = now;
+    const nudge = lockStamp(join(this.directory, NUDGE_FILE));
+    const seen = this.nudgeSeen;
+    const nudged = nudge !== undefined && (seen === undefined || nudge.ino !== seen.ino || nudge.ctimeMs !== seen.ctimeMs);
+    this.nudgeSeen = nudge;
     for (const held of this.held.values()) {
       const idleFor = now - held.lastUsed;
       const idleMs = idleFor < IDLE_MS ? IDLE_MS : idleLimit(held.entry.record, Date.now() - idleFor);
@@ -740,6 +767,9 @@ export class FileExecutionStore implements ExecutionStore {
         void this.queue.run(held.id, () => this.releaseIfHeld(held, idleMs)).catch(() => undefined);
         continue;
       }
+      if (!nudged && now < held.nextCheck) continue;
+      held.nextCheck = nextLockCheck(now);
+      this.counters.lockChecks++;
       const stamp = lockStamp(held.lock.path);
       if (stamp && held.stamp && stamp.ino === held.stamp.ino && stamp.ctimeMs === held.stamp.ctimeMs) continue;
       if (stamp && lockStillNames(held.lock.path, held.lock.content)) {
