@@ -264,7 +264,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   }
 }
 
-/** Identity of a lock file (or a shared nudge file): changes when it is replaced, rewritten or nudged by a waiter. */
+/** Identity of a lock file or a nudge file: changes when it is replaced, rewritten or nudged by a waiter. */
 export interface LockStamp {
   ino: number;
   /** Milliseconds with a fraction: a double keeps sub-microsecond resolution for current dates. */

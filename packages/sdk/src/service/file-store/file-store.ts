@@ -78,12 +78,11 @@ const IDLE_MS = 25;
 /**
  * ... or after this long, while it will be written again soon: an invocation is under way, or it
  * was just started and not yet invoked; or this long after a timer of it that falls due within
- * this long of its last write (a short wait: taking the lock and reading the log again would
- * cost more than keeping them). Under load (hundreds of executions started at once)
- * the gap between two writes of one invocation easily exceeds IDLE_MS, and letting go of the
- * execution there only means taking its lock again a moment later. Another process that wants
- * it does not wait for this: it asks (see the sweeper), and is handed the execution after the
- * current write.
+ * this long of its last write (a short wait: taking the lock and reading the log again would cost
+ * more than keeping them). Under load (hundreds of executions started at once) the gap between
+ * two writes of one invocation easily exceeds IDLE_MS, and letting go of the execution there
+ * only means taking its lock again a moment later. Another process that wants it does not wait
+ * for this: it asks (see the sweeper), and is handed the execution after the current write.
  */
 const BUSY_IDLE_MS = 1_000;
 /** The write-ahead log is checkpointed and removed after this long without a commit. */
@@ -142,7 +141,7 @@ interface Held {
   lost: boolean;
   /** Registered in localHolders while held. */
   letGo: () => void;
-  /** When the sweeper compares the lock file next, unless the nudge file changed first (performance.now()). */
+  /** When the sweeper compares the lock file next, unless the nudge file changes first (performance.now()). */
   nextCheck: number;
 }
 
@@ -749,9 +748,10 @@ export class FileExecutionStore implements ExecutionStore {
 
   /**
    * Lets go of executions idle for longer than their idleLimit (IDLE_MS, longer while they will
-   * be written again soon), and compares each held lock file's stamp: changed with the same content means another process
-   * waits (a nudge): hand over after the current write; changed content or a missing file means
-   * the lock was lost.
+   * be written again soon), and compares held lock files' stamps (all of them when the nudge file
+   * changed, otherwise those due for a check): changed with the same content means another
+   * process waits (a nudge): hand over after the current write; changed content or a missing
+   * file means the lock was lost.
    */
   private sweep(): void {
     const now = performance.now();
