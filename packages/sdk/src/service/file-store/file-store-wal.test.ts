@@ -171,13 +171,37 @@ describe("FileExecutionStore commit path", () => {
     // Well past the idle delay (25 ms) and before the wait ends, the short one is still held.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 300 - (performance.now() - suspended))));
     await access(lockPathOf(short!));
-    // Its wait ends and it is invoked again without taking its lock.
+    // Its wait ends: the write that says so finds it held.
     const before = fileStoreStats(store).lockAcquisitions;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (performance.now() - suspended))));
     await service.fireDueTimers(short!);
-    await runSteps(service, short!, "after", 1);
     expect(fileStoreStats(store).lockAcquisitions - before).toBe(0);
+    await runSteps(service, short!, "after", 1);
     expect(await operationIds(short!)).toEqual(["0", "w", "after-1"]);
+  });
+
+  it("keeps holding an execution a completed callback wakes, until its next invocation", async () => {
+    const store = new FileExecutionStore(dir);
+    const service = new CheckpointService({ store });
+    const [arn] = await startExecutions(service, 1);
+    const ticket = await service.beginInvocation(arn!);
+    const response = await service.checkpoint({
+      DurableExecutionArn: arn!,
+      CheckpointToken: ticket.input.CheckpointToken,
+      Updates: [{ Id: "1", Type: "CALLBACK", SubType: "Callback", Action: "START", CallbackOptions: {} }],
+    });
+    await service.endInvocation(arn!, ticket, { kind: "returned", output: { Status: InvocationStatus.PENDING } });
+    // Nothing will write it soon: let go of.
+    await eventually(async () => (await access(lockPathOf(arn!)).then(() => false, () => true)), "the suspended execution's lock is removed");
+    const callbackId = response.NewExecutionState?.Operations?.[0]?.CallbackDetails?.CallbackId as string;
+    await service.sendCallbackSuccess(callbackId, '"ok"');
+    const before = fileStoreStats(store).lockAcquisitions;
+    // Well past the idle delay, the invocation the callback wakes finds it held.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await access(lockPathOf(arn!));
+    await runSteps(service, arn!, "after", 1);
+    expect(fileStoreStats(store).lockAcquisitions - before).toBe(0);
+    expect(await operationIds(arn!)).toEqual(["0", "1", "after-1"]);
   });
 
   it("compares held lock files now and then, all of them once the nudge file changes, and hands over to either kind of waiter", async () => {

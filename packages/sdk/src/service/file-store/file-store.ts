@@ -176,13 +176,14 @@ const nextLockCheck = (now: number): number => now + LOCK_CHECK_MS * (0.5 + Math
 
 /**
  * How long (ms) the execution may sit idle after its last write, at `lastWrite` (epoch ms), before
- * it is let go of: BUSY_IDLE_MS while it runs an invocation or has not had one yet; until
+ * it is let go of: BUSY_IDLE_MS while it runs an invocation, has not had one yet, or waits to be
+ * woken (a callback completed: an invocation follows); until
  * BUSY_IDLE_MS after a timer that falls due within BUSY_IDLE_MS of that write (a short wait or
  * retry delay, after which whoever drives it invokes it again); IDLE_MS otherwise.
  */
 function idleLimit(record: ExecutionRecord, lastWrite: number): number {
   if (record.summary.status !== "RUNNING") return IDLE_MS;
-  if (record.invocation !== undefined || record.summary.invocationCount === 0) return BUSY_IDLE_MS;
+  if (record.invocation !== undefined || record.summary.invocationCount === 0 || record.wakePending) return BUSY_IDLE_MS;
   let limit = IDLE_MS;
   for (const id of record.timers) {
     // Operations with a timer are open, so never let go of (resident-operations.ts).
