@@ -3,7 +3,7 @@
 // with free ports, and the handlers of restate-service.mjs in a Node process of their own, registered
 // as a deployment. Executions are invoked through the ingress HTTP API, one request per execution,
 // which answers with the handler's result.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,10 @@ export function restateDriver(options) {
     async setup() {
       const binary = serverBinary();
       dataDir = mkdtempSync(join(options.directory, "cairn-bench-restate-"));
+      // The server makes scratch directories (invoker-<id>) in the temporary directory and leaves
+      // them behind when it stops: keep them in the data directory, which teardown removes.
+      const scratch = join(dataDir, "tmp");
+      mkdirSync(scratch);
       const [ingressPort, adminPort, nodePort] = [await freePort(), await freePort(), await freePort()];
       ingress = `http://127.0.0.1:${ingressPort}`;
       const admin = `http://127.0.0.1:${adminPort}`;
@@ -60,6 +64,7 @@ export function restateDriver(options) {
           RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${nodePort}/`,
           RESTATE_DISABLE_TELEMETRY: "true",
           RESTATE_LOG_FILTER: "warn",
+          TMPDIR: scratch,
         },
       });
       await waitUntilReady(server, async () => (await ok(`${admin}/health`)) && (await ok(`${ingress}/restate/health`)), SERVER_START_TIMEOUT_MS, "restate-server (admin and ingress)");
