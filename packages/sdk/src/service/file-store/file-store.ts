@@ -177,9 +177,9 @@ const nextLockCheck = (now: number): number => now + LOCK_CHECK_MS * (0.5 + Math
 /**
  * How long (ms) the execution may sit idle after its last write, at `lastWrite` (epoch ms), before
  * it is let go of: BUSY_IDLE_MS while it runs an invocation, has not had one yet, or waits to be
- * woken (a callback completed: an invocation follows); until
- * BUSY_IDLE_MS after a timer that falls due within BUSY_IDLE_MS of that write (a short wait or
- * retry delay, after which whoever drives it invokes it again); IDLE_MS otherwise.
+ * woken (a callback completed: an invocation follows); until BUSY_IDLE_MS after a timer that falls
+ * due within BUSY_IDLE_MS of that write (a short wait or retry delay, after which whoever drives
+ * it invokes it again); IDLE_MS otherwise.
  */
 function idleLimit(record: ExecutionRecord, lastWrite: number): number {
   if (record.summary.status !== "RUNNING") return IDLE_MS;
@@ -226,6 +226,8 @@ export class FileExecutionStore implements ExecutionStore {
   private sweeper: NodeJS.Timeout | undefined;
   /** When the sweeper last ran (performance.now()). */
   private lastSweep = 0;
+  /** The file a process waiting for any of this store's locks touches (see NUDGE_FILE). */
+  private readonly nudgePath: string;
   /** The nudge file's stamp at the last sweep. */
   private nudgeSeen: LockStamp | undefined;
   /** Idle executions are being let go of because too many are held (see letGoOfIdle). */
@@ -234,6 +236,7 @@ export class FileExecutionStore implements ExecutionStore {
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
     this.directory = directory;
+    this.nudgePath = join(directory, NUDGE_FILE);
     this.lockTimeoutMs = options.lockTimeoutMs;
     const resident = options.residentOperations ?? DEFAULT_RESIDENT_OPERATIONS;
     if (!Number.isInteger(resident) || resident < 0) {
@@ -660,7 +663,7 @@ export class FileExecutionStore implements ExecutionStore {
     localHolders.get(lockPath)?.();
     const lock = await acquireFileLock(lockPath, {
       timeoutMs: this.lockTimeoutMs,
-      nudgeAlso: join(this.directory, NUDGE_FILE),
+      nudgeAlso: this.nudgePath,
       beforeBreak: async () => {
         // The dead holder may have made a record of this execution durable without appending it:
         // that record must be in the log before anybody else decides.
@@ -757,7 +760,7 @@ export class FileExecutionStore implements ExecutionStore {
   private sweep(): void {
     const now = performance.now();
     this.lastSweep = now;
-    const nudge = lockStamp(join(this.directory, NUDGE_FILE));
+    const nudge = lockStamp(this.nudgePath);
     const seen = this.nudgeSeen;
     const nudged = nudge !== undefined && (seen === undefined || nudge.ino !== seen.ino || nudge.ctimeMs !== seen.ctimeMs);
     this.nudgeSeen = nudge;

@@ -135,7 +135,6 @@ export class LogFile {
     if (logs?.size === 0) queuedByPath.delete(this.path);
   }
 
-
   async datasync(): Promise<void> {
     await fdatasyncAsync(this.fd);
   }
