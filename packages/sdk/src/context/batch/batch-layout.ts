@@ -1,6 +1,7 @@
 import { BatchItemStatus, type BatchItem, type CompletionItemStatus } from "../../types/batch.js";
 import type { PartitionChains } from "./partitions.js";
-import type { UnitOutcome } from "./scheduler.js";
+import type { ChildContextError } from "../../errors/durable-errors.js";
+import type { UnitResults } from "./scheduler.js";
 
 /**
  * How a batch's units (the child contexts it runs) map onto the items its BatchResult reports. A
@@ -13,11 +14,12 @@ export interface BatchLayout<U, R> {
   itemStatuses?: ((unitStatuses: readonly (BatchItemStatus | undefined)[]) => CompletionItemStatus[]) | undefined;
   chains?: PartitionChains | undefined;
   /**
-   * The BatchResult's items, in input order, from every unit's status and outcome. Takes the
-   * outcomes over: each is cleared once its items are built, so a collection during the build can
-   * reclaim it and the batch is never held twice (outcomes and items) at its largest.
+   * The BatchResult's items, in input order, from every unit's status and result (see
+   * UnitResults). Takes the results over: each is cleared once its items are built, so a
+   * collection during the build can reclaim it and the batch is never held twice (results and
+   * items) at its largest.
    */
-  build(statuses: readonly (BatchItemStatus | undefined)[], outcomes: (UnitOutcome<U> | undefined)[]): BatchItem<R>[];
+  build(statuses: readonly (BatchItemStatus | undefined)[], results: UnitResults<U>): BatchItem<R>[];
 }
 
 /** One item per unit. */
@@ -25,27 +27,28 @@ export function unitLayout<T>(count: number, chains?: PartitionChains): BatchLay
   return {
     totalItems: count,
     chains,
-    build(statuses, outcomes) {
+    build(statuses, results) {
       const items: BatchItem<T>[] = [];
       for (let index = 0; index < statuses.length; index++) {
         const status = statuses[index];
         if (status === undefined) continue;
-        const outcome = outcomes[index];
-        items.push(outcome ? itemOf(index, outcome) : { index, status });
-        outcomes[index] = undefined;
+        items.push(itemOf(index, status, results[index]));
+        results[index] = undefined;
       }
       return items;
     },
   };
 }
 
-export function itemOf<T>(index: number, outcome: UnitOutcome<T>): BatchItem<T> {
-  switch (outcome.status) {
-    case "SUCCEEDED":
-      return { index, status: BatchItemStatus.SUCCEEDED, result: outcome.value };
-    case "FAILED":
-      return { index, status: BatchItemStatus.FAILED, error: outcome.error };
+/** The BatchItem of a unit (or of an input item of a chunk) with `status` and its result. */
+export function itemOf<T>(index: number, status: BatchItemStatus, result: T | ChildContextError | undefined): BatchItem<T> {
+  switch (status) {
+    case BatchItemStatus.SUCCEEDED:
+      return { index, status, result: result as T };
+    case BatchItemStatus.FAILED:
+    case BatchItemStatus.TIMED_OUT:
+      return { index, status, error: result as ChildContextError };
     default:
-      return { index, status: BatchItemStatus.TIMED_OUT, error: outcome.error };
+      return { index, status };
   }
 }

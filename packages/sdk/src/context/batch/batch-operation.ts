@@ -19,7 +19,7 @@ import { decodeSummary, encodeSummary } from "./batch-summary.js";
 import { restoreBatchResult } from "./restore-batch-result.js";
 import { validateBatchConfig } from "./completion.js";
 import { ItemDeadlines, isTimeoutError } from "./item-deadlines.js";
-import { schedule, type UnitOutcome } from "./scheduler.js";
+import { STATUS_OF, resultOf, schedule, type UnitOutcome, type UnitResults } from "./scheduler.js";
 
 /** A unit as the batch calls it, and its checkpoint (none for a flat unit). */
 interface CheckedItem<U> {
@@ -169,7 +169,7 @@ export async function runBatch<U, R = U>(
     const identity = { id, name, type: OperationType.CONTEXT, subType, parentId: ctx.operationId };
     if (engine.plugins) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
-    const { reason, statuses, outcomes } = await schedule({
+    const { reason, statuses, results } = await schedule({
       count: units.length,
       run: runItem,
       maxConcurrency: config.maxConcurrency,
@@ -184,7 +184,7 @@ export async function runBatch<U, R = U>(
     for (const item of live.values()) item.abort(abandoned);
     // Deadlines of abandoned items must not wake the execution later.
     deadlines?.cancelPending(ctx);
-    const result = new BatchResultImpl(layout.build(statuses, outcomes), reason, layout.totalItems);
+    const result = new BatchResultImpl(layout.build(statuses, results), reason, layout.totalItems);
 
     let payload: string | undefined = encodeSummary(reason, statuses);
     if (config.summaryGenerator && !config.serdes) {
@@ -235,7 +235,7 @@ export async function runBatch<U, R = U>(
       return never();
     }
     const statuses = summary?.statuses ?? statusesFromCheckpoints();
-    const outcomes: (UnitOutcome<U> | undefined)[] = new Array(units.length).fill(undefined);
+    const results: UnitResults<U> = new Array(units.length).fill(undefined);
     for (let index = 0; index < units.length; index++) {
       const status = statuses[index];
       if (status === undefined || status === BatchItemStatus.STARTED || status === BatchItemStatus.SKIPPED) continue;
@@ -245,9 +245,12 @@ export async function runBatch<U, R = U>(
         flat || deadlines || engine.ended
           ? undefined
           : storedChildOutcome({ owner: batchContext, id: checked.itemId, name: checked.unit.name, serdes: itemSerdes, existing: checked.itemExisting });
-      outcomes[index] = stored ?? (await runItem(index, checked));
+      const outcome: UnitOutcome<U> = stored ?? (await runItem(index, checked));
+      // The item reports how it ended now, as in the first run (which the summary recorded).
+      statuses[index] = STATUS_OF[outcome.status];
+      results[index] = resultOf(outcome);
     }
-    return new BatchResultImpl(layout.build(statuses, outcomes), summary?.reason ?? "ALL_COMPLETED", layout.totalItems);
+    return new BatchResultImpl(layout.build(statuses, results), summary?.reason ?? "ALL_COMPLETED", layout.totalItems);
   }
 
   /** Only when the summary was too large to store: each unit's own checkpoint says how it ended. */

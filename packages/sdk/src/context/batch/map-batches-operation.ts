@@ -1,4 +1,5 @@
 import { BatchItemStatus, type BatchItem, type BatchResult, type MapBatchesConfig, type MapBatchFunc } from "../../types/batch.js";
+import type { ChildContextError } from "../../errors/durable-errors.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { quotedName } from "../payloads.js";
 import { itemOf, type BatchLayout } from "./batch-layout.js";
@@ -6,7 +7,7 @@ import { runBatch, type BatchUnit } from "./batch-operation.js";
 import { checkItemBatcher, checkPartitionKeyOption } from "./batch-options.js";
 import { formChunks } from "./item-batcher.js";
 import { chainPartitions, partitionKeysOf } from "./partitions.js";
-import type { UnitOutcome } from "./scheduler.js";
+import type { UnitResults } from "./scheduler.js";
 
 /**
  * ctx.mapBatches: one child context per chunk of items (e.g. 25 per DynamoDB BatchWriteItem), so a
@@ -57,29 +58,24 @@ export function runMapBatches<TInput, TOutput>(
       });
       return perItem;
     },
-    build: (statuses, outcomes) => expand(chunks, statuses, outcomes),
+    build: (statuses, results) => expand(chunks, statuses, results),
   };
   return runBatch(ctx, "mapBatches", name, units, config, layout);
 }
 
 /** One BatchItem per input item of every started or skipped chunk, in input order. */
-function expand<T>(
-  chunks: readonly number[][],
-  statuses: readonly (BatchItemStatus | undefined)[],
-  outcomes: (UnitOutcome<T[]> | undefined)[],
-): BatchItem<T>[] {
+function expand<T>(chunks: readonly number[][], statuses: readonly (BatchItemStatus | undefined)[], results: UnitResults<T[]>): BatchItem<T>[] {
   const items: BatchItem<T>[] = [];
   chunks.forEach((indexes, unit) => {
     const status = statuses[unit];
     if (status === undefined) return;
-    const outcome = outcomes[unit];
+    const result = results[unit];
     indexes.forEach((index, position) => {
-      if (!outcome) items.push({ index, status });
-      else if (outcome.status === "SUCCEEDED") items.push({ index, status: BatchItemStatus.SUCCEEDED, result: outcome.value[position] as T });
-      else items.push(itemOf(index, outcome));
+      if (status === BatchItemStatus.SUCCEEDED) items.push({ index, status, result: (result as T[])[position] as T });
+      else items.push(itemOf<T>(index, status, result as ChildContextError | undefined));
     });
-    // Built: let a collection reclaim the chunk's outcome (see BatchLayout.build).
-    outcomes[unit] = undefined;
+    // Built: let a collection reclaim the chunk's result (see BatchLayout.build).
+    results[unit] = undefined;
   });
   return items.sort((a, b) => a.index - b.index);
 }

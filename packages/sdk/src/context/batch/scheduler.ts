@@ -24,18 +24,32 @@ export interface ScheduleSpec<T> {
   chains?: PartitionChains | undefined;
 }
 
+/**
+ * Per unit, what its BatchItem reports beside its status: the value of a SUCCEEDED unit, the error
+ * of a FAILED or TIMED_OUT one. Kept apart from the statuses, so a finished unit costs a slot in
+ * an array rather than an outcome object while the batch runs (a map of 100 000 items held one
+ * each until it built its result).
+ */
+export type UnitResults<T> = (T | ChildContextError | undefined)[];
+
 export interface Schedule<T> {
   reason: CompletionReason;
   /** Per unit: undefined when never started. */
   statuses: (BatchItemStatus | undefined)[];
-  outcomes: (UnitOutcome<T> | undefined)[];
+  results: UnitResults<T>;
 }
 
-const STATUS_OF: Record<UnitOutcome<unknown>["status"], BatchItemStatus> = {
+/** The status a unit's outcome gives its BatchItem. */
+export const STATUS_OF: Record<UnitOutcome<unknown>["status"], BatchItemStatus> = {
   SUCCEEDED: BatchItemStatus.SUCCEEDED,
   FAILED: BatchItemStatus.FAILED,
   TIMED_OUT: BatchItemStatus.TIMED_OUT,
 };
+
+/** What `outcome` leaves in a unit's UnitResults slot. */
+export function resultOf<T>(outcome: UnitOutcome<T>): T | ChildContextError {
+  return outcome.status === "SUCCEEDED" ? outcome.value : outcome.error;
+}
 
 /**
  * Starts units within the concurrency bound until a completion reason applies. Unkeyed units start
@@ -45,7 +59,7 @@ const STATUS_OF: Record<UnitOutcome<unknown>["status"], BatchItemStatus> = {
 export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
   const { count, chains } = spec;
   const statuses: (BatchItemStatus | undefined)[] = new Array(count).fill(undefined);
-  const outcomes: (UnitOutcome<T> | undefined)[] = new Array(count).fill(undefined);
+  const results: UnitResults<T> = new Array(count).fill(undefined);
   const limit = spec.maxConcurrency ?? Infinity;
   const weight = spec.weight ?? (() => 1);
   const ready = chains ? new ReadyQueue([...chains.heads]) : undefined;
@@ -64,7 +78,7 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
   const hasNext = (): boolean => (ready ? ready.size > 0 : next < count);
 
   return new Promise((resolve) => {
-    const finish = (): void => resolve({ reason: reason as CompletionReason, statuses, outcomes });
+    const finish = (): void => resolve({ reason: reason as CompletionReason, statuses, results });
     const skipRestOfKey = (index: number): void => {
       if (!chains) return;
       for (let later = chains.next[index] as number; later >= 0; later = chains.next[later] as number) {
@@ -75,7 +89,7 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
     const settle = (index: number, outcome: UnitOutcome<T>): void => {
       if (reason) return; // completed already: a late unit stays STARTED
       running--;
-      outcomes[index] = outcome;
+      results[index] = resultOf(outcome);
       const status = STATUS_OF[outcome.status];
       statuses[index] = status;
       const items = weight(index);
