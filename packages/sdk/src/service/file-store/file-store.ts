@@ -40,6 +40,7 @@ import { acquireFileLock, lockStamp, lockStillNames, lockUnpublished, type FileL
 import { LogFile } from "./log-file.js";
 import { readLogRecords } from "./log-reader.js";
 import { claimedId, claimPath } from "./name-claims.js";
+import { RecordCache } from "./record-cache.js";
 import { syncDirectory } from "./sync-directory.js";
 import { encodeCommit } from "./wal-format.js";
 import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
@@ -63,9 +64,17 @@ export interface FileExecutionStoreOptions {
    * higher means fewer reloads.
    */
   residentOperations?: number | undefined;
+  /**
+   * Records of executions this instance does not hold (let go of, or only read) kept in memory,
+   * the most recently used ones (default 1024): taking or reading one of them again reads only
+   * what was appended to its log since (otherwise its whole log). A process that runs executions
+   * for days keeps this many at most, not every one it touched.
+   */
+  cachedRecords?: number | undefined;
 }
 
 const DEFAULT_RESIDENT_OPERATIONS = 4096;
+const DEFAULT_CACHED_RECORDS = 1024;
 /**
  * Settled operations are also let go of once this many bytes of records were committed since the
  * last time (large results — a chunk's 100 item results — would otherwise fill memory well before
@@ -155,6 +164,8 @@ export interface FileStoreStats extends WalStats {
   lockAcquisitions: number;
   /** Held lock files the sweeper compared (one stat each). */
   lockChecks: number;
+  /** Execution records in memory now, held executions' included (see cachedRecords). */
+  cachedRecords: number;
 }
 
 /** Lock path → ask the holding instance of this process to let go. */
@@ -207,7 +218,7 @@ export class FileExecutionStore implements ExecutionStore {
   readonly directory: string;
   private readonly lockTimeoutMs: number | undefined;
   private readonly residentOperations: number;
-  private readonly cache = new Map<string, CachedExecution>();
+  private readonly cache: RecordCache<CachedExecution>;
   /** Serializes this process's work per execution, so cache catch-up never interleaves. */
   private readonly queue = new KeyedSerialQueue();
   private readonly held = new Map<string, Held>();
@@ -243,8 +254,13 @@ export class FileExecutionStore implements ExecutionStore {
       throw new TypeError(`FileExecutionStore: residentOperations must be a whole number >= 0 (got ${String(options.residentOperations)}).`);
     }
     this.residentOperations = resident;
+    const cached = options.cachedRecords ?? DEFAULT_CACHED_RECORDS;
+    if (!Number.isInteger(cached) || cached < 0) {
+      throw new TypeError(`FileExecutionStore: cachedRecords must be a whole number >= 0 (got ${String(options.cachedRecords)}).`);
+    }
+    this.cache = new RecordCache(cached, (id) => this.held.has(id), () => this.held.size);
     this.wal = new WriteAheadLog(join(directory, "wal"), { segmentBytes: WAL_SEGMENT_BYTES, idleMs: WAL_IDLE_MS });
-    statsOf.set(this, () => ({ ...this.wal.stats, ...this.counters }));
+    statsOf.set(this, () => ({ ...this.wal.stats, ...this.counters, cachedRecords: this.cache.size }));
   }
 
   private executionDir(id: string): string {
@@ -694,7 +710,6 @@ export class FileExecutionStore implements ExecutionStore {
 
   /** Registers the execution as held by this instance, with its lock, its open log and its record. */
   private hold(id: string, lock: FileLock, log: LogFile, entry: CachedExecution, handOver: boolean): Held {
-    this.cache.set(id, entry);
     const held: Held = {
       id,
       lock,
@@ -710,6 +725,8 @@ export class FileExecutionStore implements ExecutionStore {
       nextCheck: nextLockCheck(performance.now()),
     };
     this.held.set(id, held);
+    // Held first: the cache never drops a held execution's record to make room.
+    this.cache.set(id, entry);
     localHolders.set(lock.path, held.letGo);
     if (this.held.size === 1) {
       onExit(this.exitCleanup);
@@ -807,6 +824,10 @@ export class FileExecutionStore implements ExecutionStore {
     // that fails, the lock stays (the write-ahead log has failed; see its failure).
     this.appendQueued(held.log.path);
     this.held.delete(held.id);
+    // Its record joins those kept for executions not held, as the most recently used (see
+    // RecordCache): the read that usually follows an invocation finds it current.
+    if (this.cache.get(held.id) === held.entry) this.cache.set(held.id, held.entry);
+    else this.cache.trim();
     if (localHolders.get(held.lock.path) === held.letGo) localHolders.delete(held.lock.path);
     if (this.held.size === 0) {
       offExit(this.exitCleanup);

@@ -24,7 +24,6 @@ describe("stringifyWithDates", () => {
       null,
       [],
       {},
-      // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
       { "\u2028key\"": "value\n\u0000" },
     ];
