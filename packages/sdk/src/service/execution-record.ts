@@ -87,6 +87,13 @@ export interface ExecutionRecord {
   /** Ids of operations with a timer pending (STARTED waits, PENDING steps, STARTED callbacks with a timeout). */
   timers: Set<string>;
   /**
+   * No timer in `timers` falls due before this time (epoch ms); undefined when not known. A lower
+   * bound, lowered as timers are set and made exact whenever every timer is looked at: a
+   * checkpoint while thousands of waits are pending looks at none of them until one may be due
+   * (see timers.ts timerCandidates). Derived, never stored.
+   */
+  timersNotBefore?: number | undefined;
+  /**
    * Something outside any invocation changed an operation the handler may be blocked on (a
    * callback completed, a chained invoke finished) since the current or last invocation began:
    * the execution should be invoked again as soon as no invocation runs. Cleared when one begins.
@@ -174,10 +181,6 @@ export function pendingTimerOf(op: Operation): Date | undefined {
   return callback && new Date(callback.at);
 }
 
-export function hasPendingTimer(op: Operation): boolean {
-  return pendingTimerOf(op) !== undefined;
-}
-
 /**
  * Applies a mutation in place. The mutation's objects become part of the record, so the caller
  * must not keep using them (the core always builds fresh ones). Cost is O(size of the mutation).
@@ -197,8 +200,14 @@ export function applyMutation(record: ExecutionRecord, mutation: ExecutionMutati
   for (const op of mutation.operations ?? []) {
     if (record.evicted === undefined && !record.operations.has(op.Id)) record.operationOrder.push(op.Id);
     record.operations.set(op.Id, op);
-    if (hasPendingTimer(op)) record.timers.add(op.Id);
-    else record.timers.delete(op.Id);
+    const timer = pendingTimerOf(op);
+    if (timer === undefined) record.timers.delete(op.Id);
+    else {
+      record.timers.add(op.Id);
+      // Keep the bound a bound: a timer before it (or one without a valid time) lowers it.
+      const at = timer.getTime();
+      if (record.timersNotBefore !== undefined && !(at >= record.timersNotBefore)) record.timersNotBefore = Number.isNaN(at) ? undefined : at;
+    }
     if (op.Status !== "STARTED") record.startedInvokes.delete(op.Id);
   }
   const invocationRunning = record.invocation !== undefined;

@@ -7,7 +7,7 @@ import { operationOf } from "./resident-operations.js";
 import type { CheckpointPlan } from "./apply-checkpoint.js";
 import type { CoreContext } from "./core-context.js";
 import type { ExecutionMutation, ExecutionRecord } from "./execution-record.js";
-import { fireDueTimers } from "./timers.js";
+import { fireDueTimers, timerCandidates } from "./timers.js";
 
 export interface LiveCheckpoint {
   mutation: ExecutionMutation;
@@ -31,10 +31,8 @@ export function planLiveCheckpoint(record: ExecutionRecord, plan: CheckpointPlan
   const changed = new Map(plan.changedOperations.map((op) => [op.Id, op]));
   const current = (id: string): Operation | undefined => changed.get(id) ?? operationOf(record, id);
 
-  const candidates = new Set(record.timers);
-  for (const id of changed.keys()) candidates.add(id);
   const fired = fireDueTimers(
-    [...candidates].map(current),
+    timerCandidates(record, ctx.now, [...changed.keys()]).map(current),
     ctx.now,
     record.eventCount + 1 + (mutation.events?.length ?? 0),
   );
