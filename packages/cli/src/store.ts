@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CheckpointService, FileExecutionStore, executionIdOfArn, type ExecutionSummary, type OrchestratorClock } from "@cairn/sdk/service";
 import { UsageError } from "./usage-error.js";
+import { writeFileWhole } from "./write-whole.js";
 
 export const DEFAULT_STORE_DIR = ".cairn";
 
@@ -87,9 +88,7 @@ function sidecarPath(directory: string, shortId: string): string {
 export function writeSidecar(directory: string, sidecar: ExecutionSidecar): void {
   const path = sidecarPath(directory, shortIdOf(sidecar));
   mkdirSync(join(directory, "cli"), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(sidecar, null, 2)}\n`);
-  renameSync(temp, path);
+  writeFileWhole(path, `${JSON.stringify(sidecar, null, 2)}\n`);
 }
 
 export function readSidecar(directory: string, summary: ExecutionSummary): ExecutionSidecar | undefined {

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { expectPositionals, parseCommand, stringOption } from "../args.js";
 import { COMMAND_HELP } from "../help.js";
@@ -6,6 +6,7 @@ import type { Output } from "../output.js";
 import { executionJson } from "../show-execution.js";
 import { openService, resolveExecution, shortIdOf, storeDirectory } from "../store.js";
 import { UsageError } from "../usage-error.js";
+import { writeFileWhole } from "../write-whole.js";
 
 /**
  * `cairn export <id> [--out FILE]`: the execution's history file — the JSON of
@@ -39,9 +40,7 @@ export async function exportCommand(argv: readonly string[], out: Output): Promi
     return 0;
   }
   // Written whole or not at all: a fixture half-written by an interrupted export would fail replay tests confusingly.
-  const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, target);
+  writeFileWhole(target, text);
   out.error(`exported execution ${shortIdOf(summary)} (${summary.status}, ${operations.length} operations, ${events.length} events) to ${target}`);
   return 0;
 }

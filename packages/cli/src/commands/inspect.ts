@@ -1,4 +1,4 @@
-import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { expectPositionals, flag, parseCommand, stringOption } from "../args.js";
 import { COMMAND_HELP } from "../help.js";
@@ -9,6 +9,7 @@ import { uiAssets } from "../ui/assets.js";
 import { fileUiDataSource } from "../ui/data-source.js";
 import { exportHtml } from "../ui/html-export.js";
 import { UsageError } from "../usage-error.js";
+import { writeFileWhole } from "../write-whole.js";
 
 export async function inspectCommand(argv: readonly string[], out: Output): Promise<number> {
   const parsed = parseCommand("inspect", argv, {
@@ -32,9 +33,7 @@ export async function inspectCommand(argv: readonly string[], out: Output): Prom
     const view = await fileUiDataSource(directory).getExecution(summary.executionArn, { fullHistory: true });
     if (view === undefined) throw new UsageError(`Execution ${shortIdOf(summary)} disappeared from ${directory} while it was read.`, "inspect");
     // Written whole or not at all, like export: a half-written page would show a broken view.
-    const temp = `${htmlTarget}.${process.pid}.tmp`;
-    writeFileSync(temp, exportHtml(view, uiAssets()));
-    renameSync(temp, htmlTarget);
+    writeFileWhole(htmlTarget, exportHtml(view, uiAssets()));
     const operations = view.operations.filter((op) => op.Type !== "EXECUTION").length;
     out.line(`wrote execution ${shortIdOf(summary)} (${summary.status}, ${operations} operations) to ${htmlTarget}`);
     return 0;
