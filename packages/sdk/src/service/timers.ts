@@ -13,14 +13,15 @@ import { errorOf, operationEvent, waitDurationSeconds } from "./history-events.j
 export function nextTimerOf(record: ExecutionRecord): Date | undefined {
   if (record.summary.status !== "RUNNING") return undefined;
   const earliest = earliestTimerOf(record);
-  return earliest === undefined || earliest === Infinity ? undefined : new Date(earliest);
+  return earliest === Infinity ? undefined : new Date(earliest);
 }
 
 /**
- * The time (epoch ms) of the record's earliest pending timer, Infinity when it has none, undefined
- * when one has no valid time; it becomes the record's timersNotBefore. O(number of pending timers).
+ * The time (epoch ms) of the record's earliest pending timer with a valid time, Infinity when
+ * there is none. Sets the record's timersNotBefore to it, or to undefined (unknown) when a timer
+ * has no valid time. O(number of pending timers).
  */
-function earliestTimerOf(record: ExecutionRecord): number | undefined {
+function earliestTimerOf(record: ExecutionRecord): number {
   let earliest = Infinity;
   let valid = true;
   for (const id of record.timers) {
@@ -30,7 +31,7 @@ function earliestTimerOf(record: ExecutionRecord): number | undefined {
     else if (at < earliest) earliest = at;
   }
   record.timersNotBefore = valid ? earliest : undefined;
-  return valid ? earliest : undefined;
+  return earliest;
 }
 
 /**
