@@ -1,3 +1,4 @@
+import type { CheckpointedOperation } from "../engine/checkpointed-operations.js";
 import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
@@ -5,40 +6,64 @@ import type { ContextImpl } from "./durable-context-impl.js";
 import { operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, quotedName } from "./payloads.js";
 
-export async function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
+/**
+ * ctx.wait. Not an async function: a replayed wait still open (every open map item that waits is
+ * one) hands back the engine's own promise for its end, without two async frames and the promises
+ * between them kept alive until the invocation suspends. Throws synchronously on a bad duration
+ * (the caller turns that into a rejection before anything is written).
+ */
+export function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
   const engine = ctx.engine;
   // Validate before the id is taken and before anything is written.
   const seconds = wholeSeconds(duration, `wait${quotedName(name)} duration`);
   const id = ctx.nextId();
   const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
   if (engine.ended) return never();
-  if (engine.plugins) {
-    const identity = { id, name, type: OperationType.WAIT, subType: OperationSubType.WAIT, parentId: ctx.operationId };
-    if (existing) await operationReplayed(engine, identity, existing);
-    else if (!ctx.closed) {
-      const started = waitStart(ctx, id, name, seconds);
-      await operationStarted(engine, identity);
-      await started;
-      return waitEnd(ctx, id, name);
-    }
+  if (engine.plugins) return waitWithPlugins(ctx, id, name, seconds, existing);
+  if (existing) {
+    if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return Promise.resolve();
+    if (existing.Status === OperationStatus.STARTED) return waitEnd(ctx, id);
+    return Promise.reject(new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`));
+  }
+  if (ctx.closed) return never();
+  return waitStart(ctx, id, name, seconds).then(() => waitEnd(ctx, id));
+}
+
+/** ctx.wait with instrumentation plugins: they hear of its start (or replay) and its end. */
+async function waitWithPlugins(
+  ctx: ContextImpl,
+  id: string,
+  name: string | undefined,
+  seconds: number,
+  existing: CheckpointedOperation | undefined,
+): Promise<void> {
+  const engine = ctx.engine;
+  const identity = { id, name, type: OperationType.WAIT, subType: OperationSubType.WAIT, parentId: ctx.operationId };
+  if (existing) await operationReplayed(engine, identity, existing);
+  else if (!ctx.closed) {
+    const started = waitStart(ctx, id, name, seconds);
+    await operationStarted(engine, identity);
+    await started;
+    await waitEnd(ctx, id);
+    return operationEnded(engine, identity);
   }
   if (existing) {
     if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return;
-    if (existing.Status === OperationStatus.STARTED) return waitEnd(ctx, id, name);
+    if (existing.Status === OperationStatus.STARTED) {
+      await waitEnd(ctx, id);
+      return operationEnded(engine, identity);
+    }
     throw new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`);
   }
-  if (ctx.closed) return never();
-  await waitStart(ctx, id, name, seconds);
-  return waitEnd(ctx, id, name);
+  return never();
 }
 
 /** Until the service ends the wait: in this invocation if a step body keeps it alive, else in a later one. */
-async function waitEnd(ctx: ContextImpl, id: string, name: string | undefined): Promise<void> {
-  await ctx.engine.block(id);
-  if (ctx.engine.plugins) {
-    await operationEnded(ctx.engine, { id, name, type: OperationType.WAIT, subType: OperationSubType.WAIT, parentId: ctx.operationId });
-  }
+function waitEnd(ctx: ContextImpl, id: string): Promise<void> {
+  return ctx.engine.block(id).then(nothing);
 }
+
+const nothing = (): void => undefined;
 
 function waitStart(ctx: ContextImpl, id: string, name: string | undefined, seconds: number): Promise<void> {
   return ctx.checkpoint({
