@@ -20,11 +20,7 @@ export function runWait(ctx: ContextImpl, name: string | undefined, duration: Du
   const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
   if (engine.ended) return never();
   if (engine.plugins) return waitWithPlugins(ctx, id, name, seconds, existing);
-  if (existing) {
-    if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return Promise.resolve();
-    if (existing.Status === OperationStatus.STARTED) return waitEnd(ctx, id);
-    return Promise.reject(new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`));
-  }
+  if (existing) return replayedWaitIsOpen(existing, id, name) ? waitEnd(ctx, id) : Promise.resolve();
   if (ctx.closed) return never();
   return waitStart(ctx, id, name, seconds).then(() => waitEnd(ctx, id));
 }
@@ -39,23 +35,24 @@ async function waitWithPlugins(
 ): Promise<void> {
   const engine = ctx.engine;
   const identity = { id, name, type: OperationType.WAIT, subType: OperationSubType.WAIT, parentId: ctx.operationId };
-  if (existing) await operationReplayed(engine, identity, existing);
-  else if (!ctx.closed) {
+  if (existing) {
+    await operationReplayed(engine, identity, existing);
+    if (!replayedWaitIsOpen(existing, id, name)) return;
+  } else {
+    if (ctx.closed) return never();
     const started = waitStart(ctx, id, name, seconds);
     await operationStarted(engine, identity);
     await started;
-    await waitEnd(ctx, id);
-    return operationEnded(engine, identity);
   }
-  if (existing) {
-    if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return;
-    if (existing.Status === OperationStatus.STARTED) {
-      await waitEnd(ctx, id);
-      return operationEnded(engine, identity);
-    }
-    throw new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`);
-  }
-  return never();
+  await waitEnd(ctx, id);
+  return operationEnded(engine, identity);
+}
+
+/** Whether a checkpointed wait has yet to end (false when it ended); throws on a state a wait never has. */
+function replayedWaitIsOpen(existing: CheckpointedOperation, id: string, name: string | undefined): boolean {
+  if (existing.Status === OperationStatus.SUCCEEDED || existing.Status === OperationStatus.CANCELLED) return false;
+  if (existing.Status === OperationStatus.STARTED) return true;
+  throw new Error(`${describeOperation("wait", id, name)} is in unexpected state ${existing.Status}.`);
 }
 
 /** Until the service ends the wait: in this invocation if a step body keeps it alive, else in a later one. */

@@ -46,9 +46,11 @@ function earliestTimerOf(record: ExecutionRecord): number {
 export function timerCandidates(record: ExecutionRecord, now: Date, changed: readonly string[] = []): string[] {
   const bound = record.timersNotBefore;
   if (bound !== undefined && bound > now.getTime()) {
-    const pending = changed.filter((id) => record.timers.has(id));
+    const pending: string[] = [];
+    const fresh: string[] = [];
+    for (const id of changed) (record.timers.has(id) ? pending : fresh).push(id);
     // Two of them with a timer already would need their order in `timers`: look at them all.
-    if (pending.length <= 1) return pending.length === 0 ? [...changed] : [...pending, ...changed.filter((id) => id !== pending[0])];
+    if (pending.length <= 1) return [...pending, ...fresh];
   }
   earliestTimerOf(record);
   const ids = new Set(record.timers);
