@@ -128,7 +128,10 @@ export class CheckpointService implements DurableExecutionService {
     if (params.input !== undefined && typeof params.input !== "string") {
       throw new InvalidRequestError("startExecution input must be a serialized (JSON) string.");
     }
-    const existingId = await this.store.findByName(executionName);
+    // A name drawn here (no name, no id given) is a fresh ULID nobody can hold yet: no lookup.
+    // create() still claims it exclusively, so even a collision could not take another's name.
+    const freshName = params.executionName === undefined && params.executionId === undefined;
+    const existingId = freshName ? undefined : await this.store.findByName(executionName);
     const ownerId =
       existingId ??
       (await this.store.create(

@@ -62,6 +62,36 @@ export function describeStoreBehaviour(storeName: string, makeHarness: () => Pro
       await expect(service.startExecution({ executionName: "a/b" })).rejects.toThrow(InvalidRequestError);
     });
 
+    it("looks a name up only when one was given, and create alone keeps a taken name its owner's", async () => {
+      const { harness, clock } = await setup();
+      let lookups = 0;
+      let lookupsMiss = false;
+      // The store as the service sees it, with findByName counted (and, later, made to miss).
+      const counted = new Proxy(harness.store, {
+        get(target, key) {
+          if (key === "findByName") {
+            return async (name: string) => {
+              lookups++;
+              return lookupsMiss ? undefined : target.findByName(name);
+            };
+          }
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const service = new CheckpointService({ store: counted, clock });
+      await service.startExecution({ input: "{}" });
+      expect(lookups).toBe(0);
+      const owner = await service.startExecution({ executionName: "taken", input: '"a"' });
+      expect(lookups).toBe(1);
+      // A lookup that misses (as for a fresh name, which skips it) leaves the claim to create.
+      lookupsMiss = true;
+      expect((await service.startExecution({ executionName: "taken", input: '"a"' })).executionArn).toBe(owner.executionArn);
+      await expect(service.startExecution({ executionName: "taken", input: '"b"' })).rejects.toThrow(ExecutionAlreadyExistsError);
+      expect((await service.getExecution(owner.executionArn)).input).toBe('"a"');
+      expect(await service.listExecutions()).toHaveLength(2);
+    });
+
     it("reports unknown executions", async () => {
       const { service } = await setup();
       const { executionArn } = await service.startExecution({ executionName: "x" });
