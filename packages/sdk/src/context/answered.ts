@@ -11,3 +11,15 @@ export class Answered<T> {
     readonly promise: Promise<T>,
   ) {}
 }
+
+/**
+ * The promise of an operation that cannot reject (a replayed wait still open: the engine's promise
+ * for its end). ContextImpl follows it as any other, but hands it out without a rejection handler
+ * of its own (see quietDurable).
+ */
+export class Quiet<T> {
+  constructor(
+    /** Settles only by fulfilling, if ever. */
+    readonly promise: Promise<T>,
+  ) {}
+}

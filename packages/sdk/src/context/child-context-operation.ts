@@ -81,12 +81,85 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
       ? await childInPlugins(spec, identity, child, { isReplay: existing !== undefined, isReplayingChildren: child.replaying })
       : await runInScope(child, spec.fn, child);
   } catch (error) {
-    if (engine.ended || child.closed) return never();
-    const errorObject = toErrorObject(error);
-    if (!rebuilding) await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
-    if (identity && !rebuilding) await operationEnded(engine, identity, error);
-    return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
+    return await childThrew(spec, child, error, rebuilding, identity);
   }
+  return await childReturned(spec, child, value, rebuilding, identity);
+}
+
+/** Where a child started by runChildInto reports how it ended. */
+export interface ChildSink<T> {
+  /** The child ended with `outcome`. */
+  ended(outcome: ChildOutcome<T>): void;
+  /** Checkpointing its end failed. */
+  broke(error: unknown): void;
+}
+
+/**
+ * executeChild for a caller that keeps thousands of children open at once (a map's items, each
+ * waiting): the outcome goes to `sink` once the child ends, later (never before this returns), and
+ * never if it cannot end. A child whose function runs keeps no frame of its own or of its
+ * caller's while it waits: only its function's promise and the reaction that finishes it.
+ */
+export function runChildInto<T>(spec: ChildSpec<T>, sink: ChildSink<T>): void {
+  const { owner, id, name, subType, existing } = spec;
+  // Finished, failed, rebuilt or instrumented children take executeChild's path, which ends
+  // without waiting on anything of the handler's.
+  if (owner.engine.plugins || existing?.Status === OperationStatus.SUCCEEDED || existing?.Status === OperationStatus.FAILED) {
+    reportTo(sink, executeChild(spec));
+    return;
+  }
+  if (owner.closed) return;
+  const child = owner.child(id, spec.abort, false, name);
+  if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
+  let running: Promise<T>;
+  try {
+    // What `await` makes of the function's result, a synchronous throw included.
+    running = Promise.resolve(runInScope(child, spec.fn, child));
+  } catch (error) {
+    running = Promise.reject(error);
+  }
+  // One reaction waits on the function; what finishes the child is made only once it has ended.
+  running.then(
+    (value) => reportTo(sink, childReturned(spec, child, value, false, undefined)),
+    (error: unknown) => reportTo(sink, childThrew(spec, child, error, false, undefined)),
+  );
+}
+
+/** Tells `sink` how `ending` settles. */
+export function reportTo<O>(sink: { ended(outcome: O): void; broke(error: unknown): void }, ending: Promise<O>): void {
+  ending.then(
+    (outcome) => sink.ended(outcome),
+    (error: unknown) => sink.broke(error),
+  );
+}
+
+/** The end of a child whose function threw `error`: FAIL checkpointed (unless rebuilding). */
+async function childThrew<T>(
+  spec: ChildSpec<T>,
+  child: ContextImpl,
+  error: unknown,
+  rebuilding: boolean,
+  identity: OperationIdentityInfo | undefined,
+): Promise<ChildOutcome<T>> {
+  const { owner, id, name, subType } = spec;
+  const engine = owner.engine;
+  if (engine.ended || child.closed) return never();
+  const errorObject = toErrorObject(error);
+  if (!rebuilding) await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
+  if (identity && !rebuilding) await operationEnded(engine, identity, error);
+  return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
+}
+
+/** The end of a child whose function returned `value`: its result checkpointed (unless rebuilding). */
+async function childReturned<T>(
+  spec: ChildSpec<T>,
+  child: ContextImpl,
+  value: T,
+  rebuilding: boolean,
+  identity: OperationIdentityInfo | undefined,
+): Promise<ChildOutcome<T>> {
+  const { owner, id, name, subType } = spec;
+  const engine = owner.engine;
   if (engine.ended || child.closed) return never();
   if (rebuilding) return { status: "SUCCEEDED", value };
 

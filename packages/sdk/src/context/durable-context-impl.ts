@@ -15,7 +15,7 @@ import type {
 import type { ChildConfig, ChildFunc } from "../types/child.js";
 import type { DurableContext, LambdaContextLike, SerdesConfig } from "../types/context.js";
 import type { Duration } from "../types/duration.js";
-import { DurablePromise } from "../types/durable-promise.js";
+import { DurablePromise, quietDurable } from "../types/durable-promise.js";
 import type { DurableContextLogger, LoggerConfig } from "../types/logger.js";
 import type { RetryStrategy, StepConfig, StepFunc } from "../types/step.js";
 import { runBatch, type BatchUnit } from "./batch/batch-operation.js";
@@ -30,7 +30,7 @@ import { misusedContext, type Scope } from "./active-scope.js";
 import { childOperationId } from "./operation-ids.js";
 import { quotedName } from "./payloads.js";
 import { startStep } from "./step-operation.js";
-import { Answered } from "./answered.js";
+import { Answered, Quiet } from "./answered.js";
 import { runWait } from "./wait-operation.js";
 import { runCreateCallback } from "./callback-operation.js";
 import { runWaitForCallback } from "./wait-for-callback-operation.js";
@@ -345,8 +345,8 @@ export class ContextImpl implements DurableContext, Scope {
    * Runs an operation; validation errors reject its promise (nothing was written). Called on the
    * wrong context (see active-scope.ts), it fails the execution and starts nothing.
    */
-  #operation<T>(kind: string, nameArgument: unknown, start: () => Promise<T>): DurablePromise<T> {
-    let promise: Promise<T>;
+  #operation<T>(kind: string, nameArgument: unknown, start: () => Promise<T> | Quiet<T>): DurablePromise<T> {
+    let promise: Promise<T> | Quiet<T>;
     try {
       promise = this.engine.ended || this.misused(kind, nameArgument) ? never() : start();
     } catch (error) {
@@ -355,9 +355,17 @@ export class ContextImpl implements DurableContext, Scope {
     return this.#durable(kind, nameArgument, promise);
   }
 
-  /** The operation's promise as the handler gets it, followed until awaited unless it answered already. */
-  #durable<T>(kind: string, nameArgument: unknown, started: Promise<T> | Answered<T>): DurablePromise<T> {
-    if (started instanceof Answered) return new DurablePromise(started.promise);
+  /**
+   * The operation's promise as the handler gets it, followed until awaited unless it answered
+   * already; one that cannot reject gets no rejection handler (see quietDurable).
+   */
+  #durable<T>(kind: string, nameArgument: unknown, started: Promise<T> | Answered<T> | Quiet<T>): DurablePromise<T> {
+    if (started instanceof Answered) return quietDurable(started.promise);
+    if (started instanceof Quiet) {
+      const durable = quietDurable(started.promise);
+      this.unawaited?.track(kind, nameArgument, durable, started.promise);
+      return durable;
+    }
     const durable = new DurablePromise(started);
     this.unawaited?.track(kind, nameArgument, durable, started);
     return durable;

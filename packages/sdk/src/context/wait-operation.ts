@@ -2,6 +2,7 @@ import type { CheckpointedOperation } from "../engine/checkpointed-operations.js
 import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType } from "../protocol/wire.js";
 import { wholeSeconds, type Duration } from "../types/duration.js";
+import { Quiet } from "./answered.js";
 import type { ContextImpl } from "./durable-context-impl.js";
 import { operationEnded, operationReplayed, operationStarted } from "./operation-hooks.js";
 import { describeOperation, quotedName } from "./payloads.js";
@@ -9,10 +10,10 @@ import { describeOperation, quotedName } from "./payloads.js";
 /**
  * ctx.wait. Not an async function: a replayed wait still open (every open map item that waits is
  * one) hands back the engine's own promise for its end, without two async frames and the promises
- * between them kept alive until the invocation suspends. Throws synchronously on a bad duration
+ * between them kept alive until the invocation suspends; as Quiet, since it cannot reject. Throws synchronously on a bad duration
  * (the caller turns that into a rejection before anything is written).
  */
-export function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> {
+export function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> | Quiet<void> {
   const engine = ctx.engine;
   // Validate before the id is taken and before anything is written.
   const seconds = wholeSeconds(duration, `wait${quotedName(name)} duration`);
@@ -20,7 +21,7 @@ export function runWait(ctx: ContextImpl, name: string | undefined, duration: Du
   const existing = engine.replayCheck({ id, type: OperationType.WAIT, subType: OperationSubType.WAIT, name });
   if (engine.ended) return never();
   if (engine.plugins) return waitWithPlugins(ctx, id, name, seconds, existing);
-  if (existing) return replayedWaitIsOpen(existing, id, name) ? waitEnd(ctx, id) : Promise.resolve();
+  if (existing) return replayedWaitIsOpen(existing, id, name) ? new Quiet(waitEnd(ctx, id)) : Promise.resolve();
   if (ctx.closed) return never();
   return waitStart(ctx, id, name, seconds).then(() => waitEnd(ctx, id));
 }
@@ -57,10 +58,8 @@ function replayedWaitIsOpen(existing: CheckpointedOperation, id: string, name: s
 
 /** Until the service ends the wait: in this invocation if a step body keeps it alive, else in a later one. */
 function waitEnd(ctx: ContextImpl, id: string): Promise<void> {
-  return ctx.engine.block(id).then(nothing);
+  return ctx.engine.blockUntilMoved(id);
 }
-
-const nothing = (): void => undefined;
 
 function waitStart(ctx: ContextImpl, id: string, name: string | undefined, seconds: number): Promise<void> {
   return ctx.checkpoint({

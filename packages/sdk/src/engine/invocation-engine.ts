@@ -325,6 +325,15 @@ export class InvocationEngine {
     this.suspension.blocked();
     return this.#waits.waitFor(id, current);
   }
+
+  /** As block(id), settling with nothing once the operation moved on: a wait's end. */
+  blockUntilMoved(id: string): Promise<void> {
+    if (this.ended) return never();
+    const current = this.operations.get(id);
+    if (current && movedOn(current)) return Promise.resolve();
+    this.suspension.blocked();
+    return this.#waits.waitForEnd(id, current);
+  }
 }
 
 /**

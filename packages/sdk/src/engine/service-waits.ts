@@ -14,6 +14,10 @@ export const realServiceClock: ServiceClock = {
   sleepUntil: (until, signal) => sleepMs(until.getTime() - Date.now(), signal),
 };
 
+function endAtOf(current: CheckpointedOperation | undefined): number | undefined {
+  return current ? endTimeOf(current)?.getTime() : undefined;
+}
+
 /** Statuses after which an operation the handler waits on can move on. READY: a retry is due. */
 const MOVED_ON = new Set<string>(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "STOPPED", "READY"]);
 
@@ -25,9 +29,11 @@ const BACKOFF_STEP_MS = 1000;
 const BACKOFF_CEILING_MS = 10_000;
 
 interface Waiter {
-  wake: (op: CheckpointedOperation) => void;
+  wake: (op: CheckpointedOperation | undefined) => void;
   /** When the service moves it on by itself, if known (a wait's end, a retry's time). */
   endAt: number | undefined;
+  /** Woken with nothing rather than the operation (see waitForEnd). */
+  bare?: true;
 }
 
 export interface ServiceWaitsOptions {
@@ -63,14 +69,28 @@ export class ServiceWaits {
    */
   waitFor(id: string, current: CheckpointedOperation | undefined): Promise<CheckpointedOperation> {
     return new Promise<CheckpointedOperation>((resolve) => {
-      const waiter: Waiter = { wake: resolve, endAt: current ? endTimeOf(current)?.getTime() : undefined };
-      const list = this.#waiters.get(id);
-      // A new list as a literal: room for its one waiter, where a push onto [] makes room for 16
-      // (every open map item waiting on a wait holds one to the invocation's end).
-      if (list) list.push(waiter);
-      else this.#waiters.set(id, [waiter]);
-      this.#schedule();
+      this.#add(id, { wake: resolve as Waiter["wake"], endAt: endAtOf(current) });
     });
+  }
+
+  /**
+   * As waitFor, resolving with nothing: a wait's end, which the handler gets as `undefined`. Every
+   * open map item that waits holds this promise to the invocation's end, so no promise in between
+   * drops the operation.
+   */
+  waitForEnd(id: string, current: CheckpointedOperation | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#add(id, { wake: resolve as Waiter["wake"], endAt: endAtOf(current), bare: true });
+    });
+  }
+
+  #add(id: string, waiter: Waiter): void {
+    const list = this.#waiters.get(id);
+    // A new list as a literal: room for its one waiter, where a push onto [] makes room for 16
+    // (every open map item waiting on a wait holds one to the invocation's end).
+    if (list) list.push(waiter);
+    else this.#waiters.set(id, [waiter]);
+    this.#schedule();
   }
 
   /** Operations a checkpoint response reported: wakes their waiters if they moved on. */
@@ -84,7 +104,7 @@ export class ServiceWaits {
       this.#idlePolls = 0;
       for (const waiter of list) {
         this.options.onWake();
-        waiter.wake(op);
+        waiter.wake(waiter.bare ? undefined : op);
       }
     }
     if (!this.#polling) this.#schedule();

@@ -20,6 +20,24 @@ function used(promise: object): void {
   listener();
 }
 
+/** Set while quietDurable makes a DurablePromise (the constructor then adds no rejection handler). */
+let quiet = false;
+
+/**
+ * A DurablePromise of `promise`, which cannot reject (an operation answered from its checkpoint, a
+ * wait's end): made without the rejection handler every other one gets, which a map of waiting
+ * items would otherwise hold (a promise and a reaction) for each of them until the invocation
+ * ends. Internal to the engine.
+ */
+export function quietDurable<T>(promise: Promise<T>): DurablePromise<T> {
+  quiet = true;
+  try {
+    return new DurablePromise(promise);
+  } finally {
+    quiet = false;
+  }
+}
+
 /**
  * The promise a durable operation returns. The operation starts when it is called (its id is
  * fixed then), not when it is awaited. An operation whose promise is never awaited does not raise
@@ -59,7 +77,7 @@ export class DurablePromise<T> implements Promise<T> {
     const promise = executor instanceof Promise ? (executor as Promise<T>) : Promise.resolve(executor);
     this.#source = promise;
     // Mark as handled: a durable failure is recorded, so an un-awaited one must not crash the process.
-    promise.catch(ignore);
+    if (!quiet) promise.catch(ignore);
   }
 
   /** The promise to chain on, running the executor the first time. */

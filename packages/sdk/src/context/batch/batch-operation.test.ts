@@ -213,6 +213,66 @@ describe("map and parallel", () => {
     expect(run.result).toEqual({ isChild: true, chain: ["ChildContextError", "ChildContextError", "StepError", "SyntaxError"], status: BatchItemStatus.FAILED });
   });
 
+  it("runs item functions that are not async: a synchronous throw fails that item only, a plain value is its result", async () => {
+    const items = [1, 2, 3];
+    const run = await runLocal(async (_e, ctx) => {
+      const mapped = await ctx.map(
+        "plain",
+        items,
+        (_c, n) => {
+          if (n === 2) throw new RangeError(`no ${n}`);
+          // A handler written in JavaScript may return a plain value.
+          return (n === 1 ? Promise.resolve(n * 10) : n * 10) as Promise<number>;
+        },
+        { completionConfig: { toleratedFailureCount: 1 } },
+      );
+      await ctx.wait({ seconds: 1 });
+      return snapshot(mapped);
+    });
+    expect(run.invocations.length).toBeGreaterThan(1);
+    expect(run.result).toEqual({
+      reason: "ALL_COMPLETED",
+      status: "FAILED",
+      counts: [2, 1, 0, 3],
+      items: [
+        { index: 0, status: BatchItemStatus.SUCCEEDED, result: 10, error: undefined },
+        { index: 1, status: BatchItemStatus.FAILED, result: undefined, error: ["ChildContextError", "no 2", "RangeError"] },
+        { index: 2, status: BatchItemStatus.SUCCEEDED, result: 30, error: undefined },
+      ],
+    });
+    // Each item's context ended as it ran: the throw checkpointed a FAIL, the values a SUCCEED.
+    const lines = eventLines(run.history).filter((l) => l.includes("Context"));
+    expect(lines.filter((l) => l.startsWith("ContextSucceeded")).length).toBe(3);
+    expect(lines.filter((l) => l.startsWith("ContextFailed")).length).toBe(1);
+  });
+
+  it("wakes items whose replayed waits end while another item's step runs, each with nothing", async () => {
+    const ended: unknown[] = [];
+    let waitsOver!: () => void;
+    const over = new Promise<void>((resolve) => (waitsOver = resolve));
+    const run = await runLocal(async (_e, ctx) => {
+      const result = await ctx.map("mixed", [0, 1, 2, 3], async (c, n) => {
+        if (n === 0) {
+          // Suspends the first invocation; in the next, its step runs until the other items' waits end.
+          await c.wait({ seconds: 1 });
+          return c.step("long", async () => {
+            await over;
+            return "stepped";
+          });
+        }
+        const value = await c.wait({ seconds: 2 + n });
+        ended.push(value);
+        if (ended.length === 3) waitsOver();
+        return `waited ${n}`;
+      });
+      return result.getResults();
+    });
+    expect(run.result).toEqual(["stepped", "waited 1", "waited 2", "waited 3"]);
+    // The second invocation replayed the three waits still open and saw them end, each with undefined.
+    expect(run.invocations).toHaveLength(2);
+    expect(ended).toEqual([undefined, undefined, undefined]);
+  });
+
   it("applies custom serdes to the whole result and to each item", async () => {
     const run = await runLocal(async (_e, ctx) => {
       const result = await ctx.map("up", ["x", "y"], async (_c, s) => s.toUpperCase(), {

@@ -6,7 +6,17 @@ import type { DurableContext } from "../../types/context.js";
 import type { Serdes } from "../../types/serdes.js";
 import { operationEnded, operationReplayed, operationStarted } from "../operation-hooks.js";
 import { toErrorObject } from "../../errors/error-object.js";
-import { childError, contextUpdate, executeChild, executeVirtualChild, storedChildOutcome, type ChildSpec } from "../child-context-operation.js";
+import {
+  childError,
+  contextUpdate,
+  executeChild,
+  executeVirtualChild,
+  reportTo,
+  runChildInto,
+  storedChildOutcome,
+  type ChildSink,
+  type ChildSpec,
+} from "../child-context-operation.js";
 import type { CheckpointedOperation } from "../../engine/checkpointed-operations.js";
 import type { ContextImpl } from "../durable-context-impl.js";
 import { LazyAbort } from "../lazy-abort.js";
@@ -19,7 +29,7 @@ import { decodeSummary, encodeSummary } from "./batch-summary.js";
 import { restoreBatchResult } from "./restore-batch-result.js";
 import { validateBatchConfig } from "./completion.js";
 import { ItemDeadlines, isTimeoutError } from "./item-deadlines.js";
-import { STATUS_OF, resultOf, schedule, type UnitOutcome, type UnitResults } from "./scheduler.js";
+import { STATUS_OF, resultOf, schedule, type UnitOutcome, type UnitReport, type UnitResults } from "./scheduler.js";
 
 /** A unit as the batch calls it, and its checkpoint (none for a flat unit). */
 interface CheckedItem<U> {
@@ -71,6 +81,34 @@ function runUnderDeadline<U>(deadlines: ItemDeadlines, spec: ChildSpec<U>, index
     abort: spec.abort,
     execute: (owner) => executeChild({ ...spec, owner }),
   });
+}
+
+/**
+ * Tells the scheduler how one started unit ended. One object per unit, its methods shared: a map
+ * of waiting items holds no closure, frame or promise of its own for each of them.
+ */
+class UnitEnd<U> implements ChildSink<U> {
+  constructor(
+    private readonly index: number,
+    private readonly itemExisting: CheckpointedOperation | undefined,
+    private readonly live: Map<number, LazyAbort>,
+    private readonly report: UnitReport<U>,
+  ) {}
+
+  ended(outcome: UnitOutcome<U>): void {
+    this.live.delete(this.index);
+    // A timeout recorded by an earlier run stays one, even if the config no longer sets itemTimeout.
+    if (outcome.status === "FAILED" && isTimeoutError(this.itemExisting?.ContextDetails?.Error)) {
+      this.report.ended(this.index, { status: "TIMED_OUT", error: outcome.error });
+    } else {
+      this.report.ended(this.index, outcome);
+    }
+  }
+
+  broke(error: unknown): void {
+    this.live.delete(this.index);
+    this.report.broke(this.index, error);
+  }
 }
 
 /**
@@ -130,31 +168,37 @@ export async function runBatch<U, R = U>(
     return { unit, itemId, itemExisting };
   };
 
-  const runItem = async (index: number, checked: CheckedItem<U> = checkItem(index)): Promise<UnitOutcome<U>> => {
-    const { unit, itemId, itemExisting } = checked;
-    if (engine.ended) return never();
-    const ranBefore = flat ? engine.operations.has(childOperationId(itemId, 1)) : itemExisting !== undefined;
-    // Near the timeout no new item starts; the next invocation starts it (and replays the rest).
-    if (!ranBefore && engine.timeBudget?.exhausted()) return engine.block();
-    const abort = new LazyAbort();
-    if (ctx.abort.aborted) abort.abort("the enclosing context is no longer needed");
-    live.set(index, abort);
+  /** Starts unit `index` and tells `report` how it ends (see ScheduleSpec.run). */
+  const runItem = (index: number, report: UnitReport<U>, checked?: CheckedItem<U>): void => {
+    let spec: ChildSpec<U>;
+    let end: UnitEnd<U>;
     try {
-      const spec = { owner: batchContext, id: itemId, name: unit.name, subType: itemSubType, fn: unit.run, serdes: itemSerdes, abort, existing: itemExisting };
-      const outcome = flat
-        ? await executeVirtualChild(spec)
-        : deadlines
-          ? await runUnderDeadline(deadlines, spec, index, `${label} ${UNIT_NOUN[kind]} ${index}`)
-          : await executeChild(spec);
-      // A timeout recorded by an earlier run stays one, even if the config no longer sets itemTimeout.
-      if (outcome.status === "FAILED" && isTimeoutError(itemExisting?.ContextDetails?.Error)) {
-        return { status: "TIMED_OUT", error: outcome.error };
+      const { unit, itemId, itemExisting } = checked ?? checkItem(index);
+      if (engine.ended) return;
+      const ranBefore = flat ? engine.operations.has(childOperationId(itemId, 1)) : itemExisting !== undefined;
+      // Near the timeout no new item starts; the next invocation starts it (and replays the rest).
+      if (!ranBefore && engine.timeBudget?.exhausted()) {
+        void engine.block();
+        return;
       }
-      return outcome;
-    } finally {
-      live.delete(index);
+      const abort = new LazyAbort();
+      if (ctx.abort.aborted) abort.abort("the enclosing context is no longer needed");
+      live.set(index, abort);
+      end = new UnitEnd(index, itemExisting, live, report);
+      spec = { owner: batchContext, id: itemId, name: unit.name, subType: itemSubType, fn: unit.run, serdes: itemSerdes, abort, existing: itemExisting };
+    } catch (error) {
+      // Reported later, as the scheduler expects.
+      Promise.reject(error).catch((reason: unknown) => report.broke(index, reason));
+      return;
     }
+    if (flat) reportTo(end, executeVirtualChild(spec));
+    else if (deadlines) reportTo(end, runUnderDeadline(deadlines, spec, index, `${label} ${UNIT_NOUN[kind]} ${index}`));
+    else runChildInto(spec, end);
   };
+
+  /** runItem for one unit at a time (a rebuild): its outcome as a promise. */
+  const runItemNow = (index: number, checked: CheckedItem<U>): Promise<UnitOutcome<U>> =>
+    new Promise((resolve, reject) => runItem(index, { ended: (_, outcome) => resolve(outcome), broke: (_, error) => reject(error) }, checked));
 
   try {
     if (existing?.Status === OperationStatus.SUCCEEDED) {
@@ -245,7 +289,7 @@ export async function runBatch<U, R = U>(
         flat || deadlines || engine.ended
           ? undefined
           : storedChildOutcome({ owner: batchContext, id: checked.itemId, name: checked.unit.name, serdes: itemSerdes, existing: checked.itemExisting });
-      const outcome: UnitOutcome<U> = stored ?? (await runItem(index, checked));
+      const outcome: UnitOutcome<U> = stored ?? (await runItemNow(index, checked));
       // The item reports how it ended now, as in the first run (which the summary recorded).
       statuses[index] = STATUS_OF[outcome.status];
       results[index] = resultOf(outcome);

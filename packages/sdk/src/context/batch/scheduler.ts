@@ -11,7 +11,13 @@ export type UnitOutcome<T> = ChildOutcome<T> | { status: "TIMED_OUT"; error: Chi
 export interface ScheduleSpec<T> {
   /** Number of units. */
   count: number;
-  run: (index: number) => Promise<UnitOutcome<T>>;
+  /**
+   * Starts unit `index`; tells `report` how it ended, always later (never before it returns), at
+   * most once, and never when it cannot end (its context closed). It must not throw. A unit
+   * reports through a shared object rather than a promise, so a batch whose units wait does not
+   * hold a promise, a reaction and two closures for each of them.
+   */
+  run: (index: number, report: UnitReport<T>) => void;
   maxConcurrency?: number | undefined;
   completion?: CompletionConfig | undefined;
   /** Items a unit stands for (a chunk's size); 1 when absent. Completion counts items. */
@@ -22,6 +28,14 @@ export interface ScheduleSpec<T> {
   itemStatuses?: ((unitStatuses: readonly (BatchItemStatus | undefined)[]) => CompletionItemStatus[]) | undefined;
   /** FIFO order by key; every unit independent when absent. */
   chains?: PartitionChains | undefined;
+}
+
+/** Where units report how they ended (one object for the whole batch). */
+export interface UnitReport<T> {
+  /** Unit `index` ended with `outcome`. */
+  ended(index: number, outcome: UnitOutcome<T>): void;
+  /** Unit `index` failed outside its function (its end could not be checkpointed): it counts as FAILED. */
+  broke(index: number, error: unknown): void;
 }
 
 /**
@@ -106,6 +120,10 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
       if (reason) finish();
       else launch();
     };
+    const report: UnitReport<T> = {
+      ended: settle,
+      broke: (index, error) => settle(index, { status: "FAILED", error: asChildError(error) }),
+    };
     const decide = (): CompletionReason | undefined =>
       completionReason(spec.completion, {
         successCount,
@@ -124,10 +142,7 @@ export function schedule<T>(spec: ScheduleSpec<T>): Promise<Schedule<T>> {
         const index = nextUnit() as number;
         running++;
         statuses[index] = BatchItemStatus.STARTED;
-        spec.run(index).then(
-          (outcome) => settle(index, outcome),
-          (error: unknown) => settle(index, { status: "FAILED", error: asChildError(error) }),
-        );
+        spec.run(index, report);
       }
     };
     // A shouldComplete predicate is asked before anything starts too, as on AWS: it may decline
