@@ -58,8 +58,9 @@ export function storedChildOutcome<T>(spec: Pick<ChildSpec<T>, "owner" | "id" | 
 export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<T>> {
   const { owner, id, name, subType, existing } = spec;
   const engine = owner.engine;
-  // A map holds thousands of these frames at once, so nothing lives in them that only errors,
-  // plugins or a custom serdes read (the description, the serdes context, the plugin identity).
+  // Many of these frames may be open at once (a map's items take runChildInto instead), so
+  // nothing lives in them that only errors, plugins or a custom serdes read (the description,
+  // the serdes context, the plugin identity).
 
   if (existing?.Status === OperationStatus.FAILED) {
     return { status: "FAILED", error: childError(existing.ContextDetails?.Error, whatOf(spec)) };
@@ -75,15 +76,16 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   const identity = engine.plugins ? { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId } : undefined;
   if (identity && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
-  let value: T;
+  let ended: PromiseSettledResult<T>;
   try {
-    value = identity
+    const value = identity
       ? await childInPlugins(spec, identity, child, { isReplay: existing !== undefined, isReplayingChildren: child.replaying })
       : await runInScope(child, spec.fn, child);
-  } catch (error) {
-    return await childThrew(spec, child, error, rebuilding, identity);
+    ended = { status: "fulfilled", value };
+  } catch (reason) {
+    ended = { status: "rejected", reason };
   }
-  return await childReturned(spec, child, value, rebuilding, identity);
+  return await finishChild(spec, child, ended, rebuilding, identity);
 }
 
 /** Where a child started by runChildInto reports how it ended. */
@@ -120,8 +122,8 @@ export function runChildInto<T>(spec: ChildSpec<T>, sink: ChildSink<T>): void {
   }
   // One reaction waits on the function; what finishes the child is made only once it has ended.
   running.then(
-    (value) => reportTo(sink, childReturned(spec, child, value, false, undefined)),
-    (error: unknown) => reportTo(sink, childThrew(spec, child, error, false, undefined)),
+    (value) => reportTo(sink, finishChild(spec, child, { status: "fulfilled", value }, false, undefined)),
+    (reason: unknown) => reportTo(sink, finishChild(spec, child, { status: "rejected", reason }, false, undefined)),
   );
 }
 
@@ -133,34 +135,27 @@ export function reportTo<O>(sink: { ended(outcome: O): void; broke(error: unknow
   );
 }
 
-/** The end of a child whose function threw `error`: FAIL checkpointed (unless rebuilding). */
-async function childThrew<T>(
+/**
+ * The end of a child whose function returned or threw (`ended`): its result, or its error, is
+ * checkpointed (not when rebuilding, which writes nothing).
+ */
+async function finishChild<T>(
   spec: ChildSpec<T>,
   child: ContextImpl,
-  error: unknown,
+  ended: PromiseSettledResult<T>,
   rebuilding: boolean,
   identity: OperationIdentityInfo | undefined,
 ): Promise<ChildOutcome<T>> {
   const { owner, id, name, subType } = spec;
   const engine = owner.engine;
   if (engine.ended || child.closed) return never();
-  const errorObject = toErrorObject(error);
-  if (!rebuilding) await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
-  if (identity && !rebuilding) await operationEnded(engine, identity, error);
-  return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
-}
-
-/** The end of a child whose function returned `value`: its result checkpointed (unless rebuilding). */
-async function childReturned<T>(
-  spec: ChildSpec<T>,
-  child: ContextImpl,
-  value: T,
-  rebuilding: boolean,
-  identity: OperationIdentityInfo | undefined,
-): Promise<ChildOutcome<T>> {
-  const { owner, id, name, subType } = spec;
-  const engine = owner.engine;
-  if (engine.ended || child.closed) return never();
+  if (ended.status === "rejected") {
+    const errorObject = toErrorObject(ended.reason);
+    if (!rebuilding) await owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.FAIL, { Error: errorObject }));
+    if (identity && !rebuilding) await operationEnded(engine, identity, ended.reason);
+    return { status: "FAILED", error: childError(errorObject, whatOf(spec)) };
+  }
+  const value = ended.value;
   if (rebuilding) return { status: "SUCCEEDED", value };
 
   let payload: string | undefined;
