@@ -360,7 +360,7 @@ export class ContextImpl implements DurableContext, Scope {
    * already; one that cannot reject gets no rejection handler (see quietDurable).
    */
   #durable<T>(kind: string, nameArgument: unknown, started: Promise<T> | Answered<T> | Quiet<T>): DurablePromise<T> {
-    if (started instanceof Answered) return quietDurable(started.promise);
+    if (started instanceof Answered) return new DurablePromise(started.promise);
     if (started instanceof Quiet) {
       const durable = quietDurable(started.promise);
       this.unawaited?.track(kind, nameArgument, durable, started.promise);

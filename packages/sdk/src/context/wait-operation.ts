@@ -10,8 +10,9 @@ import { describeOperation, quotedName } from "./payloads.js";
 /**
  * ctx.wait. Not an async function: a replayed wait still open (every open map item that waits is
  * one) hands back the engine's own promise for its end, without two async frames and the promises
- * between them kept alive until the invocation suspends; as Quiet, since it cannot reject. Throws synchronously on a bad duration
- * (the caller turns that into a rejection before anything is written).
+ * between them kept alive until the invocation suspends; as Quiet, since it cannot reject. Throws
+ * synchronously on a bad duration (the caller turns that into a rejection before anything is
+ * written).
  */
 export function runWait(ctx: ContextImpl, name: string | undefined, duration: Duration): Promise<void> | Quiet<void> {
   const engine = ctx.engine;

@@ -24,10 +24,9 @@ function used(promise: object): void {
 let quiet = false;
 
 /**
- * A DurablePromise of `promise`, which cannot reject (an operation answered from its checkpoint, a
- * wait's end): made without the rejection handler every other one gets, which a map of waiting
- * items would otherwise hold (a promise and a reaction) for each of them until the invocation
- * ends. Internal to the engine.
+ * A DurablePromise of `promise`, which cannot reject (a replayed wait's end): made without the
+ * rejection handler every other one gets, which a map of waiting items would otherwise hold (a
+ * promise and a reaction) for each of them until the invocation ends. Internal to the engine.
  */
 export function quietDurable<T>(promise: Promise<T>): DurablePromise<T> {
   quiet = true;
