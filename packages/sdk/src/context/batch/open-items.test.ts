@@ -47,10 +47,11 @@ describe("a map item waiting on a replayed wait", () => {
   it("costs the replay about 10 promises: its function's and its wait's, no frame of the map's own", async () => {
     // The difference cancels what the invocation costs whatever the map's size.
     const perItem = ((await promisesOfReplay(300)) - (await promisesOfReplay(100))) / 200;
-    // 10.05 today, most of them the item function's own (its promise, its `await` of a step and
-    // of a wait, the wait being a thenable). 17.05 when each item also ran in two async frames,
-    // the batch's and the child context's, and its wait's end carried a `then` and a rejection
-    // handler: one frame back fails this.
-    expect(perItem).toBeLessThan(11);
+    // 10.05 on an idle machine and 11 on a busy one (one more somewhere on the item's path when
+    // the replay runs slowly), most of them the item function's own: its promise, its `await` of
+    // a step and of a wait (the wait being a thenable). 17.05 when each item also ran in two async
+    // frames, the batch's and the child context's, and its wait's end carried a `then` and a
+    // rejection handler. One frame back (two promises more) fails this, busy machine or not.
+    expect(perItem).toBeLessThan(12);
   });
 });
