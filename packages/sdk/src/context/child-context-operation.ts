@@ -69,10 +69,8 @@ export async function executeChild<T>(spec: ChildSpec<T>): Promise<ChildOutcome<
   if (existing?.Status === OperationStatus.SUCCEEDED && !rebuilding) {
     return { status: "SUCCEEDED", value: await deserializeAt(new ChildSite(spec), spec.serdes, existing.ContextDetails?.Result) };
   }
-  if (owner.closed) return never();
-
-  const child = owner.child(id, spec.abort, rebuilding, name);
-  if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
+  const child = enterChild(spec, rebuilding);
+  if (child === undefined) return never();
   const identity = engine.plugins ? { id, name, type: OperationType.CONTEXT, subType, parentId: owner.operationId } : undefined;
   if (identity && !rebuilding) await (existing ? operationReplayed(engine, identity, existing) : operationStarted(engine, identity));
 
@@ -103,16 +101,15 @@ export interface ChildSink<T> {
  * caller's while it waits: only its function's promise and the reaction that finishes it.
  */
 export function runChildInto<T>(spec: ChildSpec<T>, sink: ChildSink<T>): void {
-  const { owner, id, name, subType, existing } = spec;
-  // Finished, failed, rebuilt or instrumented children take executeChild's path, which ends
-  // without waiting on anything of the handler's.
+  const { owner, existing } = spec;
+  // Finished and failed children end at once; rebuilt ones, and any child under plugins (which
+  // wrap its function), keep executeChild's path.
   if (owner.engine.plugins || existing?.Status === OperationStatus.SUCCEEDED || existing?.Status === OperationStatus.FAILED) {
     reportTo(sink, executeChild(spec));
     return;
   }
-  if (owner.closed) return;
-  const child = owner.child(id, spec.abort, false, name);
-  if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
+  const child = enterChild(spec, false);
+  if (child === undefined) return;
   let running: Promise<T>;
   try {
     // What `await` makes of the function's result, a synchronous throw included.
@@ -125,6 +122,18 @@ export function runChildInto<T>(spec: ChildSpec<T>, sink: ChildSink<T>): void {
     (value) => reportTo(sink, finishChild(spec, child, { status: "fulfilled", value }, false, undefined)),
     (reason: unknown) => reportTo(sink, finishChild(spec, child, { status: "rejected", reason }, false, undefined)),
   );
+}
+
+/**
+ * The child's own context, with its START checkpointed when it has no operation yet; undefined
+ * when its owner has closed (nothing may start there).
+ */
+function enterChild<T>(spec: ChildSpec<T>, rebuilding: boolean): ContextImpl | undefined {
+  const { owner, id, name, subType, existing } = spec;
+  if (owner.closed) return undefined;
+  const child = owner.child(id, spec.abort, rebuilding, name);
+  if (!existing) owner.checkpoint(contextUpdate(owner, id, name, subType, OperationAction.START));
+  return child;
 }
 
 /** Tells `sink` how `ending` settles. */
