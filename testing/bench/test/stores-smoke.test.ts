@@ -20,6 +20,9 @@ interface WorkloadResult {
   msPerUnit?: number;
   error?: string;
   requests?: { total: number; perUnit: number };
+  ms?: number;
+  mainThreadMs?: number;
+  cpuMs?: number;
 }
 
 interface StoreResult {
@@ -127,6 +130,24 @@ it("runs every workload on the memory, file and DynamoDB stores, on Restate and 
     expect(large!.resultJsonBytes, variant).toBeGreaterThan(5 * small!.resultJsonBytes!);
   }
   expect(stdout).toMatch(/^map: 100 → 1000 items: .*: (met|not met)$/m);
+
+  // The in-process stores (memory, file) say how long their main thread was busy and how much CPU
+  // all their threads used in each workload; the stores in other processes do not.
+  for (const store of STORES) {
+    for (const workload of summary.stores[store]!.results ?? []) {
+      const where = `${store} ${workload.workload}`;
+      if (store === "memory" || store === "file") {
+        expect(workload.mainThreadMs, where).toBeGreaterThan(0);
+        // The event loop cannot be busy for longer than the run took (a little slack for the two clocks).
+        expect(workload.mainThreadMs!, where).toBeLessThanOrEqual(workload.ms! * 1.05 + 1);
+        expect(workload.cpuMs, where).toBeGreaterThan(0);
+      } else {
+        expect(workload.mainThreadMs, where).toBeUndefined();
+      }
+    }
+  }
+  expect(rowsOf(summary.workloads[1]!.label, "Cairn, file store").length, stdout).toBeGreaterThanOrEqual(2);
+  expect(stdout).toMatch(/^## Cairn's in-process stores: main thread and CPU/m);
 
   // DBOS rows carry its ratio column: 1 against itself.
   expect(stdout).toMatch(/ vs Restate +vs DBOS /);

@@ -17,6 +17,8 @@ export function cairnLocalDriver(kind, options) {
   let service;
   return {
     name: kind,
+    // The store runs in this process: its main-thread and CPU time are measured (store-child.mjs).
+    inProcess: true,
     describe: () =>
       kind === "memory"
         ? "Cairn, MemoryExecutionStore, runExecution on the real clock (in process)"

@@ -95,3 +95,24 @@ export function targetsTable(workloads, byStore, fdatasyncMs) {
   }
   return table(rows);
 }
+
+/**
+ * Where the in-process stores' time goes, per workload: wall time, how long the main thread was
+ * busy (event-loop utilization) and the CPU time of all the process's threads (the thread pool's
+ * file-system calls included), medians of the timed runs, and the file store's over the memory
+ * store's. When the file store's main thread is busy for as long as its runs take, the disk is not
+ * what it waits for: what it adds to each commit on the main thread is.
+ */
+export function inProcessTable(workloads, byStore) {
+  const rows = [["workload", "store", "wall ms", "main thread busy ms", "busy share", "CPU ms (all threads)", "busy ÷ memory's", "CPU ÷ memory's"]];
+  for (const workload of workloads) {
+    const memory = resultOf(byStore, "memory", workload.id);
+    for (const store of ["memory", "file"]) {
+      const r = resultOf(byStore, store, workload.id);
+      if (r?.mainThreadMs === undefined) continue;
+      const over = (key) => (store !== "memory" && memory?.[key] > 0 ? fmt(r[key] / memory[key]) : "");
+      rows.push([workload.label, STORE_LABEL[store], fmt(r.ms), fmt(r.mainThreadMs), fmt(Math.min(1, r.mainThreadMs / r.ms)), fmt(r.cpuMs), over("mainThreadMs"), over("cpuMs")]);
+    }
+  }
+  return rows.length > 1 ? table(rows) : undefined;
+}

@@ -25,7 +25,7 @@ import { now, sleep } from "../clock.mjs";
 import { measureFdatasync } from "./fdatasync.mjs";
 import { FULL_SIZES, SMOKE_SIZES, measureMapMemory, printMemorySection } from "./map-memory.mjs";
 import { MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
-import { STORE_ORDER, dynamoDbRequestsTable, fmt, storesTable, targetsTable } from "./report.mjs";
+import { STORE_ORDER, dynamoDbRequestsTable, fmt, inProcessTable, storesTable, targetsTable } from "./report.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
 import { SHORT_WAIT_SECONDS, storeWorkloads } from "./workloads.mjs";
 
@@ -220,6 +220,16 @@ export async function runStores(argv) {
   if (requests) {
     console.log("\n## DynamoDB requests per step (per item for the map), by command, one run (client start + worker runOnce)\n");
     console.log(requests);
+  }
+  const inProcess = inProcessTable(workloads, byStore);
+  if (inProcess) {
+    console.log("\n## Cairn's in-process stores: main thread and CPU (medians of the timed runs)\n");
+    console.log(inProcess);
+    console.log(
+      "\nmain thread busy: the time this process's event loop was not idle during a run (performance.eventLoopUtilization); " +
+        "CPU: user + system time of all its threads (process.cpuUsage), the thread pool's file-system calls included, so it can exceed the wall time on two cores. " +
+        "A file store whose main thread is busy for most of a run is limited by what it adds to each commit on that thread, not by the disk.",
+    );
   }
   console.log("\n## Targets (printed, not asserted)\n");
   console.log(targetsTable(workloads, byStore, fdatasync.syncMs));

@@ -4,6 +4,7 @@
 // next. Prints `STORE_PROCESSES [...]` once its servers are started (the parent checks they are
 // gone afterwards) and `STORE_RESULT {...}` at the end. On SIGTERM it stops its servers and
 // reports what it has.
+import { performance } from "node:perf_hooks";
 import { now } from "../clock.mjs";
 import { cairnDynamoDbDriver } from "./cairn-dynamodb.mjs";
 import { cairnLocalDriver } from "./cairn-local.mjs";
@@ -59,13 +60,24 @@ const FIGURE = {
 async function measure(driver, workload) {
   const units = unitsOf(workload);
   const samples = [];
+  // In-process stores only: how long this process's main thread was busy during each run, and
+  // the CPU time of all its threads (the thread pool's file-system calls included).
+  const busy = [];
+  const cpu = [];
   let requests;
   const began = now();
   while (samples.length < workload.runs && (samples.length === 0 || now() - began < WORKLOAD_BUDGET_MS)) {
     const before = driver.requests?.();
+    const loopBefore = performance.eventLoopUtilization();
+    const cpuBefore = process.cpuUsage();
     const start = now();
     const results = await driver.runMany(workload.handler, workload.size, workload.executions);
     samples.push(now() - start);
+    if (driver.inProcess) {
+      busy.push(performance.eventLoopUtilization(loopBefore).active);
+      const used = process.cpuUsage(cpuBefore);
+      cpu.push((used.user + used.system) / 1000);
+    }
     check(workload, results);
     if (before && !requests) requests = difference(driver.requests(), before);
   }
@@ -79,6 +91,7 @@ async function measure(driver, workload) {
     ms: round(ms, 2),
     runs: samples.length,
     samplesMs: samples.map((s) => round(s, 1)),
+    ...(driver.inProcess ? { mainThreadMs: round(median(busy), 2), cpuMs: round(median(cpu), 2) } : {}),
     ...(requests
       ? { requests: { ...requests, perUnit: round(requests.total / requestUnitsOf(workload), 3), perExecution: round(requests.total / workload.executions, 2) } }
       : {}),
