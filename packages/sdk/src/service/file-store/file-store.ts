@@ -54,7 +54,10 @@ const fdatasyncAsync = promisify(fdatasync);
 
 /** Options of {@link FileExecutionStore}. */
 export interface FileExecutionStoreOptions {
-  /** How long a write waits for another live process holding the execution's lock (default 30 s). */
+  /**
+   * How long a write waits for another live process holding the execution's lock, in ms (default
+   * 30 s; `Infinity` waits as long as it takes).
+   */
   lockTimeoutMs?: number | undefined;
   /**
    * Operations of one execution held in memory before its settled steps, waits and contexts are
@@ -246,9 +249,18 @@ export class FileExecutionStore implements ExecutionStore {
 
   /** A store in `directory` (created on first write). */
   constructor(directory: string, options: FileExecutionStoreOptions = {}) {
+    // An empty path would put the store in the working directory: most likely an unset setting.
+    if (typeof directory !== "string" || directory === "") {
+      throw new TypeError(`FileExecutionStore: directory must be a non-empty path (got ${JSON.stringify(directory)}).`);
+    }
     this.directory = directory;
     this.nudgePath = join(directory, NUDGE_FILE);
-    this.lockTimeoutMs = options.lockTimeoutMs;
+    const lockTimeoutMs = options.lockTimeoutMs;
+    // NaN (a setting read from an unset environment variable, say) would make a write wait forever.
+    if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== "number" || Number.isNaN(lockTimeoutMs) || lockTimeoutMs < 0)) {
+      throw new TypeError(`FileExecutionStore: lockTimeoutMs must be a number of milliseconds >= 0 (got ${String(lockTimeoutMs)}).`);
+    }
+    this.lockTimeoutMs = lockTimeoutMs;
     const resident = options.residentOperations ?? DEFAULT_RESIDENT_OPERATIONS;
     if (!Number.isInteger(resident) || resident < 0) {
       throw new TypeError(`FileExecutionStore: residentOperations must be a whole number >= 0 (got ${String(options.residentOperations)}).`);
