@@ -35,6 +35,11 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 60_000);
   const renewEveryMs = positiveInteger("renewEveryMs", options.renewEveryMs ?? Math.max(1, Math.floor(leaseMs / 3)));
   const pollIntervalMs = positiveInteger("pollIntervalMs", options.pollIntervalMs ?? 1_000);
+  const invocationTimeoutMs = positiveInteger("invocationTimeoutMs", options.invocationTimeoutMs ?? 15 * 60 * 1000);
+  // The lease is told apart by this id: an empty one (an unset setting) is refused, not shared.
+  if (options.workerId !== undefined && (typeof options.workerId !== "string" || options.workerId === "")) {
+    throw new TypeError(`createWorker: workerId must be a non-empty string, got ${JSON.stringify(options.workerId)}`);
+  }
   return {
     handlers,
     concurrency,
@@ -44,7 +49,7 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
     shards: shardCountsOf(table).dueShards,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.store?.retry },
-    invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60 * 1000,
+    invocationTimeoutMs,
     onNondeterminism: policyOf(options.onNondeterminism),
   };
 }

@@ -131,5 +131,12 @@ describe("worker pool", () => {
     expect(await client.listExecutions()).toEqual([]);
     expect(() => createWorker({ table: table!, handlers: {} })).toThrow(/handlers/);
     expect(() => createWorker({ table: table!, handlers: { a: withDurableExecution(async () => 1) }, concurrency: 0 })).toThrow(/concurrency/);
+    // Settings read from unset environment variables: NaN, an empty id.
+    const handlers = { a: withDurableExecution(async () => 1) };
+    expect(() => createWorker({ table: table!, handlers, invocationTimeoutMs: Number.NaN })).toThrow(
+      /createWorker: invocationTimeoutMs must be a positive integer, got NaN/,
+    );
+    expect(() => createWorker({ table: table!, handlers, invocationTimeoutMs: -5 })).toThrow(/invocationTimeoutMs/);
+    expect(() => createWorker({ table: table!, handlers, workerId: "" })).toThrow(/createWorker: workerId must be a non-empty string, got ""/);
   });
 });
