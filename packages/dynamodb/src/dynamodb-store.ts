@@ -27,7 +27,7 @@ import { INPUT_SK, NAME_SK, executionPk, namePk, valueItems, type Item } from ".
 import { RecordCache, type CacheEntry } from "./record-cache.js";
 import { mutationItems } from "./record-items.js";
 import { MAX_CONFLICTS, RecordLoader } from "./record-loader.js";
-import { DEFAULT_RETRY_POLICY, isConditionFailure, type RetryPolicy } from "./retry.js";
+import { isConditionFailure, retryPolicyOf, type RetryPolicy } from "./retry.js";
 import { A, LIST_INDEX, listShardKey, shardCountsOf, type CairnTable, type ShardCounts } from "./table.js";
 import { checkShardCounts } from "./table-settings.js";
 import { TableRequests, fitsOneTransaction } from "./table-requests.js";
@@ -138,8 +138,8 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
    * Checks the settings; sends no request (the table is not checked until first used).
    *
    * @throws TypeError when `table` lacks a client or a table name.
-   * @throws RangeError when `table.dueShards`, `table.listShards`, `invocationLeaseMs` or
-   *   `cacheSize` is out of range.
+   * @throws RangeError when `table.dueShards`, `table.listShards`, `invocationLeaseMs`,
+   *   `cacheSize` or a field of `retry` is out of range.
    */
   constructor(table: CairnTable, options: DynamoDbCheckpointStoreOptions = {}) {
     if (!table?.client || typeof table.tableName !== "string" || table.tableName.length === 0) {
@@ -147,10 +147,12 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     }
     this.table = table;
     const shards = shardCountsOf(table);
-    const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const retry = retryPolicyOf("DynamoDbCheckpointStore: retry", options.retry);
     const leaseMs = options.invocationLeaseMs ?? 60_000;
     const cacheSize = options.cacheSize ?? 256;
-    if (!(leaseMs > 0)) throw new RangeError(`invocationLeaseMs must be positive, got ${leaseMs}`);
+    // Written into the due index as a number: Infinity or a fraction would be refused by DynamoDB
+    // at the first commit of a running invocation, far from here.
+    if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new RangeError(`invocationLeaseMs must be a positive integer, got ${leaseMs}`);
     if (!Number.isInteger(cacheSize) || cacheSize < 1) {
       throw new RangeError(`cacheSize must be a positive integer, got ${cacheSize}`);
     }

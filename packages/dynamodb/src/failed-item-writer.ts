@@ -10,7 +10,7 @@ import type {
 } from "@cairn/sdk";
 import { putItems } from "./batch-io.js";
 import { PART_BYTES, type Item } from "./item-layout.js";
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from "./retry.js";
+import { retryPolicyOf, withRetry, type RetryPolicy } from "./retry.js";
 import { A, type CairnTable } from "./table.js";
 
 /** Where a redrive source over DynamoDB stands. */
@@ -66,7 +66,7 @@ export class DynamoDbFailedItemWriter implements DistributedMapFailedItemWriter 
     }
     this.table = options.table;
     this.pageSize = pageSize;
-    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retry = retryPolicyOf("DynamoDbFailedItemWriter: retry", options.retry);
   }
 
   /** Writes one page's failed items (25 to a request), replacing an earlier write of the same page. */

@@ -73,7 +73,7 @@ export class DynamoDbWorker implements Worker {
 
   async runOnce(options: { deadline?: number | undefined } = {}): Promise<RunOnceResult> {
     let handled = 0;
-    const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    const deadline = deadlineOf(options.deadline);
     while (Date.now() < deadline) {
       // Once nothing runs, look at the index itself before giving up: whatever became due while
       // the last invocations ran is handled by this call, not the next one.
@@ -176,3 +176,25 @@ function warnBlocked(execution: ExecutionSummary): void {
       `${blocked.message} Deploy fixed or reverted handler code (it is retried with backoff), or end it with the client's fail().`,
   );
 }
+
+/** Epoch milliseconds before 2001-09-09 (1e12): surely a duration passed where a time belongs. */
+const EARLIEST_DEADLINE = 1e12;
+
+/**
+ * runOnce's deadline, checked: NaN would end the call at once having done nothing, and so would a
+ * duration (`getRemainingTimeInMillis()` alone) — a scheduled worker that silently never works.
+ */
+function deadlineOf(deadline: number | undefined): number {
+  if (deadline === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof deadline !== "number" || Number.isNaN(deadline)) {
+    throw new TypeError(`runOnce: deadline must be a time in epoch milliseconds (Date.now() + ...), got ${String(deadline)}.`);
+  }
+  if (deadline < EARLIEST_DEADLINE) {
+    throw new RangeError(
+      `runOnce: deadline must be a time in epoch milliseconds, got ${deadline}, which looks like a duration: ` +
+        `pass Date.now() + ${deadline} - <a margin> instead.`,
+    );
+  }
+  return deadline;
+}
+

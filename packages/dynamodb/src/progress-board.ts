@@ -10,7 +10,7 @@ import {
   type DistributedMapStopReason,
 } from "@cairn/sdk";
 import { deleteItems } from "./batch-io.js";
-import { DEFAULT_RETRY_POLICY, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
+import { retryPolicyOf, isConditionFailure, withRetry, type RetryPolicy } from "./retry.js";
 import { A, type CairnTable } from "./table.js";
 
 /** Options of {@link DynamoDbProgressBoard}. */
@@ -51,7 +51,7 @@ export class DynamoDbProgressBoard implements DistributedMapProgressBoard {
       throw new TypeError("DynamoDbProgressBoard: pass table: { client, tableName } (the execution table will do).");
     }
     this.table = options.table;
-    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retry = retryPolicyOf("DynamoDbProgressBoard: retry", options.retry);
   }
 
   /** Records partition's latest counts (never going back to a smaller total) and returns the run's view. */

@@ -22,6 +22,36 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 25, maxDelayMs: 2_000 };
 
+/**
+ * `policy` over the defaults (a field left out or undefined keeps its default), checked where it
+ * is given: NaN attempts would retry a transient failure for ever, and NaN or negative delays
+ * would spend every attempt within milliseconds of a throttle. `where` names the option in the
+ * error, e.g. "createWorker: store.retry".
+ *
+ * @throws TypeError when `policy` is not an object; RangeError for a field out of range.
+ */
+export function retryPolicyOf(where: string, policy: Partial<RetryPolicy> | undefined): RetryPolicy {
+  if (policy === undefined) return DEFAULT_RETRY_POLICY;
+  if (typeof policy !== "object" || policy === null) {
+    throw new TypeError(`${where} must be an object ({ maxAttempts, baseDelayMs, maxDelayMs }), got ${String(policy)}.`);
+  }
+  const merged: RetryPolicy = {
+    maxAttempts: policy.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+    baseDelayMs: policy.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+  };
+  if (!Number.isInteger(merged.maxAttempts) || merged.maxAttempts < 1) {
+    throw new RangeError(`${where}.maxAttempts must be a positive integer, got ${String(merged.maxAttempts)}.`);
+  }
+  for (const field of ["baseDelayMs", "maxDelayMs"] as const) {
+    const value = merged[field];
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${where}.${field} must be a number of milliseconds >= 0, got ${String(value)}.`);
+    }
+  }
+  return merged;
+}
+
 const TRANSIENT_NAMES = new Set([
   "ProvisionedThroughputExceededException",
   "ThrottlingException",

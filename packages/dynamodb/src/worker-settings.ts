@@ -4,7 +4,7 @@ import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import type { NondeterminismPolicy } from "@cairn/sdk/service";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { retryPolicyOf, type RetryPolicy } from "./retry.js";
 import { shardCountsOf } from "./table.js";
 import type { WorkerOptions } from "./worker.js";
 
@@ -48,7 +48,7 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
     pollIntervalMs,
     shards: shardCountsOf(table).dueShards,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    retry: { ...DEFAULT_RETRY_POLICY, ...options.store?.retry },
+    retry: retryPolicyOf("createWorker: store.retry", options.store?.retry),
     invocationTimeoutMs,
     onNondeterminism: policyOf(options.onNondeterminism),
   };
