@@ -20,6 +20,7 @@ import type { LambdaContextLike } from "../types/context.js";
 import { toOrchestratorClock } from "../service/clock.js";
 import { CheckpointService, readStoredState } from "../service/checkpoint-service.js";
 import { withStoredReads } from "../engine/stored-reads.js";
+import { checkInvocationTimeout, checkNondeterminismPolicy } from "./invocation-settings.js";
 
 /** A durable Lambda-style handler, e.g. what `withDurableExecution(...)` returns. */
 export type DurableInvocationHandler = (
@@ -182,6 +183,8 @@ export async function invokeOnce(options: InvokeOptions): Promise<{
   execution: ExecutionSummary;
 }> {
   const { service, clock, executionArn } = options;
+  checkInvocationTimeout("invokeOnce", options.invocationTimeoutMs);
+  checkNondeterminismPolicy("invokeOnce", options.onNondeterminism);
   const ticket: InvocationTicket = await service.beginInvocation(executionArn);
   const control = new Control(executionArn, ticket.requestId, options.invocationNumber);
 

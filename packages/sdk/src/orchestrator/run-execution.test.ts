@@ -4,7 +4,7 @@ import { InvocationStatus } from "../protocol/invocation.js";
 import { CheckpointService } from "../service/checkpoint-service.js";
 import { MemoryExecutionStore } from "../service/memory-store.js";
 import { VirtualClock } from "../service/clock.js";
-import type { DurableInvocationHandler } from "./invocation.js";
+import { invokeOnce, type DurableInvocationHandler } from "./invocation.js";
 import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js";
 import { runExecution } from "./run-execution.js";
 
@@ -133,6 +133,28 @@ describe("runExecution", () => {
     );
     expect(error).toBeInstanceOf(InvocationLimitError);
     expect((error as InvocationLimitError).message).toMatch(/invoked 3 times/);
+  });
+
+  it.each([
+    ["NaN", { invocationTimeoutMs: Number.NaN }, /runExecution: invocationTimeoutMs must be a positive number of milliseconds, got NaN/],
+    ["a number as text", { invocationTimeoutMs: "60000" }, /invocationTimeoutMs must be a positive number of milliseconds, got "60000"/],
+    ["zero", { invocationTimeoutMs: 0 }, /invocationTimeoutMs/],
+    ["an unknown policy", { onNondeterminism: "BLOCK" }, /runExecution: onNondeterminism must be "block" or "fail", got "BLOCK"/],
+  ])("refuses %s before starting anything", async (_what, settings, message) => {
+    const { clock, service } = setup();
+    const handler = withDurableExecution(async () => "never run");
+    await expect(runExecution({ service, clock, handler, target: { start: {} }, ...(settings as object) })).rejects.toThrow(message);
+    expect(await service.listExecutions()).toEqual([]);
+  });
+
+  it("refuses the same settings in invokeOnce, before the invocation begins", async () => {
+    const { clock, service } = setup();
+    const { executionArn } = await service.startExecution({});
+    const handler = withDurableExecution(async () => "never run");
+    const once = (settings: object) => invokeOnce({ service, clock, handler, executionArn, invocationNumber: 1, invocationTimeoutMs: 1000, ...settings });
+    await expect(once({ invocationTimeoutMs: Number.NaN })).rejects.toThrow(/invokeOnce: invocationTimeoutMs/);
+    await expect(once({ onNondeterminism: "retry" })).rejects.toThrow(/invokeOnce: onNondeterminism/);
+    expect((await service.getExecution(executionArn)).invocationCount).toBe(0);
   });
 
   it("resumes an existing execution by arn", async () => {

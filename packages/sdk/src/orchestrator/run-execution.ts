@@ -12,6 +12,7 @@ import { InvocationLimitError, NoProgressError } from "./orchestrator-errors.js"
 import { ChainedInvokeDispatcher, type ChainedFunctionRegistry } from "./chained-invokes.js";
 import { sleepWhileInvokesRun, targetLogSink, type WaitForExternalChange } from "./external-changes.js";
 import { loopClock } from "./shared-virtual-time.js";
+import { checkInvocationTimeout, checkNondeterminismPolicy } from "./invocation-settings.js";
 
 /** Start a new execution, or carry on with one that exists (e.g. after the CLI was killed). */
 export type ExecutionTarget =
@@ -187,6 +188,9 @@ async function runLoop(
   if (!Number.isInteger(maxStalled) || maxStalled < 1) {
     throw new RangeError(`maxInvocationsWithoutProgress must be a positive integer, got ${maxStalled}`);
   }
+  const invocationTimeoutMs = options.invocationTimeoutMs ?? DEFAULT_INVOCATION_TIMEOUT_MS;
+  checkInvocationTimeout("runExecution", invocationTimeoutMs);
+  checkNondeterminismPolicy("runExecution", options.onNondeterminism);
 
   let execution =
     "start" in options.target
@@ -224,7 +228,7 @@ async function runLoop(
       wrapBackend: options.wrapBackend,
       wrapperPassesReads: options.wrapperPassesReads,
       functionName: options.functionName,
-      invocationTimeoutMs: options.invocationTimeoutMs ?? DEFAULT_INVOCATION_TIMEOUT_MS,
+      invocationTimeoutMs,
       onNondeterminism: options.onNondeterminism,
     });
     execution = after;
