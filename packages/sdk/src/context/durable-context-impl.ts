@@ -29,7 +29,7 @@ import type { LazyAbort } from "./lazy-abort.js";
 import { misusedContext, type Scope } from "./active-scope.js";
 import { childOperationId } from "./operation-ids.js";
 import { quotedName } from "./payloads.js";
-import { startStep } from "./step-operation.js";
+import { checkStepConfig, startStep } from "./step-operation.js";
 import { Answered, Quiet } from "./answered.js";
 import { runWait } from "./wait-operation.js";
 import { runCreateCallback } from "./callback-operation.js";
@@ -169,6 +169,7 @@ export class ContextImpl implements DurableContext, Scope {
         const config = (named ? c : (b as StepConfig<T> | undefined)) ?? NO_STEP_CONFIG;
         checkName("step", name);
         if (typeof fn !== "function") throw new ValidationError(`step${quotedName(name)}: the step function is missing; pass step(name, async () => ...).`);
+        if (config !== NO_STEP_CONFIG) checkStepConfig(`step${quotedName(name)}`, config);
         started = startStep(this, name, fn as StepFunc<T>, config as StepConfig<T>);
       }
     } catch (error) {

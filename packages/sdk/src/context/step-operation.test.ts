@@ -157,6 +157,30 @@ describe("step", () => {
     ]);
   });
 
+  it("refuses an unknown semantics or a retryStrategy that is not a function before the body runs or anything is stored", async () => {
+    let bodies = 0;
+    const body = async () => ++bodies;
+    const run = await runLocal(async (_e, ctx) => {
+      const messages: string[] = [];
+      for (const config of [
+        // The enum's key instead of its value: this used to run the body at least once, silently.
+        { semantics: "AtMostOncePerRetry" as unknown as StepSemantics },
+        { retryStrategy: 3 as never },
+      ]) {
+        await ctx.step("charge", body, config).catch((error: unknown) => messages.push(`${(error as Error).name}: ${(error as Error).message}`));
+      }
+      // The valid forms still run.
+      await ctx.step("ok", body, { semantics: StepSemantics.AtMostOncePerRetry, retryStrategy: undefined });
+      return messages;
+    });
+    expect(run.result).toEqual([
+      'ValidationError: step "charge": semantics must be StepSemantics.AtLeastOncePerRetry or StepSemantics.AtMostOncePerRetry, got "AtMostOncePerRetry".',
+      expect.stringMatching(/^ValidationError: step "charge": retryStrategy must be a function .* got number\.$/),
+    ]);
+    expect(bodies).toBe(1);
+    expect(eventLines(run.history).filter((l) => l.startsWith("Step"))).toEqual(["StepStarted 1 ok", "StepSucceeded 1 ok"]);
+  });
+
   it("fails a step whose result holds a function, naming the step and where the function is", async () => {
     const run = await runLocal(async (_e, ctx) => {
       try {

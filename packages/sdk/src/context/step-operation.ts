@@ -3,6 +3,8 @@ import type { CheckpointedOperation } from "../engine/checkpointed-operations.js
 import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
+import { checkRetryStrategyOption } from "../retry/check-retry-strategy.js";
+import { ValidationError } from "../errors/validation-error.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
 import type { DurableContextLogger } from "../types/logger.js";
@@ -22,6 +24,24 @@ import { Answered } from "./answered.js";
  * and no tracking (see ContextImpl). Anything else runs in {@link runStep}. Throws what the
  * step's arguments get wrong.
  */
+const SEMANTICS: ReadonlySet<unknown> = new Set(Object.values(StepSemantics));
+
+/**
+ * Checks what `step(name, fn, config)` was given before anything runs: an unknown `semantics` (the
+ * enum's key, "AtMostOncePerRetry", instead of its value) used to mean at-least-once, so a body
+ * meant to run at most once could run again after a crash; a `retryStrategy` that is not a
+ * function only warned at the first failure, and the step failed without retrying.
+ */
+export function checkStepConfig(where: string, config: Pick<StepConfig<unknown>, "semantics" | "retryStrategy">): void {
+  const { semantics, retryStrategy } = config;
+  if (semantics !== undefined && !SEMANTICS.has(semantics)) {
+    throw new ValidationError(
+      `${where}: semantics must be StepSemantics.AtLeastOncePerRetry or StepSemantics.AtMostOncePerRetry, got ${JSON.stringify(semantics) ?? String(semantics)}.`,
+    );
+  }
+  checkRetryStrategyOption(where, retryStrategy);
+}
+
 export function startStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> | Answered<T> {
   const engine = ctx.engine;
   const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;

@@ -1,4 +1,5 @@
 import { ValidationError } from "../../errors/validation-error.js";
+import { checkRetryStrategyOption } from "../../retry/check-retry-strategy.js";
 import { NestingType, type BatchExecutionOptions, type ItemBatcher } from "../../types/batch.js";
 import { wholeSeconds } from "../../types/duration.js";
 import type { RetryStrategy } from "../../types/step.js";
@@ -14,11 +15,7 @@ export function resolveBatchOptions(operation: string, options: BatchExecutionOp
   const { itemTimeout, retryStrategy } = options;
   const itemTimeoutSeconds =
     itemTimeout === undefined || itemTimeout === null ? undefined : wholeSeconds(itemTimeout, `${operation}: itemTimeout`);
-  if (retryStrategy !== undefined && retryStrategy !== null && typeof retryStrategy !== "function") {
-    throw new ValidationError(
-      `${operation}: retryStrategy must be a function (error, attempt) => { shouldRetry, delay? }, e.g. createRetryStrategy({ maxAttempts: 3 }); got ${typeof retryStrategy}.`,
-    );
-  }
+  checkRetryStrategyOption(operation, retryStrategy);
   return { itemTimeoutSeconds, retryStrategy: retryStrategy ?? undefined };
 }
 
