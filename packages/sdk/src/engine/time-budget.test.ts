@@ -140,4 +140,18 @@ describe("yield before the timeout", () => {
     expect(() => withDurableExecution(async () => 1, { yieldMarginMs: -5 })).toThrow(ValidationError);
     expect(() => withDurableExecution(async () => 1, { yieldMarginMs: Number.NaN })).toThrow(/yieldMarginMs/);
   });
+
+  it.each([
+    ["maxUpdates", 0],
+    ["maxUpdates", -1],
+    ["maxUpdates", Number.NaN],
+    ["maxUpdates", 2.5],
+    ["maxBytes", 0],
+    ["maxBytes", Number.NaN],
+    ["maxBytes", Number.POSITIVE_INFINITY],
+  ] as const)("rejects checkpointBatch.%s %s when the handler is wrapped", (field, value) => {
+    expect(() => withDurableExecution(async () => 1, { checkpointBatch: { [field]: value } })).toThrow(
+      new ValidationError(`withDurableExecution: checkpointBatch.${field} must be a positive whole number, got ${String(value)}.`),
+    );
+  });
 });

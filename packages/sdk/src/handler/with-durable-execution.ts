@@ -40,9 +40,9 @@ export interface DurableExecutionConfig {
   durableExecutionClient?: CheckpointBackend;
   /** Bounds of one checkpoint call: a larger batch of updates is sent as several calls. */
   checkpointBatch?: {
-    /** Most updates in one checkpoint call (default 250). */
+    /** Most updates in one checkpoint call: a positive whole number (default 250). */
     maxUpdates?: number;
-    /** Most bytes of serialized updates in one checkpoint call (default 750 KiB). */
+    /** Most bytes of serialized updates in one checkpoint call: a positive whole number (default 750 KiB). */
     maxBytes?: number;
   };
   /**
@@ -98,6 +98,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
   checkBackend(config.durableExecutionClient, "durableExecutionClient");
   const pluginSource = PluginSource.of(config.plugins);
   const yieldMarginMs = validYieldMargin(config.yieldMarginMs);
+  const maxUpdatesPerCheckpoint = positiveWholeNumber("checkpointBatch.maxUpdates", config.checkpointBatch?.maxUpdates);
+  const maxBytesPerCheckpoint = positiveWholeNumber("checkpointBatch.maxBytes", config.checkpointBatch?.maxBytes);
   return markDurableHandler(async (input: DurableExecutionInvocationInput, lambdaContext: LambdaContextLike = {}) => {
     checkInput(input);
     const environment = invocationEnvironmentOf(input);
@@ -123,8 +125,8 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
       engine = await InvocationEngine.create(input, {
         backend,
         logSink: environment?.logSink,
-        maxUpdatesPerCheckpoint: config.checkpointBatch?.maxUpdates,
-        maxBytesPerCheckpoint: config.checkpointBatch?.maxBytes,
+        maxUpdatesPerCheckpoint,
+        maxBytesPerCheckpoint,
         plugins,
         clock: environment?.clock,
         onReplayOperation: environment?.onReplayOperation,
@@ -191,6 +193,18 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
     engine.finish();
     return outcome;
   }
+}
+
+/**
+ * Checks a checkpoint batch bound when the handler is wrapped: 0 or less would send every update
+ * in a call of its own, NaN would lift the bound altogether.
+ */
+function positiveWholeNumber(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`withDurableExecution: ${field} must be a positive whole number, got ${String(value)}.`);
+  }
+  return value;
 }
 
 function fromTermination(termination: Termination): DurableExecutionInvocationOutput {

@@ -30,7 +30,7 @@ import {
   planStartExecution,
 } from "./invocation-lifecycle.js";
 import { planLiveCheckpoint } from "./live-invocation.js";
-import { pageOperations } from "./operation-paging.js";
+import { MAX_PAGE_SIZE, pageOperations } from "./operation-paging.js";
 import { assertWholeRecord, operationOf } from "./resident-operations.js";
 import type {
   CallbackCompletionResult,
@@ -61,7 +61,7 @@ export interface CheckpointServiceOptions {
   clock?: Clock | undefined;
   /** Source of tokens and ids; only tests replace it. */
   ids?: IdSource | undefined;
-  /** Operations in beginInvocation's first page (default 1000). */
+  /** Operations in beginInvocation's first page: a whole number from 1 to 10000 (default 1000). */
   initialPageSize?: number | undefined;
 }
 
@@ -81,12 +81,23 @@ export class CheckpointService implements DurableExecutionService {
   private readonly ids: IdSource;
   private readonly initialPageSize: number | undefined;
 
-  /** A service over `options.store`. */
+  /** A service over `options.store`. Throws TypeError for an initialPageSize out of range. */
   constructor(options: CheckpointServiceOptions) {
+    const { initialPageSize } = options;
+    // Checked here: paging would refuse it only at the first beginInvocation, after startExecution
+    // had already created an execution that could then never run.
+    if (
+      initialPageSize !== undefined &&
+      (!Number.isInteger(initialPageSize) || initialPageSize < 1 || initialPageSize > MAX_PAGE_SIZE)
+    ) {
+      throw new TypeError(
+        `CheckpointService: initialPageSize must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(initialPageSize)}).`,
+      );
+    }
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? randomIds;
-    this.initialPageSize = options.initialPageSize;
+    this.initialPageSize = initialPageSize;
   }
 
   private context(): CoreContext {

@@ -16,6 +16,11 @@ describe("VirtualClock", () => {
     expect(clock.now().toISOString()).toBe("2030-01-03T00:00:00.000Z");
   });
 
+  it("refuses an invalid start date, so virtual time never becomes NaN", () => {
+    expect(() => new VirtualClock(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => new VirtualClock(new Date("not a date"))).toThrow(/VirtualClock: invalid start date \(got Invalid Date\)/);
+  });
+
   it("honours an aborted signal", async () => {
     const clock = new VirtualClock();
     await expect(clock.sleepUntil(new Date(Date.now() + 1000), AbortSignal.abort())).rejects.toThrow();

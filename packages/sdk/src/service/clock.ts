@@ -51,9 +51,16 @@ export function toOrchestratorClock(clock: Clock): OrchestratorClock {
 export class VirtualClock implements OrchestratorClock {
   #now: number;
 
-  /** Starts at `start`, or at the real current time so timestamps still look plausible. */
+  /**
+   * Starts at `start`, or at the real current time so timestamps still look plausible. Throws
+   * RangeError for an invalid date, which would make virtual time NaN and no timer ever due.
+   */
   constructor(start: Date = new Date()) {
-    this.#now = start.getTime();
+    const time = start.getTime();
+    if (Number.isNaN(time)) {
+      throw new RangeError(`VirtualClock: invalid start date (got ${String(start)}); pass a valid Date, or nothing to start at the current time`);
+    }
+    this.#now = time;
   }
 
   now(): Date {

@@ -31,6 +31,11 @@ describe("defineDistributedMap validation", () => {
     ["a zero maxConcurrency", { source: () => [], itemHandler: one, maxConcurrency: 0 }, /maxConcurrency must be a whole number >= 1/],
     ["a fractional pageSize", { source: () => [], itemHandler: one, pageSize: 2.5 }, /pageSize must be a whole number/],
     ["a writer without write", { source: () => [], itemHandler: one, failedItemWriter: {} }, /failedItemWriter must have a write/],
+    ["a fractional itemTimeout", { source: () => [], itemHandler: one, itemTimeout: { seconds: 1.5 } }, /itemTimeout must be a whole number of seconds, got 1\.5 s/],
+    ["a zero itemTimeout", { source: () => [], itemHandler: one, itemTimeout: { seconds: 0 } }, /itemTimeout must be at least 1 second, got 0 s/],
+    ["an itemTimeout that is not a Duration", { source: () => [], itemHandler: one, itemTimeout: 30 }, /itemTimeout must be a Duration object/],
+    ["a zero maxBytesPerBatch", { source: () => [], batchHandler: none, itemBatcher: { maxItemsPerBatch: 5, maxBytesPerBatch: 0 } }, /itemBatcher\.maxBytesPerBatch must be a whole number >= 1, got 0\./],
+    ["a NaN maxBytesPerBatch", { source: () => [], batchHandler: none, itemBatcher: { maxItemsPerBatch: 5, maxBytesPerBatch: Number.NaN } }, /itemBatcher\.maxBytesPerBatch must be a whole number >= 1, got NaN\./],
   ])("refuses %s, naming the field", (_what, options, message) => {
     expect(() => defineDistributedMap(`bad-${_what}`, options as never)).toThrow(message);
   });

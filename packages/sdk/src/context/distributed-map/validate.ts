@@ -1,5 +1,6 @@
 import { ValidationError } from "../../errors/validation-error.js";
 import { NestingType } from "../../types/batch.js";
+import { wholeSeconds } from "../../types/duration.js";
 import type { DistributedMapConfig, DistributedMapOptions } from "../../types/distributed-map.js";
 
 // Checked where the user hands them over (defineDistributedMap, ctx.distributedMap), before
@@ -8,7 +9,9 @@ import type { DistributedMapConfig, DistributedMapOptions } from "../../types/di
 function wholeNumber(what: string, field: string, value: unknown, min: number): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new ValidationError(`${what}: ${field} must be a whole number >= ${min}, got ${JSON.stringify(value)}.`);
+    // String for numbers: JSON.stringify would show NaN and Infinity as null.
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    throw new ValidationError(`${what}: ${field} must be a whole number >= ${min}, got ${shown}.`);
   }
 }
 
@@ -44,8 +47,12 @@ export function validateDefinitionOptions(name: string, options: DistributedMapO
     if (typeof options.itemBatcher !== "object" || options.itemBatcher === null) {
       throw new ValidationError(`${what}: itemBatcher must be an object { maxItemsPerBatch, maxBytesPerBatch? }.`);
     }
-    wholeNumber(what, "itemBatcher.maxItemsPerBatch", options.itemBatcher.maxItemsPerBatch ?? Number.NaN, 1);
+    wholeNumber(what, "itemBatcher.maxItemsPerBatch", options.itemBatcher.maxItemsPerBatch ?? null, 1);
+    // The rule ctx.mapBatches applies (checkItemBatcher); checked here, not first in every child.
+    wholeNumber(what, "itemBatcher.maxBytesPerBatch", options.itemBatcher.maxBytesPerBatch, 1);
   }
+  // As ctx.map and ctx.mapBatches check it (resolveBatchOptions), but before any child starts.
+  if (options.itemTimeout !== undefined && options.itemTimeout !== null) wholeSeconds(options.itemTimeout, `${what}: itemTimeout`);
   if (options.nesting !== undefined && options.nesting !== NestingType.NESTED && options.nesting !== NestingType.FLAT) {
     throw new ValidationError(`${what}: nesting must be NestingType.NESTED or NestingType.FLAT, got ${JSON.stringify(options.nesting)}.`);
   }
