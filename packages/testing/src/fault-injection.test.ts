@@ -1,6 +1,6 @@
 import { StepSemantics, withDurableExecution, type OperationUpdate } from "@cairn/sdk";
 import { describe, expect, it } from "vitest";
-import { LocalDurableTestRunner, type CheckpointFaultInfo } from "./index.js";
+import { LocalDurableTestRunner, createFaultInjector, type CheckpointFaultInfo, type FaultPlan } from "./index.js";
 
 /** Two steps whose bodies count how often they really ran. */
 function countingHandler(semantics: StepSemantics) {
@@ -126,6 +126,39 @@ describe("fault injection", () => {
     const { runs, handler } = countingHandler(StepSemantics.AtLeastOncePerRetry);
     const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true });
     await expect(runner.run({ faults: { crashAfterCheckpoint: 0 } })).rejects.toThrow(/positive integer/);
+    expect(runs.first).toBe(0);
+  });
+
+  it("rejects crash names that are not non-empty strings, which would never fire", async () => {
+    const { runs, handler } = countingHandler(StepSemantics.AtLeastOncePerRetry);
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true });
+    // Plain JavaScript callers (or `as any`) can hand over what the types forbid.
+    const plan = (faults: Record<string, unknown>) => ({ faults: faults as FaultPlan });
+    const expected = (field: string, got: string) =>
+      new TypeError(`faults.${field} must be a non-empty string (the operation's name), got ${got}`);
+
+    await expect(runner.run(plan({ crashAfterStart: 42 }))).rejects.toThrow(expected("crashAfterStart", "42"));
+    await expect(runner.run(plan({ crashAfterStart: "" }))).rejects.toThrow(expected("crashAfterStart", '""'));
+    await expect(runner.run(plan({ crashBeforeCompletion: ["first", 7] }))).rejects.toThrow(
+      expected("crashBeforeCompletion", "7"),
+    );
+    await expect(runner.run(plan({ crashBeforeCompletion: [""] }))).rejects.toThrow(expected("crashBeforeCompletion", '""'));
+    expect(() => createFaultInjector({ crashAfterStart: 1 } as unknown as FaultPlan)).toThrow(TypeError);
+    expect(runs.first).toBe(0);
+  });
+
+  it("rejects a crashWhen that is not a function before anything runs", async () => {
+    const { runs, handler } = countingHandler(StepSemantics.AtLeastOncePerRetry);
+    const runner = new LocalDurableTestRunner({ handlerFunction: handler, skipTime: true });
+    const expected = (got: string) => new TypeError(`faults.crashWhen must be a function (info) => boolean, got ${got}`);
+
+    await expect(runner.run({ faults: { crashWhen: "first" as unknown as FaultPlan["crashWhen"] } })).rejects.toThrow(
+      expected('"first"'),
+    );
+    await expect(runner.run({ faults: { crashWhen: [() => false, {}] as unknown as FaultPlan["crashWhen"] } })).rejects.toThrow(
+      expected("[object Object]"),
+    );
+    expect(() => createFaultInjector({ crashWhen: true as unknown as FaultPlan["crashWhen"] })).toThrow(expected("true"));
     expect(runs.first).toBe(0);
   });
 });

@@ -85,9 +85,28 @@ function list<T>(value: T | readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? (value as readonly T[]) : [value as T];
 }
 
+/** Quotes strings so that `""` or `"3"` read as strings in an error message. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function checkCount(field: string, k: number): void {
   if (!Number.isInteger(k) || k < 1) {
-    throw new RangeError(`faults.${field} must be a positive integer (1-based checkpoint number), got ${String(k)}`);
+    throw new RangeError(`faults.${field} must be a positive integer (1-based checkpoint number), got ${shown(k)}`);
+  }
+}
+
+// A name that is not a string, or is empty, matches no update's Name: the crash would never fire.
+function checkName(field: string, name: string): void {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new TypeError(`faults.${field} must be a non-empty string (the operation's name), got ${shown(name)}`);
+  }
+}
+
+// Refused here rather than as `f.matches is not a function` inside every checkpoint call.
+function checkPredicate(predicate: CrashPredicate): void {
+  if (typeof predicate !== "function") {
+    throw new TypeError(`faults.crashWhen must be a function (info) => boolean, got ${shown(predicate)}`);
   }
 }
 
@@ -110,6 +129,7 @@ function faultsOf(plan: FaultPlan): Fault[] {
     });
   }
   for (const name of list(plan.crashBeforeCompletion)) {
+    checkName("crashBeforeCompletion", name);
     faults.push({
       label: `before the completion of "${name}" was stored (crashBeforeCompletion)`,
       matches: (i) =>
@@ -119,6 +139,7 @@ function faultsOf(plan: FaultPlan): Fault[] {
     });
   }
   for (const name of list(plan.crashAfterStart)) {
+    checkName("crashAfterStart", name);
     faults.push({
       label: `after the START of "${name}" was stored (crashAfterStart)`,
       matches: (i) => i.phase === "after" && i.updates.some((u) => u.Action === "START" && u.Name === name),
@@ -126,6 +147,7 @@ function faultsOf(plan: FaultPlan): Fault[] {
     });
   }
   list(plan.crashWhen).forEach((predicate, index) => {
+    checkPredicate(predicate);
     faults.push({ label: `crashWhen predicate #${index + 1} matched`, matches: predicate, fired: false });
   });
   return faults;
@@ -137,6 +159,8 @@ function faultsOf(plan: FaultPlan): Fault[] {
  *
  * @throws RangeError when a `crashBeforeCheckpoint` / `crashAfterCheckpoint` number is not a
  *   positive integer.
+ * @throws TypeError when a `crashAfterStart` / `crashBeforeCompletion` name is not a non-empty
+ *   string, or a `crashWhen` predicate is not a function.
  */
 export function createFaultInjector(plan: FaultPlan = {}): FaultInjector {
   const faults = faultsOf(plan);

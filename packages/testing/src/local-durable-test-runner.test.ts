@@ -213,6 +213,23 @@ describe("LocalDurableTestRunner", () => {
     expect(result.getResult()).toEqual({ greeting: "hello d", shout: "HELLO D" });
   });
 
+  it("refuses a checkpointDelay that is not a finite number of milliseconds >= 0", async () => {
+    const handlerFunction = waitingHandler(1);
+    // NaN or negative would run without the delay asked for; Infinity would overflow to ~1 ms.
+    for (const [bad, got] of [[NaN, "NaN"], [-1, "-1"], [Infinity, "Infinity"], ["5", '"5"']] as const) {
+      const delay = bad as number;
+      expect(() => new LocalDurableTestRunner({ handlerFunction, checkpointDelay: delay })).toThrow(
+        new RangeError(`LocalDurableTestRunner: checkpointDelay must be a number of milliseconds >= 0, got ${got}`),
+      );
+      await expect(LocalDurableTestRunner.setupTestEnvironment({ checkpointDelay: delay })).rejects.toThrow(
+        new RangeError(`LocalDurableTestRunner.setupTestEnvironment: checkpointDelay must be a number of milliseconds >= 0, got ${got}`),
+      );
+    }
+    // Zero (no delay) and fractions stay accepted, as before.
+    expect(() => new LocalDurableTestRunner({ handlerFunction, checkpointDelay: 0 })).not.toThrow();
+    await expect(LocalDurableTestRunner.setupTestEnvironment({ checkpointDelay: 0.5 })).resolves.toBeUndefined();
+  });
+
   it("runs two runners side by side without interference", async () => {
     const slow = new LocalDurableTestRunner({ handlerFunction: waitingHandler(86_400), skipTime: true });
     const other = withDurableExecution(async (event: { n: number }, ctx) => {

@@ -137,6 +137,19 @@ interface Waiter {
 }
 
 /**
+ * Refuses a `checkpointDelay` that would not delay as asked: NaN or a negative number would silently
+ * mean no delay, and Infinity a delay of about 1 ms (a timer overflow). Absent or null stays "use the
+ * default", as `??` reads it.
+ */
+function checkCheckpointDelay(where: string, delay: unknown): void {
+  if (delay === undefined || delay === null) return;
+  if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) {
+    const got = typeof delay === "string" ? JSON.stringify(delay) : String(delay);
+    throw new RangeError(`${where}: checkpointDelay must be a number of milliseconds >= 0, got ${got}`);
+  }
+}
+
+/**
  * Runs a durable handler in-process against a local checkpoint service, invoking it again after
  * every suspension or crash until the execution finishes, and lets the test inspect the result.
  * Same names and shapes as the AWS testing library's runner, plus fault injection, logs,
@@ -187,11 +200,13 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
   /**
    * @param params - the handler and how to run it.
    * @throws TypeError when `params.handlerFunction` is not a function.
+   * @throws RangeError when `params.checkpointDelay` is not a finite number >= 0.
    */
   constructor(params: LocalDurableTestRunnerParameters) {
     if (typeof params?.handlerFunction !== "function") {
       throw new TypeError("LocalDurableTestRunner: handlerFunction must be the function returned by withDurableExecution");
     }
+    checkCheckpointDelay("LocalDurableTestRunner", params.checkpointDelay);
     this.#params = params;
     this.#source = {
       snapshot: () => this.#snapshot,
@@ -210,8 +225,11 @@ export class LocalDurableTestRunner<TResult = any> implements DurableTestRunner<
    * beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
    * afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
    * ```
+   *
+   * @throws RangeError when `params.checkpointDelay` is not a finite number >= 0 (the promise rejects).
    */
   static async setupTestEnvironment(params: LocalDurableTestRunnerSetupParameters = {}): Promise<void> {
+    checkCheckpointDelay("LocalDurableTestRunner.setupTestEnvironment", params.checkpointDelay);
     LocalDurableTestRunner.#skipTime = params.skipTime ?? false;
     LocalDurableTestRunner.#checkpointDelay = params.checkpointDelay ?? 0;
   }
