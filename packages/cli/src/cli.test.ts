@@ -1,4 +1,5 @@
 // End-to-end: spawns the built `cairn` (dist/bin.js) on the fixture handlers in test-fixtures/.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -172,6 +173,16 @@ describe("cairn inspect and list", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('No execution "01ZZZZZZZZZZZZZZZZZZZZZZZZ"');
     expect(result.stderr).toContain("cairn list");
+  });
+
+  it("refuses an empty --store (an unset variable) instead of using the working directory", async () => {
+    for (const args of [["run", fixture("order.mjs")], ["list"], ["prune", "--older-than", "1d"]]) {
+      const result = await runCli([...args, "--store", ""], { cwd: dir.path });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain("--store needs a directory (it was empty); leave it out to use ./.cairn.");
+    }
+    for (const made of ["executions", "names", "wal"]) expect(existsSync(join(dir.path, made)), made).toBe(false);
+    expect(sideEffects(dir.effects)).toEqual([]);
   });
 
   it("says when the store does not exist", async () => {

@@ -6,7 +6,15 @@ import { writeFileWhole } from "./write-whole.js";
 
 export const DEFAULT_STORE_DIR = ".cairn";
 
+/**
+ * The store's directory for `--store` (or `./.cairn` without it). An empty value — most likely an
+ * unset variable, `--store "$CAIRN_STORE"` — is refused: it would resolve to the working
+ * directory and scatter the store's folders there (and `prune` and `delete` would act on it).
+ */
 export function storeDirectory(option: string | undefined, cwd = process.cwd()): string {
+  if (option === "") {
+    throw new UsageError(`--store needs a directory (it was empty); leave it out to use ./${DEFAULT_STORE_DIR}.`);
+  }
   return resolve(cwd, option ?? DEFAULT_STORE_DIR);
 }
 
