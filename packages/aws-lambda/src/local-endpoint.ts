@@ -133,6 +133,11 @@ class RawAnswer {
  */
 export async function startLocalLambdaEndpoint(options: LocalLambdaEndpointOptions): Promise<LocalLambdaEndpoint> {
   const { service } = options;
+  // Node listens on every interface for an empty host: an unset setting must not open the
+  // endpoint (no authentication) to the network.
+  if (options.host !== undefined && (typeof options.host !== "string" || options.host === "")) {
+    throw new TypeError(`startLocalLambdaEndpoint: host must be a non-empty host name or address (default 127.0.0.1), got ${JSON.stringify(options.host)}.`);
+  }
   const requests = new Map<string, number>();
   const functions = new DurableFunctionHost(service, options.clock);
   for (const [name, handler] of Object.entries(options.functions ?? {})) functions.register(name, handler);
