@@ -7,6 +7,7 @@ import { DynamoDbCheckpointStore } from "./dynamodb-store.js";
 import { DynamoDbFailedItemWriter } from "./failed-item-writer.js";
 import { DynamoDbProgressBoard } from "./progress-board.js";
 import { DEFAULT_RETRY_POLICY, retryPolicyOf } from "./retry.js";
+import { createCairnTable } from "./table.js";
 import { createWorker } from "./worker.js";
 
 /** A client that fails the test if any request is sent: validation must come first. */
@@ -66,3 +67,12 @@ describe("runOnce's deadline", () => {
     await expect(worker.runOnce({ deadline: Date.now() - 1 })).resolves.toEqual({ handled: 0 });
   });
 });
+
+describe("createCairnTable's wait", () => {
+  it.each([Number.NaN, 1, 0, -5, Number.POSITIVE_INFINITY])("refuses maxWaitSeconds %d before creating anything", async (maxWaitSeconds) => {
+    await expect(createCairnTable(noRequests as never, "cairn-settings", { maxWaitSeconds })).rejects.toThrow(
+      /createCairnTable: maxWaitSeconds must be a number of seconds >= 2, got /,
+    );
+  });
+});
+

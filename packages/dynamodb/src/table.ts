@@ -169,7 +169,8 @@ export interface CreateCairnTableOptions {
  *   something else), or when it is not active within `maxWaitSeconds`; the AWS SDK's error when
  *   the request is refused (e.g. missing permissions).
  * @throws RangeError when a shard count is out of range or lower than the one the table records
- *   (counts never shrink: executions in the dropped shards would be missed).
+ *   (counts never shrink: executions in the dropped shards would be missed), or `maxWaitSeconds`
+ *   is not a number of seconds >= 2.
  *
  * @example
  * ```ts
@@ -182,12 +183,18 @@ export interface CreateCairnTableOptions {
  */
 export async function createCairnTable(client: DynamoDBClient, tableName: string, options: CreateCairnTableOptions = {}): Promise<void> {
   if (options.dueShards !== undefined || options.listShards !== undefined) shardCountsOf(options);
+  const maxWaitSeconds = options.maxWaitSeconds ?? 120;
+  // Checked before the table is created: the AWS SDK's waiter never gives up on NaN, and refuses
+  // 1 or less naming its own settings, after the request has been sent.
+  if (typeof maxWaitSeconds !== "number" || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 2) {
+    throw new RangeError(`createCairnTable: maxWaitSeconds must be a number of seconds >= 2, got ${String(maxWaitSeconds)}.`);
+  }
   try {
     await client.send(new CreateTableCommand(definitionOf(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await waitUntilTableExists({ client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1 }, { TableName: tableName });
+  await waitUntilTableExists({ client, maxWaitTime: maxWaitSeconds, minDelay: 1 }, { TableName: tableName });
   const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const indexes = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   for (const name of [DUE_INDEX, LIST_INDEX]) {
