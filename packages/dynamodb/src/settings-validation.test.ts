@@ -2,7 +2,7 @@
 // environment variable (NaN, undefined, a duration where a time belongs) fails there, naming the
 // option, instead of retrying for ever, never backing off, or doing nothing on every run.
 import { withDurableExecution } from "@cairn/sdk";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DynamoDbCheckpointStore } from "./dynamodb-store.js";
 import { DynamoDbFailedItemWriter } from "./failed-item-writer.js";
 import { DynamoDbProgressBoard } from "./progress-board.js";
@@ -73,6 +73,22 @@ describe("createCairnTable's wait", () => {
     await expect(createCairnTable(noRequests as never, "cairn-settings", { maxWaitSeconds })).rejects.toThrow(
       /createCairnTable: maxWaitSeconds must be a number of seconds >= 2, got /,
     );
+  });
+});
+
+describe("the worker's lease renewal", () => {
+  it("warns when renewals come no sooner than the lease runs out, and not otherwise", () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      createWorker({ table, handlers, leaseMs: 30_000 });
+      createWorker({ table, handlers, leaseMs: 30_000, renewEveryMs: 29_999 });
+      expect(warn).not.toHaveBeenCalled();
+      createWorker({ table, handlers, leaseMs: 30_000, renewEveryMs: 30_000 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]).toEqual([expect.stringMatching(/^createWorker: renewEveryMs \(30000\) is not below leaseMs \(30000\)/), "CairnWorkerWarning"]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

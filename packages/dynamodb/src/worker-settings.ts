@@ -36,6 +36,14 @@ export function workerSettingsOf(options: WorkerOptions): WorkerSettings {
   const renewEveryMs = positiveInteger("renewEveryMs", options.renewEveryMs ?? Math.max(1, Math.floor(leaseMs / 3)));
   const pollIntervalMs = positiveInteger("pollIntervalMs", options.pollIntervalMs ?? 1_000);
   const invocationTimeoutMs = positiveInteger("invocationTimeoutMs", options.invocationTimeoutMs ?? 15 * 60 * 1000);
+  // Allowed (a test may stand in for a stalled worker this way), but almost surely a mistake.
+  if (renewEveryMs >= leaseMs) {
+    process.emitWarning(
+      `createWorker: renewEveryMs (${renewEveryMs}) is not below leaseMs (${leaseMs}): a lease runs out before it is renewed, ` +
+        "so another worker may take over an execution that is still running and run its steps again. Renew well within the lease (the default is a third of it).",
+      "CairnWorkerWarning",
+    );
+  }
   // The lease is told apart by this id: an empty one (an unset setting) is refused, not shared.
   if (options.workerId !== undefined && (typeof options.workerId !== "string" || options.workerId === "")) {
     throw new TypeError(`createWorker: workerId must be a non-empty string, got ${JSON.stringify(options.workerId)}`);

@@ -28,7 +28,10 @@ export interface WorkerOptions {
    * should use the same value.
    */
   leaseMs?: number | undefined;
-  /** How often a held lease is renewed, in milliseconds (default a third of `leaseMs`). */
+  /**
+   * How often a held lease is renewed, in milliseconds (default a third of `leaseMs`). At or above
+   * `leaseMs` the lease runs out between renewals; the worker warns (`CairnWorkerWarning`).
+   */
   renewEveryMs?: number | undefined;
   /** Pause between looks at the due index when nothing was due, in milliseconds (default 1000). */
   pollIntervalMs?: number | undefined;
