@@ -4,6 +4,7 @@ import { toErrorObject } from "../errors/error-object.js";
 import { never } from "../engine/invocation-engine.js";
 import { OperationAction, OperationStatus, OperationSubType, OperationType, type ErrorObject } from "../protocol/wire.js";
 import { checkRetryStrategyOption } from "../retry/check-retry-strategy.js";
+import { shownValue } from "../errors/shown-value.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { retryPresets } from "../retry/retry-strategy.js";
 import { wholeSeconds } from "../types/duration.js";
@@ -18,12 +19,6 @@ import { StepOperationRun } from "./step-operation-run.js";
 import { customSubType } from "./sub-type.js";
 import { Answered } from "./answered.js";
 
-/**
- * Starts ctx.step. A step whose checkpoint says it succeeded answers with its result at once, as
- * an {@link Answered} promise: replay's common case, which then needs no closure, no async frame
- * and no tracking (see ContextImpl). Anything else runs in {@link runStep}. Throws what the
- * step's arguments get wrong.
- */
 const SEMANTICS: ReadonlySet<unknown> = new Set(Object.values(StepSemantics));
 
 /**
@@ -36,12 +31,18 @@ export function checkStepConfig(where: string, config: Pick<StepConfig<unknown>,
   const { semantics, retryStrategy } = config;
   if (semantics !== undefined && !SEMANTICS.has(semantics)) {
     throw new ValidationError(
-      `${where}: semantics must be StepSemantics.AtLeastOncePerRetry or StepSemantics.AtMostOncePerRetry, got ${JSON.stringify(semantics) ?? String(semantics)}.`,
+      `${where}: semantics must be StepSemantics.AtLeastOncePerRetry or StepSemantics.AtMostOncePerRetry, got ${shownValue(semantics)}.`,
     );
   }
   checkRetryStrategyOption(where, retryStrategy);
 }
 
+/**
+ * Starts ctx.step. A step whose checkpoint says it succeeded answers with its result at once, as
+ * an {@link Answered} promise: replay's common case, which then needs no closure, no async frame
+ * and no tracking (see ContextImpl). Anything else runs in {@link runStep}. Throws what the
+ * step's arguments get wrong.
+ */
 export function startStep<T>(ctx: ContextImpl, name: string | undefined, fn: StepFunc<T>, config: StepConfig<T>): Promise<T> | Answered<T> {
   const engine = ctx.engine;
   const subType = customSubType(`step${quotedName(name)}`, config.subType) ?? OperationSubType.STEP;

@@ -1,10 +1,8 @@
 // Checks of the settings an invocation runs with, made where they are handed over (runExecution,
 // invokeOnce) and before anything is started: each of these, when wrong, misbehaves quietly and
 // far away rather than failing.
+import { shownValue } from "../errors/shown-value.js";
 import type { NondeterminismPolicy } from "../service/service-api.js";
-
-/** A bad value as the message shows it: strings quoted (a number given as text shows as one). */
-const shown = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
 /**
  * `invocationTimeoutMs`: a positive, finite number of milliseconds. NaN made every operation see
@@ -13,13 +11,13 @@ const shown = (value: unknown): string => (typeof value === "string" ? JSON.stri
  */
 export function checkInvocationTimeout(where: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${where}: invocationTimeoutMs must be a positive number of milliseconds, got ${shown(value)}`);
+    throw new RangeError(`${where}: invocationTimeoutMs must be a positive number of milliseconds, got ${shownValue(value)}`);
   }
 }
 
 /** `onNondeterminism`: any value but "block" used to mean "fail", so a typo failed executions for good. */
 export function checkNondeterminismPolicy(where: string, value: unknown): asserts value is NondeterminismPolicy | undefined {
   if (value !== undefined && value !== "block" && value !== "fail") {
-    throw new TypeError(`${where}: onNondeterminism must be "block" or "fail", got ${shown(value)}`);
+    throw new TypeError(`${where}: onNondeterminism must be "block" or "fail", got ${shownValue(value)}`);
   }
 }

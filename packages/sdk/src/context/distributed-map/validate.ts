@@ -1,3 +1,4 @@
+import { shownValue } from "../../errors/shown-value.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { NestingType } from "../../types/batch.js";
 import { wholeSeconds } from "../../types/duration.js";
@@ -9,9 +10,7 @@ import type { DistributedMapConfig, DistributedMapOptions } from "../../types/di
 function wholeNumber(what: string, field: string, value: unknown, min: number): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    // String for numbers: JSON.stringify would show NaN and Infinity as null.
-    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
-    throw new ValidationError(`${what}: ${field} must be a whole number >= ${min}, got ${shown}.`);
+    throw new ValidationError(`${what}: ${field} must be a whole number >= ${min}, got ${shownValue(value)}.`);
   }
 }
 

@@ -34,6 +34,7 @@ import { applyMutation, createEmptyRecord, pendingTimerOf, type ExecutionMutatio
 import { evictSettledOperations, OperationsNotInMemory } from "../resident-operations.js";
 import type { ExecutionStore, StoreDecision, StoreUpdate } from "../execution-store.js";
 import { KeyedSerialQueue } from "../keyed-serial-queue.js";
+import { shownValue } from "../../errors/shown-value.js";
 import { isErrno } from "./errno.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import { acquireFileLock, lockStamp, lockStillNames, lockUnpublished, type FileLock, type LockStamp } from "./file-lock.js";
@@ -258,7 +259,7 @@ export class FileExecutionStore implements ExecutionStore {
     const lockTimeoutMs = options.lockTimeoutMs;
     // NaN (a setting read from an unset environment variable, say) would make a write wait forever.
     if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== "number" || Number.isNaN(lockTimeoutMs) || lockTimeoutMs < 0)) {
-      throw new TypeError(`FileExecutionStore: lockTimeoutMs must be a number of milliseconds >= 0 (got ${String(lockTimeoutMs)}).`);
+      throw new TypeError(`FileExecutionStore: lockTimeoutMs must be a number of milliseconds >= 0 (got ${shownValue(lockTimeoutMs)}).`);
     }
     this.lockTimeoutMs = lockTimeoutMs;
     const resident = options.residentOperations ?? DEFAULT_RESIDENT_OPERATIONS;
