@@ -11,6 +11,11 @@ export interface DueCandidate {
   executionArn: string;
   /** The handler name it was started with. */
   functionName: string | undefined;
+  /**
+   * Only its create has written it (never invoked), as the index saw it: a hint that the worker
+   * may read it with one Query (record-loader.ts loadFresh), which checks it.
+   */
+  fresh: boolean;
 }
 
 /** What one look at the due index found. */
@@ -71,7 +76,7 @@ export class DueIndex {
       const pk = item[A.pk]?.S ?? "";
       const arn = item[A.executionArn]?.S;
       if (!pk.startsWith("X#") || !arn) continue;
-      found.push({ executionId: pk.slice(2), executionArn: arn, functionName: item[A.functionName]?.S });
+      found.push({ executionId: pk.slice(2), executionArn: arn, functionName: item[A.functionName]?.S, fresh: item[A.fresh]?.BOOL === true });
     }
     return { found, complete: page.LastEvaluatedKey === undefined };
   }

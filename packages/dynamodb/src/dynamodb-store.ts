@@ -45,6 +45,12 @@ export interface StoreInternals {
    */
   readClaimed<T>(executionId: string, head: Head, view: (record: ExecutionRecord) => T): Promise<T | undefined>;
   /**
+   * Caches an execution the due index says only its create has written, read with one Query and
+   * no lease (RecordLoader.loadFresh); false when it is cached already or the read did not prove
+   * it fresh (nothing cached then). A worker then lets the invocation's begin take the lease.
+   */
+  cacheFresh(executionId: string): Promise<boolean>;
+  /**
    * Lets the store's commits of `executionId` carry a lease this process's worker has just
    * claimed: they extend it when due and the commit ending the invocation gives it up. `onLost`
    * is called once if a reload shows another owner.
@@ -169,6 +175,11 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
         this.queue.run(id, async () => {
           const entry = await this.loader.loadFrom(id, head);
           return entry === undefined ? undefined : view(entry.record);
+        }),
+      cacheFresh: (id) =>
+        this.queue.run(id, async () => {
+          if (this.cache.peek(id) !== undefined || this.leases.has(id)) return false;
+          return (await this.loader.loadFresh(id)) !== undefined;
         }),
       holdLease: (id, lease, onLost) => void this.leases.set(id, { ...lease, state: "held", onLost }),
       claimOnCommit: (id, seq, lease, onLost) => void this.leases.set(id, { ...lease, state: "claiming", claimSeq: seq, onLost }),

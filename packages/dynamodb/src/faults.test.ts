@@ -128,11 +128,11 @@ describe("faults", () => {
         }),
       },
     });
-    const arns = await Promise.all([5, 10, 15].map(async (n) => (await cairn.start({ handlerName: "sum", input: { n } })).executionArn));
+    const arns = await Promise.all([5, 10, 25].map(async (n) => (await cairn.start({ handlerName: "sum", input: { n } })).executionArn));
     while ((await worker.runOnce()).handled > 0);
     const results = await Promise.all(arns.map(async (arn) => (await cairn.getExecution(arn)).result));
     console.log(`throttling test: 3 executions, ${calls} requests, ${injected} throttling errors injected, data lost = 0`);
-    expect(results).toEqual(["15", "55", "120"]);
+    expect(results).toEqual(["15", "55", "325"]);
     expect(injected).toBeGreaterThan(20);
     await table.drop();
   }, 60_000);

@@ -30,6 +30,12 @@ export interface DueTimeSettings {
   listShards: number;
 }
 
+/**
+ * The seq of an execution only its create has written. No item of such an execution has an older
+ * version, so one Query that finds its head at this seq (and no newer item) read it whole.
+ */
+export const FRESH_SEQ = 1;
+
 /** Head attributes that a record may lack: a commit removes those it does not set. */
 export const OPTIONAL_HEAD_ATTRIBUTES = [
   A.token,
@@ -40,6 +46,7 @@ export const OPTIONAL_HEAD_ATTRIBUTES = [
   A.dueAt,
   A.dueShard,
   A.functionName,
+  A.fresh,
 ];
 
 /** Summary fields kept out of the head item: large and (nearly) never changing. */
@@ -91,6 +98,9 @@ export function headAttributes(entry: CacheEntry, due: DueTimeSettings, now: num
     [A.layout]: { N: String(LAYOUT_VERSION) },
   };
   if (record.summary.functionName !== undefined) attrs[A.functionName] = { S: record.summary.functionName };
+  // Only the create has written the execution (see FRESH_SEQ): projected into the due index so a
+  // worker knows it may read the record with one Query and take the lease with the begin.
+  if (record.seq === FRESH_SEQ) attrs[A.fresh] = { BOOL: true };
   if (record.checkpointToken !== undefined) attrs[A.token] = { S: record.checkpointToken };
   if (record.invocation !== undefined) attrs[A.invocation] = { S: encodeJson(record.invocation) };
   if (record.wakePending) attrs[A.wakePending] = { BOOL: true };

@@ -7,6 +7,8 @@
 // the invocation's first commit (firing its timers, or beginning it) takes the lease, conditioned
 // as a claim is and on the cached seq. If that commit cannot (the record moved on, or another
 // worker holds the lease) nothing was written, and the worker claims as usual and looks again.
+// A new execution (never invoked) that it has not cached is read with one Query first and then
+// started the same way.
 import {
   ExecutionClosedError,
   StaleCheckpointTokenError,
@@ -114,6 +116,18 @@ export class InvocationRunner {
     const now = Date.now();
     const cached = this.parts.store.peekCached(executionId, (record) => stateOf(record, now));
     return cached?.running && wantedBy(cached, cached.timerDue, now) ? { cached } : undefined;
+  }
+
+  /**
+   * A start without a claim for an execution the due index says was never invoked, which this
+   * process has not cached: one Query reads it (no GetItem of the head first, see
+   * RecordLoader.loadFresh) and the invocation's begin takes the lease, where a claim, a Query and
+   * the begin would be three requests. Undefined when the read does not prove it fresh.
+   */
+  async freshStart(candidate: DueCandidate): Promise<RunStart | undefined> {
+    if (!candidate.fresh) return undefined;
+    if (!(await internalsOf(this.parts.store).cacheFresh(candidate.executionId))) return undefined;
+    return this.cachedStart(candidate.executionId);
   }
 
   /**

@@ -146,8 +146,9 @@ export class DynamoDbWorker implements Worker {
       }
       const watch: LeaseWatch = { lost: false };
       // An execution this worker has cached, whose cached record wants an invocation, is claimed
-      // by the invocation's first commit (the runner claims as below if that fails).
-      let start = this.runner.cachedStart(candidate.executionId);
+      // by the invocation's first commit (the runner claims as below if that fails); so is a new
+      // one, once read.
+      let start = this.runner.cachedStart(candidate.executionId) ?? (await this.runner.freshStart(candidate));
       if (!start) {
         const head = await this.leases.claim(candidate.executionId, leaseLostBy(watch));
         if (!head) continue;

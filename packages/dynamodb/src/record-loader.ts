@@ -3,7 +3,7 @@
 // a write landed meanwhile: roll it forward if needed and read again.
 import type { ExecutionSummary } from "@cairn/sdk/service";
 import { StoreContentionError } from "./errors.js";
-import { headOf, leaseOwnerOfHead, type Head } from "./head-item.js";
+import { FRESH_SEQ, headOf, leaseOwnerOfHead, type Head } from "./head-item.js";
 import { HEAD_SK, LOG_PREFIX, ValueAssembler, executionPk, headKey } from "./item-layout.js";
 import type { CacheEntry, RecordCache } from "./record-cache.js";
 import { recordOf, summaryOf } from "./record-items.js";
@@ -77,6 +77,34 @@ export class RecordLoader {
       return this.cache.remember(id, entry);
     }
     throw new StoreContentionError(id, MAX_CONFLICTS);
+  }
+
+  /**
+   * Reads an execution only its create has written with one Query (no GetItem of the head first),
+   * and caches it; undefined, with nothing cached, when the Query does not prove that. One Query
+   * is not a snapshot: it may see some items of a commit landing meanwhile and not others. At
+   * FRESH_SEQ no item has an older version to see instead, so a head at that seq, no item newer
+   * than it and every operation and event the head counts make the whole record. Anything else
+   * (a later commit under way or done, an intent, a missing item) is left to the usual claim and
+   * load, which read the head first.
+   */
+  async loadFresh(id: string): Promise<CacheEntry | undefined> {
+    const items = await this.requests.query({
+      KeyConditionExpression: "pk = :pk AND sk < :t",
+      ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
+      ConsistentRead: true,
+    });
+    const head = headOf(items.find((item) => item[A.sk]?.S === HEAD_SK));
+    if (!head || head.intent || head.seq !== FRESH_SEQ) return undefined;
+    if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq)) return undefined;
+    let entry: CacheEntry;
+    try {
+      entry = recordOf(this.requests.tableName, id, head, items);
+    } catch {
+      return undefined; // an item not visible yet, or an older layout: the usual load says which
+    }
+    entry.leaseOwner = leaseOwnerOfHead(head);
+    return this.cache.remember(id, entry);
   }
 
   /** The execution's summary from its summary items only (no operations or history read). */

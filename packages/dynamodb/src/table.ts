@@ -82,6 +82,7 @@ export const A = {
   executionArn: "arn",
   functionName: "fn",
   layout: "lv",
+  fresh: "fresh",
 } as const;
 
 /**
@@ -123,7 +124,8 @@ export function definitionOf(tableName: string): CreateTableCommandInput {
         ],
         Projection: {
           ProjectionType: "INCLUDE",
-          NonKeyAttributes: [A.leaseUntil, A.executionArn, A.functionName],
+          // fresh: a worker can start a never-invoked execution with one read (worker docs).
+          NonKeyAttributes: [A.leaseUntil, A.executionArn, A.functionName, A.fresh],
         },
       },
       {

@@ -1,17 +1,19 @@
-// The lease rides on an invocation's own writes: a worker that has the execution cached takes the
-// lease with the invocation's first commit (its timers fired in the same write), and the commit
-// ending the invocation gives it up. These tests count what an invocation sends, and check that
-// the folded writes keep what separate claims and releases guaranteed: a write that races a
-// callback loses nothing, and a worker that does not hold the lease cannot take or drop it.
+// The lease rides on an invocation's own writes: a worker that has the execution cached (or that
+// reads a new one, see worker-fresh-start.test.ts) takes the lease with the invocation's first
+// commit (its timers fired in the same write), and the commit ending the invocation gives it up.
+// These tests count what an invocation sends, and check that the folded writes keep what separate
+// claims and releases guaranteed: a write that races a callback loses nothing, and a worker that
+// does not hold the lease cannot take or drop it.
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { withDurableExecution } from "@cairn/sdk";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCairnClient, type CairnClient } from "./client.js";
+import { createCairnClient } from "./client.js";
 import { headKey } from "./item-layout.js";
 import { A } from "./table.js";
-import { createWorker, type Worker } from "./worker.js";
+import { createWorker } from "./worker.js";
 import { createTestTable, localClient, type TestTable } from "./test-support/tables.js";
+import { recordRequests, runToEnd } from "./test-support/request-log.js";
 import { until } from "./test-support/until.js";
 
 let table: TestTable | undefined;
@@ -19,74 +21,6 @@ afterEach(async () => {
   await table?.drop();
   table = undefined;
 });
-
-interface UpdateInput {
-  Key?: Record<string, { S?: string }>;
-  UpdateExpression?: string;
-  ConditionExpression?: string;
-}
-
-/** What a request to an execution's items does, told from its expressions. */
-type Kind = "claim" | "release" | "renew" | "load" | "read head" | "commit" | "commit+claim" | "commit+release";
-
-function headWriteKind(update: UpdateInput): Kind {
-  const expression = update.UpdateExpression ?? "";
-  if (/#due <= :now/.test(update.ConditionExpression ?? "") && /#owner = :me/.test(expression)) {
-    return expression.startsWith("SET #owner = :me, #lease = :until") && !expression.includes("#a0") ? "claim" : "commit+claim";
-  }
-  if (/REMOVE #owner, #lease/.test(expression)) return update.ConditionExpression === "#owner = :me AND #seq = :seq" ? "release" : "commit+release";
-  if (expression === "SET #lease = :until") return "renew";
-  return "commit";
-}
-
-interface Sent {
-  kind: Kind;
-  command: string;
-  /** Items written besides the head (transactions). */
-  others: number;
-}
-
-/**
- * Records every request `client` sends to the items of executions (due-index polls and the
- * table settings left out), in order. `before` runs ahead of a request, once per request.
- */
-function recordRequests(client: DynamoDBClient, before?: (sent: Sent, input: unknown) => Promise<void>): Sent[] {
-  const sent: Sent[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName ?? "").replace(/Command$/, "");
-      const input = args.input as UpdateInput & {
-        TransactItems?: { Update?: UpdateInput }[];
-        IndexName?: string;
-        ExpressionAttributeValues?: Record<string, { S?: string }>;
-      };
-      let entry: Sent | undefined;
-      if (command === "UpdateItem" && input.Key?.pk?.S?.startsWith("X#")) entry = { kind: headWriteKind(input), command, others: 0 };
-      else if (command === "TransactWriteItems" && input.TransactItems?.[0]?.Update?.Key?.pk?.S?.startsWith("X#")) {
-        entry = { kind: headWriteKind(input.TransactItems[0].Update), command, others: input.TransactItems.length - 1 };
-      } else if (command === "Query" && !input.IndexName && input.ExpressionAttributeValues?.[":pk"]?.S?.startsWith("X#")) {
-        entry = { kind: "load", command, others: 0 };
-      } else if (command === "GetItem" && input.Key?.pk?.S?.startsWith("X#")) entry = { kind: "read head", command, others: 0 };
-      if (entry) {
-        await before?.(entry, args.input);
-        sent.push(entry);
-      }
-      return next(args);
-    },
-    { step: "initialize", name: "recordRequests" },
-  );
-  return sent;
-}
-
-/** runOnce until the execution has ended, pausing between passes that found nothing due. */
-async function runToEnd(worker: Worker, client: CairnClient, executionArn: string) {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const summary = await client.getExecution(executionArn);
-    if (summary.status !== "RUNNING") return summary;
-    if ((await worker.runOnce()).handled === 0) await sleep(50);
-  }
-  throw new Error(`${executionArn} did not end`);
-}
 
 const idOf = (executionArn: string) => executionArn.split("/").at(-1)!;
 
@@ -124,11 +58,11 @@ describe("lease writes folded into an invocation's commits", () => {
     expect(await runToEnd(worker, client, executionArn)).toMatchObject({ status: "SUCCEEDED", result: '"ab"', invocationCount: 2 });
 
     expect(sent.map((s) => s.kind)).toEqual([
-      // First invocation: the worker has not seen the execution (the client started it), so it
-      // claims (the claim returns the head) and reads it; begin, step, wait; the end releases.
-      "claim",
+      // First invocation: the worker has not seen the execution (the client started it); the due
+      // index says it is new, so one Query reads it and the begin takes the lease; step, wait; the
+      // end releases.
       "load",
-      "commit",
+      "commit+claim",
       "commit",
       "commit",
       "commit+release",
@@ -137,7 +71,9 @@ describe("lease writes folded into an invocation's commits", () => {
       "commit",
       "commit+release",
     ]);
-    const firstWrite = sent[6]!;
+    // The begin only changes the head: one conditional write.
+    expect(sent[1]).toMatchObject({ command: "UpdateItem", others: 0 });
+    const firstWrite = sent[5]!;
     // The fired wait's log entry travels with the begin.
     expect(firstWrite).toMatchObject({ command: "TransactWriteItems", others: 1 });
     const history = await client.getHistory(executionArn);
@@ -173,9 +109,11 @@ describe("lease writes folded into an invocation's commits", () => {
     const writer = createCairnClient({ table: { ...table, client: localClient() } });
     let callbackId: string | undefined;
     let raced = false;
+    let racedAt = -1;
     const sent = recordRequests(table.client, async (request) => {
       if (request.kind !== "commit+claim" || raced || callbackId === undefined) return;
       raced = true;
+      racedAt = sent.length; // the index this request is recorded at
       await writer.sendCallbackSuccess(callbackId, "approved");
     });
     const approval = withDurableExecution(async (_e: unknown, ctx) => {
@@ -191,7 +129,7 @@ describe("lease writes folded into an invocation's commits", () => {
     // wait for it forever.
     expect(await runToEnd(worker, writer, executionArn)).toMatchObject({ status: "SUCCEEDED", result: '"got approved"', invocationCount: 2 });
     expect(raced).toBe(true);
-    const second = sent.slice(sent.findIndex((s) => s.kind === "commit+claim"));
+    const second = sent.slice(racedAt);
     // Refused, then a claim of its own reads the execution again and the invocation carries on.
     expect(second.slice(0, 3).map((s) => s.kind)).toEqual(["commit+claim", "claim", "load"]);
     const history = await writer.getHistory(executionArn);
@@ -205,8 +143,10 @@ describe("lease writes folded into an invocation's commits", () => {
     const tableName = table.tableName;
     let executionArn = "";
     let leasedAway = false;
+    let armed = false;
     const sent = recordRequests(table.client, async (request) => {
-      if (request.kind !== "commit+claim" || leasedAway) return;
+      // The second invocation's claiming write (the first one's begin takes the lease too).
+      if (request.kind !== "commit+claim" || leasedAway || !armed) return;
       leasedAway = true;
       // Another worker claims the execution after this one chose it from the due index.
       await leaseTo(other, tableName, executionArn, "worker-b", Date.now() + 60_000);
@@ -216,6 +156,7 @@ describe("lease writes folded into an invocation's commits", () => {
     const worker = createWorker({ table, handlers: { stepWaitStep }, workerId: "worker-a", onError: (e) => errors.push(e) });
     ({ executionArn } = await client.start({ handlerName: "stepWaitStep" }));
     await worker.runOnce();
+    armed = true;
     await until("the wait to be due and tried", async () => {
       await worker.runOnce();
       return leasedAway ? true : undefined;
