@@ -527,17 +527,20 @@ export class FileExecutionStore implements ExecutionStore {
     });
   }
 
-  async update<T>(
-    executionId: string,
-    decide: (record: ExecutionRecord) => StoreDecision<T>,
-  ): Promise<StoreUpdate<T> | undefined> {
-    if (!isExecutionId(executionId)) return undefined;
+  update<T>(executionId: string, decide: (record: ExecutionRecord) => StoreDecision<T>): Promise<StoreUpdate<T> | undefined> {
+    if (!isExecutionId(executionId)) return Promise.resolve(undefined);
     // A caller committing back to back never lets the event loop reach its timers (a lone commit
     // completes without a round trip through the thread pool): let the sweeper run now and then,
-    // or a process waiting for one of our locks would never be handed it.
+    // or a process waiting for one of our locks would never be handed it. Otherwise the update
+    // starts at once: no async frame of its own around the queue's (one promise fewer per commit).
     if (this.sweeper !== undefined && performance.now() - this.lastSweep > 2 * SWEEP_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      return new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.updateQueued(executionId, decide));
     }
+    return this.updateQueued(executionId, decide);
+  }
+
+  /** {@link update}, queued behind this process's other work on the execution. */
+  private updateQueued<T>(executionId: string, decide: (record: ExecutionRecord) => StoreDecision<T>): Promise<StoreUpdate<T> | undefined> {
     return this.queue.run(executionId, async () => {
       if (this.wal.failure) throw this.wal.failure;
       // The common case — recovered, and the execution held since its last write — takes no await
