@@ -157,7 +157,7 @@ export function printMemorySection(results, variants) {
   console.log(
     "\npeak RSS: the process's high-water mark (process.resourceUsage().maxRSS) after the map; above baseline: minus the mark after " +
       "loading everything and running a 10-item map first; per item: above baseline ÷ items; result JSON: JSON.stringify of the " +
-      "BatchResult (one entry per item), which the handler holds whole by design; store on disk: the execution's files when it ended.",
+      "BatchResult (one entry per item), which the handler holds whole by design, measured after the peak; store on disk: the execution's files when it ended.",
   );
   console.log("\n### Live memory: heap + external (after full collections, in a second run of each)\n");
   console.log(liveTable(results));
