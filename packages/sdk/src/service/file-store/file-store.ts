@@ -39,6 +39,7 @@ import { isErrno } from "./errno.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import { acquireFileLock, lockStamp, lockStillNames, lockUnpublished, type FileLock, type LockStamp } from "./file-lock.js";
 import { LogFile } from "./log-file.js";
+import { writeNewFileDurably } from "./new-file.js";
 import { readLogRecords } from "./log-reader.js";
 import { claimedId, claimPath } from "./name-claims.js";
 import { RecordCache } from "./record-cache.js";
@@ -403,7 +404,7 @@ export class FileExecutionStore implements ExecutionStore {
     // its first update neither takes the lock nor reads the log back.
     const [opened, written, locked] = await Promise.allSettled([
       LogFile.create(this.logPath(executionId)),
-      fs.writeFile(claim, JSON.stringify({ id: executionId, name: executionName }), { flag: "wx", flush: true }),
+      writeNewFileDurably(claim, JSON.stringify({ id: executionId, name: executionName })),
       lockUnpublished(this.lockPath(executionId)),
     ]);
     const log = opened.status === "fulfilled" ? opened.value : undefined;
