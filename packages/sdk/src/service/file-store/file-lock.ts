@@ -9,14 +9,12 @@
 // file shared by many locks (nudgeAlso), so that a holder of hundreds of them stats that one
 // file and looks at its lock files only when it changed.
 import { randomBytes } from "node:crypto";
-import { closeSync, linkSync, open, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
-import { promisify } from "node:util";
 import { StoreLockTimeoutError } from "../errors.js";
 import { isErrno } from "./errno.js";
-
-const openAsync = promisify(open);
+import { writeNewFile } from "./new-file.js";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -156,14 +154,7 @@ function heldLock(path: string, owner: LockOwner, content: string, contended: bo
  */
 export async function lockUnpublished(path: string): Promise<FileLock> {
   const { owner, content } = newOwner();
-  // Only the open, which creates the file, goes through the thread pool: writing a few bytes to
-  // the page cache and closing cost less on the main thread than a round trip each.
-  const fd = await openAsync(path, "wx");
-  try {
-    writeFileSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
+  await writeNewFile(path, content);
   return heldLock(path, owner, content, false);
 }
 

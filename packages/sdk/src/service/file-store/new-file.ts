@@ -1,5 +1,5 @@
-// A small file created with its content and made durable before anyone may rely on it (the file
-// store's name claim, which is linked into names/ only once it is on the disk).
+// Small files created with their content: the file store's lock of a new execution, and its name
+// claim, which must be on the disk before it is linked into names/.
 import { closeSync, fsync, open } from "node:fs";
 import { promisify } from "node:util";
 import { writeAllSync } from "./write-all.js";
@@ -8,17 +8,22 @@ const openAsync = promisify(open);
 const fsyncAsync = promisify(fsync);
 
 /**
- * Creates `path` (which must not exist) holding `content` and fsyncs it; rejects with EEXIST when
- * it exists. The open (which creates the file) and the fsync (which waits for the disk) go through
- * the thread pool; writing a few bytes to the page cache and closing cost less on the main thread
- * than a round trip each.
+ * Creates `path` (which must not exist) holding `content`; rejects with EEXIST when it exists.
+ * `durable`: fsync it before resolving. The open (which creates the file) and the fsync (which
+ * waits for the disk) go through the thread pool; writing a few bytes to the page cache and
+ * closing cost less on the main thread than a round trip each.
  */
-export async function writeNewFileDurably(path: string, content: string): Promise<void> {
+export async function writeNewFile(path: string, content: string, durable = false): Promise<void> {
   const fd = await openAsync(path, "wx");
   try {
     writeAllSync(fd, [Buffer.from(content, "utf8")]);
-    await fsyncAsync(fd);
+    if (durable) await fsyncAsync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** {@link writeNewFile}, made durable before it resolves. */
+export function writeNewFileDurably(path: string, content: string): Promise<void> {
+  return writeNewFile(path, content, true);
 }
