@@ -4,7 +4,7 @@
 import type { ExecutionSummary } from "@cairn/sdk/service";
 import { StoreContentionError } from "./errors.js";
 import { FRESH_SEQ, headOf, leaseOwnerOfHead, type Head } from "./head-item.js";
-import { HEAD_SK, LOG_PREFIX, ValueAssembler, executionPk, headKey } from "./item-layout.js";
+import { HEAD_SK, LOG_PREFIX, ValueAssembler, executionPk, headKey, type Item } from "./item-layout.js";
 import type { CacheEntry, RecordCache } from "./record-cache.js";
 import { recordOf, summaryOf } from "./record-items.js";
 import { rollForward } from "./roll-forward.js";
@@ -62,11 +62,7 @@ export class RecordLoader {
         await rollForward(this.requests, id, head.intent);
         continue;
       }
-      const items = await this.requests.query({
-        KeyConditionExpression: "pk = :pk AND sk < :t",
-        ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
-        ConsistentRead: true,
-      });
+      const items = await this.queryRecordItems(id);
       // Log entries newer than the head are later commits, which replay skips; any other newer
       // item means the head read is out of date.
       if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq && !item[A.sk]?.S?.startsWith(LOG_PREFIX))) continue;
@@ -89,11 +85,7 @@ export class RecordLoader {
    * load, which read the head first.
    */
   async loadFresh(id: string): Promise<CacheEntry | undefined> {
-    const items = await this.requests.query({
-      KeyConditionExpression: "pk = :pk AND sk < :t",
-      ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
-      ConsistentRead: true,
-    });
+    const items = await this.queryRecordItems(id);
     const head = headOf(items.find((item) => item[A.sk]?.S === HEAD_SK));
     if (!head || head.intent || head.seq !== FRESH_SEQ) return undefined;
     if (items.some((item) => Number(item[A.seq]?.N ?? "0") > head.seq)) return undefined;
@@ -105,6 +97,15 @@ export class RecordLoader {
     }
     entry.leaseOwner = leaseOwnerOfHead(head);
     return this.cache.remember(id, entry);
+  }
+
+  /** Every item of the execution's record, head included (staged items left out), strongly consistent. */
+  private queryRecordItems(id: string): Promise<Item[]> {
+    return this.requests.query({
+      KeyConditionExpression: "pk = :pk AND sk < :t",
+      ExpressionAttributeValues: { ":pk": { S: executionPk(id) }, ":t": { S: "T#" } },
+      ConsistentRead: true,
+    });
   }
 
   /** The execution's summary from its summary items only (no operations or history read). */
