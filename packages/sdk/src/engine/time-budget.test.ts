@@ -154,4 +154,10 @@ describe("yield before the timeout", () => {
       new ValidationError(`withDurableExecution: checkpointBatch.${field} must be a positive whole number, got ${String(value)}.`),
     );
   });
+
+  it("quotes a checkpointBatch bound given as a string, so it does not read as a number", () => {
+    expect(() => withDurableExecution(async () => 1, { checkpointBatch: { maxUpdates: "25" as unknown as number } })).toThrow(
+      new ValidationError('withDurableExecution: checkpointBatch.maxUpdates must be a positive whole number, got "25".'),
+    );
+  });
 });

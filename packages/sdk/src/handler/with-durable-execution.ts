@@ -4,6 +4,7 @@ import { runInScope } from "../context/active-scope.js";
 import { SerdesError } from "../errors/engine-errors.js";
 import { toErrorObject } from "../errors/error-object.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { shownValue } from "../errors/shown-value.js";
 import type { CheckpointBackend } from "../protocol/backend.js";
 import { checkBackend } from "./check-backend.js";
 import { DurableExecutionInvocationInputWithClient } from "./input-with-client.js";
@@ -202,7 +203,7 @@ export function withDurableExecution<TEvent = unknown, TResult = unknown>(
 function positiveWholeNumber(field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError(`withDurableExecution: ${field} must be a positive whole number, got ${String(value)}.`);
+    throw new ValidationError(`withDurableExecution: ${field} must be a positive whole number, got ${shownValue(value)}.`);
   }
   return value;
 }
