@@ -24,9 +24,9 @@
 // could only produce a detectable CorruptLogError, never a silent overwrite. Crash safety (kill -9
 // and power loss) rests on the write-ahead log and its recovery (wal-recovery.ts); the argument is
 // written down in docs/cli-and-file-store.md.
-import { close, existsSync, fstat, ftruncate, fdatasync, open } from "node:fs";
+import { closeSync, existsSync, fstatSync, ftruncate, fdatasync, openSync } from "node:fs";
 import { promises as fs } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { promisify } from "node:util";
 import type { HistoryEvent } from "../../protocol/history.js";
 import { isExecutionId } from "../ids.js";
@@ -48,9 +48,6 @@ import { encodeCommit } from "./wal-format.js";
 import { recoverDeadWriters, type RecoveryReport } from "./wal-recovery.js";
 import { WriteAheadLog, type WalStats } from "./write-ahead-log.js";
 
-const openAsync = promisify(open);
-const closeAsync = promisify(close);
-const fstatAsync = promisify(fstat);
 const ftruncateAsync = promisify(ftruncate);
 const fdatasyncAsync = promisify(fdatasync);
 
@@ -244,6 +241,10 @@ export class FileExecutionStore implements ExecutionStore {
   private lastSweep = 0;
   /** The file a process waiting for any of this store's locks touches (see NUDGE_FILE). */
   private readonly nudgePath: string;
+  /** `<directory>/executions`, normalised once: execution paths are built from it by concatenation. */
+  private readonly executionsDir: string;
+  /** `executionsDir` and a separator. */
+  private readonly executionsPrefix: string;
   /** The nudge file's stamp at the last sweep. */
   private nudgeSeen: LockStamp | undefined;
   /** Idle executions are being let go of because too many are held (see letGoOfIdle). */
@@ -257,6 +258,8 @@ export class FileExecutionStore implements ExecutionStore {
     }
     this.directory = directory;
     this.nudgePath = join(directory, NUDGE_FILE);
+    this.executionsDir = join(directory, "executions");
+    this.executionsPrefix = this.executionsDir + sep;
     const lockTimeoutMs = options.lockTimeoutMs;
     // NaN (a setting read from an unset environment variable, say) would make a write wait forever.
     if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== "number" || Number.isNaN(lockTimeoutMs) || lockTimeoutMs < 0)) {
@@ -277,14 +280,16 @@ export class FileExecutionStore implements ExecutionStore {
     statsOf.set(this, () => ({ ...this.wal.stats, ...this.counters, cachedRecords: this.cache.size }));
   }
 
+  // Concatenated rather than joined: `id` is a validated execution id (no separators, no dots),
+  // and join() normalises the whole path again on every call (these run several times per execution).
   private executionDir(id: string): string {
-    return join(this.directory, "executions", id);
+    return this.executionsPrefix + id;
   }
   private logPath(id: string): string {
-    return join(this.executionDir(id), "log");
+    return `${this.executionsPrefix}${id}${sep}log`;
   }
   private lockPath(id: string): string {
-    return join(this.executionDir(id), "lock");
+    return `${this.executionsPrefix}${id}${sep}lock`;
   }
   private namePath(name: string): string {
     return claimPath(this.directory, name);
@@ -320,7 +325,9 @@ export class FileExecutionStore implements ExecutionStore {
   private async catchUp(id: string, fd: number, repair: boolean): Promise<CachedExecution | undefined> {
     const path = this.logPath(id);
     this.appendQueued(path);
-    const { size } = await fstatAsync(fd);
+    // Synchronous, as the open and close around it: a metadata call costs less than a round trip
+    // through the thread pool (the reads of new records stay asynchronous).
+    const { size } = fstatSync(fd);
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
     if (!entry || size < entry.offset) {
@@ -363,7 +370,7 @@ export class FileExecutionStore implements ExecutionStore {
   private storeDirectories(): Promise<void> {
     this.directoriesMade ??= (async () => {
       const [createdStore] = await Promise.all([
-        fs.mkdir(join(this.directory, "executions"), { recursive: true }),
+        fs.mkdir(this.executionsDir, { recursive: true }),
         fs.mkdir(join(this.directory, "names"), { recursive: true }),
       ]);
       if (createdStore !== undefined) {
@@ -399,7 +406,7 @@ export class FileExecutionStore implements ExecutionStore {
     // The claim is written inside the execution's directory and linked into names/ from there.
     // Its content is made durable before it can be linked (recovery tells executions apart by it);
     // the log starts empty: its first record goes through the write-ahead log like any other.
-    const claim = join(dir, "name");
+    const claim = `${dir}${sep}name`;
     // The lock is taken with the directory, so the new execution is held from its first record:
     // its first update neither takes the lock nor reads the log back.
     const [opened, written, locked] = await Promise.allSettled([
@@ -416,7 +423,7 @@ export class FileExecutionStore implements ExecutionStore {
       // Durable in the write-ahead log (shared with whatever commits at the same moment), then in
       // the log's page cache; the log and the directory entries leading to it are made durable
       // when the segment is checkpointed. Until the claim is linked nobody can reach the execution.
-      await this.wal.commitEncoded(walLine, logLine, log!, false, [dir, join(this.directory, "executions")]);
+      await this.wal.commitEncoded(walLine, logLine, log!, false, [dir, this.executionsDir]);
       const record = createEmptyRecord(executionId, { keepHistory: false });
       applyMutation(record, initial);
       held = this.hold(executionId, lock!, log!, { record, offset: logLine.length, compactAt: this.residentOperations, committedBytes: logLine.length }, false);
@@ -487,11 +494,16 @@ export class FileExecutionStore implements ExecutionStore {
     });
   }
 
-  /** Runs `use` with the execution's log open read-only; undefined (and the cache dropped) when there is no log. */
+  /**
+   * Runs `use` with the execution's log open read-only; undefined (and the cache dropped) when
+   * there is no log. The open and close are synchronous: opening an existing file and closing a
+   * read-only descriptor are metadata calls that cost less than a thread-pool round trip each,
+   * and a read usually finds the record it caches current (nothing more to read).
+   */
   private async withLogOpenForReading<T>(executionId: string, use: (fd: number) => Promise<T | undefined>): Promise<T | undefined> {
     let fd: number;
     try {
-      fd = await openAsync(this.logPath(executionId), "r");
+      fd = openSync(this.logPath(executionId), "r");
     } catch (error) {
       if (isErrno(error, "ENOENT")) {
         this.cache.delete(executionId);
@@ -502,7 +514,7 @@ export class FileExecutionStore implements ExecutionStore {
     try {
       return await use(fd);
     } finally {
-      await closeAsync(fd);
+      closeSync(fd);
     }
   }
 
@@ -516,7 +528,7 @@ export class FileExecutionStore implements ExecutionStore {
       await this.recoverOnce();
       return this.withLogOpenForReading(executionId, async (fd) => {
         this.appendQueued(this.logPath(executionId));
-        const { size } = await fstatAsync(fd);
+        const { size } = fstatSync(fd);
         const events: HistoryEvent[] = [];
         let created = false;
         await readLogRecords(fd, 0, size, this.logPath(executionId), 1, (mutation) => {
@@ -655,7 +667,7 @@ export class FileExecutionStore implements ExecutionStore {
       await this.release(held);
       this.cache.delete(executionId);
       await fs.rm(this.executionDir(executionId), { recursive: true, force: true });
-      await syncDirectory(join(this.directory, "executions"));
+      await syncDirectory(this.executionsDir);
       return true;
     });
   }
