@@ -3,6 +3,7 @@
 // whether memory grows with N beyond the result itself.
 //
 //   node run.mjs memory [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <tmp>] [--timeout <s per run>]
+//                       [--node-flags "--max-semi-space-size=2 …"]
 //
 // Also run at the end of the stores group (run-stores.mjs).
 import { tmpdir } from "node:os";
@@ -23,16 +24,31 @@ export const SMOKE_SIZES = [100, 1_000];
  */
 export const RESULT_ALLOWANCE = 3;
 
-const usage = "usage: node run.mjs memory [--smoke] [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <directory>] [--timeout <seconds per run>]";
+const usage =
+  "usage: node run.mjs memory [--smoke] [--sizes 1000,10000,100000] [--variants map,chunked] [--dir <directory>] [--timeout <seconds per run>] " +
+  '[--node-flags "<node options for the children>"]';
+
+/**
+ * `--node-flags`' value as a list of options for the children's `node` (to see what V8's heap
+ * settings do to the peak, say): each must be an option, `--name` or `--name=value`.
+ */
+export function parseNodeFlags(text) {
+  const flags = text.split(/\s+/).filter((flag) => flag !== "");
+  for (const flag of flags) {
+    if (!/^--[a-z0-9-_]+(=\S+)?$/i.test(flag)) throw new Error(`--node-flags: ${JSON.stringify(flag)} is not a node option (--name or --name=value)\n${usage}`);
+  }
+  return flags;
+}
 
 function parseArgs(argv) {
-  const options = { smoke: false, sizes: undefined, variants: Object.keys(MAP_MEMORY_VARIANTS), directory: tmpdir(), timeoutMs: 300_000 };
+  const options = { smoke: false, sizes: undefined, variants: Object.keys(MAP_MEMORY_VARIANTS), directory: tmpdir(), timeoutMs: 300_000, nodeFlags: [] };
   readArgs(argv, usage, (arg, value) => {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
     else if (arg === "--variants") options.variants = value().split(",");
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
+    else if (arg === "--node-flags") options.nodeFlags = parseNodeFlags(value());
     else return false;
   });
   options.sizes ??= options.smoke ? SMOKE_SIZES : FULL_SIZES;
@@ -51,7 +67,7 @@ async function runOne(variant, items, options) {
     runResultChild({
       script: childPath,
       args: [JSON.stringify({ variant, items, directory: options.directory, live })],
-      nodeArgs: ["--expose-gc"],
+      nodeArgs: ["--expose-gc", ...options.nodeFlags],
       cwd: benchDir,
       prefix: MAP_MEMORY_PREFIX,
       timeoutMs: options.timeoutMs,
@@ -136,11 +152,11 @@ export function memoryTable(results) {
 }
 
 /** Runs every (variant, N), one child each, smallest N first. */
-export async function measureMapMemory({ sizes, variants, directory, timeoutMs }) {
+export async function measureMapMemory({ sizes, variants, directory, timeoutMs, nodeFlags = [] }) {
   const results = [];
   for (const variant of variants) {
     for (const items of [...sizes].sort((a, b) => a - b)) {
-      const result = await runOne(variant, items, { directory, timeoutMs });
+      const result = await runOne(variant, items, { directory, timeoutMs, nodeFlags });
       process.stderr.write(`  map memory ${variant} ${items}: ${JSON.stringify(result)}\n`);
       results.push(result);
     }
@@ -200,6 +216,7 @@ export function printMemorySection(results, variants) {
 export async function runMapMemory(argv) {
   const options = parseArgs(argv);
   console.log(`# cairn bench memory${options.smoke ? " --smoke" : ""} — node ${process.version}; temporary files in ${options.directory}`);
+  if (options.nodeFlags.length > 0) console.log(`# the children run with: node ${options.nodeFlags.join(" ")}`);
   const results = await measureMapMemory(options);
   printMemorySection(results, options.variants);
   const failures = results.filter((r) => r.error).map((r) => `${r.variant} ${r.items}: ${r.error}`);
