@@ -325,8 +325,8 @@ export class FileExecutionStore implements ExecutionStore {
   private async catchUp(id: string, fd: number, repair: boolean): Promise<CachedExecution | undefined> {
     const path = this.logPath(id);
     this.appendQueued(path);
-    // Synchronous, as the open and close around it: a metadata call costs less than a round trip
-    // through the thread pool (the reads of new records stay asynchronous).
+    // Synchronous: a metadata call costs less than a round trip through the thread pool (reading
+    // the new records, if any, stays asynchronous).
     const { size } = fstatSync(fd);
     let entry = this.cache.get(id);
     // The log only grows, except when a torn tail was cut: then re-read it whole.
@@ -500,10 +500,11 @@ export class FileExecutionStore implements ExecutionStore {
    * read-only descriptor are metadata calls that cost less than a thread-pool round trip each,
    * and a read usually finds the record it caches current (nothing more to read).
    */
-  private async withLogOpenForReading<T>(executionId: string, use: (fd: number) => Promise<T | undefined>): Promise<T | undefined> {
+  private async withLogOpenForReading<T>(executionId: string, use: (fd: number, path: string) => Promise<T | undefined>): Promise<T | undefined> {
+    const path = this.logPath(executionId);
     let fd: number;
     try {
-      fd = openSync(this.logPath(executionId), "r");
+      fd = openSync(path, "r");
     } catch (error) {
       if (isErrno(error, "ENOENT")) {
         this.cache.delete(executionId);
@@ -512,7 +513,7 @@ export class FileExecutionStore implements ExecutionStore {
       throw error;
     }
     try {
-      return await use(fd);
+      return await use(fd, path);
     } finally {
       closeSync(fd);
     }
@@ -526,12 +527,12 @@ export class FileExecutionStore implements ExecutionStore {
     if (!isExecutionId(executionId)) return undefined;
     return this.queue.run(executionId, async () => {
       await this.recoverOnce();
-      return this.withLogOpenForReading(executionId, async (fd) => {
-        this.appendQueued(this.logPath(executionId));
+      return this.withLogOpenForReading(executionId, async (fd, path) => {
+        this.appendQueued(path);
         const { size } = fstatSync(fd);
         const events: HistoryEvent[] = [];
         let created = false;
-        await readLogRecords(fd, 0, size, this.logPath(executionId), 1, (mutation) => {
+        await readLogRecords(fd, 0, size, path, 1, (mutation) => {
           created = true;
           for (const event of mutation.events ?? []) events.push(event);
         });
