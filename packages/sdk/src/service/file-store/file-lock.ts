@@ -121,9 +121,10 @@ export async function breakStaleLock(path: string, staleContent: string): Promis
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function newOwner(): { owner: LockOwner; content: string } {
+/** A new owner, and the lock file's content: `fields` first when given, then the owner's. */
+function newOwner(fields?: Readonly<Record<string, string>>): { owner: LockOwner; content: string } {
   const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(12).toString("hex") };
-  return { owner, content: JSON.stringify(owner) };
+  return { owner, content: JSON.stringify(fields === undefined ? owner : { ...fields, ...owner }) };
 }
 
 function heldLock(path: string, owner: LockOwner, content: string, contended: boolean): FileLock {
@@ -151,10 +152,15 @@ function heldLock(path: string, owner: LockOwner, content: string, contended: bo
  * yet (the file store's new execution, before its name is claimed). The lock file is written in
  * place: the temporary file and link() that make a lock appear whole to its readers are not
  * needed while nobody can look for it.
+ *
+ * `fields`: more to write into the file beside its owner; the file is then fsynced before this
+ * resolves, so that it can be linked elsewhere as a durable record of its own (the file store
+ * links a new execution's lock file into names/ as its name claim). Releasing the lock removes
+ * only the entry at `path`.
  */
-export async function lockUnpublished(path: string): Promise<FileLock> {
-  const { owner, content } = newOwner();
-  await writeNewFile(path, content);
+export async function lockUnpublished(path: string, fields?: Readonly<Record<string, string>>): Promise<FileLock> {
+  const { owner, content } = newOwner(fields);
+  await writeNewFile(path, content, fields !== undefined);
   return heldLock(path, owner, content, false);
 }
 

@@ -10,6 +10,7 @@ import type { OperationUpdate } from "../../protocol/wire.js";
 import { CheckpointService } from "../checkpoint-service.js";
 import { executionIdOfArn } from "../ids.js";
 import { fileStoreStats, FileExecutionStore } from "./file-store.js";
+import { eventually } from "../test-support/eventually.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -21,14 +22,6 @@ afterEach(async () => {
 
 const lockPathOf = (arn: string) => join(dir, "executions", executionIdOfArn(arn)!, "lock");
 const released = (arn: string) => access(lockPathOf(arn)).then(() => false, () => true);
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`still not true after 5 s: ${what}`);
-}
 
 async function start(service: CheckpointService, names: string[]): Promise<string[]> {
   const arns: string[] = [];

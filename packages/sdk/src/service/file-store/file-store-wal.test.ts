@@ -15,6 +15,7 @@ import { fileStoreStats, FileExecutionStore } from "./file-store.js";
 import { LogFile } from "./log-file.js";
 import { claimPath } from "./name-claims.js";
 import { encodeWalRecord } from "./wal-format.js";
+import { eventually } from "../test-support/eventually.js";
 
 const stepDone = (id: string): OperationUpdate[] => [
   { Id: id, Type: "STEP", SubType: "Step", Action: "START" },
@@ -92,14 +93,6 @@ async function deadWriterFiles(): Promise<string[]> {
 
 async function walFiles(): Promise<string[]> {
   return (await readdir(join(dir, "wal")).catch(() => [])).filter((name) => !name.endsWith(".tmp"));
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`still not true after 5 s: ${what}`);
 }
 
 describe("FileExecutionStore commit path", () => {

@@ -1,8 +1,10 @@
-// An execution's name claim: <store>/names/<sha256(name) as hex>, a file whose content is
-// {"id","name"}. The claim is what makes an execution exist: it is written (and fsynced) inside
-// the execution's own directory and then linked into names/, which is atomic — two processes
-// starting the same name agree on whichever link() won. The file store and the recovery of dead
-// writers' logs both find claims here.
+// An execution's name claim: <store>/names/<sha256(name) as hex>, a file whose content is a JSON
+// object with the execution's "id" and "name" (and, since the claim is the execution's first lock
+// file, the fields naming that lock's owner; stores written before that hold just the two). The
+// claim is what makes an execution exist: it is written (and fsynced) inside the execution's own
+// directory and then linked into names/, which is atomic — two processes starting the same name
+// agree on whichever link() won. The file store and the recovery of dead writers' logs both find
+// claims here.
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
-// Small files created with their content: the file store's lock of a new execution, and its name
-// claim, which must be on the disk before it is linked into names/.
+// Small files created with their content: the file store's lock of a new execution, which is also
+// its name claim and then must be on the disk before it is linked into names/.
 import { closeSync, fsync, open } from "node:fs";
 import { promisify } from "node:util";
 import { writeAllSync } from "./write-all.js";
@@ -21,9 +21,4 @@ export async function writeNewFile(path: string, content: string, durable = fals
   } finally {
     closeSync(fd);
   }
-}
-
-/** {@link writeNewFile}, made durable before it resolves. */
-export function writeNewFileDurably(path: string, content: string): Promise<void> {
-  return writeNewFile(path, content, true);
 }
