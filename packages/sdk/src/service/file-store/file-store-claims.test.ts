@@ -10,6 +10,7 @@ import { InvocationStatus } from "../../protocol/invocation.js";
 import { CheckpointService } from "../checkpoint-service.js";
 import { executionIdOfArn } from "../ids.js";
 import { eventually } from "../test-support/eventually.js";
+import { step } from "../test-support/step-update.js";
 import { fileStoreStats, FileExecutionStore } from "./file-store.js";
 import { claimPath } from "./name-claims.js";
 
@@ -30,10 +31,7 @@ async function finish(service: CheckpointService, arn: string): Promise<void> {
   await service.checkpoint({
     DurableExecutionArn: arn,
     CheckpointToken: ticket.input.CheckpointToken,
-    Updates: [
-      { Id: "s", Type: "STEP", SubType: "Step", Action: "START" },
-      { Id: "s", Type: "STEP", SubType: "Step", Action: "SUCCEED", Payload: '"ok"' },
-    ],
+    Updates: [step("s", "START"), step("s", "SUCCEED", '"ok"')],
   });
   await service.endInvocation(arn, ticket, { kind: "returned", output: { Status: InvocationStatus.SUCCEEDED, Result: '"done"' } });
 }
