@@ -1,6 +1,7 @@
 // A small, readable extract of a value — chosen fields, some masked — to keep in a checkpoint
 // beside a pointer to where the whole value lives (see file-system-serdes.ts).
 import { ValidationError } from "../errors/validation-error.js";
+import { shownValue } from "../errors/shown-value.js";
 
 /** How a {@link PreviewField} names a field. */
 export enum FieldMatchMode {
@@ -145,6 +146,6 @@ function checkConfig(config: PreviewConfig): void {
   }
   const max = config.maxPreviewBytes;
   if (max !== undefined && !(Number.isFinite(max) && max > 0)) {
-    throw new ValidationError(`buildPreview: config.maxPreviewBytes must be a positive number (got ${String(max)}).`);
+    throw new ValidationError(`buildPreview: config.maxPreviewBytes must be a positive number (got ${shownValue(max)}).`);
   }
 }

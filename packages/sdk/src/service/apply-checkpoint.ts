@@ -19,6 +19,7 @@ import { makeCallbackId } from "./callback-ids.js";
 import { makeCheckpointToken } from "./ids.js";
 import { chainedInvokeStartedDetails } from "./chained-invokes.js";
 import { operationOf } from "./resident-operations.js";
+import { shownValue } from "../errors/shown-value.js";
 
 /** Which actions each operation type accepts from the handler side. */
 export const VALID_ACTIONS: Readonly<Record<OperationType, readonly OperationAction[]>> = {
@@ -242,7 +243,7 @@ class BatchPlanner {
     } else {
       const delay = u.StepOptions?.NextAttemptDelaySeconds;
       if (!isNonNegativeInteger(delay)) {
-        reject(`RETRY needs StepOptions.NextAttemptDelaySeconds as a whole number >= 0 (got ${String(delay)})`);
+        reject(`RETRY needs StepOptions.NextAttemptDelaySeconds as a whole number >= 0 (got ${shownValue(delay)})`);
       }
       op.Status = "PENDING";
       if (u.Error === undefined) {
@@ -294,7 +295,7 @@ class BatchPlanner {
       if (existing) reject(`the wait already exists (${existing.Status}); START only creates a wait`);
       const seconds = u.WaitOptions?.WaitSeconds;
       if (!isNonNegativeInteger(seconds) || seconds < 1) {
-        reject(`WAIT START needs WaitOptions.WaitSeconds as a whole number >= 1 (got ${String(seconds)})`);
+        reject(`WAIT START needs WaitOptions.WaitSeconds as a whole number >= 1 (got ${shownValue(seconds)})`);
       }
       const end = addSeconds(this.now, seconds);
       op.WaitDetails = { ScheduledEndTimestamp: end };

@@ -12,7 +12,8 @@ describe("CheckpointService options", () => {
     const error: unknown = await startOne().then(() => undefined, (thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe(
-      `CheckpointService: initialPageSize must be a whole number from 1 to 10000 (got ${String(initialPageSize)}).`,
+      // A string shows quoted: "50" is not mistaken for the number it looks like.
+      `CheckpointService: initialPageSize must be a whole number from 1 to 10000 (got ${typeof initialPageSize === "string" ? `"${initialPageSize}"` : String(initialPageSize)}).`,
     );
     expect(await store.listIds()).toEqual([]);
   });

@@ -43,6 +43,7 @@ import type {
 } from "./service-api.js";
 import { nextTimerOf, planFireDueTimers } from "./timers.js";
 import { wakeAtOf } from "./wake.js";
+import { shownValue } from "../errors/shown-value.js";
 
 /**
  * `getExecutionState` without the copies: the page aliases stored operations. Only for the
@@ -91,7 +92,7 @@ export class CheckpointService implements DurableExecutionService {
       (!Number.isInteger(initialPageSize) || initialPageSize < 1 || initialPageSize > MAX_PAGE_SIZE)
     ) {
       throw new TypeError(
-        `CheckpointService: initialPageSize must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(initialPageSize)}).`,
+        `CheckpointService: initialPageSize must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${shownValue(initialPageSize)}).`,
       );
     }
     this.store = options.store;

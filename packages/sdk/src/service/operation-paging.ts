@@ -5,6 +5,7 @@ import type { Operation } from "../protocol/wire.js";
 import { cloneOperation } from "./clone.js";
 import { InvalidRequestError } from "./errors.js";
 import type { ExecutionRecord } from "./execution-record.js";
+import { shownValue } from "../errors/shown-value.js";
 
 export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 10_000;
@@ -52,7 +53,7 @@ export function pageOperations(
 ): OperationsPage {
   const size = maxItems ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new InvalidRequestError(`MaxItems must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(maxItems)}).`);
+    throw new InvalidRequestError(`MaxItems must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${shownValue(maxItems)}).`);
   }
   const start = marker === undefined || marker === "" ? 0 : decodeMarker(marker);
   const order = record.operationOrder;

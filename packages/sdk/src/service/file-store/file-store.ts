@@ -268,12 +268,12 @@ export class FileExecutionStore implements ExecutionStore {
     this.lockTimeoutMs = lockTimeoutMs;
     const resident = options.residentOperations ?? DEFAULT_RESIDENT_OPERATIONS;
     if (!Number.isInteger(resident) || resident < 0) {
-      throw new TypeError(`FileExecutionStore: residentOperations must be a whole number >= 0 (got ${String(options.residentOperations)}).`);
+      throw new TypeError(`FileExecutionStore: residentOperations must be a whole number >= 0 (got ${shownValue(options.residentOperations)}).`);
     }
     this.residentOperations = resident;
     const cached = options.cachedRecords ?? DEFAULT_CACHED_RECORDS;
     if (!Number.isInteger(cached) || cached < 0) {
-      throw new TypeError(`FileExecutionStore: cachedRecords must be a whole number >= 0 (got ${String(options.cachedRecords)}).`);
+      throw new TypeError(`FileExecutionStore: cachedRecords must be a whole number >= 0 (got ${shownValue(options.cachedRecords)}).`);
     }
     this.cache = new RecordCache(cached, (id) => this.held.has(id), () => this.held.size);
     this.wal = new WriteAheadLog(join(directory, "wal"), { segmentBytes: WAL_SEGMENT_BYTES, idleMs: WAL_IDLE_MS });
