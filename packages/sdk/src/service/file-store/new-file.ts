@@ -1,5 +1,5 @@
-// Small files created with their content: the file store's lock of a new execution, which is also
-// its name claim and then must be on the disk before it is linked into names/.
+// Small files created with their content: the file store's lock of a new execution. It is also
+// the execution's name claim, so it must be on the disk before it is linked into names/.
 import { closeSync, fsync, open } from "node:fs";
 import { promisify } from "node:util";
 import { writeAllSync } from "./write-all.js";
