@@ -245,6 +245,8 @@ export class FileExecutionStore implements ExecutionStore {
   private readonly executionsDir: string;
   /** `executionsDir` and a separator. */
   private readonly executionsPrefix: string;
+  /** `<directory>/names`, where name claims are linked, normalised once as `executionsDir` is. */
+  private readonly namesDir: string;
   /** The nudge file's stamp at the last sweep. */
   private nudgeSeen: LockStamp | undefined;
   /** Idle executions are being let go of because too many are held (see letGoOfIdle). */
@@ -260,6 +262,7 @@ export class FileExecutionStore implements ExecutionStore {
     this.nudgePath = join(directory, NUDGE_FILE);
     this.executionsDir = join(directory, "executions");
     this.executionsPrefix = this.executionsDir + sep;
+    this.namesDir = join(directory, "names");
     const lockTimeoutMs = options.lockTimeoutMs;
     // NaN (a setting read from an unset environment variable, say) would make a write wait forever.
     if (lockTimeoutMs !== undefined && (typeof lockTimeoutMs !== "number" || Number.isNaN(lockTimeoutMs) || lockTimeoutMs < 0)) {
@@ -371,7 +374,7 @@ export class FileExecutionStore implements ExecutionStore {
     this.directoriesMade ??= (async () => {
       const [createdStore] = await Promise.all([
         fs.mkdir(this.executionsDir, { recursive: true }),
-        fs.mkdir(join(this.directory, "names"), { recursive: true }),
+        fs.mkdir(this.namesDir, { recursive: true }),
       ]);
       if (createdStore !== undefined) {
         await Promise.all([syncDirectory(this.directory), syncDirectory(dirname(this.directory))]);
@@ -401,7 +404,6 @@ export class FileExecutionStore implements ExecutionStore {
     if (!isExecutionId(executionId)) throw new Error(`Not an execution id: ${executionId}`);
     if (this.wal.failure) throw this.wal.failure;
     const dir = this.executionDir(executionId);
-    const names = join(this.directory, "names");
     await this.makeExecutionDir(dir);
     // The lock is taken with the directory, so the new execution is held from its first record:
     // its first update neither takes the lock nor reads the log back. The lock file is also the
@@ -452,11 +454,11 @@ export class FileExecutionStore implements ExecutionStore {
       const owner = await this.findByName(executionName);
       if (owner === undefined) throw new Error(`Execution name "${executionName}" is claimed but unreadable`);
       // The winner's claim may still be on its way to the disk: answer with it only once it is there.
-      await syncDirectory(names);
+      await syncDirectory(this.namesDir);
       return owner;
     }
     this.hold(executionId, lock!, log!, entry, false);
-    await syncDirectory(names);
+    await syncDirectory(this.namesDir);
     return executionId;
   }
 
@@ -467,7 +469,7 @@ export class FileExecutionStore implements ExecutionStore {
   async listIds(): Promise<string[]> {
     let names: string[];
     try {
-      names = await fs.readdir(join(this.directory, "names"));
+      names = await fs.readdir(this.namesDir);
     } catch (error) {
       if (isErrno(error, "ENOENT")) return [];
       throw error;
@@ -475,7 +477,7 @@ export class FileExecutionStore implements ExecutionStore {
     const ids: string[] = [];
     for (const name of names) {
       if (name.endsWith(".tmp")) continue;
-      const entry = JSON.parse(await fs.readFile(join(this.directory, "names", name), "utf8")) as { id: string };
+      const entry = JSON.parse(await fs.readFile(join(this.namesDir, name), "utf8")) as { id: string };
       if (isExecutionId(entry.id)) ids.push(entry.id);
     }
     return ids.sort();
@@ -669,7 +671,7 @@ export class FileExecutionStore implements ExecutionStore {
       await fs.unlink(this.namePath(record.summary.executionName)).catch((error: unknown) => {
         if (!isErrno(error, "ENOENT")) throw error;
       });
-      await syncDirectory(join(this.directory, "names"));
+      await syncDirectory(this.namesDir);
       await this.release(held);
       this.cache.delete(executionId);
       await fs.rm(this.executionDir(executionId), { recursive: true, force: true });
