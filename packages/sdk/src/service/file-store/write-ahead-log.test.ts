@@ -4,7 +4,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LogFile } from "./log-file.js";
 import { encodeLogRecord, scanLogRecords } from "./mutation-log.js";
 import { scanWal } from "./wal-format.js";
@@ -80,6 +80,49 @@ describe("WriteAheadLog", () => {
     expect(log.appends).toBeGreaterThan(0);
     expect(log.appends).toBeLessThan(lines.length / 2);
     await log.unref();
+  });
+
+  it("syncs a checkpoint's execution logs two at a time, so commits keep threads of the pool", async () => {
+    const wal = new WriteAheadLog(join(dir, "wal"), { segmentBytes: 8 * 1024 * 1024, idleMs: 20 });
+    const logs: LogFile[] = [];
+    const names = Array.from({ length: 12 }, (_, i) => `log-${i}`);
+    for (const name of names) {
+      await writeFile(join(dir, name), "");
+      logs.push(await LogFile.open(join(dir, name)));
+    }
+    // The real fdatasync, held a little longer so that syncs issued together would overlap.
+    const datasync = LogFile.prototype.datasync;
+    let syncing = 0;
+    let most = 0;
+    let calls = 0;
+    const spy = vi.spyOn(LogFile.prototype, "datasync").mockImplementation(async function (this: LogFile) {
+      calls++;
+      most = Math.max(most, ++syncing);
+      try {
+        await datasync.call(this);
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      } finally {
+        syncing--;
+      }
+    });
+    try {
+      await Promise.all(logs.map((log, n) => wal.commit(ids[n % ids.length]!, encodeLogRecord({ seq: 1, operations: [] }), log)));
+      // Idle: the segment is checkpointed, every log synced, and the segment deleted.
+      for (let i = 0; i < 400 && wal.stats.checkpoints === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      await wal.settled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(wal.stats.checkpoints).toBe(1);
+    expect(wal.stats.logSyncs).toBe(names.length);
+    expect(calls).toBe(names.length);
+    expect(most).toBe(2);
+    for (const name of names) {
+      LogFile.flushPath(join(dir, name));
+      expect(scanLogRecords(await readFile(join(dir, name)), 0, name, 1).mutations.map((m) => m.seq)).toEqual([1]);
+    }
+    expect((await readdir(join(dir, "wal"))).filter((name) => name.endsWith(".wal"))).toEqual([]);
+    for (const log of logs) await log.unref();
   });
 
   it("fails, keeping its segment, when a record cannot be appended to its execution log", async () => {
