@@ -23,6 +23,7 @@ interface WorkloadResult {
   ms?: number;
   mainThreadMs?: number;
   cpuMs?: number;
+  commitMs?: { commits: number; p50: number; p99: number; p999: number; max: number };
 }
 
 interface StoreResult {
@@ -52,9 +53,10 @@ interface Summary {
   failures: string[];
 }
 
-function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runSmoke(...extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["run.mjs", "stores", "--smoke"], { cwd: benchDir, stdio: ["ignore", "pipe", "pipe"] });
+    const args = ["run.mjs", "stores", "--smoke", ...extra];
+    const child = spawn(process.execPath, args, { cwd: benchDir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -64,7 +66,7 @@ function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: stri
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 20_000).unref();
       const last = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
-      reject(new Error(`node run.mjs stores --smoke did not finish within ${SMOKE_LIMIT_MS / 1000} s and was stopped; its last lines:\n${last}`));
+      reject(new Error(`node ${args.join(" ")} did not finish within ${SMOKE_LIMIT_MS / 1000} s and was stopped; its last lines:\n${last}`));
     }, SMOKE_LIMIT_MS);
     child.on("close", (code) => {
       clearTimeout(limit);
@@ -141,6 +143,8 @@ it("runs every workload on the memory, file and DynamoDB stores, on Restate and 
         // The event loop cannot be busy for longer than the run took (a little slack for the two clocks).
         expect(workload.mainThreadMs!, where).toBeLessThanOrEqual(workload.ms! * 1.05 + 1);
         expect(workload.cpuMs, where).toBeGreaterThan(0);
+        // Commit latency is timed only when asked for (--commit-latency, below).
+        expect(workload.commitMs, where).toBeUndefined();
       } else {
         expect(workload.mainThreadMs, where).toBeUndefined();
       }
@@ -170,4 +174,34 @@ it("runs every workload on the memory, file and DynamoDB stores, on Restate and 
       expect(isAlive(p.pid), `${store}: ${p.what} (pid ${p.pid}) still running`).toBe(false);
     }
   }
+});
+
+it("times every commit of the in-process stores when asked to, and prints their percentiles", async () => {
+  const { code, stdout, stderr } = await runSmoke("--stores", "memory,file", "--no-memory", "--commit-latency");
+  const line = stdout.split("\n").find((l) => l.startsWith(SUMMARY_PREFIX));
+  expect(line, `no summary line; the run printed:\n${stdout}\n${stderr}`).toBeDefined();
+  const summary = JSON.parse(line!.slice(SUMMARY_PREFIX.length)) as Summary;
+  expect(summary.failures, stdout).toEqual([]);
+  expect(code, stdout).toBe(0);
+  for (const store of ["memory", "file"]) {
+    for (const workload of summary.stores[store]!.results ?? []) {
+      const where = `${store} ${workload.workload}`;
+      const spec = summary.workloads.find((w) => w.id === workload.workload) as { executions: number; size: number; handler: string };
+      const c = workload.commitMs;
+      expect(c, where).toBeDefined();
+      // Sequential steps: at least one commit per step of every execution, beside starts and ends.
+      // A map's items are checkpointed together: its invocation's start, checkpoints and end.
+      expect(c!.commits, where).toBeGreaterThanOrEqual(spec.handler === "map" ? 3 : spec.executions * spec.size);
+      expect(c!.p50, where).toBeGreaterThan(0);
+      expect(c!.p50, where).toBeLessThanOrEqual(c!.p99);
+      expect(c!.p99, where).toBeLessThanOrEqual(c!.p999);
+      expect(c!.p999, where).toBeLessThanOrEqual(c!.max);
+      // A commit cannot take longer than the run it belongs to.
+      expect(c!.max, where).toBeLessThanOrEqual(workload.ms! * 1.05 + 1);
+    }
+  }
+  const section = stdout.split(/^## /m).find((part) => part.startsWith("Commit latency of Cairn's in-process stores"));
+  expect(section, stdout).toBeDefined();
+  const rows = section!.split("\n").filter((l) => l.startsWith(`${summary.workloads[1]!.label} `));
+  expect(rows.map((l) => (l.includes("memory store") ? "memory" : l.includes("file store") ? "file" : "?")), stdout).toEqual(["memory", "file"]);
 });

@@ -116,3 +116,15 @@ export function inProcessTable(workloads, byStore) {
   }
   return rows.length > 1 ? table(rows) : undefined;
 }
+
+/** Percentiles of the in-process stores' commit latency (`--commit-latency`), per workload. */
+export function commitLatencyTable(workloads, byStore) {
+  const rows = [["workload", "store", "commits", "p50", "p99", "p99.9", "max"]];
+  for (const workload of workloads) {
+    for (const store of ["memory", "file"]) {
+      const c = resultOf(byStore, store, workload.id)?.commitMs;
+      if (c) rows.push([workload.label, STORE_LABEL[store], String(c.commits), fmt(c.p50), fmt(c.p99), fmt(c.p999), fmt(c.max)]);
+    }
+  }
+  return rows.length > 1 ? table(rows) : undefined;
+}

@@ -2,7 +2,11 @@
 // (through @cairn/dynamodb), Restate and DBOS (on PostgreSQL), in one run, beside this machine's
 // fdatasync latency.
 //
-//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads conc-20x200,...] [--no-memory] [--dir <tmp>] [--timeout <s>]
+//   node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads conc-20x200,...] [--no-memory] [--commit-latency] [--dir <tmp>] [--timeout <s>]
+//
+// --commit-latency also times every commit of Cairn's memory and file stores (each store update,
+// from the call until it is acknowledged) and prints percentiles; it adds a promise to every
+// commit, so the throughput figures of such a run are a little lower than without it.
 //
 // --workloads keeps only the named workloads (ids as in workloads.mjs: seq-200, conc-20x200,
 // conc-100x50, map-1000, short-500), to measure a few of them again and again.
@@ -25,7 +29,7 @@ import { now, sleep } from "../clock.mjs";
 import { measureFdatasync } from "./fdatasync.mjs";
 import { FULL_SIZES, SMOKE_SIZES, measureMapMemory, printMemorySection } from "./map-memory.mjs";
 import { MAP_MEMORY_VARIANTS } from "./map-memory-variants.mjs";
-import { STORE_ORDER, dynamoDbRequestsTable, fmt, inProcessTable, storesTable, targetsTable } from "./report.mjs";
+import { STORE_ORDER, commitLatencyTable, dynamoDbRequestsTable, fmt, inProcessTable, storesTable, targetsTable } from "./report.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
 import { SHORT_WAIT_SECONDS, storeWorkloads } from "./workloads.mjs";
 
@@ -34,15 +38,16 @@ export const SUMMARY_PREFIX = "STORES_SUMMARY ";
 const childPath = fileURLToPath(new URL("./store-child.mjs", import.meta.url));
 const benchDir = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads <id,...>] [--no-memory] [--dir <directory>] [--timeout <seconds per store>]";
+const usage = "usage: node run.mjs stores [--smoke] [--stores memory,file,dynamodb,restate,dbos] [--workloads <id,...>] [--no-memory] [--commit-latency] [--dir <directory>] [--timeout <seconds per store>]";
 
 function parseArgs(argv) {
-  const options = { smoke: false, stores: STORE_ORDER, workloads: undefined, memory: true, directory: tmpdir(), timeoutMs: undefined };
+  const options = { smoke: false, stores: STORE_ORDER, workloads: undefined, memory: true, commitLatency: false, directory: tmpdir(), timeoutMs: undefined };
   readArgs(argv, usage, (arg, value) => {
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--stores") options.stores = value().split(",");
     else if (arg === "--workloads") options.workloads = value().split(",");
     else if (arg === "--no-memory") options.memory = false;
+    else if (arg === "--commit-latency") options.commitLatency = true;
     else if (arg === "--dir") options.directory = value();
     else if (arg === "--timeout") options.timeoutMs = Number(value()) * 1000;
     else return false;
@@ -100,7 +105,7 @@ function signalGroup(pid, signal) {
 /** Runs one store's child; resolves with its result line, plus which of its processes were left running. */
 function runStore(store, options, active) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [childPath, store, JSON.stringify({ smoke: options.smoke, directory: options.directory, workloads: options.workloads })], {
+    const child = spawn(process.execPath, [childPath, store, JSON.stringify({ smoke: options.smoke, directory: options.directory, workloads: options.workloads, commitLatency: options.commitLatency })], {
       cwd: benchDir,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // a process group of its own: its servers can be stopped with it
@@ -229,6 +234,15 @@ export async function runStores(argv) {
       "\nmain thread busy: the time this process's event loop was not idle during a run (performance.eventLoopUtilization); " +
         "CPU: user + system time of all its threads (process.cpuUsage), the thread pool's file-system calls included, so it can exceed the wall time on two cores. " +
         "A file store whose main thread is busy for most of a run is limited by what it adds to each commit on that thread, not by the disk.",
+    );
+  }
+  const latency = commitLatencyTable(workloads, byStore);
+  if (latency) {
+    console.log("\n## Commit latency of Cairn's in-process stores (every store update of the timed runs, ms)\n");
+    console.log(latency);
+    console.log(
+      "\nFrom the call to the store's update until it resolved (the write acknowledged: on the file store, durable), " +
+        "for every checkpoint, invocation start and end of every timed run. Timing them adds a promise to each, so the figures above are a little lower in such a run.",
     );
   }
   console.log("\n## Targets (printed, not asserted)\n");

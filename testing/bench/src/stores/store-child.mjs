@@ -10,7 +10,7 @@ import { cairnDynamoDbDriver } from "./cairn-dynamodb.mjs";
 import { cairnLocalDriver } from "./cairn-local.mjs";
 import { dbosDriver } from "./dbos.mjs";
 import { restateDriver } from "./restate.mjs";
-import { median, round } from "./stats.mjs";
+import { median, percentile, round } from "./stats.mjs";
 import { PROCESSES_PREFIX, RESULT_PREFIX } from "./store-protocol.mjs";
 import { expectedResult, requestUnitsOf, storeWorkloads, unitsOf } from "./workloads.mjs";
 
@@ -65,6 +65,7 @@ async function measure(driver, workload) {
   const busy = [];
   const cpu = [];
   let requests;
+  driver.takeCommitLatencies?.(); // the warm-up's and earlier workloads' commits
   const began = now();
   while (samples.length < workload.runs && (samples.length === 0 || now() - began < WORKLOAD_BUDGET_MS)) {
     const before = driver.requests?.();
@@ -83,6 +84,7 @@ async function measure(driver, workload) {
   }
   const ms = median(samples);
   const figure = FIGURE[workload.figure](ms, workload);
+  const commits = driver.takeCommitLatencies?.() ?? [];
   return {
     workload: workload.id,
     figure: round(figure, 4),
@@ -92,10 +94,17 @@ async function measure(driver, workload) {
     runs: samples.length,
     samplesMs: samples.map((s) => round(s, 1)),
     ...(driver.inProcess ? { mainThreadMs: round(median(busy), 2), cpuMs: round(median(cpu), 2) } : {}),
+    ...(commits.length > 0 ? { commitMs: commitLatency(commits) } : {}),
     ...(requests
       ? { requests: { ...requests, perUnit: round(requests.total / requestUnitsOf(workload), 3), perExecution: round(requests.total / workload.executions, 2) } }
       : {}),
   };
+}
+
+/** Percentiles of every commit's latency over all the timed runs of a workload, in ms. */
+function commitLatency(values) {
+  const at = (p) => round(percentile(values, p), 3);
+  return { commits: values.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1) };
 }
 
 /**
@@ -117,7 +126,7 @@ async function main() {
   const [store, json] = process.argv.slice(2);
   const options = JSON.parse(json ?? "{}");
   const workloads = storeWorkloads(options.smoke === true).filter((w) => !options.workloads || options.workloads.includes(w.id));
-  const driver = driverFor(store, { directory: options.directory }, workloads);
+  const driver = driverFor(store, { directory: options.directory, commitLatency: options.commitLatency === true }, workloads);
   const line = { store, results: [], processes: [] };
   const report = () => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(line)}\n`);
   // One teardown, and every caller waits for it: on SIGTERM the workloads fail as soon as the

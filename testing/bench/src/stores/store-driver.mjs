@@ -13,6 +13,8 @@
  *   requests sent to the store so far (DynamoDB), read before and after each run; of them, those
  *   of worker passes that found nothing due (`idlePollRequests`, in `idlePolls` passes)
  * @property {() => Promise<void>} teardown  stops what setup started and removes its files
+ * @property {() => number[]} [takeCommitLatencies]  Cairn's in-process stores, when asked to
+ *   (`--commit-latency`): the latency of every store update since the last call, in ms
  * @property {boolean} [inProcess]          the store runs in the measuring process (Cairn's memory
  *   and file stores): its main thread's busy time and the CPU time of all its threads are
  *   measured for every run
