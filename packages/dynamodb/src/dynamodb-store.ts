@@ -20,6 +20,7 @@ import {
   type StoreUpdate,
 } from "@cairn/sdk/service";
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import { shownValue } from "@cairn/sdk/backend";
 import { ClaimConflict, MutationCommitter, type HeldLease } from "./commit.js";
 import { StoreContentionError } from "./errors.js";
 import { headItem, type DueTimeSettings, type Head } from "./head-item.js";
@@ -158,9 +159,9 @@ export class DynamoDbCheckpointStore implements ExecutionStore {
     const cacheSize = options.cacheSize ?? 256;
     // Written into the due index as a number: Infinity or a fraction would be refused by DynamoDB
     // at the first commit of a running invocation, far from here.
-    if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new RangeError(`invocationLeaseMs must be a positive integer, got ${leaseMs}`);
+    if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new RangeError(`invocationLeaseMs must be a positive integer, got ${shownValue(leaseMs)}`);
     if (!Number.isInteger(cacheSize) || cacheSize < 1) {
-      throw new RangeError(`cacheSize must be a positive integer, got ${cacheSize}`);
+      throw new RangeError(`cacheSize must be a positive integer, got ${shownValue(cacheSize)}`);
     }
     this.requests = new TableRequests(table, retry);
     this.shards = shards;

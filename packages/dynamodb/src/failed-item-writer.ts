@@ -8,6 +8,7 @@ import type {
   DistributedMapFailedItemWriter,
   DistributedMapPaginatedSource,
 } from "@cairn/sdk";
+import { shownValue } from "@cairn/sdk/backend";
 import { putItems } from "./batch-io.js";
 import { PART_BYTES, type Item } from "./item-layout.js";
 import { retryPolicyOf, withRetry, type RetryPolicy } from "./retry.js";
@@ -62,7 +63,7 @@ export class DynamoDbFailedItemWriter implements DistributedMapFailedItemWriter 
     }
     const pageSize = options.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new RangeError(`DynamoDbFailedItemWriter: pageSize must be a whole number from 1 to 1000, got ${String(options.pageSize)}.`);
+      throw new RangeError(`DynamoDbFailedItemWriter: pageSize must be a whole number from 1 to 1000, got ${shownValue(options.pageSize)}.`);
     }
     this.table = options.table;
     this.pageSize = pageSize;

@@ -4,6 +4,7 @@
 import { CheckpointService, systemClock, type ExecutionSummary } from "@cairn/sdk/service";
 import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import { setTimeout as sleep } from "node:timers/promises";
+import { shownValue } from "@cairn/sdk/backend";
 import { WorkerChainedInvokes } from "./chained-invokes.js";
 import { DueIndex, type DueCandidate } from "./due-index.js";
 import { DynamoDbCheckpointStore } from "./dynamodb-store.js";
@@ -188,7 +189,7 @@ const EARLIEST_DEADLINE = 1e12;
 function deadlineOf(deadline: number | undefined): number {
   if (deadline === undefined) return Number.POSITIVE_INFINITY;
   if (typeof deadline !== "number" || Number.isNaN(deadline)) {
-    throw new TypeError(`runOnce: deadline must be a time in epoch milliseconds (Date.now() + ...), got ${String(deadline)}.`);
+    throw new TypeError(`runOnce: deadline must be a time in epoch milliseconds (Date.now() + ...), got ${shownValue(deadline)}.`);
   }
   if (deadline < EARLIEST_DEADLINE) {
     throw new RangeError(

@@ -2,6 +2,7 @@
 // jittered exponential backoff on top of whatever the AWS SDK client already retries; anything
 // else (validation, missing table, permissions) is permanent and surfaces at once.
 import { setTimeout as sleep } from "node:timers/promises";
+import { shownValue } from "@cairn/sdk/backend";
 import { DynamoDbRequestError, DynamoDbUnavailableError } from "./errors.js";
 
 /**
@@ -33,7 +34,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs:
 export function retryPolicyOf(where: string, policy: Partial<RetryPolicy> | undefined): RetryPolicy {
   if (policy === undefined) return DEFAULT_RETRY_POLICY;
   if (typeof policy !== "object" || policy === null) {
-    throw new TypeError(`${where} must be an object ({ maxAttempts, baseDelayMs, maxDelayMs }), got ${String(policy)}.`);
+    throw new TypeError(`${where} must be an object ({ maxAttempts, baseDelayMs, maxDelayMs }), got ${shownValue(policy)}.`);
   }
   const merged: RetryPolicy = {
     maxAttempts: policy.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
@@ -41,12 +42,12 @@ export function retryPolicyOf(where: string, policy: Partial<RetryPolicy> | unde
     maxDelayMs: policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
   };
   if (!Number.isInteger(merged.maxAttempts) || merged.maxAttempts < 1) {
-    throw new RangeError(`${where}.maxAttempts must be a positive integer, got ${String(merged.maxAttempts)}.`);
+    throw new RangeError(`${where}.maxAttempts must be a positive integer, got ${shownValue(merged.maxAttempts)}.`);
   }
   for (const field of ["baseDelayMs", "maxDelayMs"] as const) {
     const value = merged[field];
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(`${where}.${field} must be a number of milliseconds >= 0, got ${String(value)}.`);
+      throw new RangeError(`${where}.${field} must be a number of milliseconds >= 0, got ${shownValue(value)}.`);
     }
   }
   return merged;

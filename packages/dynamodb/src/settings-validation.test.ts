@@ -33,9 +33,15 @@ describe("retry policies", () => {
     [{ baseDelayMs: Number.NaN }, /r\.baseDelayMs must be a number of milliseconds >= 0, got NaN/],
     [{ maxDelayMs: -1 }, /r\.maxDelayMs must be a number of milliseconds >= 0, got -1/],
     [{ maxDelayMs: Number.POSITIVE_INFINITY }, /r\.maxDelayMs/],
-    [{ baseDelayMs: "25" }, /r\.baseDelayMs/],
+    // A string is quoted, so "25" from an environment variable does not read as the number.
+    [{ baseDelayMs: "25" }, /r\.baseDelayMs must be a number of milliseconds >= 0, got "25"\./],
+    [{ maxAttempts: "3" }, /r\.maxAttempts must be a positive integer, got "3"\./],
   ])("refuses %j", (policy, message) => {
     expect(() => retryPolicyOf("r", policy as never)).toThrow(message);
+  });
+
+  it("shows a worker's count quoted when it is a string", () => {
+    expect(() => createWorker({ table, handlers, concurrency: "8" as never })).toThrow(/createWorker: concurrency must be a positive integer, got "8"$/);
   });
 
   it("is checked by every constructor that takes one, naming where it was given", () => {
@@ -52,6 +58,10 @@ describe("retry policies", () => {
 describe("the store's invocation lease", () => {
   it.each([Number.POSITIVE_INFINITY, 0, 1.5, Number.NaN])("refuses %d", (invocationLeaseMs) => {
     expect(() => new DynamoDbCheckpointStore(table, { invocationLeaseMs })).toThrow(/invocationLeaseMs must be a positive integer/);
+  });
+
+  it("quotes a string it refuses", () => {
+    expect(() => new DynamoDbCheckpointStore(table, { invocationLeaseMs: "30000" as never })).toThrow(/invocationLeaseMs must be a positive integer, got "30000"$/);
   });
 });
 

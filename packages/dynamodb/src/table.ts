@@ -8,6 +8,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
+import { shownValue } from "@cairn/sdk/backend";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";
 import { readShardCounts, writeShardCounts } from "./table-settings.js";
 
@@ -189,7 +190,7 @@ export async function createCairnTable(client: DynamoDBClient, tableName: string
   // Checked before the table is created: the AWS SDK's waiter never gives up on NaN, and refuses
   // 1 or less naming its own settings, after the request has been sent.
   if (typeof maxWaitSeconds !== "number" || !Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 2) {
-    throw new RangeError(`createCairnTable: maxWaitSeconds must be a number of seconds >= 2, got ${String(maxWaitSeconds)}.`);
+    throw new RangeError(`createCairnTable: maxWaitSeconds must be a number of seconds >= 2, got ${shownValue(maxWaitSeconds)}.`);
   }
   try {
     await client.send(new CreateTableCommand(definitionOf(tableName)));
@@ -250,7 +251,7 @@ export function shardCountsOf(table: Pick<CairnTable, "dueShards" | "listShards"
 function shardCount(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_SHARDS) {
     throw new RangeError(
-      `${field} must be an integer from 1 to ${MAX_SHARDS}, got ${value}. Every process sharing the table must use the same value ` +
+      `${field} must be an integer from 1 to ${MAX_SHARDS}, got ${shownValue(value)}. Every process sharing the table must use the same value ` +
         "(docs/dynamodb.md, \"Sharding\", says how to choose it).",
     );
   }

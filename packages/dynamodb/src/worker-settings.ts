@@ -4,6 +4,7 @@ import type { DurableInvocationHandler } from "@cairn/sdk/orchestrator";
 import type { NondeterminismPolicy } from "@cairn/sdk/service";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { shownValue } from "@cairn/sdk/backend";
 import { retryPolicyOf, type RetryPolicy } from "./retry.js";
 import { shardCountsOf } from "./table.js";
 import type { WorkerOptions } from "./worker.js";
@@ -71,6 +72,6 @@ function policyOf(value: NondeterminismPolicy | undefined): NondeterminismPolicy
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`createWorker: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`createWorker: ${name} must be a positive integer, got ${shownValue(value)}`);
   return value;
 }

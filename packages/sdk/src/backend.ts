@@ -2,8 +2,8 @@
  * `@cairn/sdk/backend`: the seam between the replay engine and whatever stores its checkpoints,
  * for people writing a checkpoint backend (the AWS Lambda one in `@cairn/aws-lambda`, a remote
  * service) or a runner that invokes handlers: the backend interface, the invocation's input and
- * output shapes, the per-invocation environment a runner attaches, and the error and duration
- * conversions they share with the engine.
+ * output shapes, the per-invocation environment a runner attaches, the error and duration
+ * conversions they share with the engine, and how a bad option value is shown in an error message.
  *
  * Client side only: like `@cairn/sdk`, it loads nothing of the service or the stores.
  *
@@ -19,6 +19,7 @@ export {
 } from "./engine/invocation-environment.js";
 export { writeDefaultLogLine } from "./context/default-log-line.js";
 export { toErrorObject } from "./errors/error-object.js";
+export { shownValue } from "./errors/shown-value.js";
 export { errorFromObject } from "./errors/durable-errors.js";
 export { durationSeconds, wholeSeconds } from "./types/duration.js";
 export type { Duration } from "./types/duration.js";

@@ -1,4 +1,5 @@
 import { ValidationError } from "@cairn/sdk";
+import { shownValue } from "@cairn/sdk/backend";
 
 /** Checks that `options` is an object, naming the factory that was called. */
 export function requireOptions(factory: string, options: unknown, shape: string): asserts options is Record<string, unknown> {
@@ -26,7 +27,7 @@ export function optionalString(factory: string, field: string, value: unknown): 
 export function wholeNumber(factory: string, field: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${factory}: ${field} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value) ?? typeof value}.`);
+    throw new ValidationError(`${factory}: ${field} must be a whole number from ${min} to ${max}, got ${shownValue(value)}.`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 // Where S3FailedItemWriter keeps a page: `<prefix><run id, percent-encoded>/partition-<n>-page-<m>.jsonl`.
 import { ValidationError } from "@cairn/sdk";
+import { shownValue } from "@cairn/sdk/backend";
 
 /** S3's limit on a key's length, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
@@ -53,7 +54,7 @@ export function pageName(partition: number, page: number): string {
 export function checkPagePosition(caller: string, partition: unknown, page: unknown): void {
   for (const [field, value, digits] of [["partition", partition, PARTITION_DIGITS], ["page", page, PAGE_DIGITS]] as const) {
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= 10 ** digits) {
-      throw new ValidationError(`${caller}: ${field} must be a whole number from 0 to ${10 ** digits - 1}, got ${JSON.stringify(value) ?? typeof value}.`);
+      throw new ValidationError(`${caller}: ${field} must be a whole number from 0 to ${10 ** digits - 1}, got ${shownValue(value)}.`);
     }
   }
 }

@@ -155,6 +155,9 @@ describe("S3FailedItemWriter", () => {
       [{ client, bucket, prefix: `${"p".repeat(600)}/` }, /prefix must be at most 512 bytes/],
       [{ client, bucket, listPageSize: 0 }, /listPageSize must be a whole number from 1 to 1000/],
       [{ client, bucket, listPageSize: 1001 }, /listPageSize must be a whole number from 1 to 1000/],
+      // Shown as given: NaN is not "null", and a string is quoted.
+      [{ client, bucket, listPageSize: Number.NaN }, /listPageSize must be a whole number from 1 to 1000, got NaN\./],
+      [{ client, bucket, listPageSize: "50" }, /listPageSize must be a whole number from 1 to 1000, got "50"\./],
     ];
     for (const [options, message] of bad) {
       expect(() => new S3FailedItemWriter(options as never), String(message)).toThrow(ValidationError);
@@ -165,6 +168,7 @@ describe("S3FailedItemWriter", () => {
     await expect(writer.write({ runId: "", partition: 0, page: 0, items: item })).rejects.toThrow(/runId must be a non-empty string/);
     await expect(writer.write({ runId: "r", partition: -1, page: 0, items: item })).rejects.toThrow(/partition must be a whole number from 0 to 999999/);
     await expect(writer.write({ runId: "r", partition: 0, page: 1e9, items: item })).rejects.toThrow(/page must be a whole number from 0 to 999999999/);
+    await expect(writer.write({ runId: "r", partition: Number.NaN, page: 0, items: item })).rejects.toThrow(/partition must be a whole number from 0 to 999999, got NaN\./);
     await expect(writer.write({ runId: "\ud800", partition: 0, page: 0, items: item })).rejects.toThrow(/unpaired surrogate/);
     await expect(writer.write({ runId: "/".repeat(200), partition: 0, page: 0, items: item })).rejects.toThrow(/would be \d+ bytes, more than S3's 1024/);
     await expect(writer.read("")).rejects.toThrow(ValidationError);
