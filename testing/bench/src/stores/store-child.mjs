@@ -94,7 +94,7 @@ async function measure(driver, workload) {
     runs: samples.length,
     samplesMs: samples.map((s) => round(s, 1)),
     ...(driver.inProcess ? { mainThreadMs: round(median(busy), 2), cpuMs: round(median(cpu), 2) } : {}),
-    ...(commits.length > 0 ? { commitMs: commitLatency(commits) } : {}),
+    ...(commits.length > 0 ? { commitMs: latencyPercentiles(commits) } : {}),
     ...(requests
       ? { requests: { ...requests, perUnit: round(requests.total / requestUnitsOf(workload), 3), perExecution: round(requests.total / workload.executions, 2) } }
       : {}),
@@ -102,7 +102,7 @@ async function measure(driver, workload) {
 }
 
 /** Percentiles of every commit's latency over all the timed runs of a workload, in ms. */
-function commitLatency(values) {
+function latencyPercentiles(values) {
   const at = (p) => round(percentile(values, p), 3);
   return { commits: values.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1) };
 }
