@@ -102,6 +102,14 @@ function signalGroup(pid, signal) {
   }
 }
 
+/** Prints a table under its heading, and what it means below it; nothing when there is no table. */
+function printSection(heading, text, note) {
+  if (!text) return;
+  console.log(`\n## ${heading}\n`);
+  console.log(text);
+  if (note) console.log(`\n${note}`);
+}
+
 /** Runs one store's child; resolves with its result line, plus which of its processes were left running. */
 function runStore(store, options, active) {
   return new Promise((resolve) => {
@@ -221,30 +229,20 @@ export async function runStores(argv) {
       `executions/s = executions ÷ the time until the last has ended, so the wait caps it at executions ÷ ${SHORT_WAIT_SECONDS} s. ` +
       "DynamoDB requests for them are per step (3 per execution) and include the start, the wait and the wake-up.",
   );
-  const requests = dynamoDbRequestsTable(workloads, byStore);
-  if (requests) {
-    console.log("\n## DynamoDB requests per step (per item for the map), by command, one run (client start + worker runOnce)\n");
-    console.log(requests);
-  }
-  const inProcess = inProcessTable(workloads, byStore);
-  if (inProcess) {
-    console.log("\n## Cairn's in-process stores: main thread and CPU (medians of the timed runs)\n");
-    console.log(inProcess);
-    console.log(
-      "\nmain thread busy: the time this process's event loop was not idle during a run (performance.eventLoopUtilization); " +
-        "CPU: user + system time of all its threads (process.cpuUsage), the thread pool's file-system calls included, so it can exceed the wall time on two cores. " +
-        "A file store whose main thread is busy for most of a run is limited by what it adds to each commit on that thread, not by the disk.",
-    );
-  }
-  const latency = commitLatencyTable(workloads, byStore);
-  if (latency) {
-    console.log("\n## Commit latency of Cairn's in-process stores (every store update of the timed runs, ms)\n");
-    console.log(latency);
-    console.log(
-      "\nFrom the call to the store's update until it resolved (the write acknowledged: on the file store, durable), " +
-        "for every checkpoint, invocation start and end of every timed run. Timing them adds a promise to each, so the figures above are a little lower in such a run.",
-    );
-  }
+  printSection("DynamoDB requests per step (per item for the map), by command, one run (client start + worker runOnce)", dynamoDbRequestsTable(workloads, byStore));
+  printSection(
+    "Cairn's in-process stores: main thread and CPU (medians of the timed runs)",
+    inProcessTable(workloads, byStore),
+    "main thread busy: the time this process's event loop was not idle during a run (performance.eventLoopUtilization); " +
+      "CPU: user + system time of all its threads (process.cpuUsage), the thread pool's file-system calls included, so it can exceed the wall time on two cores. " +
+      "A file store whose main thread is busy for most of a run is limited by what it adds to each commit on that thread, not by the disk.",
+  );
+  printSection(
+    "Commit latency of Cairn's in-process stores (every store update of the timed runs, ms)",
+    commitLatencyTable(workloads, byStore),
+    "From the call to the store's update until it resolved (the write acknowledged: on the file store, durable), " +
+      "for every checkpoint, invocation start and end of every timed run. Timing them adds a promise to each, so the figures above are a little lower in such a run.",
+  );
   console.log("\n## Targets (printed, not asserted)\n");
   console.log(targetsTable(workloads, byStore, fdatasync.syncMs));
 
