@@ -150,7 +150,14 @@ describe("FileExecutionStore group commit across processes", () => {
     const acked = new Map<string, string[]>(arns.map((arn) => [arn, []]));
     let bytesCut = 0;
 
-    for (let round = 1; round <= 4; round++) {
+    // Four rounds, the even ones with a power loss; more (up to ten) until a power loss has cut
+    // something only the write-ahead log could restore. A power loss cuts nothing when the child
+    // was killed before it appended any record of its current segment to the execution logs
+    // (they are appended every 20 ms): a short round, or one that began a fresh segment just
+    // before the kill. That happened once in both power-loss rounds on a loaded CI machine.
+    let round = 0;
+    while (round < 4 || (bytesCut === 0 && round < 10)) {
+      round++;
       const child = startChild(script, ["many", storeDir, arns.join(","), `r${round}`]);
       const target = 40 + Math.floor(Math.random() * 200);
       await child.waitFor((_line, all) => all.length >= target);
@@ -185,7 +192,7 @@ describe("FileExecutionStore group commit across processes", () => {
       CheckpointToken: ticket.input.CheckpointToken,
       Updates: [{ Id: "final", Type: "STEP", Action: "START" }],
     });
-    expect((await final.getExecution(arns[0]!)).invocationCount).toBe(5);
+    expect((await final.getExecution(arns[0]!)).invocationCount).toBe(round + 1);
   }, 120_000);
 
   it("hands an execution over from a process that never pauses to another process", async () => {
