@@ -35,12 +35,3 @@ export function deleteItems(table: CairnTable, policy: RetryPolicy, items: Item[
     items.map((item) => ({ DeleteRequest: { Key: { [A.pk]: item[A.pk]!, [A.sk]: item[A.sk]! } } })),
   );
 }
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(runners);
-}

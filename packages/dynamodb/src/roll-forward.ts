@@ -3,7 +3,7 @@
 // clears the intent. Whoever next touches the execution does it (the committer itself, normally),
 // so readers never see a half-applied mutation.
 import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { forEachLimited } from "./batch-io.js";
+import { mapAtMost } from "@cairn/sdk/backend";
 import type { Intent } from "./head-item.js";
 import { executionPk, headKey, stagePrefix, type Item } from "./item-layout.js";
 import { isConditionFailure } from "./retry.js";
@@ -44,7 +44,7 @@ export async function rollForward(requests: TableRequests, id: string, intent: I
     if (last && fitsOneTransaction([...last, item], 0)) last.push(item);
     else chunks.push([item]);
   }
-  await forEachLimited(chunks, ROLL_FORWARD_CONCURRENCY, async (chunk) => {
+  await mapAtMost(chunks, ROLL_FORWARD_CONCURRENCY, async (chunk) => {
     try {
       await requests.transact("TransactWriteItems(roll-forward)", chunk.map((item) => ({ Put: putIfNotNewer(item) })));
       return;

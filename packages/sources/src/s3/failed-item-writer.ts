@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DistributedMapFailedItem, DistributedMapFailedItemBatch, DistributedMapFailedItemWriter, DistributedMapPaginatedSource } from "@cairn/sdk";
 import { ValidationError } from "@cairn/sdk";
+import { mapAtMost } from "@cairn/sdk/backend";
 import { requireClient, requireOptions, requireString, wholeNumber } from "../validate.js";
 import { getPage, listAll, putPage, type FailedItemStore } from "./failed-item-io.js";
 import { checkPagePosition, pageName, runIdOf, runPrefix, runSegment } from "./failed-item-keys.js";
@@ -38,17 +39,6 @@ function checkPrefix(value: unknown): string {
           : undefined;
   if (problem !== undefined) throw new ValidationError(`${CALLER}: prefix ${problem}, got ${JSON.stringify(value)} (e.g. "${DEFAULT_PREFIX}", or "" for the bucket's top).`);
   return value;
-}
-
-/** Maps `values` with at most `limit` calls in flight, keeping the results in order. */
-async function mapInOrder<T, R>(values: readonly T[], limit: number, map: (value: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(values.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < values.length; index = next++) results[index] = await map(values[index] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
-  return results;
 }
 
 /**
@@ -102,7 +92,7 @@ export class S3FailedItemWriter implements DistributedMapFailedItemWriter {
   /** Every failed item written for `runId` (a summary's `runId`), in partition and page order; none for an unknown run. */
   async read(runId: string): Promise<DistributedMapFailedItem[]> {
     const keys = await pageKeys(this.store, runPrefix(`${CALLER}.read`, this.prefix, runId));
-    return (await mapInOrder(keys, READ_CONCURRENCY, (key) => getPage(this.store, key))).flat();
+    return (await mapAtMost(keys, READ_CONCURRENCY, (key) => getPage(this.store, key))).flat();
   }
 
   /**

@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import { close, fdatasync, fdatasyncSync, fsync, promises as fs, open, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { forEachAtMost } from "./at-most.js";
+import { mapAtMost } from "../../types/at-most.js";
 import { acquireFileLock, type FileLock } from "./file-lock.js";
 import { offExit, onExit, type ExitCleanup } from "./exit-cleanup.js";
 import type { LogFile } from "./log-file.js";
@@ -457,11 +457,11 @@ export class WriteAheadLog implements ExitCleanup {
     this.#checkpoints = this.#checkpoints.then(async () => {
       try {
         for (const log of checkpoint.logs) log.flushSync();
-        // A few at a time, so that commits find a free thread in the pool (at-most.ts).
-        await forEachAtMost(checkpoint.logs, CHECKPOINT_SYNCS, (log) => log.datasync());
+        // A few at a time, so that commits find a free thread in the pool (types/at-most.ts).
+        await mapAtMost(checkpoint.logs, CHECKPOINT_SYNCS, (log) => log.datasync());
         this.stats.logSyncs += checkpoint.logs.length;
         // An execution removed since has no directory left to sync: syncDirectory ignores that.
-        await forEachAtMost(checkpoint.directories, CHECKPOINT_SYNCS, (directory) => syncDirectory(directory));
+        await mapAtMost(checkpoint.directories, CHECKPOINT_SYNCS, (directory) => syncDirectory(directory));
         this.stats.directorySyncs += checkpoint.directories.length;
         await closeAsync(segment.fd).catch(() => undefined);
         await fs.unlink(segment.path).catch(() => undefined);
