@@ -2,7 +2,7 @@ import type { HistoryEvent } from "../protocol/history.js";
 import type { ErrorObject, Operation } from "../protocol/wire.js";
 import { callbackTimeoutOf } from "./callback-deadlines.js";
 import type { ExecutionSummary } from "./service-api.js";
-import type { EvictedOperationIds } from "./resident-operations.js";
+import type { EvictedOperationIds } from "./evicted-ids/evicted-operation-ids.js";
 import { UpdatedOperationsTracker } from "./updated-operations.js";
 
 export { EXECUTION_OPERATION_ID } from "../protocol/wire.js";

@@ -53,7 +53,7 @@ export {
   type ExecutionRecord,
 } from "./execution-record.js";
 export { UpdatedOperationsTracker } from "./updated-operations.js";
-export { EvictedOperationIds } from "./resident-operations.js";
+export { EvictedOperationIds } from "./evicted-ids/evicted-operation-ids.js";
 export { nextTimerOf } from "./timers.js";
 export { wakeAtOf } from "./wake.js";
 export { blockedRetryDelayMs, FIRST_BLOCKED_RETRY_MS, MAX_BLOCKED_RETRY_MS } from "./blocked-execution.js";
