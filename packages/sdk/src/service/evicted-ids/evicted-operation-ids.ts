@@ -74,7 +74,7 @@ export function evictedIdsFootprint(ids: EvictedOperationIds): EvictedIdsFootpri
 
 /**
  * The ids of the operations a record let go of: never forgets one, and claims one it was not
- * given only for an id of another shape whose hash matches (about once in 2^53; the caller then
+ * given only when its hash matches one of those kept by hash (about once in 2^53; the caller then
  * reads the record whole, so that costs time, never correctness).
  */
 export class EvictedOperationIds {
