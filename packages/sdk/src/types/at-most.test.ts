@@ -66,5 +66,6 @@ describe("mapAtMost", () => {
 
   it("refuses a limit that would run nothing", () => {
     expect(() => mapAtMost([1], 0, async () => undefined)).toThrow(/limit must be a positive integer, got 0/);
+    expect(() => mapAtMost([1], "2" as unknown as number, async () => undefined)).toThrow(/limit must be a positive integer, got "2"/);
   });
 });

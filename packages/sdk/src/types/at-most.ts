@@ -2,6 +2,7 @@
 // syncs share Node's thread pool (four threads unless the application sets UV_THREADPOOL_SIZE,
 // first come, first served) with its commits, and a hundred syncs issued at once stalled every
 // commit behind them; @cairn/dynamodb and @cairn/sources bound their requests the same way.
+import { shownValue } from "../errors/shown-value.js";
 
 /**
  * Maps `values` with `map`, at most `limit` calls at once, started in order; resolves with the
@@ -9,7 +10,7 @@
  * that failure (calls already running are left to finish, their results dropped).
  */
 export function mapAtMost<T, R>(values: readonly T[], limit: number, map: (value: T) => Promise<R>): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapAtMost: limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapAtMost: limit must be a positive integer, got ${shownValue(limit)}`);
   return new Promise<R[]>((resolve, reject) => {
     const results = new Array<R>(values.length);
     let started = 0;

@@ -15,13 +15,12 @@ export class HashedIds {
     return this.#sorted.length + this.#recent.size;
   }
 
-  /** Adds `id`; false when it (or an id with the same hash) was there already. */
-  add(id: string): boolean {
+  /** Adds `id` (nothing changes when it, or an id with the same hash, was there already). */
+  add(id: string): void {
     const key = keyOf(id);
-    if (this.#recent.has(key) || this.#inSorted(key)) return false;
+    if (this.#recent.has(key) || this.#inSorted(key)) return;
     this.#recent.add(key);
     if (this.#recent.size >= RECENT_IDS) this.#merge();
-    return true;
   }
 
   /** Whether `id` was added, or (about once in 2^53) another id with the same hash. */
